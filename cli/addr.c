@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/* sixplane addr: canonical RFC 5952 text. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+	"Usage: sixplane addr ADDR[/LEN]... [--json] [--expand]\n"
+	"       sixplane addr - [--json] [--expand]\n"
+	"\n"
+	"Each IPv6 address (any RFC 4291 section 2.2 form) or prefix in canonical\n"
+	"RFC 5952 text, one per line. A prefix with host bits set is an error.\n"
+	"\n"
+	"  -e, --expand  all 32 hex digits instead (fe80:0000:...:0001)\n"
+	"  -j, --json    {\"input\": ..., \"addr\": ...} per line\n"
+	"  -             read addresses from stdin, one per line\n";
+
+struct addr_ctx {
+	bool json;
+	bool expand;
+};
+
+static size_t expand(const struct sixplane_addr *a, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *p = buf;
+
+	for (int i = 0; i < 16; i++) {
+		*p++ = hex[a->b[i] >> 4];
+		*p++ = hex[a->b[i] & 15];
+		if (i % 2 && i < 15)
+			*p++ = ':';
+	}
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+
+static int addr_one(const char *s, size_t len, void *arg)
+{
+	const struct addr_ctx *c = arg;
+	struct sixplane_prefix p;
+	char buf[SIXPLANE_PREFIXSTRLEN];
+	size_t n;
+	bool is_prefix = memchr(s, '/', len) != NULL;
+
+	if (is_prefix ? arg_prefix(s, len, 0, &p) : arg_addr(s, len, 0, &p.addr))
+		return 1;
+	if (c->expand) {
+		n = expand(&p.addr, buf);
+		if (is_prefix)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "/%u", p.len);
+	} else {
+		n = is_prefix ? sixplane_prefix_format(&p, buf) : sixplane_addr_format(&p.addr, buf);
+	}
+	if (c->json) {
+		struct rec r;
+		rec_init(&r);
+		rec_str(&r, "input", s, len);
+		rec_str(&r, is_prefix ? "prefix" : "addr", buf, n);
+		rec_emit(&r, FORM_JSON, true);
+		return 0;
+	}
+	buf[n++] = '\n';
+	out_write(buf, n);
+	return 0;
+}
+
+int addr_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"expand", no_argument, NULL, 'e'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	struct addr_ctx c = {0};
+	int opt, ret = 0;
+
+	while ((opt = getopt_long(argc, argv, "jeh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			c.json = true;
+			break;
+		case 'e':
+			c.expand = true;
+			break;
+		case 'h':
+			return print_help(help);
+		default:
+			return bad_option("addr ", argc, argv);
+		}
+	}
+	if (optind == argc)
+		return cli_usage_error("addr ", "expected an address (or -)");
+	for (int i = optind; i < argc; i++) {
+		if (!strcmp(argv[i], "-")) {
+			int r = each_stdin_line(addr_one, &c);
+			if (r > ret)
+				ret = r;
+		} else if (addr_one(argv[i], strlen(argv[i]), &c)) {
+			ret = ret ? ret : EXIT_INPUT;
+		}
+	}
+	return ret;
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared pieces of the sixplane command line. */
+#ifndef SIXPLANE_CLI_H
+#define SIXPLANE_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sixplane.h"
+
+/* Exit statuses (design.md): bad usage or input, system failure. */
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_SYSTEM = 2 };
+
+struct command {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *summary;
+};
+
+int plane_main(int argc, char **argv);
+int slaac_main(int argc, char **argv);
+int decode_main(int argc, char **argv);
+int addr_main(int argc, char **argv);
+int mac_main(int argc, char **argv);
+int node_main(int argc, char **argv);
+int docker_main(int argc, char **argv);
+int cni_main(int argc, char **argv);
+
+extern const char *prog;
+
+/* ---- messages: one line on stderr, "sixplane: ..." --------------------- */
+
+/* The line number of the stdin record being processed, 0 outside bulk mode;
+ * errors and warnings then start with "line N: ". */
+extern unsigned long cli_line;
+
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "invalid WHAT 'VALUE': WHY", the value quoted with control bytes escaped.
+ * Returns EXIT_INPUT. */
+int cli_bad_value(const char *what, const char *s, size_t len, const char *why);
+/* Misuse of the command line: the message, then "Try 'sixplane CMD --help'". */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- typed arguments: parse or report, EXIT_INPUT on error -------------- */
+
+int arg_nwid(const char *s, size_t len, uint64_t *out);
+int arg_node(const char *s, size_t len, uint64_t *out);
+int arg_mac(const char *s, size_t len, struct sixplane_mac *out);
+int arg_addr(const char *s, size_t len, unsigned flags, struct sixplane_addr *out);
+int arg_prefix(const char *s, size_t len, unsigned flags, struct sixplane_prefix *out);
+/* The node id in a ZeroTier identity file; EXIT_SYSTEM if unreadable. */
+int arg_identity_file(const char *path, uint64_t *out);
+/* --network, --node / --identity of the host commands (docker, cni). */
+int arg_host(const char *cmd, const char *nwid_s, const char *node_s, const char *identity,
+             uint64_t *nwid, uint64_t *node);
+/* A warning for node ids ZeroTier reserves and for networks whose halves
+ * are equal (they all share fc00::/40). */
+void warn_node(uint64_t node);
+void warn_nwid(uint64_t nwid);
+
+/* ---- output: buffered stdout -------------------------------------------- */
+
+void out_write(const char *s, size_t n);
+void out_str(const char *s);
+/* Flush; EXIT_SYSTEM with a message if stdout failed, else 0. */
+int out_flush(void);
+
+/* A result: ordered key/value pairs printed in one of three forms. Keys
+ * are the column names of the design's contract and the JSON keys. */
+enum rec_type { REC_STR, REC_BOOL, REC_INT };
+enum rec_form {
+	FORM_TEXT, /* "key   value" lines, a blank line between records */
+	FORM_TSV,  /* values only, tab-separated, one line */
+	FORM_JSON, /* one compact JSON object per line */
+};
+#define REC_MAX 32
+struct rec {
+	int n;
+	const char *key[REC_MAX];
+	enum rec_type type[REC_MAX];
+	unsigned short off[REC_MAX]; /* into store */
+	unsigned short len[REC_MAX];
+	long long num[REC_MAX];
+	char store[2048];
+	size_t used;
+};
+
+void rec_init(struct rec *r);
+void rec_str(struct rec *r, const char *key, const char *val, size_t len);
+void rec_cstr(struct rec *r, const char *key, const char *val);
+void rec_bool(struct rec *r, const char *key, bool v);
+void rec_int(struct rec *r, const char *key, long long v);
+void rec_addr(struct rec *r, const char *key, const struct sixplane_addr *a);
+void rec_prefix(struct rec *r, const char *key, const struct sixplane_prefix *p);
+void rec_mac(struct rec *r, const char *key, const struct sixplane_mac *m);
+void rec_nwid(struct rec *r, const char *key, uint64_t nwid);
+void rec_node(struct rec *r, const char *key, uint64_t node);
+/* Print r; `first` tells FORM_TEXT whether a separating blank line is due. */
+void rec_emit(const struct rec *r, enum rec_form form, bool first);
+
+/* ---- bulk stdin ----------------------------------------------------------- */
+
+/* Calls fn for every line of stdin (without its "\n" or "\r\n"), setting
+ * cli_line. Returns EXIT_INPUT if any call returned non-zero,
+ * EXIT_SYSTEM on a read error, else 0. */
+int each_stdin_line(int (*fn)(const char *line, size_t len, void *ctx), void *ctx);
+
+/* ---- common option handling -------------------------------------------- */
+
+/* true when argv[i] is "--help"/"-h" anywhere before a "--". */
+bool wants_help(int argc, char **argv);
+/* Report what getopt_long refused (its '?' or ':'): names the option. */
+int bad_option(const char *cmd, int argc, char **argv);
+/* --help text to stdout, exit status 0. */
+int print_help(const char *text);
+
+#endif

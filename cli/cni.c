@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/* sixplane cni: a CNI conflist (bridge + host-local IPAM) for a host's /80. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+	"Usage: sixplane cni --network NWID (--node NODE | --identity FILE)\n"
+	"                    [--name NAME] [--bridge IFNAME] [--default-route]\n"
+	"                    [--cni-version VERSION]\n"
+	"\n"
+	"A CNI network configuration list: the bridge plugin with host-local IPAM\n"
+	"handing out addresses from this host's 6PLANE /80, and a route to the\n"
+	"network's /40 through the bridge. Save it as\n"
+	"/etc/cni/net.d/10-sixplane.conflist.\n"
+	"\n"
+	"  -n, --network NWID     the network id (16 hex digits)\n"
+	"  -N, --node NODE        this host's node id (10 hex digits)\n"
+	"  -i, --identity FILE    take the node id from a ZeroTier identity.public\n"
+	"      --name NAME        network name (default sixplane)\n"
+	"      --bridge IFNAME    bridge interface (default sixplane0)\n"
+	"      --default-route    also route ::/0 through the bridge\n"
+	"      --cni-version V    cniVersion (default 1.0.0)\n";
+
+/* CNI SPEC: a network name is [a-zA-Z0-9][a-zA-Z0-9_.-]* */
+static const char *bad_name(const char *s)
+{
+	if (!*s)
+		return "empty";
+	if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", *s))
+		return "must start with a letter or digit";
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", *s))
+			return "only letters, digits, '_', '.' and '-' are allowed";
+	return NULL;
+}
+
+/* Linux interface names: 1-15 bytes, no '/', ':' or whitespace, not . or .. */
+static const char *bad_ifname(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 15)
+		return "must be 1 to 15 characters";
+	if (!strcmp(s, ".") || !strcmp(s, ".."))
+		return "'.' and '..' are not interface names";
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || (unsigned char)*s <= ' ' || *s == 0x7f)
+			return "'/', ':', spaces and control characters are not allowed";
+	return NULL;
+}
+
+/* CNI spec versions are semver, digits and dots. */
+static const char *bad_version(const char *s)
+{
+	int dots = 0;
+
+	if (!*s || *s == '.')
+		return "expected a version like 1.0.0";
+	for (const char *p = s; *p; p++) {
+		if (*p == '.') {
+			if (p[1] == '.' || p[1] == '\0')
+				return "expected a version like 1.0.0";
+			dots++;
+		} else if (*p < '0' || *p > '9') {
+			return "expected a version like 1.0.0";
+		}
+	}
+	return dots == 2 ? NULL : "expected a version like 1.0.0";
+}
+
+int cni_main(int argc, char **argv)
+{
+	enum { OPT_NAME = 256, OPT_BRIDGE, OPT_DEFAULT_ROUTE, OPT_VERSION };
+	static const struct option opts[] = {
+		{"network", required_argument, NULL, 'n'},
+		{"node", required_argument, NULL, 'N'},
+		{"identity", required_argument, NULL, 'i'},
+		{"name", required_argument, NULL, OPT_NAME},
+		{"bridge", required_argument, NULL, OPT_BRIDGE},
+		{"default-route", no_argument, NULL, OPT_DEFAULT_ROUTE},
+		{"cni-version", required_argument, NULL, OPT_VERSION},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	const char *nwid_s = NULL, *node_s = NULL, *identity = NULL;
+	const char *name = "sixplane", *bridge = "sixplane0", *version = "1.0.0", *why;
+	char subnet[SIXPLANE_PREFIXSTRLEN], plane[SIXPLANE_PREFIXSTRLEN];
+	bool default_route = false;
+	uint64_t nwid, node;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "n:N:i:jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			nwid_s = optarg;
+			break;
+		case 'N':
+			node_s = optarg;
+			break;
+		case 'i':
+			identity = optarg;
+			break;
+		case OPT_NAME:
+			name = optarg;
+			break;
+		case OPT_BRIDGE:
+			bridge = optarg;
+			break;
+		case OPT_DEFAULT_ROUTE:
+			default_route = true;
+			break;
+		case OPT_VERSION:
+			version = optarg;
+			break;
+		case 'j':
+			break; /* the output is JSON already */
+		case 'h':
+			return print_help(help);
+		default:
+			return bad_option("cni ", argc, argv);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("cni ", "unexpected argument '%s'", argv[optind]);
+	if ((why = bad_name(name)))
+		return cli_bad_value("CNI network name", name, strlen(name), why);
+	if ((why = bad_ifname(bridge)))
+		return cli_bad_value("bridge name", bridge, strlen(bridge), why);
+	if ((why = bad_version(version)))
+		return cli_bad_value("CNI version", version, strlen(version), why);
+	if ((ret = arg_host("cni ", nwid_s, node_s, identity, &nwid, &node)))
+		return ret;
+
+	struct sixplane_prefix host = sixplane_6plane_prefix(nwid, node);
+	struct sixplane_prefix net = sixplane_6plane_network(nwid);
+	sixplane_prefix_format(&host, subnet);
+	sixplane_prefix_format(&net, plane);
+
+	json_t *routes = json_pack("[{s:s}]", "dst", plane);
+	if (default_route)
+		json_array_append_new(routes, json_pack("{s:s}", "dst", "::/0"));
+	json_t *conf = json_pack(
+		"{s:s, s:s, s:[{s:s, s:s, s:b, s:b, s:b, s:{s:s, s:[[{s:s}]], s:o}}]}",
+		"cniVersion", version, "name", name, "plugins", "type", "bridge", "bridge", bridge,
+		"isGateway", 1, "ipMasq", 0, "hairpinMode", 1, "ipam", "type", "host-local",
+		"ranges", "subnet", subnet, "routes", routes);
+	char *s = conf ? json_dumps(conf, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(conf);
+	if (!s) {
+		cli_error("out of memory");
+		return EXIT_SYSTEM;
+	}
+	out_str(s);
+	out_str("\n");
+	free(s);
+	return out_flush();
+}

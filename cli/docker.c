@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/* sixplane docker: daemon.json for a host's /80, printed or merged. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char help[] =
+	"Usage: sixplane docker --network NWID (--node NODE | --identity FILE)\n"
+	"                       [--merge FILE [--force]]\n"
+	"\n"
+	"The Docker daemon.json keys that give containers addresses from this\n"
+	"host's 6PLANE /80: {\"ipv6\": true, \"fixed-cidr-v6\": \"<host /80>\"}.\n"
+	"\n"
+	"  -n, --network NWID   the network id (16 hex digits)\n"
+	"  -N, --node NODE      this host's node id (10 hex digits)\n"
+	"  -i, --identity FILE  take the node id from a ZeroTier identity.public\n"
+	"  -m, --merge FILE     set the keys in an existing daemon.json (created if\n"
+	"                       missing), keeping every other key; the file is\n"
+	"                       replaced atomically, or left alone if up to date\n"
+	"  -f, --force          replace a different fixed-cidr-v6 already there\n";
+
+/* Write obj to path through a temporary file in the same directory and
+ * rename(2), so a reader (dockerd) sees the old file or the new, never half. */
+static int replace_file(const char *path, json_t *obj, const struct stat *old)
+{
+	char dirbuf[PATH_MAX], tmp[PATH_MAX + 16];
+	int fd, ret = EXIT_SYSTEM;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.sixplane-XXXXXX", path) >= (int)sizeof(tmp)) {
+		cli_error("path too long: '%s'", path);
+		return EXIT_SYSTEM;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		cli_error("cannot create a temporary file beside '%s': %s", path, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	if (fchmod(fd, old ? old->st_mode & 07777 : 0644) ||
+	    (old && fchown(fd, old->st_uid, old->st_gid) && errno != EPERM) ||
+	    json_dumpfd(obj, fd, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
+	    write(fd, "\n", 1) != 1 || fsync(fd)) {
+		cli_error("cannot write '%s': %s", tmp, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	if (close(fd)) {
+		cli_error("cannot write '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (rename(tmp, path)) {
+		cli_error("cannot replace '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	/* Make the rename itself durable. */
+	snprintf(dirbuf, sizeof(dirbuf), "%s", path);
+	fd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+out:
+	unlink(tmp);
+	return ret;
+}
+
+static int merge(const char *file, const char *cidr, bool force)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	json_error_t err;
+	json_t *obj;
+	int ret = EXIT_INPUT;
+	bool exists;
+
+	/* Follow a symlink so the link stays and its target is replaced. */
+	if (realpath(file, path)) {
+		exists = true;
+	} else if (errno == ENOENT) {
+		snprintf(path, sizeof(path), "%s", file);
+		exists = false;
+	} else {
+		cli_error("cannot open '%s': %s", file, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	if (exists && stat(path, &st)) {
+		cli_error("cannot stat '%s': %s", path, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	if (exists) {
+		obj = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+		if (!obj) {
+			if (err.line < 0) {
+				cli_error("cannot read '%s': %s", path, err.text);
+				return EXIT_SYSTEM;
+			}
+			cli_error("invalid JSON in '%s' at line %d, column %d: %s", path, err.line,
+			          err.column, err.text);
+			return EXIT_INPUT;
+		}
+		if (!json_is_object(obj)) {
+			cli_error("invalid daemon.json '%s': the top level is not an object", path);
+			goto out;
+		}
+	} else {
+		obj = json_object();
+	}
+
+	json_t *ipv6 = json_object_get(obj, "ipv6");
+	json_t *old = json_object_get(obj, "fixed-cidr-v6");
+	bool same_cidr = false;
+	if (old) {
+		struct sixplane_prefix a, b;
+		const char *s = json_string_value(old);
+		same_cidr = s && !sixplane_prefix_parse(s, strlen(s), 0, &a, NULL) &&
+		            !sixplane_prefix_parse(cidr, strlen(cidr), 0, &b, NULL) &&
+		            a.len == b.len && !memcmp(&a.addr, &b.addr, 16);
+		if (!same_cidr && !force) {
+			cli_error("'%s' already has fixed-cidr-v6 %s%s%s; --force replaces it with '%s'",
+			          path, s ? "'" : "", s ? s : "(not a string)", s ? "'" : "", cidr);
+			goto out;
+		}
+	}
+	if (json_is_true(ipv6) && same_cidr) {
+		fprintf(stderr, "%s: '%s' is up to date\n", prog, path);
+		ret = 0;
+		goto out;
+	}
+	json_object_set_new(obj, "ipv6", json_true());
+	json_object_set_new(obj, "fixed-cidr-v6", json_string(cidr));
+	ret = replace_file(path, obj, exists ? &st : NULL);
+	if (!ret)
+		fprintf(stderr, "%s: updated '%s'; restart dockerd to apply it\n", prog, path);
+out:
+	json_decref(obj);
+	return ret;
+}
+
+int docker_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"network", required_argument, NULL, 'n'},
+		{"node", required_argument, NULL, 'N'},
+		{"identity", required_argument, NULL, 'i'},
+		{"merge", required_argument, NULL, 'm'},
+		{"force", no_argument, NULL, 'f'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	const char *nwid_s = NULL, *node_s = NULL, *identity = NULL, *file = NULL;
+	char cidr[SIXPLANE_PREFIXSTRLEN];
+	bool force = false;
+	uint64_t nwid, node;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "n:N:i:m:fjh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			nwid_s = optarg;
+			break;
+		case 'N':
+			node_s = optarg;
+			break;
+		case 'i':
+			identity = optarg;
+			break;
+		case 'm':
+			file = optarg;
+			break;
+		case 'f':
+			force = true;
+			break;
+		case 'j':
+			break; /* the output is JSON already */
+		case 'h':
+			return print_help(help);
+		default:
+			return bad_option("docker ", argc, argv);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("docker ", "unexpected argument '%s'", argv[optind]);
+	if (force && !file)
+		return cli_usage_error("docker ", "--force only applies with --merge");
+	if ((ret = arg_host("docker ", nwid_s, node_s, identity, &nwid, &node)))
+		return ret;
+	struct sixplane_prefix p = sixplane_6plane_prefix(nwid, node);
+	sixplane_prefix_format(&p, cidr);
+	if (file)
+		return merge(file, cidr, force);
+
+	json_t *obj = json_pack("{s:b, s:s}", "ipv6", 1, "fixed-cidr-v6", cidr);
+	char *s = json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	if (!s) {
+		cli_error("out of memory");
+		return EXIT_SYSTEM;
+	}
+	out_str(s);
+	out_str("\n");
+	free(s);
+	return out_flush();
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* sixplane: the subcommand table and its dispatch. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct command commands[] = {
+	{"plane", plane_main, "6PLANE and RFC4193 addresses and the MAC of a node"},
+	{"slaac", slaac_main, "EUI-64 link-local and SLAAC addresses of a MAC"},
+	{"decode", decode_main, "what an address is, and whose"},
+	{"addr", addr_main, "canonical RFC 5952 text of addresses and prefixes"},
+	{"mac", mac_main, "the MAC of a node on a network"},
+	{"node", node_main, "the node behind a MAC on a network"},
+	{"docker", docker_main, "Docker daemon.json for a host's /80"},
+	{"cni", cni_main, "CNI bridge + host-local conflist for a host's /80"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: %s COMMAND [ARGS] [--json]\n\nCommands:\n", prog);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'%s COMMAND --help' for one command; man sixplane(1) for all.\n"
+	           "Exit status: 0 success, 1 bad usage or input, 2 system failure.\n",
+	        prog);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_INPUT;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return fflush(stdout) ? EXIT_SYSTEM : EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("%s %s\n", prog, SIXPLANE_VERSION);
+		return fflush(stdout) ? EXIT_SYSTEM : EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			int ret = commands[i].main(argc - 1, argv + 1);
+			int flushed = out_flush();
+			return ret ? ret : flushed;
+		}
+	}
+	return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/* One-line messages on stderr. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+const char *prog = "sixplane";
+unsigned long cli_line;
+
+static void vmsg(const char *tag, const char *fmt, va_list ap)
+{
+	/* Keep stdout and stderr in order when both go to one terminal. */
+	out_flush();
+	fprintf(stderr, "%s: %s", prog, tag);
+	if (cli_line)
+		fprintf(stderr, "line %lu: ", cli_line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+/* The value as it came, on one line: control bytes, quotes, backslashes and
+ * bytes above 0x7e escaped; cut after 64 bytes. */
+static void quote(const char *s, size_t len, char *buf, size_t size)
+{
+	size_t o = 0;
+	size_t max = len > 64 ? 64 : len;
+
+	for (size_t i = 0; i < max && o + 5 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c > 0x7e || c == '\'' || c == '\\')
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	if (max < len && o + 4 < size) {
+		buf[o++] = '.';
+		buf[o++] = '.';
+		buf[o++] = '.';
+	}
+	buf[o] = '\0';
+}
+
+int cli_bad_value(const char *what, const char *s, size_t len, const char *why)
+{
+	char q[4 * 64 + 8];
+
+	quote(s, len, q, sizeof(q));
+	cli_error("invalid %s '%s': %s", what, q, why);
+	return EXIT_INPUT;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	out_flush();
+	fprintf(stderr, "%s: ", prog);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (try '%s %s--help')\n", prog, cmd ? cmd : "");
+	va_end(ap);
+	return EXIT_INPUT;
+}

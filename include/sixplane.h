@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libsixplane: addresses derived from identifiers that already exist.
+ *
+ * Pure C11 and POSIX: no I/O, no allocation, no logging. Every function that
+ * can fail returns 0 or a negative errno and writes its result only on
+ * success. Parsers take (text, length) so callers need not NUL-terminate,
+ * and can say why they refused: pass a `const char **why` to receive a short
+ * static phrase ("more than one '::'") meant to follow "invalid X 'text': ".
+ *
+ * The derivations are specified byte by byte in spec/addressing.md and are
+ * compatible bit for bit with ZeroTier's 6PLANE and RFC4193 modes.
+ *
+ * 6PLANE (one /40 per network, one /80 per node):
+ *
+ *     w = low32(nwid ^ (nwid >> 32))
+ *
+ *      0      8                   40                                  80                 128
+ *     +------+---------------------+-----------------------------------+-------------------+
+ *     | 0xfc |  w (32 bits)        |  node id A (40 bits)              |  any (48 bits)    |
+ *     +------+---------------------+-----------------------------------+-------------------+
+ *     \______ network /40 ________/ \______________ owner _____________/ ignored by NDP
+ *     host address = host /80 with the last byte 0x01
+ *
+ * RFC4193 mode (one /128 per node inside a /88 per network):
+ *
+ *      0      8                                    72      88                          128
+ *     +------+--------------------------------------+-------+---------------------------+
+ *     | 0xfd |  network id (64 bits)                | 99 93 |  node id A (40 bits)      |
+ *     +------+--------------------------------------+-------+---------------------------+
+ *
+ * MAC of node A on network N (N[7] is the low byte of the id):
+ *
+ *     MAC[0] = (N[7] & 0xfe) | 0x02, 0x52 replaced by 0x32
+ *     MAC[1..5] = A[0]^N[6], A[1]^N[5], A[2]^N[4], A[3]^N[3], A[4]^N[2]
+ *
+ * EUI-64 interface identifier from a MAC (RFC 4291 appendix A):
+ *
+ *     IID = MAC[0]^0x02, MAC[1], MAC[2], 0xff, 0xfe, MAC[3], MAC[4], MAC[5]
+ */
+#ifndef SIXPLANE_H
+#define SIXPLANE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SIXPLANE_VERSION "0.1.0"
+
+/* Buffer sizes, NUL included. The longest address is the IPv4-mapped form
+ * "::ffff:255.255.255.255"; the longest hex form is 39 characters. */
+#define SIXPLANE_ADDRSTRLEN 46
+#define SIXPLANE_PREFIXSTRLEN (SIXPLANE_ADDRSTRLEN + 4)
+#define SIXPLANE_MACSTRLEN 18
+#define SIXPLANE_NWIDSTRLEN 17
+#define SIXPLANE_NODESTRLEN 11
+/* 32 nibbles as "x." plus "ip6.arpa" */
+#define SIXPLANE_ARPASTRLEN 73
+
+#define SIXPLANE_NODE_MAX 0xffffffffffULL
+
+struct sixplane_addr {
+	uint8_t b[16];
+};
+
+struct sixplane_prefix {
+	struct sixplane_addr addr;
+	uint8_t len; /* 0..128 */
+};
+
+struct sixplane_mac {
+	uint8_t b[6];
+};
+
+/* ---- text ------------------------------------------------------------- */
+
+/* Flags for sixplane_addr_parse. */
+enum {
+	/* Accept and ignore a "%zone" suffix (RFC 4007 section 11); the
+	 * caller finds it with memchr if it needs it. Off: '%' is an error. */
+	SIXPLANE_PARSE_ZONE = 1u << 0,
+};
+
+/* Every RFC 4291 section 2.2 form: eight groups of 1-4 hex digits, one "::"
+ * standing for one or more zero groups, and a dotted-quad IPv4 address in
+ * place of the last two groups. Anything else is -EINVAL: "1::2::3", ":::",
+ * nine groups, five-digit groups, a leading or trailing lone ':', empty
+ * input, whitespace, IPv4 octets above 255 or with leading zeros. */
+int sixplane_addr_parse(const char *s, size_t len, unsigned flags, struct sixplane_addr *out,
+                        const char **why);
+
+/* RFC 5952 text: lower case, no leading zeros, the longest run of two or
+ * more zero groups as "::" (the first on a tie), and IPv4-mapped addresses
+ * (::ffff:0:0/96) in mixed notation per its section 5. Writes a NUL and
+ * returns the length without it. */
+size_t sixplane_addr_format(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN]);
+
+enum {
+	/* Clear host bits instead of refusing a prefix that has them. */
+	SIXPLANE_PREFIX_NORMALIZE = 1u << 0,
+};
+
+/* "addr/len", len 0..128 in decimal without leading zeros. Host bits set
+ * beyond len are -EINVAL unless SIXPLANE_PREFIX_NORMALIZE. */
+int sixplane_prefix_parse(const char *s, size_t len, unsigned flags, struct sixplane_prefix *out,
+                          const char **why);
+size_t sixplane_prefix_format(const struct sixplane_prefix *p, char buf[SIXPLANE_PREFIXSTRLEN]);
+bool sixplane_prefix_contains(const struct sixplane_prefix *p, const struct sixplane_addr *a);
+/* Clear every bit after p->len. */
+void sixplane_prefix_normalize(struct sixplane_prefix *p);
+
+/* "aa:bb:cc:dd:ee:ff", "aa-bb-cc-dd-ee-ff", "aabb.ccdd.eeff" or 12 bare hex
+ * digits, either case. */
+int sixplane_mac_parse(const char *s, size_t len, struct sixplane_mac *out, const char **why);
+/* Lower-case colon form. Returns 17. */
+size_t sixplane_mac_format(const struct sixplane_mac *m, char buf[SIXPLANE_MACSTRLEN]);
+
+/* Exactly 16 hex digits. */
+int sixplane_nwid_parse(const char *s, size_t len, uint64_t *out, const char **why);
+size_t sixplane_nwid_format(uint64_t nwid, char buf[SIXPLANE_NWIDSTRLEN]);
+
+/* Exactly 10 hex digits. */
+int sixplane_node_parse(const char *s, size_t len, uint64_t *out, const char **why);
+size_t sixplane_node_format(uint64_t node, char buf[SIXPLANE_NODESTRLEN]);
+/* ZeroTier reserves node 0 and ids whose first byte is 0xff. */
+bool sixplane_node_reserved(uint64_t node);
+
+/* The node id from a ZeroTier identity.public or identity.secret file:
+ * "NODEID:0:PUBLIC[:SECRET]" with a 10-hex-digit id, type 0 (C25519), a
+ * 64-byte public key and an optional 64-byte secret key in hex, and at most
+ * trailing whitespace. The id is not re-derived from the key (that needs
+ * ZeroTier's memory-hard hash); the file is trusted for that. */
+int sixplane_identity_parse(const char *s, size_t len, uint64_t *node, const char **why);
+
+/* ---- 6PLANE and RFC4193 ----------------------------------------------- */
+
+/* low32(nwid ^ (nwid >> 32)): bits 8..39 of every 6PLANE address. */
+uint32_t sixplane_fold(uint64_t nwid);
+
+struct sixplane_prefix sixplane_6plane_network(uint64_t nwid);           /* /40 */
+struct sixplane_prefix sixplane_6plane_prefix(uint64_t nwid, uint64_t node); /* /80 */
+struct sixplane_addr sixplane_6plane_addr(uint64_t nwid, uint64_t node); /* /80 + ::1 */
+/* The node owning a, if a is in nwid's /40; -ENOENT otherwise. */
+int sixplane_6plane_owner(uint64_t nwid, const struct sixplane_addr *a, uint64_t *node);
+
+struct sixplane_prefix sixplane_rfc4193_network(uint64_t nwid); /* /88 */
+struct sixplane_addr sixplane_rfc4193_addr(uint64_t nwid, uint64_t node);
+/* The node owning a, if a is in nwid's /88; -ENOENT otherwise. */
+int sixplane_rfc4193_owner(uint64_t nwid, const struct sixplane_addr *a, uint64_t *node);
+
+struct sixplane_mac sixplane_node_mac(uint64_t nwid, uint64_t node);
+/* Inverse of sixplane_node_mac on the last five octets. Returns 0 when the
+ * first octet is the one nwid gives, 1 when it is not (the node is still
+ * written: the reference does not check it either). */
+int sixplane_mac_node(uint64_t nwid, const struct sixplane_mac *m, uint64_t *node);
+
+/* ---- SLAAC / EUI-64 (RFC 4291 appendix A, RFC 4862) ---------------------- */
+
+void sixplane_eui64_iid(const struct sixplane_mac *m, uint8_t iid[8]);
+struct sixplane_addr sixplane_link_local(const struct sixplane_mac *m);
+/* PREFIX/64 + IID. -EINVAL unless p->len == 64: SLAAC is defined only for a
+ * /64 (RFC 4291 section 2.5.1). */
+int sixplane_slaac(const struct sixplane_prefix *p, const struct sixplane_mac *m,
+                   struct sixplane_addr *out);
+/* The MAC behind an EUI-64 interface identifier (bytes 11,12 = ff:fe);
+ * -ENOENT when the last 64 bits are not of that shape. */
+int sixplane_eui64_mac(const struct sixplane_addr *a, struct sixplane_mac *out);
+
+/* ---- other derived values ---------------------------------------------- */
+
+/* ff02::1:ff00:0/104 + the low 24 bits of a (RFC 4291 section 2.7.1). */
+struct sixplane_addr sixplane_solicited_node(const struct sixplane_addr *a);
+/* 33:33 + the low 32 bits of a multicast address (RFC 2464 section 7). */
+struct sixplane_mac sixplane_multicast_mac(const struct sixplane_addr *a);
+
+/* "b.a.9.8....ip6.arpa" (RFC 3596 section 2.5). Returns the length. */
+size_t sixplane_addr_arpa(const struct sixplane_addr *a, char buf[SIXPLANE_ARPASTRLEN]);
+/* The reverse zone of a prefix: its len/4 nibbles then "ip6.arpa".
+ * -EINVAL when len is not a multiple of 4. */
+int sixplane_prefix_arpa(const struct sixplane_prefix *p, char buf[SIXPLANE_ARPASTRLEN]);
+
+/* ---- decode ------------------------------------------------------------ */
+
+enum sixplane_kind {
+	SIXPLANE_KIND_UNSPECIFIED,   /* ::/128 */
+	SIXPLANE_KIND_LOOPBACK,      /* ::1/128 */
+	SIXPLANE_KIND_IPV4_MAPPED,   /* ::ffff:0:0/96 */
+	SIXPLANE_KIND_IPV4_COMPAT,   /* ::/96, deprecated by RFC 4291 2.5.5.1 */
+	SIXPLANE_KIND_NAT64,         /* 64:ff9b::/96, RFC 6052 */
+	SIXPLANE_KIND_DISCARD,       /* 100::/64, RFC 6666 */
+	SIXPLANE_KIND_TEREDO,        /* 2001::/32, RFC 4380 */
+	SIXPLANE_KIND_DOCUMENTATION, /* 2001:db8::/32 RFC 3849, 3fff::/20 RFC 9637 */
+	SIXPLANE_KIND_6TO4,          /* 2002::/16, RFC 3056 */
+	SIXPLANE_KIND_GLOBAL,        /* 2000::/3 otherwise */
+	SIXPLANE_KIND_SIXPLANE,      /* fc00::/8: the 6PLANE shape */
+	SIXPLANE_KIND_RFC4193_PLANE, /* fd + nwid + 99 93 + node */
+	SIXPLANE_KIND_ULA,           /* fd00::/8 otherwise, RFC 4193 */
+	SIXPLANE_KIND_LINK_LOCAL,    /* fe80::/10 */
+	SIXPLANE_KIND_SITE_LOCAL,    /* fec0::/10, deprecated by RFC 3879 */
+	SIXPLANE_KIND_MULTICAST,     /* ff00::/8 */
+	SIXPLANE_KIND_RESERVED,      /* anything else */
+};
+
+struct sixplane_decoded {
+	enum sixplane_kind kind;
+	/* index into the caller's network list of the network that matched, or
+	 * -1; for SIXPLANE the fold matched, for RFC4193_PLANE the id did. */
+	int network;
+	uint64_t nwid;  /* RFC4193_PLANE: the id in the address; SIXPLANE: a
+	                   matched network's id, else 0 */
+	uint64_t node;  /* SIXPLANE, RFC4193_PLANE */
+	uint64_t tail;  /* SIXPLANE: the low 48 bits NDP ignores */
+	uint32_t fold;  /* SIXPLANE */
+	bool host;      /* SIXPLANE: tail == 1, the host's own address */
+	bool eui64;     /* the IID is EUI-64 (ff:fe); mac is set */
+	struct sixplane_mac mac;
+	uint8_t ipv4[4];     /* IPV4_MAPPED, IPV4_COMPAT, NAT64, 6TO4 */
+	uint8_t mc_flags;    /* MULTICAST: the 4 flag bits (0 R P T) */
+	uint8_t mc_scope;    /* MULTICAST: RFC 7346 scope */
+	bool solicited_node; /* MULTICAST: ff02::1:ffXX:XXXX */
+	uint32_t solicited_bits; /* its low 24 bits */
+};
+
+/* What a is. networks (n of them, may be NULL when n is 0) are consulted
+ * to name the 6PLANE or RFC4193 network a belongs to. */
+void sixplane_decode(const struct sixplane_addr *a, const uint64_t *networks, size_t n,
+                     struct sixplane_decoded *out);
+/* Short stable names: "sixplane", "rfc4193-plane", "link-local", ... */
+const char *sixplane_kind_name(enum sixplane_kind k);
+/* "interface-local", "link-local", ... for a multicast scope nibble, or
+ * "reserved"/"unassigned". */
+const char *sixplane_scope_name(uint8_t scope);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: MIT */
+/* IPv6 address and prefix text: RFC 4291 section 2.2 in, RFC 5952 out. */
+#include <errno.h>
+#include <string.h>
+
+#include "hex.h"
+#include "sixplane.h"
+
+/* Digit value plus one, so that every byte not listed is 0: not a digit. */
+const uint8_t sp_hexval1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+const char sp_hexdig[16] = "0123456789abcdef";
+
+static int fail(const char **why, const char *reason)
+{
+	if (why)
+		*why = reason;
+	return -EINVAL;
+}
+
+/* A dotted quad filling s[0..len): four decimal octets 0-255, no leading
+ * zeros (they read as octal to some parsers, so the text is ambiguous). */
+static int parse_ipv4(const char *s, size_t len, uint8_t out[4], const char **why)
+{
+	size_t i = 0;
+
+	for (int k = 0; k < 4; k++) {
+		unsigned v = 0;
+		size_t start = i;
+
+		while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+			v = v * 10 + (unsigned)(s[i++] - '0');
+		if (i == start)
+			return fail(why, "IPv4 part: empty or non-decimal octet");
+		if (i < len && s[i] >= '0' && s[i] <= '9')
+			return fail(why, "IPv4 part: octet of more than 3 digits");
+		if (v > 255)
+			return fail(why, "IPv4 part: octet above 255");
+		if (s[start] == '0' && i - start > 1)
+			return fail(why, "IPv4 part: octet with a leading zero");
+		out[k] = (uint8_t)v;
+		if (k < 3) {
+			if (i == len || s[i] != '.')
+				return fail(why, "IPv4 part: fewer than 4 octets");
+			i++;
+		}
+	}
+	if (i != len)
+		return fail(why, s[i] == '.' ? "IPv4 part: more than 4 octets"
+		                             : "IPv4 part: invalid character");
+	return 0;
+}
+
+static const char *bad_char(unsigned char c)
+{
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
+		return "whitespace";
+	if (c == '%')
+		return "zone id not allowed here";
+	if (c == '/')
+		return "prefix length not allowed here";
+	return "invalid character";
+}
+
+int sixplane_addr_parse(const char *s, size_t len, unsigned flags, struct sixplane_addr *out,
+                        const char **why)
+{
+	uint8_t b[16];
+	int n = 0;   /* 16-bit groups written to b */
+	int gap = -1; /* group index where "::" stands, or -1 */
+	size_t i = 0;
+
+	if (flags & SIXPLANE_PARSE_ZONE) {
+		const char *pct = memchr(s, '%', len);
+		if (pct) {
+			if ((size_t)(pct - s) + 1 == len)
+				return fail(why, "empty zone id");
+			len = (size_t)(pct - s);
+		}
+	}
+	if (len == 0)
+		return fail(why, "empty");
+	if (s[0] == ':') {
+		if (len < 2 || s[1] != ':')
+			return fail(why, "leading single ':'");
+		gap = 0;
+		i = 2;
+		if (i < len && s[i] == ':')
+			return fail(why, "':::'");
+	}
+	while (i < len) {
+		size_t start = i;
+		unsigned v = 0;
+		int d;
+
+		while (i < len && (d = sp_hex((unsigned char)s[i])) >= 0) {
+			if (i - start == 4)
+				return fail(why, "group of more than 4 hex digits");
+			v = v << 4 | (unsigned)d;
+			i++;
+		}
+		if (i < len && s[i] == '.') {
+			if (i == start)
+				return fail(why, "IPv4 part: empty or non-decimal octet");
+			if (n > 6)
+				return fail(why, "more than 8 groups");
+			if (parse_ipv4(s + start, len - start, b + 2 * n, why))
+				return -EINVAL;
+			n += 2;
+			i = len;
+			break;
+		}
+		if (i == start)
+			return fail(why, bad_char((unsigned char)s[i]));
+		if (n == 8)
+			return fail(why, "more than 8 groups");
+		b[2 * n] = (uint8_t)(v >> 8);
+		b[2 * n + 1] = (uint8_t)v;
+		n++;
+		if (i == len)
+			break;
+		if (s[i] != ':')
+			return fail(why, bad_char((unsigned char)s[i]));
+		if (++i == len)
+			return fail(why, "trailing single ':'");
+		if (s[i] == ':') {
+			if (gap >= 0)
+				return fail(why, "more than one '::'");
+			gap = n;
+			if (++i < len && s[i] == ':')
+				return fail(why, "':::'");
+		}
+	}
+	if (gap < 0) {
+		if (n != 8)
+			return fail(why, "fewer than 8 groups and no '::'");
+		memcpy(out->b, b, 16);
+		return 0;
+	}
+	/* RFC 4291 section 2.2: "::" stands for one or more zero groups. */
+	if (n == 8)
+		return fail(why, "'::' with 8 groups besides");
+	int tail = n - gap;
+	memcpy(out->b, b, (size_t)gap * 2);
+	memset(out->b + gap * 2, 0, (size_t)(8 - n) * 2);
+	memcpy(out->b + (8 - tail) * 2, b + gap * 2, (size_t)tail * 2);
+	return 0;
+}
+
+static char *put_group(char *p, unsigned v)
+{
+	if (v >= 0x1000)
+		*p++ = sp_hexdig[v >> 12];
+	if (v >= 0x100)
+		*p++ = sp_hexdig[(v >> 8) & 15];
+	if (v >= 0x10)
+		*p++ = sp_hexdig[(v >> 4) & 15];
+	*p++ = sp_hexdig[v & 15];
+	return p;
+}
+
+static char *put_octet(char *p, unsigned v)
+{
+	if (v >= 100) {
+		*p++ = (char)('0' + v / 100);
+		v %= 100;
+		*p++ = (char)('0' + v / 10);
+	} else if (v >= 10) {
+		*p++ = (char)('0' + v / 10);
+	}
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+size_t sixplane_addr_format(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN])
+{
+	const uint8_t *b = a->b;
+	unsigned g[8];
+	unsigned zeros = 0; /* bit i set when group i is zero */
+	char *p = buf;
+
+	for (int i = 0; i < 8; i++) {
+		g[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+		zeros |= (unsigned)(g[i] == 0) << i;
+	}
+	/* RFC 5952 section 5: IPv4-mapped addresses in mixed notation. */
+	if ((zeros & 0x1f) == 0x1f && g[5] == 0xffff) {
+		memcpy(p, "::ffff:", 7);
+		p += 7;
+		for (int i = 12; i < 16; i++) {
+			p = put_octet(p, b[i]);
+			*p++ = '.';
+		}
+		p[-1] = '\0';
+		return (size_t)(p - 1 - buf);
+	}
+	/* RFC 5952 section 4.2: the longest run of two or more zero groups,
+	 * the first one on a tie. */
+	int best = -1, best_len = 1;
+	for (int i = 0; i < 8;) {
+		if (!(zeros >> i & 1)) {
+			i++;
+			continue;
+		}
+		int j = i;
+		while (j < 8 && (zeros >> j & 1))
+			j++;
+		if (j - i > best_len) {
+			best = i;
+			best_len = j - i;
+		}
+		i = j;
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			*p++ = ':';
+			if (i == 0)
+				*p++ = ':';
+			i += best_len - 1;
+			continue;
+		}
+		p = put_group(p, g[i]);
+		if (i < 7)
+			*p++ = ':';
+	}
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+
+/* 0..128, decimal, no sign, no leading zeros. */
+static int parse_len(const char *s, size_t len, uint8_t *out)
+{
+	unsigned v = 0;
+
+	if (len == 0 || len > 3 || (s[0] == '0' && len > 1))
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (v > 128)
+		return -EINVAL;
+	*out = (uint8_t)v;
+	return 0;
+}
+
+static bool host_bits_set(const struct sixplane_prefix *p)
+{
+	for (int i = p->len; i < 128; i++) {
+		if (i % 8 == 0) {
+			for (int k = i / 8; k < 16; k++)
+				if (p->addr.b[k])
+					return true;
+			return false;
+		}
+		if (p->addr.b[i / 8] & (0x80 >> (i % 8)))
+			return true;
+	}
+	return false;
+}
+
+void sixplane_prefix_normalize(struct sixplane_prefix *p)
+{
+	unsigned n = p->len;
+
+	if (n >= 128)
+		return;
+	p->addr.b[n / 8] &= (uint8_t)(0xff00 >> (n % 8));
+	memset(p->addr.b + n / 8 + 1, 0, 15 - n / 8);
+}
+
+int sixplane_prefix_parse(const char *s, size_t len, unsigned flags, struct sixplane_prefix *out,
+                          const char **why)
+{
+	struct sixplane_prefix p;
+	const char *slash = memchr(s, '/', len);
+
+	if (!slash)
+		return fail(why, len ? "missing '/length'" : "empty");
+	size_t alen = (size_t)(slash - s);
+	if (sixplane_addr_parse(s, alen, 0, &p.addr, why))
+		return -EINVAL;
+	if (parse_len(slash + 1, len - alen - 1, &p.len))
+		return fail(why, "prefix length is not a decimal 0-128");
+	if (host_bits_set(&p)) {
+		if (!(flags & SIXPLANE_PREFIX_NORMALIZE))
+			return fail(why, "host bits set after the prefix length");
+		sixplane_prefix_normalize(&p);
+	}
+	*out = p;
+	return 0;
+}
+
+size_t sixplane_prefix_format(const struct sixplane_prefix *p, char buf[SIXPLANE_PREFIXSTRLEN])
+{
+	size_t n = sixplane_addr_format(&p->addr, buf);
+	char *q = buf + n;
+
+	*q++ = '/';
+	q = put_octet(q, p->len);
+	*q = '\0';
+	return (size_t)(q - buf);
+}
+
+bool sixplane_prefix_contains(const struct sixplane_prefix *p, const struct sixplane_addr *a)
+{
+	unsigned n = p->len;
+
+	if (memcmp(p->addr.b, a->b, n / 8))
+		return false;
+	if (n % 8 == 0)
+		return true;
+	uint8_t mask = (uint8_t)(0xff00 >> (n % 8));
+	return ((p->addr.b[n / 8] ^ a->b[n / 8]) & mask) == 0;
+}
