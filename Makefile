@@ -1,0 +1,68 @@
+# The front door. CMake does the real build; these targets are what people type.
+#   make            build into build/
+#   make test       install missing deps, build, run every test (also under ASan+UBSan
+#                   and short fuzz runs)
+#   make demo       install missing deps, build, walk through a worked example
+#   make bench      benchmarks against the peers, one table
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make fuzz       longer fuzz runs (FUZZ_SECONDS=60 each)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+SAN_BUILD ?= build-san
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
+CMAKE_FLAGS ?=
+
+.PHONY: all build deps test test-main test-san demo tour bench install fuzz format clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: deps
+	$(MAKE) test-main
+	$(MAKE) test-san
+
+test-main: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer, and
+# the libFuzzer targets (built with clang) for a short run each.
+test-san:
+	CC=clang cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSIXPLANE_SANITIZE=ON \
+		-DSIXPLANE_FUZZ=ON -DSIXPLANE_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(SAN_BUILD) -j $(JOBS)
+	cd $(SAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|fuzz'
+
+demo: deps build
+	scripts/tour.sh $(BUILD)/sixplane
+
+tour: build
+	scripts/tour.sh $(BUILD)/sixplane
+
+bench: deps build
+	bench/run $(BUILD)
+
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+fuzz: deps
+	CC=clang cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSIXPLANE_SANITIZE=ON \
+		-DSIXPLANE_FUZZ=ON -DSIXPLANE_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(SAN_BUILD) -j $(JOBS)
+	tests/fuzz/run $(SAN_BUILD) $(FUZZ_SECONDS)
+
+format:
+	clang-format -i include/*.h lib/*.c lib/*.h cli/*.c cli/*.h
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD)

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install the build and test dependencies that are missing, via apt.
+# Idempotent: with everything present it changes nothing and needs no network.
+set -eu
+
+PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev llvm
+libjansson-dev libcmocka-dev python3 ipv6calc"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: missing packages:$missing (and no apt-get here to install them)" >&2
+	exit 2
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "deps: installing$missing" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
