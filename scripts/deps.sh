@@ -22,4 +22,5 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 echo "deps: installing$missing" >&2
 $SUDO apt-get update -qq
+# shellcheck disable=SC2086 # one package per word
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
