@@ -77,6 +77,22 @@ static void plane_fields(struct rec *r, const struct decode_ctx *c, const struct
 		rec_bool(r, "node_reserved", true);
 }
 
+/* Kinds a Neighbor Solicitation can be for, so a solicited-node group
+ * means something (RFC 4861 section 7.2.1). */
+static bool on_link(enum sixplane_kind k)
+{
+	switch (k) {
+	case SIXPLANE_KIND_UNSPECIFIED:
+	case SIXPLANE_KIND_LOOPBACK:
+	case SIXPLANE_KIND_IPV4_MAPPED:
+	case SIXPLANE_KIND_IPV4_COMPAT:
+	case SIXPLANE_KIND_MULTICAST:
+		return false;
+	default:
+		return true;
+	}
+}
+
 static int decode_one(const char *s, size_t len, void *arg)
 {
 	struct decode_ctx *c = arg;
@@ -121,7 +137,7 @@ static int decode_one(const char *s, size_t len, void *arg)
 	}
 	if (d.eui64)
 		rec_mac(&r, "eui64_mac", &d.mac);
-	if (d.kind != SIXPLANE_KIND_MULTICAST && d.kind != SIXPLANE_KIND_UNSPECIFIED) {
+	if (on_link(d.kind)) {
 		struct sixplane_addr g = sixplane_solicited_node(&a);
 		struct sixplane_mac gm = sixplane_multicast_mac(&g);
 		rec_addr(&r, "solicited_node_group", &g);
