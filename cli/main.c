@@ -36,9 +36,12 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return fflush(stdout) ? EXIT_SYSTEM : EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("%s %s\n", prog, SIXPLANE_VERSION);
-		return fflush(stdout) ? EXIT_SYSTEM : EXIT_OK;
+	/* --version is honoured anywhere, as for every command (design.md). */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--version") || (i == 1 && !strcmp(argv[i], "-V"))) {
+			printf("%s %s\n", prog, SIXPLANE_VERSION);
+			return fflush(stdout) ? EXIT_SYSTEM : EXIT_OK;
+		}
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (!strcmp(argv[1], commands[i].name)) {
