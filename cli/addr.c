@@ -52,7 +52,8 @@ static int addr_one(const char *s, size_t len, void *arg)
 		if (is_prefix)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "/%u", p.len);
 	} else {
-		n = is_prefix ? sixplane_prefix_format(&p, buf) : sixplane_addr_format(&p.addr, buf);
+		n = is_prefix ? sixplane_prefix_format(&p, buf)
+			      : sixplane_addr_format(&p.addr, buf);
 	}
 	if (c->json) {
 		struct rec r;

@@ -72,7 +72,8 @@ int arg_identity_file(const char *path, uint64_t *out)
 		return EXIT_SYSTEM;
 	}
 	if ((size_t)n == sizeof(buf)) {
-		cli_error("invalid identity file '%s': larger than %zu bytes", path, sizeof(buf) - 1);
+		cli_error("invalid identity file '%s': larger than %zu bytes", path,
+			  sizeof(buf) - 1);
 		return EXIT_INPUT;
 	}
 	if (sixplane_identity_parse(buf, (size_t)n, out, &why)) {
@@ -100,8 +101,8 @@ void warn_nwid(uint64_t nwid)
 		return;
 	sixplane_nwid_format(nwid, s);
 	cli_warn("network id %s folds to fc00::/40 (its halves are equal): every such network "
-	         "shares that prefix",
-	         s);
+		 "shares that prefix",
+		 s);
 }
 
 bool wants_help(int argc, char **argv)
@@ -131,14 +132,15 @@ int print_help(const char *text)
 }
 
 int arg_host(const char *cmd, const char *nwid_s, const char *node_s, const char *identity,
-             uint64_t *nwid, uint64_t *node)
+	     uint64_t *nwid, uint64_t *node)
 {
 	int ret;
 
 	if (!nwid_s)
 		return cli_usage_error(cmd, "--network NWID is required");
 	if (!node_s == !identity)
-		return cli_usage_error(cmd, "exactly one of --node NODE and --identity FILE is required");
+		return cli_usage_error(
+			cmd, "exactly one of --node NODE and --identity FILE is required");
 	if (arg_nwid(nwid_s, strlen(nwid_s), nwid))
 		return EXIT_INPUT;
 	if (identity) {

@@ -55,7 +55,7 @@ int arg_prefix(const char *s, size_t len, unsigned flags, struct sixplane_prefix
 int arg_identity_file(const char *path, uint64_t *out);
 /* --network, --node / --identity of the host commands (docker, cni). */
 int arg_host(const char *cmd, const char *nwid_s, const char *node_s, const char *identity,
-             uint64_t *nwid, uint64_t *node);
+	     uint64_t *nwid, uint64_t *node);
 /* A warning for node ids ZeroTier reserves and for networks whose halves
  * are equal (they all share fc00::/40). */
 void warn_node(uint64_t node);

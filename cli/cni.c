@@ -32,7 +32,8 @@ static const char *bad_name(const char *s)
 	if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", *s))
 		return "must start with a letter or digit";
 	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", *s))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-",
+			    *s))
 			return "only letters, digits, '_', '.' and '-' are allowed";
 	return NULL;
 }
@@ -143,11 +144,11 @@ int cni_main(int argc, char **argv)
 	json_t *routes = json_pack("[{s:s}]", "dst", plane);
 	if (default_route)
 		json_array_append_new(routes, json_pack("{s:s}", "dst", "::/0"));
-	json_t *conf = json_pack(
-		"{s:s, s:s, s:[{s:s, s:s, s:b, s:b, s:b, s:{s:s, s:[[{s:s}]], s:o}}]}",
-		"cniVersion", version, "name", name, "plugins", "type", "bridge", "bridge", bridge,
-		"isGateway", 1, "ipMasq", 0, "hairpinMode", 1, "ipam", "type", "host-local",
-		"ranges", "subnet", subnet, "routes", routes);
+	json_t *conf =
+		json_pack("{s:s, s:s, s:[{s:s, s:s, s:b, s:b, s:b, s:{s:s, s:[[{s:s}]], s:o}}]}",
+			  "cniVersion", version, "name", name, "plugins", "type", "bridge",
+			  "bridge", bridge, "isGateway", 1, "ipMasq", 0, "hairpinMode", 1, "ipam",
+			  "type", "host-local", "ranges", "subnet", subnet, "routes", routes);
 	char *s = conf ? json_dumps(conf, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(conf);
 	if (!s) {

@@ -42,10 +42,11 @@ static void ipv4field(struct rec *r, const uint8_t v4[4])
 	char s[16];
 
 	rec_str(r, "ipv4", s,
-	        (size_t)snprintf(s, sizeof(s), "%u.%u.%u.%u", v4[0], v4[1], v4[2], v4[3]));
+		(size_t)snprintf(s, sizeof(s), "%u.%u.%u.%u", v4[0], v4[1], v4[2], v4[3]));
 }
 
-static void plane_fields(struct rec *r, const struct decode_ctx *c, const struct sixplane_decoded *d)
+static void plane_fields(struct rec *r, const struct decode_ctx *c,
+			 const struct sixplane_decoded *d)
 {
 	bool known = d->network >= 0;
 
@@ -168,7 +169,7 @@ int decode_main(int argc, char **argv)
 		case 'n':
 			if (c.n == MAX_NETWORKS)
 				return cli_usage_error("decode ", "more than %d networks",
-				                       MAX_NETWORKS);
+						       MAX_NETWORKS);
 			if (arg_nwid(optarg, strlen(optarg), &c.networks[c.n]))
 				return EXIT_INPUT;
 			c.n++;
@@ -185,8 +186,9 @@ int decode_main(int argc, char **argv)
 	if (optind == argc)
 		return cli_usage_error("decode ", "expected an address (or -)");
 	for (int i = optind; i < argc; i++) {
-		int r = !strcmp(argv[i], "-") ? each_stdin_line(decode_one, &c)
-		                              : (decode_one(argv[i], strlen(argv[i]), &c) ? EXIT_INPUT : 0);
+		int r = !strcmp(argv[i], "-")
+				? each_stdin_line(decode_one, &c)
+				: (decode_one(argv[i], strlen(argv[i]), &c) ? EXIT_INPUT : 0);
 		if (r > ret)
 			ret = r;
 	}

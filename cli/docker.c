@@ -46,8 +46,8 @@ static int replace_file(const char *path, json_t *obj, const struct stat *old)
 	}
 	if (fchmod(fd, old ? old->st_mode & 07777 : 0644) ||
 	    (old && fchown(fd, old->st_uid, old->st_gid) && errno != EPERM) ||
-	    json_dumpfd(obj, fd, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
-	    write(fd, "\n", 1) != 1 || fsync(fd)) {
+	    json_dumpfd(obj, fd, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || write(fd, "\n", 1) != 1 ||
+	    fsync(fd)) {
 		cli_error("cannot write '%s': %s", tmp, strerror(errno));
 		close(fd);
 		goto out;
@@ -104,7 +104,7 @@ static int merge(const char *file, const char *cidr, bool force)
 				return EXIT_SYSTEM;
 			}
 			cli_error("invalid JSON in '%s' at line %d, column %d: %s", path, err.line,
-			          err.column, err.text);
+				  err.column, err.text);
 			return EXIT_INPUT;
 		}
 		if (!json_is_object(obj)) {
@@ -122,11 +122,12 @@ static int merge(const char *file, const char *cidr, bool force)
 		struct sixplane_prefix a, b;
 		const char *s = json_string_value(old);
 		same_cidr = s && !sixplane_prefix_parse(s, strlen(s), 0, &a, NULL) &&
-		            !sixplane_prefix_parse(cidr, strlen(cidr), 0, &b, NULL) &&
-		            a.len == b.len && !memcmp(&a.addr, &b.addr, 16);
+			    !sixplane_prefix_parse(cidr, strlen(cidr), 0, &b, NULL) &&
+			    a.len == b.len && !memcmp(&a.addr, &b.addr, 16);
 		if (!same_cidr && !force) {
-			cli_error("'%s' already has fixed-cidr-v6 %s%s%s; --force replaces it with '%s'",
-			          path, s ? "'" : "", s ? s : "(not a string)", s ? "'" : "", cidr);
+			cli_error("'%s' already has fixed-cidr-v6 %s%s%s; --force replaces it with "
+				  "'%s'",
+				  path, s ? "'" : "", s ? s : "(not a string)", s ? "'" : "", cidr);
 			goto out;
 		}
 	}
@@ -148,14 +149,10 @@ out:
 int docker_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"network", required_argument, NULL, 'n'},
-		{"node", required_argument, NULL, 'N'},
-		{"identity", required_argument, NULL, 'i'},
-		{"merge", required_argument, NULL, 'm'},
-		{"force", no_argument, NULL, 'f'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+		{"network", required_argument, NULL, 'n'},  {"node", required_argument, NULL, 'N'},
+		{"identity", required_argument, NULL, 'i'}, {"merge", required_argument, NULL, 'm'},
+		{"force", no_argument, NULL, 'f'},	    {"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},	    {0},
 	};
 	const char *nwid_s = NULL, *node_s = NULL, *identity = NULL, *file = NULL;
 	char cidr[SIXPLANE_PREFIXSTRLEN];

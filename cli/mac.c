@@ -63,7 +63,7 @@ static int node_one(const char *s, size_t len, void *arg)
 		struct sixplane_mac want = sixplane_node_mac(c->nwid, 0);
 		sixplane_mac_format(&mac, m);
 		cli_warn("MAC %s does not start with %02x, the first octet of this network's MACs",
-		         m, want.b[0]);
+			 m, want.b[0]);
 	}
 	rec_init(&r);
 	if (c->form != FORM_TSV)
@@ -78,7 +78,7 @@ static int node_one(const char *s, size_t len, void *arg)
 }
 
 static int run(int argc, char **argv, const char *cmd, const char *help,
-               int (*one)(const char *, size_t, void *))
+	       int (*one)(const char *, size_t, void *))
 {
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
@@ -103,7 +103,7 @@ static int run(int argc, char **argv, const char *cmd, const char *help,
 	argv += optind;
 	if (argc != 2)
 		return cli_usage_error(cmd, "expected NWID and %s (or -)",
-		                       one == mac_one ? "NODE" : "MAC");
+				       one == mac_one ? "NODE" : "MAC");
 	if (arg_nwid(argv[0], strlen(argv[0]), &c.nwid))
 		return EXIT_INPUT;
 	if (!strcmp(argv[1], "-")) {

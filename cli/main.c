@@ -21,9 +21,10 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: %s COMMAND [ARGS] [--json]\n\nCommands:\n", prog);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'%s COMMAND --help' for one command; man sixplane(1) for all.\n"
-	           "Exit status: 0 success, 1 bad usage or input, 2 system failure.\n",
-	        prog);
+	fprintf(f,
+		"\n'%s COMMAND --help' for one command; man sixplane(1) for all.\n"
+		"Exit status: 0 success, 1 bad usage or input, 2 system failure.\n",
+		prog);
 }
 
 int main(int argc, char **argv)

@@ -164,8 +164,8 @@ static void emit_json(const struct rec *r)
 
 	for (int i = 0; i < r->n; i++) {
 		json_t *v = r->type[i] == REC_STR    ? json_stringn(r->store + r->off[i], r->len[i])
-		            : r->type[i] == REC_BOOL ? json_boolean(r->num[i])
-		                                     : json_integer(r->num[i]);
+			    : r->type[i] == REC_BOOL ? json_boolean(r->num[i])
+						     : json_integer(r->num[i]);
 		json_object_set_new(o, r->key[i], v);
 	}
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -24,7 +24,7 @@ static const char help[] =
 struct plane_ctx {
 	uint64_t nwid;
 	enum rec_form form;
-	unsigned long reserved;       /* bulk: reserved node ids seen */
+	unsigned long reserved;	      /* bulk: reserved node ids seen */
 	unsigned long first_reserved; /* bulk: the line of the first */
 	bool first;
 };
@@ -102,7 +102,7 @@ int plane_main(int argc, char **argv)
 	argv += optind;
 	if (argc != (identity ? 1 : 2))
 		return cli_usage_error("plane ", identity ? "expected NWID with --identity"
-		                                          : "expected NWID and NODE (or -)");
+							  : "expected NWID and NODE (or -)");
 	if (arg_nwid(argv[0], strlen(argv[0]), &c.nwid))
 		return EXIT_INPUT;
 	warn_nwid(c.nwid);
@@ -115,7 +115,7 @@ int plane_main(int argc, char **argv)
 		ret = each_stdin_line(plane_line, &c);
 		if (c.reserved)
 			cli_warn("%lu node id(s) reserved by ZeroTier, the first on line %lu",
-			         c.reserved, c.first_reserved);
+				 c.reserved, c.first_reserved);
 		return out_flush() ? EXIT_SYSTEM : ret;
 	} else if (arg_node(argv[1], strlen(argv[1]), &node)) {
 		return EXIT_INPUT;

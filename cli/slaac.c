@@ -77,8 +77,9 @@ int slaac_main(int argc, char **argv)
 		if (arg_prefix(argv[1], strlen(argv[1]), 0, &prefix))
 			return EXIT_INPUT;
 		if (prefix.len != 64)
-			return cli_bad_value("SLAAC prefix", argv[1], strlen(argv[1]),
-			                     "SLAAC is defined only for a /64 (RFC 4291 section 2.5.1)");
+			return cli_bad_value(
+				"SLAAC prefix", argv[1], strlen(argv[1]),
+				"SLAAC is defined only for a /64 (RFC 4291 section 2.5.1)");
 		c.prefix = &prefix;
 	}
 	if (!strcmp(argv[0], "-")) {

@@ -91,7 +91,7 @@ enum {
  * nine groups, five-digit groups, a leading or trailing lone ':', empty
  * input, whitespace, IPv4 octets above 255 or with leading zeros. */
 int sixplane_addr_parse(const char *s, size_t len, unsigned flags, struct sixplane_addr *out,
-                        const char **why);
+			const char **why);
 
 /* RFC 5952 text: lower case, no leading zeros, the longest run of two or
  * more zero groups as "::" (the first on a tie), and IPv4-mapped addresses
@@ -107,7 +107,7 @@ enum {
 /* "addr/len", len 0..128 in decimal without leading zeros. Host bits set
  * beyond len are -EINVAL unless SIXPLANE_PREFIX_NORMALIZE. */
 int sixplane_prefix_parse(const char *s, size_t len, unsigned flags, struct sixplane_prefix *out,
-                          const char **why);
+			  const char **why);
 size_t sixplane_prefix_format(const struct sixplane_prefix *p, char buf[SIXPLANE_PREFIXSTRLEN]);
 bool sixplane_prefix_contains(const struct sixplane_prefix *p, const struct sixplane_addr *a);
 /* Clear every bit after p->len. */
@@ -141,9 +141,9 @@ int sixplane_identity_parse(const char *s, size_t len, uint64_t *node, const cha
 /* low32(nwid ^ (nwid >> 32)): bits 8..39 of every 6PLANE address. */
 uint32_t sixplane_fold(uint64_t nwid);
 
-struct sixplane_prefix sixplane_6plane_network(uint64_t nwid);           /* /40 */
+struct sixplane_prefix sixplane_6plane_network(uint64_t nwid);		     /* /40 */
 struct sixplane_prefix sixplane_6plane_prefix(uint64_t nwid, uint64_t node); /* /80 */
-struct sixplane_addr sixplane_6plane_addr(uint64_t nwid, uint64_t node); /* /80 + ::1 */
+struct sixplane_addr sixplane_6plane_addr(uint64_t nwid, uint64_t node);     /* /80 + ::1 */
 /* The node owning a, if a is in nwid's /40; -ENOENT otherwise. */
 int sixplane_6plane_owner(uint64_t nwid, const struct sixplane_addr *a, uint64_t *node);
 
@@ -165,7 +165,7 @@ struct sixplane_addr sixplane_link_local(const struct sixplane_mac *m);
 /* PREFIX/64 + IID. -EINVAL unless p->len == 64: SLAAC is defined only for a
  * /64 (RFC 4291 section 2.5.1). */
 int sixplane_slaac(const struct sixplane_prefix *p, const struct sixplane_mac *m,
-                   struct sixplane_addr *out);
+		   struct sixplane_addr *out);
 /* The MAC behind an EUI-64 interface identifier (bytes 11,12 = ff:fe);
  * -ENOENT when the last 64 bits are not of that shape. */
 int sixplane_eui64_mac(const struct sixplane_addr *a, struct sixplane_mac *out);
@@ -187,22 +187,22 @@ int sixplane_prefix_arpa(const struct sixplane_prefix *p, char buf[SIXPLANE_ARPA
 
 enum sixplane_kind {
 	SIXPLANE_KIND_UNSPECIFIED,   /* ::/128 */
-	SIXPLANE_KIND_LOOPBACK,      /* ::1/128 */
+	SIXPLANE_KIND_LOOPBACK,	     /* ::1/128 */
 	SIXPLANE_KIND_IPV4_MAPPED,   /* ::ffff:0:0/96 */
 	SIXPLANE_KIND_IPV4_COMPAT,   /* ::/96, deprecated by RFC 4291 2.5.5.1 */
-	SIXPLANE_KIND_NAT64,         /* 64:ff9b::/96, RFC 6052 */
-	SIXPLANE_KIND_DISCARD,       /* 100::/64, RFC 6666 */
-	SIXPLANE_KIND_TEREDO,        /* 2001::/32, RFC 4380 */
+	SIXPLANE_KIND_NAT64,	     /* 64:ff9b::/96, RFC 6052 */
+	SIXPLANE_KIND_DISCARD,	     /* 100::/64, RFC 6666 */
+	SIXPLANE_KIND_TEREDO,	     /* 2001::/32, RFC 4380 */
 	SIXPLANE_KIND_DOCUMENTATION, /* 2001:db8::/32 RFC 3849, 3fff::/20 RFC 9637 */
-	SIXPLANE_KIND_6TO4,          /* 2002::/16, RFC 3056 */
-	SIXPLANE_KIND_GLOBAL,        /* 2000::/3 otherwise */
-	SIXPLANE_KIND_SIXPLANE,      /* fc00::/8: the 6PLANE shape */
+	SIXPLANE_KIND_6TO4,	     /* 2002::/16, RFC 3056 */
+	SIXPLANE_KIND_GLOBAL,	     /* 2000::/3 otherwise */
+	SIXPLANE_KIND_SIXPLANE,	     /* fc00::/8: the 6PLANE shape */
 	SIXPLANE_KIND_RFC4193_PLANE, /* fd + nwid + 99 93 + node */
-	SIXPLANE_KIND_ULA,           /* fd00::/8 otherwise, RFC 4193 */
+	SIXPLANE_KIND_ULA,	     /* fd00::/8 otherwise, RFC 4193 */
 	SIXPLANE_KIND_LINK_LOCAL,    /* fe80::/10 */
 	SIXPLANE_KIND_SITE_LOCAL,    /* fec0::/10, deprecated by RFC 3879 */
 	SIXPLANE_KIND_MULTICAST,     /* ff00::/8 */
-	SIXPLANE_KIND_RESERVED,      /* anything else */
+	SIXPLANE_KIND_RESERVED,	     /* anything else */
 };
 
 struct sixplane_decoded {
@@ -210,25 +210,25 @@ struct sixplane_decoded {
 	/* index into the caller's network list of the network that matched, or
 	 * -1; for SIXPLANE the fold matched, for RFC4193_PLANE the id did. */
 	int network;
-	uint64_t nwid;  /* RFC4193_PLANE: the id in the address; SIXPLANE: a
-	                   matched network's id, else 0 */
-	uint64_t node;  /* SIXPLANE, RFC4193_PLANE */
-	uint64_t tail;  /* SIXPLANE: the low 48 bits NDP ignores */
-	uint32_t fold;  /* SIXPLANE */
-	bool host;      /* SIXPLANE: tail == 1, the host's own address */
-	bool eui64;     /* the IID is EUI-64 (ff:fe); mac is set */
+	uint64_t nwid; /* RFC4193_PLANE: the id in the address; SIXPLANE: a
+			  matched network's id, else 0 */
+	uint64_t node; /* SIXPLANE, RFC4193_PLANE */
+	uint64_t tail; /* SIXPLANE: the low 48 bits NDP ignores */
+	uint32_t fold; /* SIXPLANE */
+	bool host;     /* SIXPLANE: tail == 1, the host's own address */
+	bool eui64;    /* the IID is EUI-64 (ff:fe); mac is set */
 	struct sixplane_mac mac;
-	uint8_t ipv4[4];     /* IPV4_MAPPED, IPV4_COMPAT, NAT64, 6TO4 */
-	uint8_t mc_flags;    /* MULTICAST: the 4 flag bits (0 R P T) */
-	uint8_t mc_scope;    /* MULTICAST: RFC 7346 scope */
-	bool solicited_node; /* MULTICAST: ff02::1:ffXX:XXXX */
+	uint8_t ipv4[4];	 /* IPV4_MAPPED, IPV4_COMPAT, NAT64, 6TO4 */
+	uint8_t mc_flags;	 /* MULTICAST: the 4 flag bits (0 R P T) */
+	uint8_t mc_scope;	 /* MULTICAST: RFC 7346 scope */
+	bool solicited_node;	 /* MULTICAST: ff02::1:ffXX:XXXX */
 	uint32_t solicited_bits; /* its low 24 bits */
 };
 
 /* What a is. networks (n of them, may be NULL when n is 0) are consulted
  * to name the 6PLANE or RFC4193 network a belongs to. */
 void sixplane_decode(const struct sixplane_addr *a, const uint64_t *networks, size_t n,
-                     struct sixplane_decoded *out);
+		     struct sixplane_decoded *out);
 /* Short stable names: "sixplane", "rfc4193-plane", "link-local", ... */
 const char *sixplane_kind_name(enum sixplane_kind k);
 /* "interface-local", "link-local", ... for a multicast scope nibble, or

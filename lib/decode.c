@@ -22,7 +22,7 @@ static uint64_t be(const uint8_t *b, int n)
 }
 
 static void decode_sixplane(const struct sixplane_addr *a, const uint64_t *networks, size_t n,
-                            struct sixplane_decoded *d)
+			    struct sixplane_decoded *d)
 {
 	d->kind = SIXPLANE_KIND_SIXPLANE;
 	d->fold = (uint32_t)be(a->b + 1, 4);
@@ -39,7 +39,7 @@ static void decode_sixplane(const struct sixplane_addr *a, const uint64_t *netwo
 }
 
 static bool decode_rfc4193_plane(const struct sixplane_addr *a, const uint64_t *networks, size_t n,
-                                 struct sixplane_decoded *d)
+				 struct sixplane_decoded *d)
 {
 	if (a->b[9] != 0x99 || a->b[10] != 0x93)
 		return false;
@@ -87,7 +87,7 @@ static bool has_iid(enum sixplane_kind k)
 }
 
 void sixplane_decode(const struct sixplane_addr *a, const uint64_t *networks, size_t n,
-                     struct sixplane_decoded *out)
+		     struct sixplane_decoded *out)
 {
 	const uint8_t *b = a->b;
 	struct sixplane_decoded d;
@@ -124,7 +124,7 @@ void sixplane_decode(const struct sixplane_addr *a, const uint64_t *networks, si
 	} else if (b[0] == 0x01 && b[1] == 0x00 && zero(b + 2, 6)) {
 		d.kind = SIXPLANE_KIND_DISCARD;
 	} else if ((b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) ||
-	           (b[0] == 0x3f && b[1] == 0xff && (b[2] & 0xf0) == 0x00)) {
+		   (b[0] == 0x3f && b[1] == 0xff && (b[2] & 0xf0) == 0x00)) {
 		d.kind = SIXPLANE_KIND_DOCUMENTATION;
 	} else if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00) {
 		d.kind = SIXPLANE_KIND_TEREDO;

@@ -99,7 +99,8 @@ int sixplane_mac_parse(const char *s, size_t len, struct sixplane_mac *out, cons
 			if (hex_pair(s + 2 * i, &m.b[i]))
 				return fail(why, "expected 12 hex digits");
 	} else {
-		return fail(why, "expected aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff or 12 hex digits");
+		return fail(why, "expected aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff or "
+				 "12 hex digits");
 	}
 	*out = m;
 	return 0;
@@ -134,7 +135,7 @@ int sixplane_identity_parse(const char *s, size_t len, uint64_t *node, const cha
 	size_t i, n;
 
 	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' ||
-	               s[len - 1] == '\t'))
+		       s[len - 1] == '\t'))
 		len--;
 	if (len == 0)
 		return fail(why, "empty identity");

@@ -27,7 +27,7 @@ struct sixplane_addr sixplane_link_local(const struct sixplane_mac *m)
 }
 
 int sixplane_slaac(const struct sixplane_prefix *p, const struct sixplane_mac *m,
-                   struct sixplane_addr *out)
+		   struct sixplane_addr *out)
 {
 	if (p->len != 64)
 		return -EINVAL;

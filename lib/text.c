@@ -8,9 +8,10 @@
 
 /* Digit value plus one, so that every byte not listed is 0: not a digit. */
 const uint8_t sp_hexval1[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
-	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
-	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,  ['5'] = 6,
+	['6'] = 7,  ['7'] = 8,	['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
 const char sp_hexdig[16] = "0123456789abcdef";
@@ -51,7 +52,7 @@ static int parse_ipv4(const char *s, size_t len, uint8_t out[4], const char **wh
 	}
 	if (i != len)
 		return fail(why, s[i] == '.' ? "IPv4 part: more than 4 octets"
-		                             : "IPv4 part: invalid character");
+					     : "IPv4 part: invalid character");
 	return 0;
 }
 
@@ -67,10 +68,10 @@ static const char *bad_char(unsigned char c)
 }
 
 int sixplane_addr_parse(const char *s, size_t len, unsigned flags, struct sixplane_addr *out,
-                        const char **why)
+			const char **why)
 {
 	uint8_t b[16];
-	int n = 0;   /* 16-bit groups written to b */
+	int n = 0;    /* 16-bit groups written to b */
 	int gap = -1; /* group index where "::" stands, or -1 */
 	size_t i = 0;
 
@@ -275,7 +276,7 @@ void sixplane_prefix_normalize(struct sixplane_prefix *p)
 }
 
 int sixplane_prefix_parse(const char *s, size_t len, unsigned flags, struct sixplane_prefix *out,
-                          const char **why)
+			  const char **why)
 {
 	struct sixplane_prefix p;
 	const char *slash = memchr(s, '/', len);
