@@ -67,6 +67,11 @@ static const char *bad_char(unsigned char c)
 	return "invalid character";
 }
 
+static inline int hex_at(const char *s, size_t len, size_t i)
+{
+	return i < len ? sp_hex((unsigned char)s[i]) : -1;
+}
+
 int sixplane_addr_parse(const char *s, size_t len, unsigned flags, struct sixplane_addr *out,
 			const char **why)
 {
@@ -98,11 +103,22 @@ int sixplane_addr_parse(const char *s, size_t len, unsigned flags, struct sixpla
 		unsigned v = 0;
 		int d;
 
-		while (i < len && (d = sp_hex((unsigned char)s[i])) >= 0) {
-			if (i - start == 4)
-				return fail(why, "group of more than 4 hex digits");
-			v = v << 4 | (unsigned)d;
-			i++;
+		/* Up to four digits, unrolled: this loop is most of the time. */
+		if ((d = hex_at(s, len, i)) >= 0) {
+			v = (unsigned)d;
+			if ((d = hex_at(s, len, ++i)) >= 0) {
+				v = v << 4 | (unsigned)d;
+				if ((d = hex_at(s, len, ++i)) >= 0) {
+					v = v << 4 | (unsigned)d;
+					if ((d = hex_at(s, len, ++i)) >= 0) {
+						v = v << 4 | (unsigned)d;
+						if (hex_at(s, len, ++i) >= 0)
+							return fail(
+								why,
+								"group of more than 4 hex digits");
+					}
+				}
+			}
 		}
 		if (i < len && s[i] == '.') {
 			if (i == start)
