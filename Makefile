@@ -52,11 +52,8 @@ tour: build
 bench: deps build
 	bench/run $(BUILD)
 
-# Reconfigure so the pkg-config file names the PREFIX being installed to.
 install: build
-	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
-	cmake --build $(BUILD) -j $(JOBS)
-	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 fuzz: deps
 	CC=clang cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSIXPLANE_SANITIZE=ON \

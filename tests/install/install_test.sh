@@ -1,0 +1,48 @@
+#!/bin/sh
+# make install's payload: install into a scratch DESTDIR, then build and run a
+# program against the installed header and library found through pkg-config,
+# the way a user of libsixplane would.
+set -eu
+BUILD=$1
+CC=${CC:-cc}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+DESTDIR="$tmp/root" cmake --install "$BUILD" --prefix /usr >/dev/null
+root="$tmp/root"
+pc=$(find "$root" -name sixplane.pc | head -n 1)
+[ -n "$pc" ] || { echo "no sixplane.pc installed" >&2; exit 1; }
+for f in usr/bin/sixplane usr/include/sixplane.h usr/share/man/man1/sixplane.1; do
+	[ -e "$root/$f" ] || { echo "missing $f" >&2; exit 1; }
+done
+ls "$(dirname "$(dirname "$pc")")"/libsixplane.so.* >/dev/null
+
+cat >"$tmp/t.c" <<'C'
+#include <sixplane.h>
+#include <stdio.h>
+#include <string.h>
+int main(void)
+{
+	struct sixplane_addr a = sixplane_6plane_addr(0x8056c2e21c000001ULL, 0x89e92ceee5ULL);
+	char s[SIXPLANE_ADDRSTRLEN];
+	sixplane_addr_format(&a, s);
+	puts(s);
+	return 0;
+}
+C
+# pkg-config with the sysroot, so -I and -L point into DESTDIR.
+export PKG_CONFIG_PATH
+PKG_CONFIG_PATH=$(dirname "$pc")
+flags=$(PKG_CONFIG_SYSROOT_DIR="$root" pkg-config --cflags --libs sixplane)
+# shellcheck disable=SC2086 # pkg-config output is a list of flags
+$CC -o "$tmp/t" "$tmp/t.c" $flags
+libdir=$(PKG_CONFIG_SYSROOT_DIR="$root" pkg-config --variable=libdir sixplane)
+# pkg-config prefixes the sysroot to the variable too.
+out=$(LD_LIBRARY_PATH="$libdir" "$tmp/t")
+[ "$out" = "fc9c:56c2:e389:e92c:eee5::1" ] || { echo "got '$out'" >&2; exit 1; }
+# The installed man page renders without warnings.
+if command -v man >/dev/null 2>&1; then
+	w=$(MANWIDTH=80 man --warnings -l "$root/usr/share/man/man1/sixplane.1" 2>&1 >/dev/null)
+	[ -z "$w" ] || { echo "man page warnings: $w" >&2; exit 1; }
+fi
+echo "install ok: $out"
