@@ -235,6 +235,133 @@ const char *sixplane_kind_name(enum sixplane_kind k);
  * "reserved"/"unassigned". */
 const char *sixplane_scope_name(uint8_t scope);
 
+/* ---- Neighbor Discovery (RFC 4861), over Ethernet frames ---------------- */
+
+/* Why a frame is not an NS we may act on. The first group is "not for us"
+ * (passed on untouched, not malformed); the rest are RFC 4861 section 7.1.1
+ * violations (silently ignored, counted). */
+enum sixplane_nd_reason {
+	SIXPLANE_ND_OK,
+	/* pass on untouched */
+	SIXPLANE_ND_NOT_IPV6,	      /* EtherType is not 0x86dd */
+	SIXPLANE_ND_EXTENSION_HEADER, /* an NS behind extension headers: spec/ndp.md step 1 */
+	SIXPLANE_ND_NOT_NS,	      /* not ICMPv6, or not type 135 */
+	/* malformed: never answered */
+	SIXPLANE_ND_TRUNCATED,	       /* shorter than its headers or payload length */
+	SIXPLANE_ND_BAD_VERSION,       /* IP version is not 6 */
+	SIXPLANE_ND_BAD_HOP_LIMIT,     /* not 255 */
+	SIXPLANE_ND_BAD_CHECKSUM,      /* ICMPv6 checksum */
+	SIXPLANE_ND_BAD_CODE,	       /* ICMP code not 0 */
+	SIXPLANE_ND_BAD_LENGTH,	       /* ICMP length < 24 */
+	SIXPLANE_ND_MULTICAST_TARGET,  /* target is multicast */
+	SIXPLANE_ND_MULTICAST_SOURCE,  /* source is multicast (RFC 4291 section 2.7) */
+	SIXPLANE_ND_BAD_OPTION,	       /* an option of length 0, or one overrunning the packet */
+	SIXPLANE_ND_BAD_SLLA,	       /* a source link-layer option not 8 bytes long */
+	SIXPLANE_ND_DAD_NOT_SOLICITED, /* source :: but destination not solicited-node */
+	SIXPLANE_ND_DAD_WITH_SLLA,     /* source :: with a source link-layer option */
+	SIXPLANE_ND_REASON_MAX,
+};
+
+/* A validated Neighbor Solicitation. */
+struct sixplane_ns {
+	struct sixplane_mac eth_src, eth_dst;
+	struct sixplane_addr src, dst, target;
+	bool dad;      /* source is :: (Duplicate Address Detection) */
+	bool has_slla; /* a source link-layer address option was present */
+	struct sixplane_mac slla;
+};
+
+/* Validate an Ethernet frame carrying a Neighbor Solicitation (RFC 4861
+ * section 7.1.1, checksum included). 0 and *ns filled when valid; otherwise
+ * -EINVAL and *reason says why (always set; SIXPLANE_ND_OK on success). */
+int sixplane_ns_parse(const uint8_t *frame, size_t len, struct sixplane_ns *ns,
+		      enum sixplane_nd_reason *reason);
+/* "truncated", "bad-checksum", ...: stable names for counters. */
+const char *sixplane_nd_reason_name(enum sixplane_nd_reason r);
+/* true for the reasons that mean "malformed" rather than "not an NS". */
+bool sixplane_nd_reason_malformed(enum sixplane_nd_reason r);
+
+/* What one interface emulates or proxies. */
+struct sixplane_nd_network {
+	uint64_t nwid;
+	bool sixplane; /* answer in the 6PLANE /40 */
+	bool rfc4193;  /* answer in the RFC4193 /88 */
+};
+
+enum sixplane_nd_answer_mode {
+	SIXPLANE_ND_PROXY_STATIC, /* always answer */
+	SIXPLANE_ND_PROXY_AUTO,	  /* answer when the route to T leaves by another interface */
+};
+
+struct sixplane_nd_proxy {
+	struct sixplane_prefix prefix;
+	enum sixplane_nd_answer_mode mode;
+};
+
+struct sixplane_nd_config {
+	uint64_t self; /* this host's node id */
+	const struct sixplane_nd_network *networks;
+	size_t n_networks;
+	const struct sixplane_nd_proxy *proxies; /* consulted on ingress only */
+	size_t n_proxies;
+	struct sixplane_mac iface_mac;		/* proxy answers carry it */
+	const struct sixplane_addr *host_addrs; /* held by the host: its kernel answers */
+	size_t n_host_addrs;
+};
+
+enum sixplane_nd_direction {
+	SIXPLANE_ND_EGRESS,  /* the host's own NS, leaving the interface */
+	SIXPLANE_ND_INGRESS, /* an NS arriving on the interface */
+};
+
+enum sixplane_nd_action {
+	SIXPLANE_ND_PASS,	 /* not ours to answer: let it go on */
+	SIXPLANE_ND_ANSWER,	 /* send the NA built by sixplane_na_build */
+	SIXPLANE_ND_CHECK_ROUTE, /* an auto proxy rule: answer only if the route to
+				    T leaves by another interface */
+};
+
+/* Why, for counters and logs. */
+enum sixplane_nd_why {
+	SIXPLANE_ND_WHY_NOT_OURS,	/* T in no network and no proxy prefix */
+	SIXPLANE_ND_WHY_RESERVED_OWNER, /* owner 0 or ff........ */
+	SIXPLANE_ND_WHY_SELF_EGRESS,	/* our own space, asked by our own stack */
+	SIXPLANE_ND_WHY_HOST_ADDR,	/* an address the host holds: its kernel answers */
+	SIXPLANE_ND_WHY_REMOTE,		/* another node's space: answered with its MAC */
+	SIXPLANE_ND_WHY_SELF_INGRESS,	/* our /80, asked from the fabric */
+	SIXPLANE_ND_WHY_PROXY,		/* a proxy rule */
+	SIXPLANE_ND_WHY_MAX,
+};
+
+struct sixplane_nd_decision {
+	enum sixplane_nd_action action;
+	enum sixplane_nd_why why;
+	struct sixplane_mac mac; /* the link-layer address to advertise */
+	bool solicited;		 /* S flag */
+	bool override;		 /* O flag */
+	int network;		 /* index into networks, or -1 */
+	int proxy;		 /* index into proxies, or -1 */
+	uint64_t owner;		 /* when network >= 0 */
+};
+
+/* spec/ndp.md: which NS are answered, and how. */
+void sixplane_nd_decide(const struct sixplane_nd_config *cfg, const struct sixplane_ns *ns,
+			enum sixplane_nd_direction dir, struct sixplane_nd_decision *out);
+
+/* Ethernet + IPv6 + NA + one target link-layer option. */
+#define SIXPLANE_NA_FRAME_LEN 86
+
+/* The Neighbor Advertisement answering ns (RFC 4861 section 7.2.4, as
+ * spec/ndp.md says: source = target, DAD answers to ff02::1 with S=0).
+ * Returns the frame length, or -ENOSPC if size is too small. */
+int sixplane_na_build(const struct sixplane_ns *ns, const struct sixplane_nd_decision *d,
+		      uint8_t *buf, size_t size);
+
+/* The ICMPv6 checksum of a message with the RFC 8200 section 8.1 pseudo
+ * header; the checksum field itself must be zero or is included as is. */
+uint16_t sixplane_icmp6_checksum(const struct sixplane_addr *src, const struct sixplane_addr *dst,
+				 const uint8_t *msg, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
