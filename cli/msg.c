@@ -9,6 +9,9 @@ const char *prog = "sixplane";
 unsigned long cli_line;
 
 static void vmsg(const char *tag, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void vmsg(const char *tag, const char *fmt, va_list ap)
 {
 	/* Keep stdout and stderr in order when both go to one terminal. */
 	out_flush();
