@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* sixplaned: NDP emulation and the 6PLANE backplane for Linux. */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "log.h"
+#include "resolver.h"
 
 static const char usage[] =
 	"Usage: sixplaned -c FILE [-f] [-v]\n"
@@ -42,6 +49,104 @@ static void summary(const struct sp_config *c)
 	}
 }
 
+static int add_fd(int ep, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* SIGHUP: parse the new file completely, then switch; a bad file changes
+ * nothing. */
+static void reload(struct sp_config *cfg, struct sp_resolver *res)
+{
+	struct sp_config next;
+	char err[512];
+
+	if (sp_config_load(cfg->path, &next, err, sizeof(err))) {
+		log_msg(LOG_ERR, "reload refused, the running configuration stays: %s", err);
+		return;
+	}
+	if (sp_resolver_apply(res, &next, err, sizeof(err))) {
+		log_msg(LOG_ERR, "reload refused, the running configuration stays: %s", err);
+		sp_config_free(&next);
+		return;
+	}
+	sp_config_free(cfg);
+	*cfg = next;
+	log_msg(LOG_NOTICE, "reloaded %s", cfg->path);
+}
+
+static int run(struct sp_config *cfg)
+{
+	struct sp_resolver *res = NULL;
+	char err[512];
+	sigset_t mask;
+	int ep = -1, sfd = -1, ret = 2, e;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (sfd < 0 || ep < 0) {
+		log_errno(LOG_ERR, "cannot set up the event loop");
+		goto out;
+	}
+	if ((e = sp_resolver_open(&res))) {
+		errno = -e;
+		log_errno(LOG_ERR, "netlink");
+		goto out;
+	}
+	if (sp_resolver_apply(res, cfg, err, sizeof(err))) {
+		log_msg(LOG_ERR, "%s", err);
+		goto out;
+	}
+	if (add_fd(ep, sfd) || add_fd(ep, sp_resolver_notify_fd(res)) ||
+	    add_fd(ep, sp_resolver_request_fd(res))) {
+		log_errno(LOG_ERR, "epoll");
+		goto out;
+	}
+	log_msg(LOG_NOTICE, "serving %zu network(s) from %s", cfg->n_networks, cfg->path);
+	for (;;) {
+		struct epoll_event ev[8];
+		int n = epoll_wait(ep, ev, 8, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_errno(LOG_ERR, "epoll_wait");
+			goto out;
+		}
+		for (int i = 0; i < n; i++) {
+			if (ev[i].data.fd != sfd) {
+				sp_resolver_input(res, ev[i].data.fd);
+				continue;
+			}
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGHUP) {
+					reload(cfg, res);
+				} else {
+					log_msg(LOG_NOTICE,
+						"signal %u: undoing what was changed, exiting",
+						si.ssi_signo);
+					ret = 0;
+					goto out;
+				}
+			}
+		}
+	}
+out:
+	sp_resolver_close(res);
+	if (ep >= 0)
+		close(ep);
+	if (sfd >= 0)
+		close(sfd);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -68,7 +173,9 @@ int main(int argc, char **argv)
 			test = true;
 			break;
 		case 'f':
+			break;
 		case 'v':
+			log_debug_enabled = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -95,8 +202,7 @@ int main(int argc, char **argv)
 		sp_config_free(&cfg);
 		return 0;
 	}
+	int ret = run(&cfg);
 	sp_config_free(&cfg);
-	/* Issue 3 builds the data paths; until then say so rather than pretend. */
-	fprintf(stderr, "sixplaned: only -t (configuration check) is implemented so far\n");
-	return 2;
+	return ret;
 }
