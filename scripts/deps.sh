@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev llvm
-libjansson-dev libcmocka-dev libinih-dev libmnl-dev python3 ipv6calc iproute2"
+libjansson-dev libcmocka-dev libinih-dev libmnl-dev python3 ipv6calc
+iproute2 iputils-ping tcpdump"
 
 missing=""
 for p in $PACKAGES; do
