@@ -13,7 +13,10 @@ struct sp_counters {
 	uint64_t passed;      /* not ours: left alone */
 	uint64_t na_sent;     /* answers that left (or neighbor entries written) */
 	uint64_t send_errors; /* answers that could not be sent */
-	uint64_t rejected[SIXPLANE_ND_REASON_MAX]; /* by reason; [OK] unused */
+	/* frames that were not a valid NS, by reason ([OK] unused): malformed
+	 * ones are ignored, the others (not an NS, behind extension headers)
+	 * also count as passed */
+	uint64_t reasons[SIXPLANE_ND_REASON_MAX];
 };
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "packet.h"
 #include "resolver.h"
 
 static const char usage[] =
@@ -49,6 +50,14 @@ static void summary(const struct sp_config *c)
 	}
 }
 
+struct daemon {
+	struct sp_config cfg;
+	struct sp_resolver *res;
+	struct sp_packet *pkt;
+	int sfd;
+	int ep;
+};
+
 static int add_fd(int ep, int fd)
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
@@ -56,63 +65,112 @@ static int add_fd(int ep, int fd)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
-/* SIGHUP: parse the new file completely, then switch; a bad file changes
- * nothing. */
-static void reload(struct sp_config *cfg, struct sp_resolver *res)
+/* A fresh epoll set for the current descriptors: the data paths open and
+ * close sockets on reload, and a closed number may come back reused. */
+static int rebuild_epoll(struct daemon *d)
 {
-	struct sp_config next;
-	char err[512];
+	int fds[256];
+	size_t n = sp_packet_fds(d->pkt, fds, sizeof(fds) / sizeof(fds[0]));
+	int ep = epoll_create1(EPOLL_CLOEXEC);
 
-	if (sp_config_load(cfg->path, &next, err, sizeof(err))) {
-		log_msg(LOG_ERR, "reload refused, the running configuration stays: %s", err);
-		return;
+	if (ep < 0)
+		return -1;
+	if (add_fd(ep, d->sfd) || add_fd(ep, sp_resolver_notify_fd(d->res)) ||
+	    add_fd(ep, sp_resolver_request_fd(d->res))) {
+		close(ep);
+		return -1;
 	}
-	if (sp_resolver_apply(res, &next, err, sizeof(err))) {
-		log_msg(LOG_ERR, "reload refused, the running configuration stays: %s", err);
-		sp_config_free(&next);
-		return;
+	for (size_t i = 0; i < n; i++) {
+		if (add_fd(ep, fds[i])) {
+			close(ep);
+			return -1;
+		}
 	}
-	sp_config_free(cfg);
-	*cfg = next;
-	log_msg(LOG_NOTICE, "reloaded %s", cfg->path);
+	if (d->ep >= 0)
+		close(d->ep);
+	d->ep = ep;
+	return 0;
 }
 
-static int run(struct sp_config *cfg)
+/* Apply cfg to every data path, or to none. */
+static int apply(struct daemon *d, const struct sp_config *cfg, char *err, size_t errlen)
 {
-	struct sp_resolver *res = NULL;
+	if (sp_resolver_apply(d->res, cfg, err, errlen))
+		return -1;
+	if (sp_packet_apply(d->pkt, cfg, err, errlen)) {
+		/* put the resolver back on the running configuration */
+		char ignored[256];
+		if (sp_resolver_apply(d->res, &d->cfg, ignored, sizeof(ignored)))
+			log_msg(LOG_ERR, "cannot restore the netlink resolver: %s", ignored);
+		return -1;
+	}
+	return 0;
+}
+
+/* SIGHUP: parse the new file completely, then switch; a bad file changes
+ * nothing. */
+static void reload(struct daemon *d)
+{
+	struct sp_config next = {0};
+	char err[512];
+
+	if (sp_config_load(d->cfg.path, &next, err, sizeof(err)) ||
+	    apply(d, &next, err, sizeof(err))) {
+		log_msg(LOG_ERR, "reload refused, the running configuration stays: %s", err);
+		if (next.path[0])
+			sp_config_free(&next);
+		return;
+	}
+	sp_config_free(&d->cfg);
+	d->cfg = next;
+	if (rebuild_epoll(d))
+		log_errno(LOG_ERR, "epoll");
+	log_msg(LOG_NOTICE, "reloaded %s", d->cfg.path);
+}
+
+static void dispatch(struct daemon *d, int fd)
+{
+	if (fd == sp_resolver_notify_fd(d->res) || fd == sp_resolver_request_fd(d->res))
+		sp_resolver_input(d->res, fd);
+	else
+		sp_packet_input(d->pkt, fd);
+}
+
+static int run(struct daemon *d)
+{
 	char err[512];
 	sigset_t mask;
-	int ep = -1, sfd = -1, ret = 2, e;
+	int ret = 2, e;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (sfd < 0 || ep < 0) {
-		log_errno(LOG_ERR, "cannot set up the event loop");
+	d->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d->sfd < 0) {
+		log_errno(LOG_ERR, "signalfd");
 		goto out;
 	}
-	if ((e = sp_resolver_open(&res))) {
+	if ((e = sp_resolver_open(&d->res)) || (e = sp_packet_open(&d->pkt))) {
 		errno = -e;
-		log_errno(LOG_ERR, "netlink");
+		log_errno(LOG_ERR, "cannot open netlink or packet sockets");
 		goto out;
 	}
-	if (sp_resolver_apply(res, cfg, err, sizeof(err))) {
+	if (sp_resolver_apply(d->res, &d->cfg, err, sizeof(err)) ||
+	    sp_packet_apply(d->pkt, &d->cfg, err, sizeof(err))) {
 		log_msg(LOG_ERR, "%s", err);
 		goto out;
 	}
-	if (add_fd(ep, sfd) || add_fd(ep, sp_resolver_notify_fd(res)) ||
-	    add_fd(ep, sp_resolver_request_fd(res))) {
+	if (rebuild_epoll(d)) {
 		log_errno(LOG_ERR, "epoll");
 		goto out;
 	}
-	log_msg(LOG_NOTICE, "serving %zu network(s) from %s", cfg->n_networks, cfg->path);
+	log_msg(LOG_NOTICE, "serving %zu network(s) and %zu proxy interface(s) from %s",
+		d->cfg.n_networks, d->cfg.n_proxies, d->cfg.path);
 	for (;;) {
-		struct epoll_event ev[8];
-		int n = epoll_wait(ep, ev, 8, -1);
+		struct epoll_event ev[16];
+		int n = epoll_wait(d->ep, ev, 16, -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -120,30 +178,31 @@ static int run(struct sp_config *cfg)
 			goto out;
 		}
 		for (int i = 0; i < n; i++) {
-			if (ev[i].data.fd != sfd) {
-				sp_resolver_input(res, ev[i].data.fd);
+			if (ev[i].data.fd != d->sfd) {
+				dispatch(d, ev[i].data.fd);
 				continue;
 			}
 			struct signalfd_siginfo si;
-			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+			while (read(d->sfd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGHUP) {
-					reload(cfg, res);
-				} else {
-					log_msg(LOG_NOTICE,
-						"signal %u: undoing what was changed, exiting",
-						si.ssi_signo);
-					ret = 0;
-					goto out;
+					reload(d);
+					break; /* the epoll set may have changed */
 				}
+				log_msg(LOG_NOTICE, "signal %u: undoing what was changed, exiting",
+					si.ssi_signo);
+				ret = 0;
+				goto out;
 			}
+			break;
 		}
 	}
 out:
-	sp_resolver_close(res);
-	if (ep >= 0)
-		close(ep);
-	if (sfd >= 0)
-		close(sfd);
+	sp_packet_close(d->pkt);
+	sp_resolver_close(d->res);
+	if (d->ep >= 0)
+		close(d->ep);
+	if (d->sfd >= 0)
+		close(d->sfd);
 	return ret;
 }
 
@@ -160,6 +219,7 @@ int main(int argc, char **argv)
 	};
 	const char *path = NULL;
 	bool test = false;
+	struct daemon d = {.sfd = -1, .ep = -1};
 	struct sp_config cfg;
 	char err[512];
 	int opt;
@@ -202,7 +262,8 @@ int main(int argc, char **argv)
 		sp_config_free(&cfg);
 		return 0;
 	}
-	int ret = run(&cfg);
-	sp_config_free(&cfg);
+	d.cfg = cfg;
+	int ret = run(&d);
+	sp_config_free(&d.cfg);
 	return ret;
 }

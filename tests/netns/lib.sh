@@ -21,7 +21,16 @@ netns_add() {
 }
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	# a process that ignores SIGTERM for 5 s is killed
+	for p in $PIDS; do
+		i=0
+		while kill -0 "$p" 2>/dev/null && [ "$i" -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -9 "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
 	for n in $NETNS_LIST; do ip netns del "$n" 2>/dev/null; done
 }
 trap cleanup EXIT INT TERM

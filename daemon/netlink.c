@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "netlink.h"
+
+/* Send one request and run cb over every answer until the kernel is done.
+ * Dumps interrupted by a change (NLM_F_DUMP_INTR) are retried. */
+static int query(struct nlmsghdr *req, mnl_cb_t cb, void *data)
+{
+	char buf[1 << 15];
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	unsigned portid;
+	int ret = -EIO;
+
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	req->nlmsg_seq = (unsigned)time(NULL);
+	/* A single answer has no NLMSG_DONE after it: ask for the ACK that
+	 * ends it. */
+	if (!(req->nlmsg_flags & NLM_F_DUMP))
+		req->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		ret = mnl_cb_run(buf, (size_t)n, req->nlmsg_seq, portid, cb, data);
+		if (ret <= MNL_CB_STOP) {
+			ret = ret < 0 ? -errno : 0;
+			if (ret == -EINTR) /* NLM_F_DUMP_INTR: the table changed */
+				ret = -EAGAIN;
+			break;
+		}
+	}
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+struct addr_list {
+	struct sixplane_addr *a;
+	size_t n, cap;
+	int err;
+};
+
+static int addr_cb(const struct nlmsghdr *h, void *data)
+{
+	struct addr_list *l = data;
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(h);
+	struct nlattr *attr;
+
+	if (h->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != AF_INET6)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, h, sizeof(*ifa))
+	{
+		if (mnl_attr_get_type(attr) != IFA_ADDRESS ||
+		    mnl_attr_validate2(attr, MNL_TYPE_BINARY, 16) < 0)
+			continue;
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? l->cap * 2 : 16;
+			struct sixplane_addr *a = realloc(l->a, cap * sizeof(*a));
+			if (!a) {
+				l->err = -ENOMEM;
+				return MNL_CB_ERROR;
+			}
+			l->a = a;
+			l->cap = cap;
+		}
+		memcpy(l->a[l->n++].b, mnl_attr_get_payload(attr), 16);
+	}
+	return MNL_CB_OK;
+}
+
+int sp_nl_host_addrs(struct sixplane_addr **out, size_t *n)
+{
+	for (int tries = 0; tries < 5; tries++) {
+		char buf[64];
+		struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+		struct addr_list l = {0};
+		struct ifaddrmsg *ifa;
+
+		h->nlmsg_type = RTM_GETADDR;
+		h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
+		ifa->ifa_family = AF_INET6;
+		int r = query(h, addr_cb, &l);
+		if (l.err)
+			r = l.err;
+		if (r == 0) {
+			*out = l.a;
+			*n = l.n;
+			return 0;
+		}
+		free(l.a);
+		if (r != -EAGAIN)
+			return r;
+	}
+	return -EAGAIN;
+}
+
+static int route_cb(const struct nlmsghdr *h, void *data)
+{
+	struct nlattr *attr;
+
+	if (h->nlmsg_type != RTM_NEWROUTE)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, h, sizeof(struct rtmsg))
+	{
+		if (mnl_attr_get_type(attr) == RTA_OIF &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			*(int *)data = (int)mnl_attr_get_u32(attr);
+	}
+	return MNL_CB_OK;
+}
+
+int sp_nl_route_oif(const struct sixplane_addr *dst, int *oif)
+{
+	char buf[128];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rt;
+	int found = 0, r;
+
+	h->nlmsg_type = RTM_GETROUTE;
+	h->nlmsg_flags = NLM_F_REQUEST;
+	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
+	rt->rtm_family = AF_INET6;
+	rt->rtm_dst_len = 128;
+	mnl_attr_put(h, RTA_DST, 16, dst->b);
+	r = query(h, route_cb, &found);
+	if (r)
+		return r;
+	if (!found)
+		return -ENETUNREACH;
+	*oif = found;
+	return 0;
+}
+
+static int link_cb(const struct nlmsghdr *h, void *data)
+{
+	struct nlattr *attr;
+
+	if (h->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, h, sizeof(struct ifinfomsg))
+	{
+		if (mnl_attr_get_type(attr) == IFLA_ADDRESS &&
+		    mnl_attr_get_payload_len(attr) == 6) {
+			memcpy(data, mnl_attr_get_payload(attr), 6);
+			((uint8_t *)data)[6] = 1;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+int sp_nl_link_mac(int ifindex, struct sixplane_mac *out)
+{
+	char buf[64];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	uint8_t mac[7] = {0};
+	int r;
+
+	h->nlmsg_type = RTM_GETLINK;
+	h->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	if ((r = query(h, link_cb, mac)))
+		return r;
+	if (!mac[6])
+		return -EADDRNOTAVAIL;
+	memcpy(out->b, mac, 6);
+	return 0;
+}
