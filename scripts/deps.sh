@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev llvm
 libjansson-dev libcmocka-dev libinih-dev libmnl-dev python3 ipv6calc
-iproute2 iputils-ping tcpdump"
+iproute2 iputils-ping tcpdump tshark ndisc6"
 
 missing=""
 for p in $PACKAGES; do

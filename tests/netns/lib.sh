@@ -35,12 +35,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# capture_start NETNS IFACE FILE: record every ICMPv6 Neighbor Solicitation
-# seen on the interface (multicast ones included: the kernel's own counters
-# miss NS for groups the receiver has not joined).
+# capture_start NETNS IFACE FILE [FILTER]: record every ICMPv6 Neighbor
+# Solicitation (or what FILTER says) seen on the interface: multicast ones
+# included, which the kernel's own counters miss for groups the receiver has
+# not joined.
 capture_start() {
 	command -v tcpdump >/dev/null 2>&1 || skip "needs tcpdump"
-	ip netns exec "$1" tcpdump -i "$2" -n -U -w "$3" 'icmp6 and ip6[40] == 135' 2>/dev/null &
+	ip netns exec "$1" tcpdump -i "$2" -n -U -w "$3" "${4:-icmp6 and ip6[40] == 135}" 2>/dev/null &
 	PIDS="$PIDS $!"
 	# tcpdump writes the file header once it is capturing
 	wait_for 5 test -s "$3" || die "tcpdump did not start"

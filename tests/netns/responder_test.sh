@@ -1,0 +1,103 @@
+#!/bin/sh
+# The AF_PACKET responder with real peers: ndisc6 in another namespace asks
+# for a proxied target and for an address in this node's /80, and accepts
+# our answers (it takes nothing but source = target); tcpdump checks the
+# checksum of every NA we send and tshark dissects them without warnings.
+set -u
+SIXPLANED=$1
+SIXPLANE=$2
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_netns
+command -v ndisc6 >/dev/null 2>&1 || skip "needs ndisc6"
+
+A="sp-rspA-$$"
+B="sp-rspB-$$"
+netns_add "$A"
+netns_add "$B"
+NWID=8056c2e21c000001
+SELF=89e92ceee5
+SELF_MAC=$("$SIXPLANE" mac $NWID $SELF --json | sed 's/.*"mac":"\([^"]*\)".*/\1/')
+HOST_PREFIX=$("$SIXPLANE" plane $NWID $SELF --json | sed 's/.*"sixplane_host_prefix":"\([^"]*\)::\/80".*/\1/')
+# the plane interface, and an upstream interface proxying a /64
+ip link add sp0 netns "$A" type veth peer name sp0b netns "$B" || die "veth"
+ip link add px0 netns "$A" type veth peer name px0b netns "$B" || die "veth"
+ip -n "$A" link set sp0 address "$SELF_MAC" up
+ip -n "$A" link set px0 up
+ip -n "$B" link set sp0b up
+ip -n "$B" link set px0b up
+ip -n "$A" addr add "$HOST_PREFIX::1/40" dev sp0 nodad
+ip -n "$B" addr add "fc9c:56c2:e311:2233:4455::1/40" dev sp0b nodad
+ip -n "$B" addr add 2001:db8:1:2::1/64 dev px0b nodad
+PX_MAC=$(ip -n "$A" -br link show px0 | awk '{print $3}')
+
+tmp=$(mktemp -d)
+cat >"$tmp/sixplane.conf" <<EOC
+[Network]
+Id = $NWID
+Node = $SELF
+Interface = sp0
+
+[Proxy]
+Interface = px0
+Prefix = 2001:db8:1:2::/64
+Answer = static
+EOC
+capture_start "$A" sp0 "$tmp/sp0.pcap" 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)'
+capture_start "$A" px0 "$tmp/px0.pcap" 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)'
+ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -v 2>"$tmp/log" &
+DAEMON=$!
+PIDS="$PIDS $DAEMON"
+wait_for 5 grep -q serving "$tmp/log" || { cat "$tmp/log"; die "sixplaned did not start"; }
+
+ask() { # ask NETNS IFACE TARGET: the link-layer address ndisc6 got, or nothing
+	ip netns exec "$1" ndisc6 -1 -r 3 -w 500 -n "$3" "$2" 2>/dev/null |
+		sed -n 's/.*Target link-layer address: *//p' | tr 'A-F' 'a-f'
+}
+
+# a proxied target: answered with px0's MAC (and O=0, checked below)
+got=$(ask "$B" px0b 2001:db8:1:2::42)
+[ "$got" = "$PX_MAC" ] || { cat "$tmp/log"; die "proxied target: got '$got', want $PX_MAC"; }
+# a target outside the proxy prefix: not answered
+got=$(ask "$B" px0b 2001:db8:1:3::42)
+[ -z "$got" ] || die "2001:db8:1:3::42 is not proxied but was answered with $got"
+# an address in this node's /80 asked from the fabric (spec/ndp.md step 5)
+got=$(ask "$B" sp0b "$HOST_PREFIX::42")
+[ "$got" = "$SELF_MAC" ] || { cat "$tmp/log"; die "own /80: got '$got', want $SELF_MAC"; }
+# another node's address asked on the plane interface (step 4)
+other_mac=$("$SIXPLANE" mac $NWID a0b1c2d3e4 --json | sed 's/.*"mac":"\([^"]*\)".*/\1/')
+got=$(ask "$B" sp0b fc9c:56c2:e3a0:b1c2:d3e4::7)
+[ "$got" = "$other_mac" ] || die "another node's address: got '$got', want $other_mac"
+# a target outside every network and proxy on the plane interface: not ours
+got=$(ask "$B" sp0b 2001:db8:9::1)
+[ -z "$got" ] || die "2001:db8:9::1 was answered with $got"
+
+sleep 0.3
+# Every NA we sent has a correct checksum (tcpdump -vv says "sum ok").
+for f in sp0 px0; do
+	total=$(tcpdump -r "$tmp/$f.pcap" -n -vv 2>/dev/null | grep -c "neighbor advertisement")
+	ok=$(tcpdump -r "$tmp/$f.pcap" -n -vv 2>/dev/null | grep "neighbor advertisement" | grep -c "icmp6 sum ok")
+	[ "$total" -gt 0 ] || die "no NA captured on $f"
+	[ "$ok" -eq "$total" ] || die "$f: $((total - ok)) of $total NA with a bad checksum"
+done
+# The proxy's NA has O=0 and S=1; the plane's has O=1 and S=1.
+tcpdump -r "$tmp/px0.pcap" -n -vv 2>/dev/null | grep "neighbor advertisement" | grep -q "Flags \[solicited\]" ||
+	die "proxy NA flags are not [solicited] (O must be 0)"
+tcpdump -r "$tmp/sp0.pcap" -n -vv 2>/dev/null | grep "neighbor advertisement" | grep -q "Flags \[solicited, override\]" ||
+	die "plane NA flags are not [solicited, override]"
+# tshark dissects them without expert warnings.
+if command -v tshark >/dev/null 2>&1; then
+	for f in sp0 px0; do
+		out=$(tshark -r "$tmp/$f.pcap" -Y 'icmpv6.type == 136 && _ws.expert' 2>/dev/null) ||
+			die "tshark failed on $f"
+		w=$(printf '%s' "$out" | grep -c .)
+		out=$(tshark -r "$tmp/$f.pcap" -Y 'icmpv6.type == 136' 2>/dev/null) || die "tshark failed on $f"
+		n=$(printf '%s' "$out" | grep -c .)
+		[ "$n" -gt 0 ] || die "tshark saw no NA on $f"
+		[ "$w" -eq 0 ] || die "tshark: $w NA with expert warnings on $f"
+	done
+fi
+kill -TERM "$DAEMON"
+wait "$DAEMON" || die "sixplaned exited non-zero"
+rm -rf "$tmp"
+echo "ok: proxy, own /80 and remote targets answered; checksums and dissection clean"
