@@ -27,6 +27,7 @@ int mac_main(int argc, char **argv);
 int node_main(int argc, char **argv);
 int docker_main(int argc, char **argv);
 int cni_main(int argc, char **argv);
+int stats_main(int argc, char **argv);
 
 extern const char *prog;
 

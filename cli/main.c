@@ -14,6 +14,7 @@ static const struct command commands[] = {
 	{"node", node_main, "the node behind a MAC on a network"},
 	{"docker", docker_main, "Docker daemon.json for a host's /80"},
 	{"cni", cni_main, "CNI bridge + host-local conflist for a host's /80"},
+	{"stats", stats_main, "counters of the running sixplaned"},
 };
 
 static void usage(FILE *f)

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "packet.h"
 #include "resolver.h"
+#include "stats.h"
 
 static const char usage[] =
 	"Usage: sixplaned -c FILE [-f] [-v]\n"
@@ -20,6 +21,7 @@ static const char usage[] =
 	"\n"
 	"  -c, --config FILE  the configuration (sixplane.conf(5))\n"
 	"  -t, --test         check the configuration and exit\n"
+	"  -s, --socket PATH  the stats socket (default " SP_STATS_SOCKET ")\n"
 	"  -f, --foreground   (the daemon always runs in the foreground; for systemd)\n"
 	"  -v, --verbose      debug messages\n"
 	"  -h, --help         this text\n"
@@ -56,6 +58,8 @@ struct daemon {
 	struct sp_packet *pkt;
 	int sfd;
 	int ep;
+	const char *stats_path;
+	int stats_fd;
 };
 
 static int add_fd(int ep, int fd)
@@ -75,7 +79,8 @@ static int rebuild_epoll(struct daemon *d)
 
 	if (ep < 0)
 		return -1;
-	if (add_fd(ep, d->sfd) || add_fd(ep, sp_resolver_notify_fd(d->res)) ||
+	if (add_fd(ep, d->sfd) || add_fd(ep, d->stats_fd) ||
+	    add_fd(ep, sp_resolver_notify_fd(d->res)) ||
 	    add_fd(ep, sp_resolver_request_fd(d->res))) {
 		close(ep);
 		return -1;
@@ -128,9 +133,32 @@ static void reload(struct daemon *d)
 	log_msg(LOG_NOTICE, "reloaded %s", d->cfg.path);
 }
 
+static void serve_stats(struct daemon *d)
+{
+	struct sp_stats_row rows[2 * 64];
+	size_t n = 0;
+	const struct sp_counters *c;
+
+	for (size_t i = 0; i < d->cfg.n_networks && n + 2 <= sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *ifname = d->cfg.networks[i].ifname;
+		if ((c = sp_resolver_counters(d->res, ifname)))
+			rows[n++] = (struct sp_stats_row){ifname, "netlink", c};
+		if ((c = sp_packet_counters(d->pkt, ifname)))
+			rows[n++] = (struct sp_stats_row){ifname, "packet", c};
+	}
+	for (size_t i = 0; i < d->cfg.n_proxies && n < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *ifname = d->cfg.proxies[i].ifname;
+		if ((c = sp_packet_counters(d->pkt, ifname)))
+			rows[n++] = (struct sp_stats_row){ifname, "packet", c};
+	}
+	sp_stats_serve(d->stats_fd, rows, n);
+}
+
 static void dispatch(struct daemon *d, int fd)
 {
-	if (fd == sp_resolver_notify_fd(d->res) || fd == sp_resolver_request_fd(d->res))
+	if (fd == d->stats_fd)
+		serve_stats(d);
+	else if (fd == sp_resolver_notify_fd(d->res) || fd == sp_resolver_request_fd(d->res))
 		sp_resolver_input(d->res, fd);
 	else
 		sp_packet_input(d->pkt, fd);
@@ -150,6 +178,11 @@ static int run(struct daemon *d)
 	d->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (d->sfd < 0) {
 		log_errno(LOG_ERR, "signalfd");
+		goto out;
+	}
+	if ((d->stats_fd = sp_stats_listen(d->stats_path)) < 0) {
+		errno = -d->stats_fd;
+		log_errno(LOG_ERR, "stats socket %s", d->stats_path);
 		goto out;
 	}
 	if ((e = sp_resolver_open(&d->res)) || (e = sp_packet_open(&d->pkt))) {
@@ -197,6 +230,10 @@ static int run(struct daemon *d)
 		}
 	}
 out:
+	if (d->stats_fd >= 0) {
+		close(d->stats_fd);
+		unlink(d->stats_path);
+	}
 	sp_packet_close(d->pkt);
 	sp_resolver_close(d->res);
 	if (d->ep >= 0)
@@ -219,18 +256,21 @@ int main(int argc, char **argv)
 	};
 	const char *path = NULL;
 	bool test = false;
-	struct daemon d = {.sfd = -1, .ep = -1};
+	struct daemon d = {.sfd = -1, .ep = -1, .stats_fd = -1, .stats_path = SP_STATS_SOCKET};
 	struct sp_config cfg;
 	char err[512];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "c:tfvhV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:ts:fvhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			path = optarg;
 			break;
 		case 't':
 			test = true;
+			break;
+		case 's':
+			d.stats_path = optarg;
 			break;
 		case 'f':
 			break;

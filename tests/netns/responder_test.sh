@@ -6,6 +6,7 @@
 set -u
 SIXPLANED=$1
 SIXPLANE=$2
+NSGEN=$3
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_netns
@@ -45,7 +46,8 @@ Answer = static
 EOC
 capture_start "$A" sp0 "$tmp/sp0.pcap" 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)'
 capture_start "$A" px0 "$tmp/px0.pcap" 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)'
-ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -v 2>"$tmp/log" &
+SOCK="$tmp/stats.sock"
+ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -s "$SOCK" -v 2>"$tmp/log" &
 DAEMON=$!
 PIDS="$PIDS $DAEMON"
 wait_for 5 grep -q serving "$tmp/log" || { cat "$tmp/log"; die "sixplaned did not start"; }
@@ -97,7 +99,38 @@ if command -v tshark >/dev/null 2>&1; then
 		[ "$w" -eq 0 ] || die "tshark: $w NA with expert warnings on $f"
 	done
 fi
+# nsgen: a valid NS is answered (control), DAD for another node's space is
+# answered per RFC 4861 7.2.4 (S=0, O=1), and each malformed NS is not
+# answered and counted under its reason.
+gen() { ip netns exec "$B" "$NSGEN" -i sp0b --wait 300 "$@"; }
+out=$(gen -t "$HOST_PREFIX::77" --print)
+echo "$out" | grep -q "^na $HOST_PREFIX::77 $SELF_MAC $SELF_MAC S=1 O=1$" ||
+	die "valid NS: expected an NA with S=1 O=1 from $SELF_MAC, got: $out"
+out=$(gen -t fc9c:56c2:e3a0:b1c2:d3e4::8 --dad --print)
+echo "$out" | grep -q "^na fc9c:56c2:e3a0:b1c2:d3e4::8 $other_mac $other_mac S=0 O=1$" ||
+	die "DAD for another node's space: expected S=0 O=1 from $other_mac, got: $out"
+before=$("$SIXPLANE" stats --json -s "$SOCK" | grep '"interface":"sp0","path":"packet"')
+for kind in hop-limit checksum code zero-option multicast-target dad-slla dad-unicast \
+	truncated short extension-header; do
+	out=$(gen -t "$HOST_PREFIX::77" --malform "$kind")
+	case "$out" in
+	"sent 1 answered 0 "*) ;;
+	*) die "malformed ($kind): $out" ;;
+	esac
+done
+sleep 0.2
+after=$("$SIXPLANE" stats --json -s "$SOCK" | grep '"interface":"sp0","path":"packet"')
+[ -n "$after" ] || die "no packet counters for sp0"
+count() { echo "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
+for reason in bad-hop-limit bad-checksum bad-code bad-option multicast-target dad-with-slla \
+	dad-not-solicited-node truncated bad-length extension-header; do
+	d=$(($(count "$after" "$reason") - $(count "$before" "$reason")))
+	[ "$d" -eq 1 ] || die "counter $reason went up by $d, not 1: $after"
+done
+"$SIXPLANE" stats -s "$SOCK" | grep -q "^sp0 *packet" || die "sixplane stats text lacks sp0/packet"
+
 kill -TERM "$DAEMON"
 wait "$DAEMON" || die "sixplaned exited non-zero"
+[ ! -e "$SOCK" ] || die "stats socket left behind"
 rm -rf "$tmp"
 echo "ok: proxy, own /80 and remote targets answered; checksums and dissection clean"

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/* sixplane stats: the counters of a running sixplaned. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "paths.h"
+
+static const char help[] =
+	"Usage: sixplane stats [--json] [--socket PATH]\n"
+	"\n"
+	"The counters of the running sixplaned, per interface and data path: NS\n"
+	"seen, answered, passed on, NA sent, send errors, and the frames that were\n"
+	"not a valid NS by reason (malformed ones are ignored, never answered).\n"
+	"\n"
+	"  -s, --socket PATH  the daemon's stats socket (default " SIXPLANE_STATS_SOCKET ")\n"
+	"  -j, --json         one JSON object per interface and data path\n";
+
+/* The whole answer of the daemon; NULL with a message on failure. */
+static char *fetch(const char *path, int *ret)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	size_t len = 0, cap = 1 << 16;
+	char *buf;
+	int fd;
+
+	*ret = EXIT_SYSTEM;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		cli_error("socket path too long: '%s'", path);
+		return NULL;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		cli_error("cannot connect to sixplaned at '%s': %s (is it running?)", path,
+			  strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (!(buf = malloc(cap))) {
+		close(fd);
+		cli_error("out of memory");
+		return NULL;
+	}
+	for (;;) {
+		if (len + 1 == cap) {
+			char *b = cap < (16u << 20) ? realloc(buf, cap * 2) : NULL;
+			if (!b) {
+				cli_error("the daemon's answer is too large");
+				goto fail;
+			}
+			buf = b;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			cli_error("cannot read from '%s': %s", path, strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*ret = 0;
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+static long long num(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+int stats_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"socket", required_argument, NULL, 's'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	const char *path = SIXPLANE_STATS_SOCKET;
+	bool json = false;
+	json_error_t err;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "s:jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			path = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			return print_help(help);
+		default:
+			return bad_option("stats ", argc, argv);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("stats ", "unexpected argument '%s'", argv[optind]);
+	char *text = fetch(path, &ret);
+	if (!text)
+		return ret;
+	json_t *root = json_loads(text, 0, &err);
+	free(text);
+	json_t *rows = json_object_get(root, "counters");
+	if (!json_is_array(rows)) {
+		cli_error("unexpected answer from '%s': %s", path,
+			  root ? "no \"counters\" array" : err.text);
+		json_decref(root);
+		return EXIT_SYSTEM;
+	}
+	size_t i;
+	json_t *row;
+	if (!json) {
+		char line[256];
+		snprintf(line, sizeof(line), "%-16s %-8s %12s %12s %12s %12s %8s %10s\n",
+			 "INTERFACE", "PATH", "NS_SEEN", "ANSWERED", "PASSED", "NA_SENT",
+			 "SEND_ERR", "MALFORMED");
+		out_str(line);
+	}
+	json_array_foreach(rows, i, row)
+	{
+		if (json) {
+			char *s = json_dumps(row, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			if (s) {
+				out_str(s);
+				out_str("\n");
+				free(s);
+			}
+			continue;
+		}
+		json_t *reasons = json_object_get(row, "reasons");
+		long long malformed = 0;
+		const char *k;
+		json_t *v;
+		json_object_foreach(reasons, k, v)
+		{
+			if (strcmp(k, "not-ipv6") && strcmp(k, "extension-header") &&
+			    strcmp(k, "not-ns"))
+				malformed += json_integer_value(v);
+		}
+		char line[256];
+		snprintf(line, sizeof(line),
+			 "%-16s %-8s %12lld %12lld %12lld %12lld %8lld %10lld\n",
+			 json_string_value(json_object_get(row, "interface")),
+			 json_string_value(json_object_get(row, "path")), num(row, "ns_seen"),
+			 num(row, "answered"), num(row, "passed"), num(row, "na_sent"),
+			 num(row, "send_errors"), malformed);
+		out_str(line);
+		json_object_foreach(reasons, k, v)
+		{
+			if (json_integer_value(v)) {
+				snprintf(line, sizeof(line), "  %-26s %12lld\n", k,
+					 (long long)json_integer_value(v));
+				out_str(line);
+			}
+		}
+	}
+	json_decref(root);
+	return out_flush();
+}

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/* nsgen: send Neighbor Solicitations (well-formed or deliberately broken)
+ * out of an interface through a packet socket, and count the Neighbor
+ * Advertisements that come back. For the netns tests and bench/ndp.
+ *
+ *   nsgen -i IFACE -t TARGET [-n COUNT] [-r RATE] [-s SRC] [-m MAC]
+ *         [--random-tail BITS] [--malform KIND] [--dad] [--unicast MAC]
+ *         [--wait MS] [--print]
+ *
+ * Prints one line: "sent N answered M elapsed_s S rate R". With --print,
+ * every NA received is printed as "na TARGET FROM_MAC TLLA FLAGS". */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sixplane.h"
+
+enum malform {
+	M_NONE,
+	M_HOP_LIMIT,   /* 254 */
+	M_CHECKSUM,    /* off by one */
+	M_CODE,	       /* 1 */
+	M_ZERO_OPT,    /* an option of length 0 */
+	M_MC_TARGET,   /* ff02::1 */
+	M_DAD_SLLA,    /* source :: with a source link-layer option */
+	M_DAD_UNICAST, /* source :: to a unicast destination */
+	M_TRUNCATED,   /* payload length claims more than the frame has */
+	M_EXT_HEADER,  /* behind a hop-by-hop header */
+	M_SHORT,       /* ICMP length 16 < 24 */
+};
+
+static const char *const malform_names[] = {
+	"none",	       "hop-limit",	   "checksum", "code",
+	"zero-option", "multicast-target", "dad-slla", "dad-unicast",
+	"truncated",   "extension-header", "short",
+};
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int die(const char *what, const char *arg)
+{
+	fprintf(stderr, "nsgen: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
+	exit(2);
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Build one NS frame; returns its length. */
+static size_t build(uint8_t *f, const struct sixplane_mac *src_mac, const struct sixplane_addr *src,
+		    const struct sixplane_addr *target, bool dad, const uint8_t *unicast_mac,
+		    enum malform m)
+{
+	struct sixplane_addr s = *src, t = *target, d;
+	uint8_t *ip, *icmp;
+	size_t off = 0, plen;
+	bool slla = !dad;
+
+	if (m == M_MC_TARGET) {
+		memset(&t, 0, sizeof(t));
+		t.b[0] = 0xff;
+		t.b[1] = 0x02;
+		t.b[15] = 1;
+	}
+	if (m == M_DAD_SLLA || m == M_DAD_UNICAST) {
+		dad = true;
+		slla = m == M_DAD_SLLA;
+	}
+	if (dad)
+		memset(&s, 0, sizeof(s));
+	if (unicast_mac && !dad)
+		d = t;
+	else if (m == M_DAD_UNICAST)
+		d = t;
+	else
+		d = sixplane_solicited_node(&t);
+
+	struct sixplane_mac dm = sixplane_multicast_mac(&d);
+	memcpy(f, unicast_mac && !dad ? unicast_mac : (m == M_DAD_UNICAST ? dm.b : dm.b), 6);
+	memcpy(f + 6, src_mac->b, 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	ip = f + 14;
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	ip[6] = 58;
+	ip[7] = m == M_HOP_LIMIT ? 254 : 255;
+	memcpy(ip + 8, s.b, 16);
+	memcpy(ip + 24, d.b, 16);
+	icmp = ip + 40;
+	if (m == M_EXT_HEADER) {
+		/* hop-by-hop options header with PadN, 8 bytes */
+		ip[6] = 0;
+		icmp[0] = 58;
+		icmp[1] = 0;
+		icmp[2] = 1;
+		icmp[3] = 4;
+		memset(icmp + 4, 0, 4);
+		icmp += 8;
+		off = 8;
+	}
+	memset(icmp, 0, 32);
+	icmp[0] = 135;
+	icmp[1] = m == M_CODE ? 1 : 0;
+	memcpy(icmp + 8, t.b, 16);
+	plen = 24;
+	if (slla) {
+		icmp[24] = 1;
+		icmp[25] = m == M_ZERO_OPT ? 0 : 1;
+		memcpy(icmp + 26, src_mac->b, 6);
+		plen = 32;
+	}
+	if (m == M_SHORT)
+		plen = 16;
+	uint16_t sum = sixplane_icmp6_checksum(&s, &d, icmp, plen);
+	if (m == M_CHECKSUM)
+		sum ^= 1;
+	icmp[2] = (uint8_t)(sum >> 8);
+	icmp[3] = (uint8_t)sum;
+	size_t total = off + plen;
+	ip[4] = (uint8_t)(total >> 8);
+	ip[5] = (uint8_t)total;
+	if (m == M_TRUNCATED) {
+		ip[5] = (uint8_t)(total + 40);
+	}
+	return 14 + 40 + total;
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_TAIL = 256, O_MALFORM, O_DAD, O_UNICAST, O_WAIT, O_PRINT, O_SEED };
+	static const struct option opts[] = {
+		{"iface", required_argument, NULL, 'i'},
+		{"target", required_argument, NULL, 't'},
+		{"count", required_argument, NULL, 'n'},
+		{"rate", required_argument, NULL, 'r'},
+		{"src", required_argument, NULL, 's'},
+		{"mac", required_argument, NULL, 'm'},
+		{"random-tail", required_argument, NULL, O_TAIL},
+		{"malform", required_argument, NULL, O_MALFORM},
+		{"dad", no_argument, NULL, O_DAD},
+		{"unicast", required_argument, NULL, O_UNICAST},
+		{"wait", required_argument, NULL, O_WAIT},
+		{"print", no_argument, NULL, O_PRINT},
+		{"seed", required_argument, NULL, O_SEED},
+		{0},
+	};
+	const char *ifname = NULL, *why;
+	struct sixplane_addr target = {{0}}, src = {{0xfe, 0x80, [15] = 0x99}};
+	struct sixplane_mac mac = {{0x02, 0x00, 0x5e, 0x10, 0x00, 0x99}};
+	struct sixplane_mac umac;
+	bool have_target = false, dad = false, print = false, unicast = false;
+	unsigned long count = 1, wait_ms = 300;
+	double rate = 0;
+	int tail_bits = 0, opt;
+	enum malform m = M_NONE;
+
+	while ((opt = getopt_long(argc, argv, "i:t:n:r:s:m:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			ifname = optarg;
+			break;
+		case 't':
+			if (sixplane_addr_parse(optarg, strlen(optarg), 0, &target, &why))
+				die("bad target", why);
+			have_target = true;
+			break;
+		case 'n':
+			count = strtoul(optarg, NULL, 10);
+			break;
+		case 'r':
+			rate = strtod(optarg, NULL);
+			break;
+		case 's':
+			if (sixplane_addr_parse(optarg, strlen(optarg), 0, &src, &why))
+				die("bad source", why);
+			break;
+		case 'm':
+			if (sixplane_mac_parse(optarg, strlen(optarg), &mac, &why))
+				die("bad MAC", why);
+			break;
+		case O_TAIL:
+			tail_bits = atoi(optarg);
+			if (tail_bits < 0 || tail_bits > 48)
+				die("--random-tail takes 0..48", NULL);
+			break;
+		case O_MALFORM: {
+			size_t k;
+			for (k = 0; k < sizeof(malform_names) / sizeof(malform_names[0]); k++)
+				if (!strcmp(optarg, malform_names[k]))
+					break;
+			if (k == sizeof(malform_names) / sizeof(malform_names[0]))
+				die("unknown --malform", optarg);
+			m = (enum malform)k;
+			break;
+		}
+		case O_DAD:
+			dad = true;
+			break;
+		case O_UNICAST:
+			if (sixplane_mac_parse(optarg, strlen(optarg), &umac, &why))
+				die("bad --unicast MAC", why);
+			unicast = true;
+			break;
+		case O_WAIT:
+			wait_ms = strtoul(optarg, NULL, 10);
+			break;
+		case O_PRINT:
+			print = true;
+			break;
+		case O_SEED:
+			rng = strtoull(optarg, NULL, 0) | 1;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (!ifname || !have_target)
+		die("usage: nsgen -i IFACE -t TARGET [options]", NULL);
+	int ifindex = (int)if_nametoindex(ifname);
+	if (!ifindex)
+		die("no such interface", ifname);
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_IPV6));
+	if (fd < 0)
+		die("socket", strerror(errno));
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IPV6),
+				  .sll_ifindex = ifindex,
+				  .sll_halen = 6};
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
+		die("bind", strerror(errno));
+	int big = 16 << 20;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
+
+	uint8_t frame[256], buf[2048];
+	unsigned long sent = 0, answered = 0;
+	double t0 = now();
+	for (unsigned long i = 0; i < count; i++) {
+		struct sixplane_addr t = target;
+		if (tail_bits) {
+			uint64_t r = next_rand() & ((1ULL << tail_bits) - 1);
+			for (int k = 0; k < 6; k++)
+				t.b[15 - k] ^= (uint8_t)(r >> (8 * k));
+		}
+		size_t len = build(frame, &mac, &src, &t, dad, unicast ? umac.b : NULL, m);
+		memcpy(sll.sll_addr, frame, 6);
+		if (rate > 0) {
+			double due = t0 + (double)i / rate;
+			while (now() < due) {
+				/* drain answers while pacing */
+				ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+				if (n > 54 && buf[54] == 136)
+					answered++;
+			}
+		}
+		if (sendto(fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)) == (ssize_t)len)
+			sent++;
+		else if (errno != ENOBUFS && errno != EAGAIN)
+			die("send", strerror(errno));
+	}
+	double t1 = now();
+	/* collect the answers still on their way */
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	double end = now() + (double)wait_ms / 1000;
+	while (now() < end) {
+		if (poll(&p, 1, 10) <= 0)
+			continue;
+		ssize_t n;
+		while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+			if (n < 86 || buf[54] != 136)
+				continue;
+			answered++;
+			if (print) {
+				struct sixplane_addr a;
+				struct sixplane_mac from, tlla;
+				char as[SIXPLANE_ADDRSTRLEN], fs[SIXPLANE_MACSTRLEN],
+					ts[SIXPLANE_MACSTRLEN];
+				memcpy(a.b, buf + 14 + 40 + 8, 16);
+				memcpy(from.b, buf + 6, 6);
+				memcpy(tlla.b, buf + 14 + 40 + 26, 6);
+				sixplane_addr_format(&a, as);
+				sixplane_mac_format(&from, fs);
+				sixplane_mac_format(&tlla, ts);
+				printf("na %s %s %s S=%d O=%d\n", as, fs, ts, buf[58] >> 6 & 1,
+				       buf[58] >> 5 & 1);
+			}
+		}
+	}
+	double el = t1 - t0 > 0 ? t1 - t0 : 1e-9;
+	printf("sent %lu answered %lu elapsed_s %.3f rate %.0f\n", sent, answered, el,
+	       (double)sent / el);
+	return 0;
+}
