@@ -12,6 +12,7 @@
 #include "config.h"
 #include "log.h"
 #include "packet.h"
+#include "privs.h"
 #include "resolver.h"
 #include "stats.h"
 
@@ -197,6 +198,11 @@ static int run(struct daemon *d)
 	}
 	if (rebuild_epoll(d)) {
 		log_errno(LOG_ERR, "epoll");
+		goto out;
+	}
+	if ((e = sp_privs_drop())) {
+		errno = -e;
+		log_errno(LOG_ERR, "cannot drop privileges");
 		goto out;
 	}
 	log_msg(LOG_NOTICE, "serving %zu network(s) and %zu proxy interface(s) from %s",

@@ -52,6 +52,14 @@ DAEMON=$!
 PIDS="$PIDS $DAEMON"
 wait_for 5 grep -q serving "$tmp/log" || { cat "$tmp/log"; die "sixplaned did not start"; }
 
+# After setup only CAP_NET_ADMIN (12) and CAP_NET_RAW (13) remain, with
+# no_new_privs, in every capability set.
+st=/proc/$DAEMON/status
+grep -q '^CapEff:.*0000000000003000$' "$st" || die "effective capabilities: $(grep CapEff "$st")"
+grep -q '^CapPrm:.*0000000000003000$' "$st" || die "permitted capabilities: $(grep CapPrm "$st")"
+grep -q '^CapBnd:.*0000000000003000$' "$st" || die "bounding set: $(grep CapBnd "$st")"
+grep -q '^NoNewPrivs:.*1$' "$st" || die "no_new_privs is not set"
+
 ask() { # ask NETNS IFACE TARGET: the link-layer address ndisc6 got, or nothing
 	ip netns exec "$1" ndisc6 -1 -r 3 -w 500 -n "$3" "$2" 2>/dev/null |
 		sed -n 's/.*Target link-layer address: *//p' | tr 'A-F' 'a-f'
