@@ -1,0 +1,77 @@
+#!/bin/sh
+# Reloads under a steady stream of NS lose no answers: nsgen offers NS for
+# this node's /80 at a fixed rate while sixplaned is sent SIGHUP again and
+# again with configurations that add and remove a proxy interface; every NS
+# must be answered. Then a bad configuration changes nothing.
+set -u
+SIXPLANED=$1
+SIXPLANE=$2
+NSGEN=$3
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_netns
+
+A="sp-rldA-$$"
+B="sp-rldB-$$"
+netns_add "$A"
+netns_add "$B"
+NWID=8056c2e21c000001
+SELF=89e92ceee5
+SELF_MAC=$("$SIXPLANE" mac $NWID $SELF --json | sed 's/.*"mac":"\([^"]*\)".*/\1/')
+HOST_PREFIX=$("$SIXPLANE" plane $NWID $SELF --json | sed 's/.*"sixplane_host_prefix":"\([^"]*\)::\/80".*/\1/')
+ip link add sp0 netns "$A" type veth peer name sp0b netns "$B" || die "veth"
+ip link add px0 netns "$A" type veth peer name px0b netns "$B" || die "veth"
+ip -n "$A" link set sp0 up
+ip -n "$A" link set px0 up
+ip -n "$B" link set sp0b up
+ip -n "$B" link set px0b up
+ip -n "$A" link set sp0 address "$SELF_MAC"
+ip -n "$A" addr add "$HOST_PREFIX::1/40" dev sp0 nodad
+
+tmp=$(mktemp -d)
+base="[Network]
+Id = $NWID
+Node = $SELF
+Interface = sp0
+"
+printf '%s' "$base" >"$tmp/one.conf"
+printf '%s\n[Proxy]\nInterface = px0\nPrefix = 2001:db8:7::/64\n' "$base" >"$tmp/two.conf"
+cp "$tmp/one.conf" "$tmp/sixplane.conf"
+ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -s "$tmp/sock" 2>"$tmp/log" &
+DAEMON=$!
+PIDS="$PIDS $DAEMON"
+wait_for 5 grep -q serving "$tmp/log" || { cat "$tmp/log"; die "sixplaned did not start"; }
+
+RATE=20000
+COUNT=60000
+ip netns exec "$B" "$NSGEN" -i sp0b -t "$HOST_PREFIX:1::" --random-tail 32 \
+	-r "$RATE" -n "$COUNT" --wait 1000 >"$tmp/gen" &
+GEN=$!
+PIDS="$PIDS $GEN"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	sleep 0.25
+	if [ $((i % 2)) -eq 1 ]; then cp "$tmp/two.conf" "$tmp/sixplane.conf"; else cp "$tmp/one.conf" "$tmp/sixplane.conf"; fi
+	kill -HUP "$DAEMON"
+done
+wait "$GEN"
+wait_for 5 sh -c "[ \$(grep -c reloaded $tmp/log) -eq 10 ]"
+reloads=$(grep -c "reloaded" "$tmp/log")
+[ "$reloads" -eq 10 ] || { cat "$tmp/log"; die "$reloads of 10 reloads applied"; }
+read -r _ sent _ answered _ <"$tmp/gen"
+[ "$sent" -eq "$COUNT" ] || die "nsgen sent only $sent of $COUNT"
+[ "$answered" -eq "$sent" ] || die "$((sent - answered)) of $sent NS unanswered across 10 reloads"
+
+# A bad file: refused, the counters and the answers go on.
+printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nBogus = 1\n' $NWID $SELF >"$tmp/sixplane.conf"
+kill -HUP "$DAEMON"
+wait_for 5 grep -q "reload refused" "$tmp/log" || die "bad reload not refused"
+grep -q "sixplane.conf:5: unknown key 'Bogus'" "$tmp/log" || die "no file:line in: $(tail -1 "$tmp/log")"
+out=$(ip netns exec "$B" "$NSGEN" -i sp0b -t "$HOST_PREFIX::5" -n 100 --wait 500)
+case "$out" in "sent 100 answered 100 "*) ;; *) die "after a refused reload: $out" ;; esac
+seen=$("$SIXPLANE" stats --json -s "$tmp/sock" | grep '"interface":"sp0","path":"packet"' |
+	sed 's/.*"answered":\([0-9]*\).*/\1/')
+[ "$seen" -eq $((COUNT + 100)) ] || die "counters lost across reloads: answered $seen, want $((COUNT + 100))"
+kill -TERM "$DAEMON"
+wait "$DAEMON" || die "sixplaned exited non-zero"
+rm -rf "$tmp"
+echo "ok: $sent NS at $RATE/s across 10 reloads, all answered"
