@@ -89,7 +89,9 @@ static void answer(struct sp_resolver *r, struct iface *f, const struct sixplane
 
 	h = mnl_nlmsg_put_header(mnl_nlmsg_batch_current(r->batch));
 	h->nlmsg_type = RTM_NEWNEIGH;
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK;
+	/* No NLM_F_ACK: the kernel reports failures anyway, and a thousand
+	 * success ACKs in a burst would only overflow our socket. */
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
 	h->nlmsg_seq = ++r->seq;
 	nd = mnl_nlmsg_put_extra_header(h, sizeof(*nd));
 	nd->ndm_family = AF_INET6;
@@ -221,6 +223,18 @@ static void read_request(struct sp_resolver *r)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == ENOBUFS) {
+				/* Error reports or dump parts were lost: a dump in
+				 * flight can no longer finish, so start it again. */
+				log_msg(LOG_WARNING, "netlink: replies lost (ENOBUFS)");
+				if (r->dump_seq) {
+					r->dump_seq = 0;
+					if (request_dump(r))
+						log_errno(LOG_ERR,
+							  "netlink: cannot dump neighbors");
+				}
+				continue;
+			}
 			if (errno != EAGAIN)
 				log_errno(LOG_ERR, "netlink: receive");
 			break;
@@ -296,8 +310,11 @@ int sp_resolver_open(struct sp_resolver **out)
 		goto fail;
 	/* A burst of new neighbors must not overflow the queue: ask for more
 	 * than rmem_max allows (we have CAP_NET_ADMIN), fall back quietly. */
-	if (setsockopt(mnl_socket_get_fd(r->notify), SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)))
-		setsockopt(mnl_socket_get_fd(r->notify), SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	for (int i = 0; i < 2; i++) {
+		int fd = mnl_socket_get_fd(i ? r->request : r->notify);
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)))
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	}
 	setsockopt(mnl_socket_get_fd(r->request), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	r->batch = mnl_nlmsg_batch_start(r->batch_buf, BATCH_SIZE);
 	r->seq = (unsigned)time(NULL);

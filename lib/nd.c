@@ -46,6 +46,42 @@ static bool extension_header(uint8_t nh)
 	}
 }
 
+/* An NS behind extension headers is passed on, not answered (spec/ndp.md
+ * step 1); walk the chain (RFC 8200 section 4) only to tell such an NS from
+ * the other traffic there, e.g. MLD reports behind hop-by-hop. */
+static enum sixplane_nd_reason behind_extensions(const uint8_t *ip, size_t avail, size_t plen)
+{
+	size_t end = IP6_HLEN + (plen < avail - IP6_HLEN ? plen : avail - IP6_HLEN);
+	size_t off = IP6_HLEN;
+	uint8_t nh = ip[6];
+
+	for (int hops = 0; hops < 16 && extension_header(nh); hops++) {
+		size_t hlen;
+
+		if (end - off < 8)
+			return SIXPLANE_ND_NOT_NS;
+		if (nh == 44) {
+			/* only a first fragment carries the ICMPv6 header */
+			if ((be16(ip + off + 2) & 0xfff8) != 0)
+				return SIXPLANE_ND_NOT_NS;
+			hlen = 8;
+		} else if (nh == 51) {
+			hlen = ((size_t)ip[off + 1] + 2) * 4; /* RFC 4302 */
+		} else if (nh == 50) {
+			return SIXPLANE_ND_NOT_NS; /* ESP: encrypted */
+		} else {
+			hlen = ((size_t)ip[off + 1] + 1) * 8;
+		}
+		nh = ip[off];
+		if (hlen > end - off)
+			return SIXPLANE_ND_NOT_NS;
+		off += hlen;
+	}
+	if (nh == IPPROTO_ICMPV6_ && off < end && ip[off] == ND_NS)
+		return SIXPLANE_ND_EXTENSION_HEADER;
+	return SIXPLANE_ND_NOT_NS;
+}
+
 static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
 {
 	for (; len >= 2; p += 2, len -= 2)
@@ -112,10 +148,9 @@ int sixplane_ns_parse(const uint8_t *frame, size_t len, struct sixplane_ns *ns,
 		return reject(reason, SIXPLANE_ND_TRUNCATED);
 	if (ip[0] >> 4 != 6)
 		return reject(reason, SIXPLANE_ND_BAD_VERSION);
-	if (ip[6] != IPPROTO_ICMPV6_)
-		return reject(reason, extension_header(ip[6]) ? SIXPLANE_ND_EXTENSION_HEADER
-							      : SIXPLANE_ND_NOT_NS);
 	plen = be16(ip + 4);
+	if (ip[6] != IPPROTO_ICMPV6_)
+		return reject(reason, behind_extensions(ip, len - ETH_HLEN, plen));
 	/* Ethernet pads short frames, so the payload length, not the frame,
 	 * says where the packet ends. */
 	if (plen > len - ETH_HLEN - IP6_HLEN || plen < 4)

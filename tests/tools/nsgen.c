@@ -69,6 +69,15 @@ static uint64_t next_rand(void)
 	return rng;
 }
 
+/* An NA answering a solicitation (S=1 or, for DAD answers, to ff02::1);
+ * the kernel's own unsolicited advertisements are not counted. */
+static bool solicited_na(const uint8_t *f, ssize_t n)
+{
+	if (n < 86 || f[12] != 0x86 || f[13] != 0xdd || f[20] != 58 || f[54] != 136)
+		return false;
+	return (f[58] & 0x40) || (f[38] == 0xff && f[39] == 0x02 && f[53] == 1);
+}
+
 /* Build one NS frame; returns its length. */
 static size_t build(uint8_t *f, const struct sixplane_mac *src_mac, const struct sixplane_addr *src,
 		    const struct sixplane_addr *target, bool dad, const uint8_t *unicast_mac,
@@ -273,7 +282,7 @@ int main(int argc, char **argv)
 			while (now() < due) {
 				/* drain answers while pacing */
 				ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-				if (n > 54 && buf[54] == 136)
+				if (solicited_na(buf, n))
 					answered++;
 			}
 		}
@@ -291,7 +300,7 @@ int main(int argc, char **argv)
 			continue;
 		ssize_t n;
 		while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
-			if (n < 86 || buf[54] != 136)
+			if (!solicited_na(buf, n))
 				continue;
 			answered++;
 			if (print) {
