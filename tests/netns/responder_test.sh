@@ -23,6 +23,9 @@ HOST_PREFIX=$("$SIXPLANE" plane $NWID $SELF --json | sed 's/.*"sixplane_host_pre
 # the plane interface, and an upstream interface proxying a /64
 ip link add sp0 netns "$A" type veth peer name sp0b netns "$B" || die "veth"
 ip link add px0 netns "$A" type veth peer name px0b netns "$B" || die "veth"
+ip link add ax0 netns "$A" type veth peer name ax0b netns "$B" || die "veth"
+ip -n "$A" link set ax0 up
+ip -n "$B" link set ax0b up
 ip -n "$A" link set sp0 address "$SELF_MAC" up
 ip -n "$A" link set px0 up
 ip -n "$B" link set sp0b up
@@ -43,6 +46,11 @@ Interface = sp0
 Interface = px0
 Prefix = 2001:db8:1:2::/64
 Answer = static
+
+[Proxy]
+Interface = ax0
+Prefix = 2001:db8:8::/64
+Answer = auto
 EOC
 capture_start "$A" sp0 "$tmp/sp0.pcap" 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)'
 capture_start "$A" px0 "$tmp/px0.pcap" 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)'
@@ -81,6 +89,19 @@ got=$(ask "$B" sp0b fc9c:56c2:e3a0:b1c2:d3e4::7)
 # a target outside every network and proxy on the plane interface: not ours
 got=$(ask "$B" sp0b 2001:db8:9::1)
 [ -z "$got" ] || die "2001:db8:9::1 was answered with $got"
+
+# auto: answered only while A routes the target through another interface,
+# and a route change is seen at once (the cache is invalidated)
+got=$(ask "$B" ax0b 2001:db8:8::5)
+[ -z "$got" ] || die "auto: 2001:db8:8::5 has no route but was answered"
+ip -n "$A" -6 route add 2001:db8:8::/80 dev px0
+AX_MAC=$(ip -n "$A" -br link show ax0 | awk '{print $3}')
+got=$(ask "$B" ax0b 2001:db8:8::5)
+[ "$got" = "$AX_MAC" ] || die "auto: routed through px0 but got '$got', want $AX_MAC"
+ip -n "$A" -6 route del 2001:db8:8::/80 dev px0
+ip -n "$A" -6 route add 2001:db8:8::/80 dev ax0
+got=$(ask "$B" ax0b 2001:db8:8::5)
+[ -z "$got" ] || die "auto: 2001:db8:8::5 now routed through ax0 itself (a stale cache?) but answered with $got"
 
 sleep 0.3
 # Every NA we sent has a correct checksum (tcpdump -vv says "sum ok").
