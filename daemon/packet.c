@@ -152,12 +152,17 @@ static bool routed_elsewhere(struct sp_packet *p, const struct sixplane_addr *ds
 	return e->oif && e->oif != ifindex;
 }
 
+static void read_watch(struct sp_packet *p);
+
 static void handle_frames(struct sp_packet *p, struct iface *f, struct mmsghdr *msgs, int n)
 {
 	struct mmsghdr out[BATCH];
 	struct iovec iov[BATCH];
 	int k = 0;
 
+	/* An address or route change may wait behind these frames (epoll
+	 * reports ready sockets in no particular order): apply it first. */
+	read_watch(p);
 	if (p->addrs_stale)
 		refresh_addrs(p);
 	for (int i = 0; i < n; i++) {
