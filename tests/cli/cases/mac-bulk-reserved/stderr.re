@@ -1,0 +1,1 @@
+sixplane: warning: .*reserved.*line 2.*

@@ -1,0 +1,1 @@
+sixplane: .*\(try 'sixplane --help'\)

@@ -1,0 +1,1 @@
+sixplane: .*'0000000001'.* \(try 'sixplane plane --help'\)

@@ -1,0 +1,1 @@
+sixplane: .*'89e92ceee5'.* \(try 'sixplane plane --help'\)

@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""sixplane stats against a fake sixplaned on a Unix socket in a temp dir.
+
+The fake answers each connection with a canned reply, as daemon/stats.c
+does ({"version": ..., "counters": [row, ...]} and a newline), then closes.
+Checked: the table (columns, the malformed total that leaves out the three
+"not for us" reasons, a line per non-zero reason), --json (one object per
+row, the daemon's keys and values in order), an empty list, and the
+failures: no daemon, an answer that is not JSON or lacks "counters", an
+empty answer, rows missing fields, a path too long for a socket, stdout
+that cannot be written. Failures exit 2 with one line on stderr.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+
+import clitest
+
+REASONS = [
+    "not-ipv6",
+    "extension-header",
+    "not-ns",
+    "truncated",
+    "bad-version",
+    "bad-hop-limit",
+    "bad-checksum",
+    "bad-code",
+    "bad-length",
+    "multicast-target",
+    "multicast-source",
+    "bad-option",
+    "bad-slla",
+    "dad-not-solicited-node",
+    "dad-with-slla",
+]
+
+
+def row(interface, path, seen, answered, passed, sent, errors, **reasons):
+    r = dict(
+        interface=interface,
+        path=path,
+        ns_seen=seen,
+        answered=answered,
+        passed=passed,
+        na_sent=sent,
+        send_errors=errors,
+    )
+    r["reasons"] = {k: reasons.get(k.replace("-", "_"), 0) for k in REASONS}
+    return r
+
+
+ROWS = [
+    row(
+        "sp0", "resolver", 1234, 1200, 30, 1200, 4, extension_header=2, truncated=1, bad_hop_limit=3
+    ),
+    row("sixplane-eth123", "packet", 99999999999, 7, 0, 6, 0, not_ipv6=5, dad_with_slla=9),
+]
+
+# Written out by hand from the format in cli/stats.c and checked column by
+# column: INTERFACE %-16s, PATH %-8s, then %12 %12 %12 %12 %8 %10 numbers.
+# MALFORMED of sp0 is 1 + 3 (extension-header is "not for us"), of the
+# second 9 (not-ipv6 is not counted).
+TABLE = (
+    "INTERFACE        PATH          NS_SEEN     ANSWERED       PASSED      NA_SENT SEND_ERR  MALFORMED\n"
+    "sp0              resolver         1234         1200           30         1200        4          4\n"
+    "  extension-header                      2\n"
+    "  truncated                             1\n"
+    "  bad-hop-limit                         3\n"
+    "sixplane-eth123  packet    99999999999            7            0            6        0          9\n"
+    "  not-ipv6                              5\n"
+    "  dad-with-slla                         9\n"
+)
+HEADER = TABLE.splitlines(keepends=True)[0]
+
+
+class FakeDaemon:
+    """Answers every connection on path with `reply` (bytes), then closes."""
+
+    def __init__(self, path, reply):
+        self.reply = reply
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(path)
+        self.sock.listen(8)
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            with c:
+                try:
+                    c.sendall(self.reply)
+                except OSError:
+                    pass
+
+    def close(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+
+
+def answer(rows):
+    text = json.dumps({"version": "0.1.0", "counters": rows}, separators=(",", ":"))
+    return (text + "\n").encode()
+
+
+def one_error(p):
+    lines = clitest.stderr_lines(p.stderr)
+    if p.returncode != 2:
+        return "exit %d, want 2 (stderr %r)" % (p.returncode, p.stderr)
+    if len(lines) != 1 or not lines[0].startswith("sixplane: "):
+        return "want one 'sixplane: ' line on stderr, got %r" % p.stderr
+    if p.stdout:
+        return "stdout not empty: %r" % p.stdout
+    return ""
+
+
+def main():
+    args = clitest.common_args(__doc__.splitlines()[0]).parse_args()
+    sixplane = clitest.check_binary(args.sixplane)
+    report = clitest.Report("stats")
+    tmp = tempfile.mkdtemp(prefix="sixplane-stats-")
+    sock = os.path.join(tmp, "sixplaned.sock")
+
+    def with_reply(reply, argv, stdout=None):
+        d = FakeDaemon(sock, reply)
+        try:
+            if stdout is None:
+                return clitest.run(sixplane, ["stats", "--socket", sock] + argv)
+            return subprocess.run(
+                [sixplane, "stats", "--socket", sock] + argv,
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                env=clitest.ENV,
+                timeout=20,
+                check=False,
+            )
+        finally:
+            d.close()
+            os.unlink(sock)
+
+    try:
+        p = with_reply(answer(ROWS), [])
+        report.check(
+            "table",
+            p.returncode == 0 and p.stdout.decode() == TABLE and not p.stderr,
+            "exit %d\n  want:\n%s  got:\n%s%s"
+            % (p.returncode, TABLE, clitest.show(p.stdout), clitest.show(p.stderr)),
+        )
+
+        p = with_reply(answer(ROWS), ["--json"])
+        try:
+            got = [json.loads(l, object_pairs_hook=list) for l in p.stdout.decode().splitlines()]
+        except ValueError as e:
+            got = "not JSON: %s" % e
+        want = [json.loads(json.dumps(r), object_pairs_hook=list) for r in ROWS]
+        report.check(
+            "json-one-object-per-row",
+            p.returncode == 0 and got == want and not p.stderr,
+            "exit %d, got %r" % (p.returncode, got),
+        )
+
+        p = with_reply(answer([]), [])
+        report.check(
+            "empty-table", p.returncode == 0 and p.stdout.decode() == HEADER, repr(p.stdout)
+        )
+        p = with_reply(answer([]), ["-j"])
+        report.check("empty-json", p.returncode == 0 and p.stdout == b"", repr(p.stdout))
+
+        for name, reply in (
+            ("answer-not-json", b"hello\n"),
+            ("answer-without-counters", b'{"version": "0.1.0"}\n'),
+            ("answer-counters-not-array", b'{"counters": 5}\n'),
+            ("answer-empty", b""),
+        ):
+            p = with_reply(reply, [])
+            problem = one_error(p)
+            report.check(name + "-exit-2", not problem, problem)
+
+        # A row without "interface" or "path": printf("%s", NULL) is undefined.
+        p = with_reply(answer([{"ns_seen": 1, "reasons": {}}]), [])
+        report.check(
+            "row-missing-fields-no-null",
+            b"(null)" not in p.stdout and p.returncode in (0, 2),
+            "exit %d, stdout %r" % (p.returncode, p.stdout),
+        )
+
+        with open("/dev/full", "wb") as full:
+            p = with_reply(answer(ROWS), [], stdout=full)
+        problem = one_error(p)
+        report.check("stdout-full-exit-2", not problem, problem)
+
+        long_path = "/tmp/" + "x" * 200 + ".sock"
+        p = clitest.run(sixplane, ["stats", "--socket", long_path])
+        problem = one_error(p)
+        report.check("socket-path-too-long-exit-2", not problem, problem)
+
+        p = clitest.run(sixplane, ["stats", "--socket", sock])
+        problem = one_error(p) or ("" if b"is it running" in p.stderr else "no hint: %r" % p.stderr)
+        report.check("no-daemon-exit-2", not problem, problem)
+    finally:
+        for f in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, f))
+        os.rmdir(tmp)
+    return report.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
