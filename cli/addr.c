@@ -97,7 +97,7 @@ int addr_main(int argc, char **argv)
 		return cli_usage_error("addr ", "expected an address (or -)");
 	for (int i = optind; i < argc; i++) {
 		if (!strcmp(argv[i], "-")) {
-			int r = each_stdin_line(addr_one, &c);
+			int r = each_stdin_line("IPv6 address", addr_one, &c);
 			if (r > ret)
 				ret = r;
 		} else if (addr_one(argv[i], strlen(argv[i]), &c)) {

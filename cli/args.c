@@ -62,22 +62,22 @@ int arg_identity_file(const char *path, uint64_t *out)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		cli_error("cannot open identity file '%s': %s", path, strerror(errno));
+		cli_error("cannot open identity file '%s': %s", cli_q(path), strerror(errno));
 		return EXIT_SYSTEM;
 	}
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
 	if (n < 0) {
-		cli_error("cannot read identity file '%s': %s", path, strerror(errno));
+		cli_error("cannot read identity file '%s': %s", cli_q(path), strerror(errno));
 		return EXIT_SYSTEM;
 	}
 	if ((size_t)n == sizeof(buf)) {
-		cli_error("invalid identity file '%s': larger than %zu bytes", path,
+		cli_error("invalid identity file '%s': larger than %zu bytes", cli_q(path),
 			  sizeof(buf) - 1);
 		return EXIT_INPUT;
 	}
 	if (sixplane_identity_parse(buf, (size_t)n, out, &why)) {
-		cli_error("invalid identity file '%s': %s", path, why);
+		cli_error("invalid identity file '%s': %s", cli_q(path), why);
 		return EXIT_INPUT;
 	}
 	return 0;

@@ -42,6 +42,9 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "invalid WHAT 'VALUE': WHY", the value quoted with control bytes escaped.
  * Returns EXIT_INPUT. */
 int cli_bad_value(const char *what, const char *s, size_t len, const char *why);
+/* s made safe for a one-line message: control bytes, backslashes and
+ * non-ASCII escaped, cut after 64 bytes. Valid until four more calls. */
+const char *cli_q(const char *s);
 /* Misuse of the command line: the message, then "Try 'sixplane CMD --help'". */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -105,9 +108,11 @@ void rec_emit(const struct rec *r, enum rec_form form, bool first);
 /* ---- bulk stdin ----------------------------------------------------------- */
 
 /* Calls fn for every line of stdin (without its "\n" or "\r\n"), setting
- * cli_line. Returns EXIT_INPUT if any call returned non-zero,
- * EXIT_SYSTEM on a read error, else 0. */
-int each_stdin_line(int (*fn)(const char *line, size_t len, void *ctx), void *ctx);
+ * cli_line; what names the expected value for lines too long to be one.
+ * Output is flushed whenever the input pauses, so results stream. Returns EXIT_INPUT if any call
+ * returned non-zero, EXIT_SYSTEM on a read error, else 0. */
+int each_stdin_line(const char *what, int (*fn)(const char *line, size_t len, void *ctx),
+		    void *ctx);
 
 /* ---- common option handling -------------------------------------------- */
 

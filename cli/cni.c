@@ -48,8 +48,8 @@ static const char *bad_ifname(const char *s)
 	if (!strcmp(s, ".") || !strcmp(s, ".."))
 		return "'.' and '..' are not interface names";
 	for (; *s; s++)
-		if (*s == '/' || *s == ':' || (unsigned char)*s <= ' ' || *s == 0x7f)
-			return "'/', ':', spaces and control characters are not allowed";
+		if (*s == '/' || *s == ':' || (unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f)
+			return "only printable ASCII, without '/', ':' or spaces";
 	return NULL;
 }
 

@@ -15,7 +15,7 @@ static const char help[] =
 	"owns a plane address and the network when one of the given networks\n"
 	"matches, the MAC behind an EUI-64 interface identifier, multicast scope and\n"
 	"solicited-node bits, the solicited-node group and the ip6.arpa name.\n"
-	"A zone suffix (%%eth0) is accepted.\n"
+	"A zone suffix (%eth0) is accepted.\n"
 	"\n"
 	"  -n, --network NWID  a network to match against (repeatable)\n"
 	"  -j, --json          one JSON object per address\n"
@@ -78,6 +78,18 @@ static void plane_fields(struct rec *r, const struct decode_ctx *c,
 		rec_bool(r, "node_reserved", true);
 }
 
+/* Interface names or numbers (RFC 4007 section 11.2): printable ASCII, so
+ * the id is safe to print and valid in JSON. */
+static bool valid_zone(const char *z, size_t len)
+{
+	if (len == 0 || len > 64)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)z[i] <= ' ' || (unsigned char)z[i] >= 0x7f)
+			return false;
+	return true;
+}
+
 /* Kinds a Neighbor Solicitation can be for, so a solicited-node group
  * means something (RFC 4861 section 7.2.1). */
 static bool on_link(enum sixplane_kind k)
@@ -105,10 +117,13 @@ static int decode_one(const char *s, size_t len, void *arg)
 
 	if (arg_addr(s, len, SIXPLANE_PARSE_ZONE, &a))
 		return 1;
+	if ((pct = memchr(s, '%', len)) && !valid_zone(pct + 1, len - (size_t)(pct - s) - 1))
+		return cli_bad_value("IPv6 address", s, len,
+				     "zone id: only printable ASCII, at most 64 characters");
 	sixplane_decode(&a, c->networks, c->n, &d);
 	rec_init(&r);
 	rec_addr(&r, "address", &a);
-	if ((pct = memchr(s, '%', len)))
+	if (pct)
 		rec_str(&r, "zone", pct + 1, len - (size_t)(pct - s) - 1);
 	rec_cstr(&r, "kind", sixplane_kind_name(d.kind));
 	switch (d.kind) {
@@ -187,7 +202,7 @@ int decode_main(int argc, char **argv)
 		return cli_usage_error("decode ", "expected an address (or -)");
 	for (int i = optind; i < argc; i++) {
 		int r = !strcmp(argv[i], "-")
-				? each_stdin_line(decode_one, &c)
+				? each_stdin_line("IPv6 address", decode_one, &c)
 				: (decode_one(argv[i], strlen(argv[i]), &c) ? EXIT_INPUT : 0);
 		if (r > ret)
 			ret = r;

@@ -36,28 +36,29 @@ static int replace_file(const char *path, json_t *obj, const struct stat *old)
 	int fd, ret = EXIT_SYSTEM;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.sixplane-XXXXXX", path) >= (int)sizeof(tmp)) {
-		cli_error("path too long: '%s'", path);
+		cli_error("path too long: '%s'", cli_q(path));
 		return EXIT_SYSTEM;
 	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		cli_error("cannot create a temporary file beside '%s': %s", path, strerror(errno));
+		cli_error("cannot create a temporary file beside '%s': %s", cli_q(path),
+			  strerror(errno));
 		return EXIT_SYSTEM;
 	}
 	if (fchmod(fd, old ? old->st_mode & 07777 : 0644) ||
 	    (old && fchown(fd, old->st_uid, old->st_gid) && errno != EPERM) ||
 	    json_dumpfd(obj, fd, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || write(fd, "\n", 1) != 1 ||
 	    fsync(fd)) {
-		cli_error("cannot write '%s': %s", tmp, strerror(errno));
+		cli_error("cannot write '%s': %s", cli_q(tmp), strerror(errno));
 		close(fd);
 		goto out;
 	}
 	if (close(fd)) {
-		cli_error("cannot write '%s': %s", tmp, strerror(errno));
+		cli_error("cannot write '%s': %s", cli_q(tmp), strerror(errno));
 		goto out;
 	}
 	if (rename(tmp, path)) {
-		cli_error("cannot replace '%s': %s", path, strerror(errno));
+		cli_error("cannot replace '%s': %s", cli_q(path), strerror(errno));
 		goto out;
 	}
 	/* Make the rename itself durable. */
@@ -73,6 +74,43 @@ out:
 	return ret;
 }
 
+/* The file a path finally names: symlinks followed even when the last one
+ * points at nothing yet. 0, or -1 with errno. */
+static int resolve(const char *file, char *out, size_t size)
+{
+	char cur[PATH_MAX], link[PATH_MAX], dir[PATH_MAX];
+
+	snprintf(cur, sizeof(cur), "%s", file);
+	for (int depth = 0; depth < 40; depth++) {
+		struct stat st;
+		if (realpath(cur, out))
+			return 0;
+		if (errno != ENOENT)
+			return -1;
+		if (lstat(cur, &st) || !S_ISLNK(st.st_mode)) {
+			/* a plain new file */
+			snprintf(out, size, "%s", cur);
+			return 0;
+		}
+		ssize_t n = readlink(cur, link, sizeof(link) - 1);
+		if (n < 0)
+			return -1;
+		link[n] = '\0';
+		if (link[0] == '/') {
+			snprintf(cur, sizeof(cur), "%s", link);
+		} else {
+			snprintf(dir, sizeof(dir), "%s", cur);
+			if (snprintf(cur, sizeof(cur), "%s/%s", dirname(dir), link) >=
+			    (int)sizeof(cur)) {
+				errno = ENAMETOOLONG;
+				return -1;
+			}
+		}
+	}
+	errno = ELOOP;
+	return -1;
+}
+
 static int merge(const char *file, const char *cidr, bool force)
 {
 	char path[PATH_MAX];
@@ -82,33 +120,36 @@ static int merge(const char *file, const char *cidr, bool force)
 	int ret = EXIT_INPUT;
 	bool exists;
 
-	/* Follow a symlink so the link stays and its target is replaced. */
-	if (realpath(file, path)) {
-		exists = true;
-	} else if (errno == ENOENT) {
-		snprintf(path, sizeof(path), "%s", file);
-		exists = false;
-	} else {
-		cli_error("cannot open '%s': %s", file, strerror(errno));
+	/* Follow symlinks, dangling ones too, so a link stays a link and its
+	 * target is what gets replaced (or created). */
+	if (resolve(file, path, sizeof(path))) {
+		cli_error("cannot open '%s': %s", cli_q(file), strerror(errno));
 		return EXIT_SYSTEM;
 	}
-	if (exists && stat(path, &st)) {
-		cli_error("cannot stat '%s': %s", path, strerror(errno));
+	exists = stat(path, &st) == 0;
+	if (!exists && errno != ENOENT) {
+		cli_error("cannot stat '%s': %s", cli_q(path), strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	if (exists && !S_ISREG(st.st_mode)) {
+		cli_error("cannot use '%s': %s", cli_q(path),
+			  S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
 		return EXIT_SYSTEM;
 	}
 	if (exists) {
 		obj = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
 		if (!obj) {
 			if (err.line < 0) {
-				cli_error("cannot read '%s': %s", path, err.text);
+				cli_error("cannot read '%s': %s", cli_q(path), cli_q(err.text));
 				return EXIT_SYSTEM;
 			}
-			cli_error("invalid JSON in '%s' at line %d, column %d: %s", path, err.line,
-				  err.column, err.text);
+			cli_error("invalid JSON in '%s' at line %d, column %d: %s", cli_q(path),
+				  err.line, err.column, cli_q(err.text));
 			return EXIT_INPUT;
 		}
 		if (!json_is_object(obj)) {
-			cli_error("invalid daemon.json '%s': the top level is not an object", path);
+			cli_error("invalid daemon.json '%s': the top level is not an object",
+				  cli_q(path));
 			goto out;
 		}
 	} else {
@@ -127,12 +168,13 @@ static int merge(const char *file, const char *cidr, bool force)
 		if (!same_cidr && !force) {
 			cli_error("'%s' already has fixed-cidr-v6 %s%s%s; --force replaces it with "
 				  "'%s'",
-				  path, s ? "'" : "", s ? s : "(not a string)", s ? "'" : "", cidr);
+				  cli_q(path), s ? "'" : "", s ? cli_q(s) : "(not a string)",
+				  s ? "'" : "", cidr);
 			goto out;
 		}
 	}
 	if (json_is_true(ipv6) && same_cidr) {
-		fprintf(stderr, "%s: '%s' is up to date\n", prog, path);
+		fprintf(stderr, "%s: '%s' is up to date\n", prog, cli_q(path));
 		ret = 0;
 		goto out;
 	}
@@ -140,7 +182,8 @@ static int merge(const char *file, const char *cidr, bool force)
 	json_object_set_new(obj, "fixed-cidr-v6", json_string(cidr));
 	ret = replace_file(path, obj, exists ? &st : NULL);
 	if (!ret)
-		fprintf(stderr, "%s: updated '%s'; restart dockerd to apply it\n", prog, path);
+		fprintf(stderr, "%s: updated '%s'; restart dockerd to apply it\n", prog,
+			cli_q(path));
 out:
 	json_decref(obj);
 	return ret;

@@ -16,7 +16,7 @@ static int line(int (*fn)(const char *, size_t, void *), void *ctx, const char *
 	return fn(s, n, ctx);
 }
 
-int each_stdin_line(int (*fn)(const char *line, size_t len, void *ctx), void *ctx)
+int each_stdin_line(const char *what, int (*fn)(const char *line, size_t len, void *ctx), void *ctx)
 {
 	static char buf[1 << 20];
 	size_t have = 0;
@@ -45,11 +45,14 @@ int each_stdin_line(int (*fn)(const char *line, size_t len, void *ctx), void *ct
 				bad = 1;
 			p = nl + 1;
 		}
+		/* What this chunk produced goes out before the next read may
+		 * block, so a trickling pipe (tail -f) streams. */
+		out_flush();
 		have = (size_t)(end - p);
 		if (have > LINE_MAX_BYTES) {
 			if (!skipping) {
 				cli_line++;
-				cli_error("longer than %d bytes", LINE_MAX_BYTES);
+				cli_bad_value(what, p, have, "line longer than 4096 bytes");
 				cli_line--;
 				bad = 1;
 			}

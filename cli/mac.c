@@ -23,6 +23,8 @@ struct ctx {
 	uint64_t nwid;
 	enum rec_form form;
 	bool first;
+	unsigned long reserved;	      /* bulk: reserved node ids seen */
+	unsigned long first_reserved; /* bulk: the line of the first */
 };
 
 static int mac_one(const char *s, size_t len, void *arg)
@@ -36,6 +38,8 @@ static int mac_one(const char *s, size_t len, void *arg)
 		return 1;
 	if (!cli_line)
 		warn_node(node);
+	else if (sixplane_node_reserved(node) && c->reserved++ == 0)
+		c->first_reserved = cli_line;
 	mac = sixplane_node_mac(c->nwid, node);
 	rec_init(&r);
 	if (c->form != FORM_TSV)
@@ -86,7 +90,7 @@ static int run(int argc, char **argv, const char *cmd, const char *help,
 		{0},
 	};
 	struct ctx c = {.form = FORM_TEXT, .first = true};
-	int opt;
+	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (opt) {
@@ -101,6 +105,8 @@ static int run(int argc, char **argv, const char *cmd, const char *help,
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc > 2)
+		return cli_usage_error(cmd, "unexpected argument '%s'", cli_q(argv[2]));
 	if (argc != 2)
 		return cli_usage_error(cmd, "expected NWID and %s (or -)",
 				       one == mac_one ? "NODE" : "MAC");
@@ -109,7 +115,11 @@ static int run(int argc, char **argv, const char *cmd, const char *help,
 	if (!strcmp(argv[1], "-")) {
 		if (c.form == FORM_TEXT)
 			c.form = FORM_TSV;
-		return each_stdin_line(one, &c);
+		ret = each_stdin_line(one == mac_one ? "node id" : "MAC", one, &c);
+		if (c.reserved)
+			cli_warn("%lu node id(s) reserved by ZeroTier, the first on line %lu",
+				 c.reserved, c.first_reserved);
+		return ret;
 	}
 	return one(argv[1], strlen(argv[1]), &c) ? EXIT_INPUT : 0;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* sixplane: the subcommand table and its dispatch. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,32 +18,33 @@ static const struct command commands[] = {
 	{"stats", stats_main, "counters of the running sixplaned"},
 };
 
-static void usage(FILE *f)
+static int usage(void)
 {
-	fprintf(f, "Usage: %s COMMAND [ARGS] [--json]\n\nCommands:\n", prog);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f,
-		"\n'%s COMMAND --help' for one command; man sixplane(1) for all.\n"
-		"Exit status: 0 success, 1 bad usage or input, 2 system failure.\n",
-		prog);
+	char line[128];
+
+	out_str("Usage: sixplane COMMAND [ARGS] [--json]\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		snprintf(line, sizeof(line), "  %-8s %s\n", commands[i].name, commands[i].summary);
+		out_str(line);
+	}
+	out_str("\n'sixplane COMMAND --help' for one command; man sixplane(1) for all.\n"
+		"Exit status: 0 success, 1 bad usage or input, 2 system failure.\n");
+	return out_flush();
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_INPUT;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return fflush(stdout) ? EXIT_SYSTEM : EXIT_OK;
-	}
+	/* Unknown options are reported by bad_option, in one line. */
+	opterr = 0;
+	if (argc < 2)
+		return cli_usage_error(NULL, "missing command");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return usage();
 	/* --version is honoured anywhere, as for every command (design.md). */
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "--version") || (i == 1 && !strcmp(argv[i], "-V"))) {
-			printf("%s %s\n", prog, SIXPLANE_VERSION);
-			return fflush(stdout) ? EXIT_SYSTEM : EXIT_OK;
+			out_str("sixplane " SIXPLANE_VERSION "\n");
+			return out_flush();
 		}
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

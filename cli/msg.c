@@ -2,6 +2,7 @@
 /* One-line messages on stderr. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -40,16 +41,16 @@ void cli_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The value as it came, on one line: control bytes, quotes, backslashes and
- * bytes above 0x7e escaped; cut after 64 bytes. */
-static void quote(const char *s, size_t len, char *buf, size_t size)
+/* The value as it came, on one line: control bytes, backslashes and bytes
+ * above 0x7e escaped, and quotes too when `quotes`; cut after 64 bytes. */
+static void quote(const char *s, size_t len, char *buf, size_t size, bool quotes)
 {
 	size_t o = 0;
 	size_t max = len > 64 ? 64 : len;
 
 	for (size_t i = 0; i < max && o + 5 < size; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c > 0x7e || c == '\'' || c == '\\')
+		if (c < 0x20 || c > 0x7e || c == '\\' || (quotes && c == '\''))
 			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
 		else
 			buf[o++] = (char)c;
@@ -62,11 +63,22 @@ static void quote(const char *s, size_t len, char *buf, size_t size)
 	buf[o] = '\0';
 }
 
+const char *cli_q(const char *s)
+{
+	/* a few at once, for messages that quote several values */
+	static char bufs[4][4 * 64 + 8];
+	static unsigned next;
+	char *b = bufs[next++ % 4];
+
+	quote(s, strlen(s), b, sizeof(bufs[0]), false);
+	return b;
+}
+
 int cli_bad_value(const char *what, const char *s, size_t len, const char *why)
 {
 	char q[4 * 64 + 8];
 
-	quote(s, len, q, sizeof(q));
+	quote(s, len, q, sizeof(q), true);
 	cli_error("invalid %s '%s': %s", what, q, why);
 	return EXIT_INPUT;
 }

@@ -100,6 +100,10 @@ int plane_main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc > (identity ? 1 : 2))
+		return cli_usage_error("plane ", "unexpected argument '%s'%s",
+				       cli_q(argv[identity ? 1 : 2]),
+				       identity ? " (--identity gives the node)" : "");
 	if (argc != (identity ? 1 : 2))
 		return cli_usage_error("plane ", identity ? "expected NWID with --identity"
 							  : "expected NWID and NODE (or -)");
@@ -112,7 +116,7 @@ int plane_main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "-")) {
 		if (c.form == FORM_TEXT)
 			c.form = FORM_TSV;
-		ret = each_stdin_line(plane_line, &c);
+		ret = each_stdin_line("node id", plane_line, &c);
 		if (c.reserved)
 			cli_warn("%lu node id(s) reserved by ZeroTier, the first on line %lu",
 				 c.reserved, c.first_reserved);

@@ -71,7 +71,9 @@ int slaac_main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 1 || argc > 2)
+	if (argc > 2)
+		return cli_usage_error("slaac ", "unexpected argument '%s'", cli_q(argv[2]));
+	if (argc < 1)
 		return cli_usage_error("slaac ", "expected MAC (or -) and an optional PREFIX/64");
 	if (argc == 2) {
 		if (arg_prefix(argv[1], strlen(argv[1]), 0, &prefix))
@@ -85,7 +87,7 @@ int slaac_main(int argc, char **argv)
 	if (!strcmp(argv[0], "-")) {
 		if (c.form == FORM_TEXT)
 			c.form = FORM_TSV;
-		return each_stdin_line(slaac_one, &c);
+		return each_stdin_line("MAC", slaac_one, &c);
 	}
 	return slaac_one(argv[0], strlen(argv[0]), &c) ? EXIT_INPUT : 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -32,13 +33,17 @@ static char *fetch(const char *path, int *ret)
 
 	*ret = EXIT_SYSTEM;
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		cli_error("socket path too long: '%s'", path);
+		cli_error("socket path too long: '%s'", cli_q(path));
 		return NULL;
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* a daemon that accepts but never answers must not hang us */
+	struct timeval tv = {.tv_sec = 5};
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
-		cli_error("cannot connect to sixplaned at '%s': %s (is it running?)", path,
+		cli_error("cannot connect to sixplaned at '%s': %s (is it running?)", cli_q(path),
 			  strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -63,7 +68,7 @@ static char *fetch(const char *path, int *ret)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			cli_error("cannot read from '%s': %s", path, strerror(errno));
+			cli_error("cannot read from '%s': %s", cli_q(path), strerror(errno));
 			goto fail;
 		}
 		if (n == 0)
@@ -121,8 +126,8 @@ int stats_main(int argc, char **argv)
 	free(text);
 	json_t *rows = json_object_get(root, "counters");
 	if (!json_is_array(rows)) {
-		cli_error("unexpected answer from '%s': %s", path,
-			  root ? "no \"counters\" array" : err.text);
+		cli_error("unexpected answer from '%s': %s", cli_q(path),
+			  root ? "no \"counters\" array" : cli_q(err.text));
 		json_decref(root);
 		return EXIT_SYSTEM;
 	}
@@ -130,9 +135,9 @@ int stats_main(int argc, char **argv)
 	json_t *row;
 	if (!json) {
 		char line[256];
-		snprintf(line, sizeof(line), "%-16s %-8s %12s %12s %12s %12s %8s %10s\n",
+		snprintf(line, sizeof(line), "%-16s %-8s %12s %12s %12s %12s %11s %10s\n",
 			 "INTERFACE", "PATH", "NS_SEEN", "ANSWERED", "PASSED", "NA_SENT",
-			 "SEND_ERR", "MALFORMED");
+			 "SEND_ERRORS", "MALFORMED");
 		out_str(line);
 	}
 	json_array_foreach(rows, i, row)
@@ -157,17 +162,24 @@ int stats_main(int argc, char **argv)
 				malformed += json_integer_value(v);
 		}
 		char line[256];
+		const char *ifname = json_string_value(json_object_get(row, "interface"));
+		const char *dpath = json_string_value(json_object_get(row, "path"));
+		if (!ifname || !dpath) {
+			cli_error("unexpected answer from '%s': a row without interface or path",
+				  cli_q(path));
+			json_decref(root);
+			return EXIT_SYSTEM;
+		}
 		snprintf(line, sizeof(line),
-			 "%-16s %-8s %12lld %12lld %12lld %12lld %8lld %10lld\n",
-			 json_string_value(json_object_get(row, "interface")),
-			 json_string_value(json_object_get(row, "path")), num(row, "ns_seen"),
-			 num(row, "answered"), num(row, "passed"), num(row, "na_sent"),
-			 num(row, "send_errors"), malformed);
+			 "%-16s %-8s %12lld %12lld %12lld %12lld %11lld %10lld\n", cli_q(ifname),
+			 cli_q(dpath), num(row, "ns_seen"), num(row, "answered"),
+			 num(row, "passed"), num(row, "na_sent"), num(row, "send_errors"),
+			 malformed);
 		out_str(line);
 		json_object_foreach(reasons, k, v)
 		{
 			if (json_integer_value(v)) {
-				snprintf(line, sizeof(line), "  %-26s %12lld\n", k,
+				snprintf(line, sizeof(line), "  %-26s %12lld\n", cli_q(k),
 					 (long long)json_integer_value(v));
 				out_str(line);
 			}

@@ -62,16 +62,16 @@ ROWS = [
 ]
 
 # Written out by hand from the format in cli/stats.c and checked column by
-# column: INTERFACE %-16s, PATH %-8s, then %12 %12 %12 %12 %8 %10 numbers.
+# column: INTERFACE %-16s, PATH %-8s, then %12 %12 %12 %12 %11 %10 numbers.
 # MALFORMED of sp0 is 1 + 3 (extension-header is "not for us"), of the
 # second 9 (not-ipv6 is not counted).
 TABLE = (
-    "INTERFACE        PATH          NS_SEEN     ANSWERED       PASSED      NA_SENT SEND_ERR  MALFORMED\n"
-    "sp0              resolver         1234         1200           30         1200        4          4\n"
+    "INTERFACE        PATH          NS_SEEN     ANSWERED       PASSED      NA_SENT SEND_ERRORS  MALFORMED\n"
+    "sp0              resolver         1234         1200           30         1200           4          4\n"
     "  extension-header                      2\n"
     "  truncated                             1\n"
     "  bad-hop-limit                         3\n"
-    "sixplane-eth123  packet    99999999999            7            0            6        0          9\n"
+    "sixplane-eth123  packet    99999999999            7            0            6           0          9\n"
     "  not-ipv6                              5\n"
     "  dad-with-slla                         9\n"
 )
