@@ -315,6 +315,13 @@ int sp_resolver_open(struct sp_resolver **out)
 		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)))
 			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 	}
+	/* For the test that makes notifications overflow on purpose, to prove
+	 * the ENOBUFS recovery; not for production use. */
+	const char *small = getenv("SIXPLANED_TEST_NOTIFY_RCVBUF");
+	if (small) {
+		int n = atoi(small);
+		setsockopt(mnl_socket_get_fd(r->notify), SOL_SOCKET, SO_RCVBUFFORCE, &n, sizeof(n));
+	}
 	setsockopt(mnl_socket_get_fd(r->request), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	r->batch = mnl_nlmsg_batch_start(r->batch_buf, BATCH_SIZE);
 	r->seq = (unsigned)time(NULL);
