@@ -12,7 +12,8 @@ DESTDIR="$tmp/root" cmake --install "$BUILD" --prefix /usr >/dev/null
 root="$tmp/root"
 pc=$(find "$root" -name sixplane.pc | head -n 1)
 [ -n "$pc" ] || { echo "no sixplane.pc installed" >&2; exit 1; }
-for f in usr/bin/sixplane usr/include/sixplane.h usr/share/man/man1/sixplane.1; do
+for f in usr/bin/sixplane usr/include/sixplane.h usr/share/man/man1/sixplane.1 \
+	usr/share/bash-completion/completions/sixplane; do
 	[ -e "$root/$f" ] || { echo "missing $f" >&2; exit 1; }
 done
 ls "$(dirname "$(dirname "$pc")")"/libsixplane.so.* >/dev/null
@@ -40,9 +41,18 @@ libdir=$(PKG_CONFIG_SYSROOT_DIR="$root" pkg-config --variable=libdir sixplane)
 # pkg-config prefixes the sysroot to the variable too.
 out=$(LD_LIBRARY_PATH="$libdir" "$tmp/t")
 [ "$out" = "fc9c:56c2:e389:e92c:eee5::1" ] || { echo "got '$out'" >&2; exit 1; }
-# The installed man page renders without warnings.
+# The daemon, its pages and unit where it is built (Linux).
+if [ -e "$root/usr/sbin/sixplaned" ]; then
+	for f in usr/share/man/man8/sixplaned.8 usr/share/man/man5/sixplane.conf.5 \
+		lib/systemd/system/sixplaned.service; do
+		[ -e "$root/$f" ] || { echo "missing $f" >&2; exit 1; }
+	done
+fi
+# The installed man pages render without warnings.
 if command -v man >/dev/null 2>&1; then
-	w=$(MANWIDTH=80 man --warnings -l "$root/usr/share/man/man1/sixplane.1" 2>&1 >/dev/null)
-	[ -z "$w" ] || { echo "man page warnings: $w" >&2; exit 1; }
+	for page in "$root"/usr/share/man/man*/*; do
+		w=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+		[ -z "$w" ] || { echo "man page warnings in $page: $w" >&2; exit 1; }
+	done
 fi
 echo "install ok: $out"
