@@ -180,7 +180,7 @@ struct sixplane_mac sixplane_multicast_mac(const struct sixplane_addr *a);
 /* "b.a.9.8....ip6.arpa" (RFC 3596 section 2.5). Returns the length. */
 size_t sixplane_addr_arpa(const struct sixplane_addr *a, char buf[SIXPLANE_ARPASTRLEN]);
 /* The reverse zone of a prefix: its len/4 nibbles then "ip6.arpa".
- * -EINVAL when len is not a multiple of 4. */
+ * -EINVAL when len is not a multiple of 4 or is above 128. */
 int sixplane_prefix_arpa(const struct sixplane_prefix *p, char buf[SIXPLANE_ARPASTRLEN]);
 
 /* ---- decode ------------------------------------------------------------ */
@@ -229,7 +229,7 @@ struct sixplane_decoded {
  * to name the 6PLANE or RFC4193 network a belongs to. */
 void sixplane_decode(const struct sixplane_addr *a, const uint64_t *networks, size_t n,
 		     struct sixplane_decoded *out);
-/* Short stable names: "sixplane", "rfc4193-plane", "link-local", ... */
+/* Short stable names: "6plane", "rfc4193-plane", "link-local", ... */
 const char *sixplane_kind_name(enum sixplane_kind k);
 /* "interface-local", "link-local", ... for a multicast scope nibble, or
  * "reserved"/"unassigned". */

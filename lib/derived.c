@@ -45,7 +45,8 @@ size_t sixplane_addr_arpa(const struct sixplane_addr *a, char buf[SIXPLANE_ARPAS
 
 int sixplane_prefix_arpa(const struct sixplane_prefix *p, char buf[SIXPLANE_ARPASTRLEN])
 {
-	if (p->len % 4)
+	/* a length past 128 would also run past buf */
+	if (p->len % 4 || p->len > 128)
 		return -EINVAL;
 	arpa(p->addr.b, p->len / 4u, buf);
 	return 0;

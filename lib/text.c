@@ -23,6 +23,22 @@ static int fail(const char **why, const char *reason)
 	return -EINVAL;
 }
 
+/* Why a character cannot follow an IPv4 octet. */
+static const char *after_ipv4(unsigned char c)
+{
+	if (c == ':')
+		return "IPv4 part not at the end";
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
+		return "whitespace";
+	if (c == '%')
+		return "zone id not allowed here";
+	if (c == '/')
+		return "prefix length not allowed here";
+	if (sp_hex(c) >= 0)
+		return "IPv4 part: octet not in decimal";
+	return "IPv4 part: invalid character";
+}
+
 /* A dotted quad filling s[0..len): four decimal octets 0-255, no leading
  * zeros (they read as octal to some parsers, so the text is ambiguous). */
 static int parse_ipv4(const char *s, size_t len, uint8_t out[4], const char **why)
@@ -45,14 +61,16 @@ static int parse_ipv4(const char *s, size_t len, uint8_t out[4], const char **wh
 			return fail(why, "IPv4 part: octet with a leading zero");
 		out[k] = (uint8_t)v;
 		if (k < 3) {
-			if (i == len || s[i] != '.')
+			if (i == len)
 				return fail(why, "IPv4 part: fewer than 4 octets");
+			if (s[i] != '.')
+				return fail(why, after_ipv4((unsigned char)s[i]));
 			i++;
 		}
 	}
 	if (i != len)
 		return fail(why, s[i] == '.' ? "IPv4 part: more than 4 octets"
-					     : "IPv4 part: invalid character");
+					     : after_ipv4((unsigned char)s[i]));
 	return 0;
 }
 
@@ -341,7 +359,8 @@ size_t sixplane_prefix_format(const struct sixplane_prefix *p, char buf[SIXPLANE
 
 bool sixplane_prefix_contains(const struct sixplane_prefix *p, const struct sixplane_addr *a)
 {
-	unsigned n = p->len;
+	/* a length past 128 (not a prefix any parser makes) is read as 128 */
+	unsigned n = p->len > 128 ? 128 : p->len;
 
 	if (memcmp(p->addr.b, a->b, n / 8))
 		return false;

@@ -529,6 +529,18 @@ static void test_prefix_arpa(void **state)
 			if ((uint8_t)buf[i] != SENTINEL)
 				fail_msg("/%u: buffer written on failure", len);
 	}
+	/* past 128 (no parser makes one, a caller might): refused, not an
+	 * overrun of the 73-byte buffer (ASan watches the malloc'd one) */
+	for (unsigned len = 129; len <= 255; len++) {
+		struct sixplane_prefix r = {.addr = d.addr, .len = (uint8_t)len};
+		if (sixplane_prefix_arpa(&r, buf) != -EINVAL)
+			fail_msg("/%u: not -EINVAL", len);
+		/* contains reads such a length as 128 */
+		assert_true(sixplane_prefix_contains(&r, &d.addr));
+		struct sixplane_addr other = d.addr;
+		other.b[15] ^= 1;
+		assert_false(sixplane_prefix_contains(&r, &other));
+	}
 	free(buf);
 }
 

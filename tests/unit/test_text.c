@@ -285,12 +285,17 @@ static void test_refuse_ipv4(void **state)
 	refuses("::a.2.3.4", "IPv4 part: empty or non-decimal octet");
 	refuses("::1.2.3.a", "IPv4 part: empty or non-decimal octet");
 	/* IPv4 part not last */
-	refuses("1.2.3.4::", "IPv4 part: invalid character");
-	refuses("::1.2.3.4:1", "IPv4 part: invalid character");
-	refuses("1.2.3.4:1:2:3:4:5:6", "IPv4 part: invalid character");
-	refuses("::1.2.3.4%eth0", "IPv4 part: invalid character");
-	refuses("::1.2.3.4/32", "IPv4 part: invalid character");
-	refuses("::1.2.3.4 ", "IPv4 part: invalid character");
+	refuses("1.2.3.4::", "IPv4 part not at the end");
+	refuses("::1.2.3.4:1", "IPv4 part not at the end");
+	refuses("1.2.3.4:1:2:3:4:5:6", "IPv4 part not at the end");
+	/* what follows the dotted quad is named, as it is after a group */
+	refuses("::1.2.3.4%eth0", "zone id not allowed here");
+	refuses("::1.2.3.4/32", "prefix length not allowed here");
+	refuses("::1.2.3.4 ", "whitespace");
+	refuses("::1.2 .3.4", "whitespace");
+	refuses("::ffff:1a.2.3.4", "IPv4 part: octet not in decimal");
+	refuses("::1.2.3.4x", "IPv4 part: invalid character");
+	refuses("::1.2.3x.4", "IPv4 part: invalid character");
 }
 
 /* The fixed zero_run table and every start/length of a run of zeros: every
