@@ -49,7 +49,8 @@ demo: deps build
 tour: build
 	scripts/tour.sh $(BUILD)/sixplane
 
-bench: deps build
+bench: build
+	@scripts/deps.sh --bench
 	bench/run $(BUILD)
 
 install: build

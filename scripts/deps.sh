@@ -1,11 +1,18 @@
 #!/bin/sh
 # Install the build and test dependencies that are missing, via apt.
 # Idempotent: with everything present it changes nothing and needs no network.
+#   scripts/deps.sh            what make, make test and make demo need
+#   scripts/deps.sh --bench    and the peers make bench compares against
 set -eu
 
 PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev llvm
 libjansson-dev libcmocka-dev libinih-dev libmnl-dev python3 ipv6calc
 iproute2 iputils-ping tcpdump tshark ndisc6"
+
+# make bench also needs the peers it measures against
+if [ "${1:-}" = "--bench" ]; then
+	PACKAGES="$PACKAGES ndppd"
+fi
 
 missing=""
 for p in $PACKAGES; do
