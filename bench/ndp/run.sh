@@ -131,10 +131,7 @@ ip -n "$A" link set sp0 address "$("$SIXPLANE" mac $NWID $SELF --json | sed 's/.
 ip -n "$B" link set sp0b address "$("$SIXPLANE" mac $NWID $PEER --json | sed 's/.*"mac":"\([^"]*\)".*/\1/')" up
 ip -n "$A" addr add fc9c:56c2:e389:e92c:eee5::1/40 dev sp0 nodad
 ip -n "$B" addr add fc9c:56c2:e311:2233:4455::1/40 dev sp0b nodad
-for ns in "$A" "$B"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.neigh.default.gc_thresh1=100000 \
-		net.ipv6.neigh.default.gc_thresh2=100000 net.ipv6.neigh.default.gc_thresh3=100000
-done
+# (the neighbor table limits, gc_thresh*, are global: 1024 fits N=1000)
 PFX=fc9c:56c2:e311:2233:4455::/80
 # the peer holds the targets, so its kernel can answer the multicast NS
 "$NEIGHGEN" --list -p "$PFX" -n "$N" --seed 7 | sed 's|^\(.*\)$|addr add \1/128 dev sp0b nodad|' >"$tmp/addrs"
