@@ -177,6 +177,16 @@ echo "| responder | offered/s | offered (measured)/s | answered/s | loss | CPU Â
 echo "|---|---|---|---|---|---|"
 cat "$tmp/table"
 echo
+# the best answered rate each responder reached, and the targets of the issue
+awk -F' [|] ' '{ gsub(/^[|] /, "", $1); r = $4 + 0; if (r > best[$1]) best[$1] = r }
+END {
+	s = best["sixplaned (AF_PACKET)"]; n = best["ndppd 0.2 (static)"]; k = best["kernel proxy_ndp"]
+	printf "Most answered per second: sixplaned %d, ndppd %d (sixplaned/ndppd %.1fx, target 4x: %s), kernel proxy_ndp %d (for one /128 only).\n",
+		s, n, n ? s / n : 0, n && s / n >= 4 ? "met" : "NOT met", k
+}' "$tmp/table"
+awk -F' [|] ' '$1 ~ /sixplaned/ && ($2 == "10000" || $2 == "50000" || $2 == "100000") && $5 != "0.0%" { bad = 1 }
+END { printf "sixplaned answered every NS offered up to 100k/s: %s.\n", bad ? "NO" : "yes" }' "$tmp/table"
+echo
 echo "Resolving $N new neighbors at once, and the first ping to a new neighbor (median of 5):"
 echo
 echo "| resolver | resolved | time | neighbors/s | first ping |"
