@@ -123,7 +123,8 @@ static void make_addr(struct sixplane_addr *a)
 		put_iid(b);
 	} else if (shape < 55) { /* what this project makes */
 		uint64_t nwid = rnd(), node = rnd() & SIXPLANE_NODE_MAX;
-		*a = below(2) ? sixplane_6plane_addr(nwid, node) : sixplane_rfc4193_addr(nwid, node);
+		*a = below(2) ? sixplane_6plane_addr(nwid, node)
+			      : sixplane_rfc4193_addr(nwid, node);
 	} else if (shape < 63) { /* multicast and the special addresses */
 		/* ff02::1, ff02::2, ff02::fb, ff05::1:3, ::, ::1 */
 		static const uint8_t fixed[][3] = {
@@ -137,7 +138,8 @@ static void make_addr(struct sixplane_addr *a)
 			b[15] = fixed[k][2];
 			if (k == 3)
 				b[13] = 1; /* ff05::1:3, all DHCP servers */
-		} else { /* solicited-node multicast of a random address */
+		} else {
+			/* solicited-node multicast of a random address */
 			struct sixplane_addr t;
 			for (int i = 0; i < 16; i++)
 				t.b[i] = (uint8_t)rnd();
