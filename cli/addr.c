@@ -43,10 +43,15 @@ static int addr_one(const char *s, size_t len, void *arg)
 	struct sixplane_prefix p;
 	char buf[SIXPLANE_PREFIXSTRLEN];
 	size_t n;
-	bool is_prefix = memchr(s, '/', len) != NULL;
+	bool is_prefix = false;
 
-	if (is_prefix ? arg_prefix(s, len, 0, &p) : arg_addr(s, len, 0, &p.addr))
-		return 1;
+	/* Addresses are the common case: look for a '/' only when the text is
+	 * not one (the parser refuses a '/' anyway). */
+	if (sixplane_addr_parse(s, len, 0, &p.addr, NULL)) {
+		is_prefix = memchr(s, '/', len) != NULL;
+		if (is_prefix ? arg_prefix(s, len, 0, &p) : arg_addr(s, len, 0, &p.addr))
+			return 1;
+	}
 	if (c->expand) {
 		n = expand(&p.addr, buf);
 		if (is_prefix)

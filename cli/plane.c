@@ -21,32 +21,51 @@ static const char help[] =
 	"                       sixplane_host_prefix sixplane_addr rfc4193_addr\n"
 	"                       rfc4193_prefix mac\n";
 
-struct plane_ctx {
+/* What depends on the network only, formatted once for every node. */
+struct plane_net {
 	uint64_t nwid;
+	char nwid_s[SIXPLANE_NWIDSTRLEN], net_s[SIXPLANE_PREFIXSTRLEN],
+		net4193_s[SIXPLANE_PREFIXSTRLEN];
+	size_t nwid_n, net_n, net4193_n;
+};
+
+static void plane_net_init(struct plane_net *pn, uint64_t nwid)
+{
+	struct sixplane_prefix net = sixplane_6plane_network(nwid);
+	struct sixplane_prefix net4193 = sixplane_rfc4193_network(nwid);
+
+	pn->nwid = nwid;
+	pn->nwid_n = sixplane_nwid_format(nwid, pn->nwid_s);
+	pn->net_n = sixplane_prefix_format(&net, pn->net_s);
+	pn->net4193_n = sixplane_prefix_format(&net4193, pn->net4193_s);
+}
+
+struct plane_ctx {
+	struct plane_net net;
 	enum rec_form form;
 	unsigned long reserved;	      /* bulk: reserved node ids seen */
 	unsigned long first_reserved; /* bulk: the line of the first */
 	bool first;
 };
 
-static void plane_record(struct rec *r, uint64_t nwid, uint64_t node, bool columns_only)
+static void plane_record(struct rec *r, const struct plane_net *pn, uint64_t node,
+			 bool columns_only)
 {
-	struct sixplane_prefix net = sixplane_6plane_network(nwid);
+	uint64_t nwid = pn->nwid;
 	struct sixplane_prefix host = sixplane_6plane_prefix(nwid, node);
-	struct sixplane_prefix net4193 = sixplane_rfc4193_network(nwid);
 	struct sixplane_mac mac = sixplane_node_mac(nwid, node);
 	struct sixplane_addr a;
 
 	rec_init(r);
-	rec_nwid(r, "nwid", nwid);
+	rec_str(r, "nwid", pn->nwid_s, pn->nwid_n);
 	rec_node(r, "node", node);
-	rec_prefix(r, "sixplane_prefix", &net);
+	rec_str(r, "sixplane_prefix", pn->net_s, pn->net_n);
 	rec_prefix(r, "sixplane_host_prefix", &host);
 	a = sixplane_6plane_addr(nwid, node);
 	rec_addr(r, "sixplane_addr", &a);
 	a = sixplane_rfc4193_addr(nwid, node);
 	rec_addr(r, "rfc4193_addr", &a);
-	rec_prefix(r, "rfc4193_prefix", &net4193);
+	rec_str(r, "rfc4193_prefix", pn->net4193_s, pn->net4193_n);
 	rec_mac(r, "mac", &mac);
 	if (!columns_only) {
 		char zone[SIXPLANE_ARPASTRLEN];
@@ -65,7 +84,7 @@ static int plane_line(const char *s, size_t len, void *arg)
 		return 1;
 	if (sixplane_node_reserved(node) && c->reserved++ == 0)
 		c->first_reserved = cli_line;
-	plane_record(&r, c->nwid, node, c->form == FORM_TSV);
+	plane_record(&r, &c->net, node, c->form == FORM_TSV);
 	rec_emit(&r, c->form, c->first);
 	c->first = false;
 	return 0;
@@ -107,9 +126,11 @@ int plane_main(int argc, char **argv)
 	if (argc != (identity ? 1 : 2))
 		return cli_usage_error("plane ", identity ? "expected NWID with --identity"
 							  : "expected NWID and NODE (or -)");
-	if (arg_nwid(argv[0], strlen(argv[0]), &c.nwid))
+	uint64_t nwid;
+	if (arg_nwid(argv[0], strlen(argv[0]), &nwid))
 		return EXIT_INPUT;
-	warn_nwid(c.nwid);
+	warn_nwid(nwid);
+	plane_net_init(&c.net, nwid);
 	if (identity) {
 		if ((ret = arg_identity_file(identity, &node)))
 			return ret;
@@ -126,7 +147,7 @@ int plane_main(int argc, char **argv)
 	}
 	warn_node(node);
 	struct rec r;
-	plane_record(&r, c.nwid, node, false);
+	plane_record(&r, &c.net, node, false);
 	rec_emit(&r, c.form, true);
 	return out_flush();
 }
