@@ -181,8 +181,9 @@ echo
 awk -F' [|] ' '{ gsub(/^[|] /, "", $1); r = $4 + 0; if (r > best[$1]) best[$1] = r }
 END {
 	s = best["sixplaned (AF_PACKET)"]; n = best["ndppd 0.2 (static)"]; k = best["kernel proxy_ndp"]
-	printf "Most answered per second: sixplaned %d, ndppd %d (sixplaned/ndppd %.1fx, target 4x: %s), kernel proxy_ndp %d (for one /128 only).\n",
-		s, n, n ? s / n : 0, n && s / n >= 4 ? "met" : "NOT met", k
+	ratio = n ? s / n : 0
+	verdict = ratio >= 4 ? "met" : "NOT met"
+	printf("Most answered per second: sixplaned %d, ndppd %d (sixplaned/ndppd %.1fx, target 4x: %s), kernel proxy_ndp %d (for one /128 only).\n", s, n, ratio, verdict, k)
 }' "$tmp/table"
 awk -F' [|] ' '$1 ~ /sixplaned/ && ($2 == "10000" || $2 == "50000" || $2 == "100000") && $5 != "0.0%" { bad = 1 }
 END { printf "sixplaned answered every NS offered up to 100k/s: %s.\n", bad ? "NO" : "yes" }' "$tmp/table"
