@@ -4,13 +4,13 @@ _sixplane()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="plane slaac decode addr mac node docker cni"
+	local commands="plane slaac decode addr mac node docker cni stats"
 	if [[ $cword -eq 1 ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
 		return
 	fi
 	case $prev in
-	--identity | -i | --merge | -m)
+	--identity | -i | --merge | -m | --socket | -s)
 		_filedir
 		return
 		;;
@@ -25,6 +25,7 @@ _sixplane()
 	decode) opts+=" --network" ;;
 	docker) opts="--network --node --identity --merge --force --help" ;;
 	cni) opts="--network --node --identity --name --bridge --default-route --cni-version --help" ;;
+	stats) opts+=" --socket" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

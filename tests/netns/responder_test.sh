@@ -138,6 +138,22 @@ echo "$out" | grep -q "^na $HOST_PREFIX::77 $SELF_MAC $SELF_MAC S=1 O=1$" ||
 out=$(gen -t fc9c:56c2:e3a0:b1c2:d3e4::8 --dad --print)
 echo "$out" | grep -q "^na fc9c:56c2:e3a0:b1c2:d3e4::8 $other_mac $other_mac S=0 O=1$" ||
 	die "DAD for another node's space: expected S=0 O=1 from $other_mac, got: $out"
+# DAD for an address in this node's /80 that the host does not hold: the
+# space is ours, so the duplicate is reported (S=0, O=1, to all-nodes).
+out=$(gen -t "$HOST_PREFIX::43" --dad --print)
+echo "$out" | grep -q "^na $HOST_PREFIX::43 $SELF_MAC $SELF_MAC S=0 O=1$" ||
+	die "DAD in our own /80: expected S=0 O=1 from $SELF_MAC, got: $out"
+# DAD for the host's own address: its kernel defends it, we stay out (the
+# counters say passed, not answered)
+pre=$("$SIXPLANE" stats --json -s "$SOCK" | grep '"interface":"sp0","path":"packet"')
+gen -t "$HOST_PREFIX::1" --dad >/dev/null
+sleep 0.2
+post=$("$SIXPLANE" stats --json -s "$SOCK" | grep '"interface":"sp0","path":"packet"')
+field() { echo "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
+[ $(($(field "$post" answered) - $(field "$pre" answered))) -eq 0 ] ||
+	die "DAD for the host's own address was answered by sixplaned"
+[ $(($(field "$post" passed) - $(field "$pre" passed))) -eq 1 ] ||
+	die "DAD for the host's own address was not counted as passed"
 before=$("$SIXPLANE" stats --json -s "$SOCK" | grep '"interface":"sp0","path":"packet"')
 for kind in hop-limit checksum code zero-option multicast-target dad-slla dad-unicast \
 	truncated short extension-header; do
