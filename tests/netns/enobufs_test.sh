@@ -10,16 +10,7 @@ NEIGHGEN=$3
 . "$(dirname "$0")/lib.sh"
 need_netns
 
-A="sp-nobA-$$"
-B="sp-nobB-$$"
-netns_add "$A"
-netns_add "$B"
-NWID=8056c2e21c000001
-SELF=89e92ceee5
-ip link add sp0 netns "$A" type veth peer name sp0b netns "$B" || die "veth"
-ip -n "$A" link set sp0 address "$("$SIXPLANE" mac $NWID $SELF --json | sed 's/.*"mac":"\([^"]*\)".*/\1/')" up
-ip -n "$B" link set sp0b up
-ip -n "$A" addr add fc9c:56c2:e389:e92c:eee5::1/40 dev sp0 nodad
+plane_pair nob
 tmp=$(mktemp -d)
 printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nSolicit = emulated-only\n' $NWID $SELF >"$tmp/conf"
 ip netns exec "$A" env SIXPLANED_TEST_NOTIFY_RCVBUF=2048 "$SIXPLANED" -c "$tmp/conf" -s "$tmp/sock" 2>"$tmp/log" &

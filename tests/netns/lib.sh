@@ -63,3 +63,35 @@ wait_for() {
 	done
 	return 1
 }
+
+# json_field KEY: the string value of KEY in the one JSON object on stdin
+json_field() {
+	sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"
+}
+
+# plane_pair NAME: two fresh namespaces, A (this host, node SELF of network
+# NWID) and B (its peer), joined by veth sp0 (in A, with MAC(NWID, SELF)
+# and the host address with /40) <-> sp0b (in B). Sets A, B, SELF_MAC and
+# HOST_PREFIX (this node's /80 without "::/80"). Needs SIXPLANE.
+NWID=8056c2e21c000001
+SELF=89e92ceee5
+plane_pair() {
+	A="sp-${1}A-$$"
+	B="sp-${1}B-$$"
+	netns_add "$A"
+	netns_add "$B"
+	SELF_MAC=$("$SIXPLANE" mac $NWID $SELF --json | json_field mac)
+	HOST_PREFIX=$("$SIXPLANE" plane $NWID $SELF --json | json_field sixplane_host_prefix)
+	HOST_PREFIX=${HOST_PREFIX%::/80}
+	ip link add sp0 netns "$A" type veth peer name sp0b netns "$B" || die "veth"
+	ip -n "$A" link set sp0 address "$SELF_MAC" up
+	ip -n "$B" link set sp0b up
+	ip -n "$A" addr add "$HOST_PREFIX::1/40" dev sp0 nodad
+}
+
+# veth_pair IF: another link between A and B, IF in A and IFb in B, both up
+veth_pair() {
+	ip link add "$1" netns "$A" type veth peer name "${1}b" netns "$B" || die "veth $1"
+	ip -n "$A" link set "$1" up
+	ip -n "$B" link set "${1}b" up
+}

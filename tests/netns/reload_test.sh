@@ -11,22 +11,8 @@ NSGEN=$3
 . "$(dirname "$0")/lib.sh"
 need_netns
 
-A="sp-rldA-$$"
-B="sp-rldB-$$"
-netns_add "$A"
-netns_add "$B"
-NWID=8056c2e21c000001
-SELF=89e92ceee5
-SELF_MAC=$("$SIXPLANE" mac $NWID $SELF --json | sed 's/.*"mac":"\([^"]*\)".*/\1/')
-HOST_PREFIX=$("$SIXPLANE" plane $NWID $SELF --json | sed 's/.*"sixplane_host_prefix":"\([^"]*\)::\/80".*/\1/')
-ip link add sp0 netns "$A" type veth peer name sp0b netns "$B" || die "veth"
-ip link add px0 netns "$A" type veth peer name px0b netns "$B" || die "veth"
-ip -n "$A" link set sp0 up
-ip -n "$A" link set px0 up
-ip -n "$B" link set sp0b up
-ip -n "$B" link set px0b up
-ip -n "$A" link set sp0 address "$SELF_MAC"
-ip -n "$A" addr add "$HOST_PREFIX::1/40" dev sp0 nodad
+plane_pair rld
+veth_pair px0
 
 tmp=$(mktemp -d)
 base="[Network]

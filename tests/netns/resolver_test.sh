@@ -10,16 +10,7 @@ SIXPLANE=$2
 . "$(dirname "$0")/lib.sh"
 need_netns
 
-A="sp-resA-$$"
-B="sp-resB-$$"
-netns_add "$A"
-netns_add "$B"
-NWID=8056c2e21c000001
-SELF=89e92ceee5
-ip link add sp0 netns "$A" type veth peer name sp0b netns "$B" || die "veth"
-ip -n "$A" link set sp0 address "$("$SIXPLANE" mac $NWID $SELF --json | sed 's/.*"mac":"\([^"]*\)".*/\1/')" up
-ip -n "$B" link set sp0b up
-ip -n "$A" addr add "$("$SIXPLANE" plane $NWID $SELF --json | sed 's/.*"sixplane_addr":"\([^"]*\)".*/\1/')/40" dev sp0 nodad
+plane_pair res
 ip -n "$A" addr add fd80:56c2:e21c:0:199:9389:e92c:eee5/88 dev sp0 nodad
 ip -n "$A" addr add 2001:db8:5::1/64 dev sp0 nodad
 
@@ -49,10 +40,11 @@ ns0=$(ns_count "$tmp/ns.pcap" "$EMULATED")
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	node=$(printf '11223344%02x' "$i")
 	plane=$("$SIXPLANE" plane $NWID "$node" --json)
-	mac=$(echo "$plane" | sed 's/.*"mac":"\([^"]*\)".*/\1/')
-	hp=$(echo "$plane" | sed 's/.*"sixplane_host_prefix":"\([^"]*\)::\/80".*/\1/')
+	mac=$(echo "$plane" | json_field mac)
+	hp=$(echo "$plane" | json_field sixplane_host_prefix)
+	hp=${hp%::/80}
 	echo "$hp::$i $mac" >>"$tmp/targets"
-	echo "$(echo "$plane" | sed 's/.*"rfc4193_addr":"\([^"]*\)".*/\1/') $mac" >>"$tmp/targets"
+	echo "$(echo "$plane" | json_field rfc4193_addr) $mac" >>"$tmp/targets"
 done
 while read -r addr mac; do
 	ip netns exec "$A" ping -6 -c1 -W1 -n "$addr" >/dev/null 2>&1 &

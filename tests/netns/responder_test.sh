@@ -12,25 +12,10 @@ NSGEN=$3
 need_netns
 command -v ndisc6 >/dev/null 2>&1 || skip "needs ndisc6"
 
-A="sp-rspA-$$"
-B="sp-rspB-$$"
-netns_add "$A"
-netns_add "$B"
-NWID=8056c2e21c000001
-SELF=89e92ceee5
-SELF_MAC=$("$SIXPLANE" mac $NWID $SELF --json | sed 's/.*"mac":"\([^"]*\)".*/\1/')
-HOST_PREFIX=$("$SIXPLANE" plane $NWID $SELF --json | sed 's/.*"sixplane_host_prefix":"\([^"]*\)::\/80".*/\1/')
-# the plane interface, and an upstream interface proxying a /64
-ip link add sp0 netns "$A" type veth peer name sp0b netns "$B" || die "veth"
-ip link add px0 netns "$A" type veth peer name px0b netns "$B" || die "veth"
-ip link add ax0 netns "$A" type veth peer name ax0b netns "$B" || die "veth"
-ip -n "$A" link set ax0 up
-ip -n "$B" link set ax0b up
-ip -n "$A" link set sp0 address "$SELF_MAC" up
-ip -n "$A" link set px0 up
-ip -n "$B" link set sp0b up
-ip -n "$B" link set px0b up
-ip -n "$A" addr add "$HOST_PREFIX::1/40" dev sp0 nodad
+plane_pair rsp
+# and upstream interfaces proxying prefixes
+veth_pair px0
+veth_pair ax0
 ip -n "$B" addr add "fc9c:56c2:e311:2233:4455::1/40" dev sp0b nodad
 ip -n "$B" addr add 2001:db8:1:2::1/64 dev px0b nodad
 PX_MAC=$(ip -n "$A" -br link show px0 | awk '{print $3}')
@@ -83,7 +68,7 @@ got=$(ask "$B" px0b 2001:db8:1:3::42)
 got=$(ask "$B" sp0b "$HOST_PREFIX::42")
 [ "$got" = "$SELF_MAC" ] || { cat "$tmp/log"; die "own /80: got '$got', want $SELF_MAC"; }
 # another node's address asked on the plane interface (step 4)
-other_mac=$("$SIXPLANE" mac $NWID a0b1c2d3e4 --json | sed 's/.*"mac":"\([^"]*\)".*/\1/')
+other_mac=$("$SIXPLANE" mac $NWID a0b1c2d3e4 --json | json_field mac)
 got=$(ask "$B" sp0b fc9c:56c2:e3a0:b1c2:d3e4::7)
 [ "$got" = "$other_mac" ] || die "another node's address: got '$got', want $other_mac"
 # a target outside every network and proxy on the plane interface: not ours
