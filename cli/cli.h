@@ -28,6 +28,7 @@ int node_main(int argc, char **argv);
 int docker_main(int argc, char **argv);
 int cni_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
+int smartos_main(int argc, char **argv);
 
 extern const char *prog;
 
