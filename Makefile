@@ -15,7 +15,9 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps test test-main test-san demo tour bench install fuzz format clean
+NODAEMON_BUILD ?= build-nodaemon
+
+.PHONY: all build deps test test-main test-san test-nodaemon demo tour bench install fuzz format clean
 
 all: build
 
@@ -31,6 +33,7 @@ build: $(BUILD)/CMakeCache.txt
 test: deps
 	$(MAKE) test-main
 	$(MAKE) test-san
+	$(MAKE) test-nodaemon
 
 test-main: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -42,6 +45,12 @@ test-san:
 		-DSIXPLANE_FUZZ=ON -DSIXPLANE_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(SAN_BUILD) -j $(JOBS)
 	cd $(SAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|fuzz'
+
+# The portable configuration (what builds on illumos): library and CLI only.
+test-nodaemon:
+	cmake -S . -B $(NODAEMON_BUILD) -DSIXPLANE_DAEMON=OFF -DSIXPLANE_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(NODAEMON_BUILD) -j $(JOBS)
+	cd $(NODAEMON_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|cli|install'
 
 demo: deps build
 	scripts/tour.sh $(BUILD)/sixplane
@@ -66,4 +75,4 @@ format:
 	clang-format -i include/*.h lib/*.c lib/*.h cli/*.c cli/*.h
 
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(NODAEMON_BUILD)
