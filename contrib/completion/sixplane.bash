@@ -4,7 +4,7 @@ _sixplane()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="plane slaac decode addr mac node docker cni stats"
+	local commands="plane slaac decode addr mac node docker cni smartos stats"
 	if [[ $cword -eq 1 ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
 		return
@@ -26,6 +26,13 @@ _sixplane()
 	docker) opts="--network --node --identity --merge --force --help" ;;
 	cni) opts="--network --node --identity --name --bridge --default-route --cni-version --help" ;;
 	stats) opts+=" --socket" ;;
+	smartos)
+		if [[ $cword -eq 2 ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "allowed-ips static --help" -- "$cur")
+			return
+		fi
+		opts="--prefix --link-local --nic --uuid --addrconf --prefixlen --json --help"
+		;;
 	esac
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
