@@ -139,6 +139,16 @@ def t_dedup_and_cover(sx):
     return None
 
 
+def t_no_ips_key(sx):
+    # a NIC without "ips" or "allowed_ips" at all (older platforms, KVM)
+    mac = "72:9c:d5:34:47:59"
+    doc = vm(UUID1, [{"interface": "net0", "mac": mac, "nic_tag": "external", "model": "virtio"}])
+    p = aip(sx, doc, "--prefix", P1)
+    got = json.loads(p.stdout)
+    want = {"update_nics": [{"mac": mac, "allowed_ips": [slaac(P1, mac)]}]}
+    return None if got == want else "got %r" % got
+
+
 def t_uppercase_mac(sx):
     doc = vm(UUID1, [nic("net0", "72:9C:D5:34:47:59")])
     p = aip(sx, doc, "--prefix", P1)
@@ -367,6 +377,7 @@ def main():
     c.run("payload", t_payload)
     c.run("idempotent", t_idempotent)
     c.run("dedup-and-covered", t_dedup_and_cover)
+    c.run("no-ips-key", t_no_ips_key)
     c.run("uppercase-mac", t_uppercase_mac)
     c.run("limit-12-plus-1", t_limit_12)
     c.run("limit-13-plus-1", t_limit_13)
