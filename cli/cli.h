@@ -72,6 +72,9 @@ void out_write(const char *s, size_t n);
 void out_str(const char *s);
 /* Flush; EXIT_SYSTEM with a message if stdout failed, else 0. */
 int out_flush(void);
+/* j as JSON (jansson dump flags) and a newline; EXIT_SYSTEM if it cannot
+ * be dumped (out of memory), else 0. */
+int out_json(const json_t *j, size_t flags);
 
 /* A result: ordered key/value pairs printed in one of three forms. Keys
  * are the column names of the design's contract and the JSON keys. */

@@ -149,14 +149,7 @@ int cni_main(int argc, char **argv)
 			  "cniVersion", version, "name", name, "plugins", "type", "bridge",
 			  "bridge", bridge, "isGateway", 1, "ipMasq", 0, "hairpinMode", 1, "ipam",
 			  "type", "host-local", "ranges", "subnet", subnet, "routes", routes);
-	char *s = conf ? json_dumps(conf, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	ret = out_json(conf, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(conf);
-	if (!s) {
-		cli_error("out of memory");
-		return EXIT_SYSTEM;
-	}
-	out_str(s);
-	out_str("\n");
-	free(s);
-	return out_flush();
+	return ret ? ret : out_flush();
 }

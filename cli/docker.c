@@ -240,14 +240,7 @@ int docker_main(int argc, char **argv)
 		return merge(file, cidr, force);
 
 	json_t *obj = json_pack("{s:b, s:s}", "ipv6", 1, "fixed-cidr-v6", cidr);
-	char *s = json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	ret = out_json(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(obj);
-	if (!s) {
-		cli_error("out of memory");
-		return EXIT_SYSTEM;
-	}
-	out_str(s);
-	out_str("\n");
-	free(s);
-	return out_flush();
+	return ret ? ret : out_flush();
 }

@@ -157,10 +157,23 @@ static void emit_value(const struct rec *r, int i)
 	}
 }
 
+int out_json(const json_t *j, size_t flags)
+{
+	char *s = j ? json_dumps(j, flags) : NULL;
+
+	if (!s) {
+		cli_error("out of memory");
+		return EXIT_SYSTEM;
+	}
+	out_str(s);
+	out_write("\n", 1);
+	free(s);
+	return 0;
+}
+
 static void emit_json(const struct rec *r)
 {
 	json_t *o = json_object();
-	char *s;
 
 	for (int i = 0; i < r->n; i++) {
 		json_t *v = r->type[i] == REC_STR    ? json_stringn(r->store + r->off[i], r->len[i])
@@ -168,15 +181,8 @@ static void emit_json(const struct rec *r)
 						     : json_integer(r->num[i]);
 		json_object_set_new(o, r->key[i], v);
 	}
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	out_json(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
-	if (!s) {
-		cli_error("out of memory");
-		return;
-	}
-	out_str(s);
-	out_write("\n", 1);
-	free(s);
 }
 
 void rec_emit(const struct rec *r, enum rec_form form, bool first)

@@ -288,16 +288,7 @@ static int vm_payload(const struct aip_opts *o, json_t *vm, json_t **out)
 
 static int emit(json_t *j)
 {
-	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-	if (!s) {
-		cli_error("out of memory");
-		return EXIT_SYSTEM;
-	}
-	out_str(s);
-	out_str("\n");
-	free(s);
-	return 0;
+	return out_json(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
 static int allowed_ips(const struct aip_opts *o, json_t *root)

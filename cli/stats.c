@@ -143,12 +143,8 @@ int stats_main(int argc, char **argv)
 	json_array_foreach(rows, i, row)
 	{
 		if (json) {
-			char *s = json_dumps(row, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			if (s) {
-				out_str(s);
-				out_str("\n");
-				free(s);
-			}
+			if ((ret = out_json(row, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+				break;
 			continue;
 		}
 		json_t *reasons = json_object_get(row, "reasons");
@@ -186,5 +182,5 @@ int stats_main(int argc, char **argv)
 		}
 	}
 	json_decref(root);
-	return out_flush();
+	return ret ? ret : out_flush();
 }
