@@ -1,0 +1,439 @@
+#!/bin/sh
+# The SMF method contrib/smartos/sixplane-ipv6 against stand-ins for zonename,
+# dladm, svcadm, ipadm and mdata-get, with the real `sixplane smartos static`.
+#   sh test_method.sh SIXPLANE CONTRIB_SMARTOS [SHELL]
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# method ARG: run the method script with the test's smf_include.sh and state
+method() {
+	SIXPLANE_SMF_INCLUDE=$FIX/smf_include.sh SIXPLANE_IPV6_STATE=$D/state \
+		run_script sixplane-ipv6 "$@"
+}
+
+zone() {
+	echo 54f1cc77-68f1-42ab-acac-5c4f64f5d6e0 >"$D/zonename"
+	cp "$FIX/zone.show-link" "$D/show-link"
+	cp "$FIX/zone.addrs" "$D/addrs"
+	cp "$FIX/zone.ifs" "$D/ifs"
+	cp "$FIX/zone.sdc-nics.json" "$D/mdata/sdc:nics"
+}
+global_zone() {
+	echo global >"$D/zonename"
+	cp "$FIX/gz.show-link" "$D/show-link"
+	cp "$FIX/gz.addrs" "$D/addrs"
+	cp "$FIX/gz.ifs" "$D/ifs"
+}
+
+ZONE_START_CALLS='zonename
+dladm show-link -p -o link,class,state,over
+svcadm enable -s network/routing/ndp
+ipadm show-addr -p -o addrobj,type,addr
+ipadm create-addr -t -T addrconf net1/sp6a
+mdata-get sdc:nics
+ipadm create-addr -t -T static -a local=2001:db8:2::10/64 net1/sp6s0
+ipadm create-addr -t -T static -a local=2001:db8:3::5/64 net1/sp6s1'
+
+# In a zone: ndp enabled, addrconf on net1 only (net0 has the platform's
+# net0/v6, net2 is down), the static addresses sixplane reads from sdc:nics
+# on net1; net2's static address is reported, not assigned.
+t_zone_start() {
+	zone
+	method start
+	expect_rc 0 || return 1
+	printf '%s\n' "$ZONE_START_CALLS" | expect_calls || return 1
+	expect_file state <<EOF || return 1
+net1/sp6a
+net1/sp6s0
+net1/sp6s1
+EOF
+	expect_in out "left alone: net2 link state is down" || return 1
+	expect_in out "net0: addrconf address object net0/v6 exists already" || return 1
+	expect_in out "net1: created net1/sp6a (addrconf)" || return 1
+	expect_in out "net1: created net1/sp6s0 (static 2001:db8:2::10/64)" || return 1
+	expect_in err "net2: static address 2001:db8:4::7/64 not assigned" || return 1
+	expect_in out "start done: 3 created, 0 present from an earlier start, 1 not assigned" || return 1
+}
+
+# A second start changes nothing and records nothing twice.
+t_zone_start_twice() {
+	zone
+	method start
+	expect_rc 0 || return 1
+	cp "$D/addrs" "$D/addrs.first"
+	cp "$D/state" "$D/state.first"
+	method start
+	expect_rc 0 || return 1
+	expect_calls <<EOF || return 1
+zonename
+dladm show-link -p -o link,class,state,over
+svcadm enable -s network/routing/ndp
+ipadm show-addr -p -o addrobj,type,addr
+mdata-get sdc:nics
+EOF
+	expect_file addrs <"$D/addrs.first" || return 1
+	expect_file state <"$D/state.first" || return 1
+	expect_in out "start done: 0 created, 3 present from an earlier start, 1 not assigned" || return 1
+}
+
+# stop deletes what start created, in reverse order, and nothing else: the
+# addresses are as before start, the platform's included.
+t_zone_stop_undoes_start() {
+	zone
+	method start
+	expect_rc 0 || return 1
+	method stop
+	expect_rc 0 || return 1
+	expect_calls <<EOF || return 1
+ipadm show-addr -p -o addrobj,type,addr
+ipadm delete-addr net1/sp6s1
+ipadm delete-addr net1/sp6s0
+ipadm delete-addr net1/sp6a
+EOF
+	expect_file addrs <"$FIX/zone.addrs" || return 1
+	expect_no_file state || return 1
+	expect_in out "stop done: 3 deleted" || return 1
+	# and a start after the stop makes the same calls as the first
+	method start
+	expect_rc 0 || return 1
+	printf '%s\n' "$ZONE_START_CALLS" | expect_calls
+}
+
+# stop leaves alone what it did not create, even with the names it uses.
+t_stop_only_what_start_created() {
+	zone
+	printf '%s\n' "net0/sp6s7 static 2001:db8:9::9/64" >>"$D/addrs"
+	method start
+	expect_rc 0 || return 1
+	printf '%s\n' "net1/_b static 2001:db8:7::1/64" >>"$D/addrs"
+	cp "$D/addrs" "$D/before-stop"
+	method stop
+	expect_rc 0 || return 1
+	expect_not_in log "net0/sp6s7" || return 1
+	expect_not_in log "net1/_b" || return 1
+	grep -v 'sp6a\|net1/sp6s[01] ' "$D/before-stop" | expect_file addrs
+}
+
+# Without a state file stop has nothing to do and calls nothing.
+t_stop_without_start() {
+	zone
+	method stop
+	expect_rc 0 || return 1
+	expect_calls </dev/null || return 1
+	expect_in out "nothing to remove" || return 1
+	expect_file addrs <"$FIX/zone.addrs"
+}
+
+# An address object that went away by other hands is not an error for stop.
+t_stop_after_manual_delete() {
+	zone
+	method start
+	grep -v '^net1/sp6s0 ' "$D/addrs" >"$D/addrs.new" && mv "$D/addrs.new" "$D/addrs"
+	method stop
+	expect_rc 0 || return 1
+	expect_calls <<EOF || return 1
+ipadm show-addr -p -o addrobj,type,addr
+ipadm delete-addr net1/sp6s1
+ipadm delete-addr net1/sp6a
+EOF
+	expect_in out "net1/sp6s0 is gone already" || return 1
+	expect_no_file state
+}
+
+# The global zone: ndp, and addrconf only on links that are up and have an IP
+# interface (ixgbe1, admin0; aggr0 has the platform's aggr0/v6); aggregation
+# members, unused physical NICs, a zone's VNIC, a down link and an etherstub
+# are left alone, whatever their driver; no sdc:nics in the global zone.
+t_global_zone_start() {
+	global_zone
+	method start
+	expect_rc 0 || return 1
+	expect_calls <<EOF || return 1
+zonename
+dladm show-link -p -o link,class,state,over
+ipadm show-if -p -o ifname
+svcadm enable -s network/routing/ndp
+ipadm show-addr -p -o addrobj,type,addr
+ipadm create-addr -t -T addrconf ixgbe1/sp6a
+ipadm create-addr -t -T addrconf admin0/sp6a
+EOF
+	expect_file state <<EOF || return 1
+ixgbe1/sp6a
+admin0/sp6a
+EOF
+	expect_in out "left alone: ixgbe0 no IP interface in the global zone (not in use)" || return 1
+	expect_in out "left alone: vioif0 no IP interface in the global zone (not in use)" || return 1
+	expect_in out "left alone: igb0 member of aggregation aggr0" || return 1
+	expect_in out "left alone: igb1 member of aggregation aggr0" || return 1
+	expect_in out "left alone: e1000g0 link state is down" || return 1
+	expect_in out "left alone: z1_0 no IP interface in the global zone (not in use)" || return 1
+	expect_in out "left alone: stub0 link state is unknown" || return 1
+	method stop
+	expect_rc 0 || return 1
+	expect_calls <<EOF || return 1
+ipadm show-addr -p -o addrobj,type,addr
+ipadm delete-addr admin0/sp6a
+ipadm delete-addr ixgbe1/sp6a
+EOF
+	expect_file addrs <"$FIX/gz.addrs"
+}
+
+# No usable link: a configuration error, said, before anything is changed.
+t_no_interface() {
+	zone
+	sed 's/:up:/:down:/' "$FIX/zone.show-link" >"$D/show-link"
+	method start
+	expect_rc 96 || return 1
+	expect_in err "no interface to configure" || return 1
+	expect_calls <<EOF
+zonename
+dladm show-link -p -o link,class,state,over
+EOF
+}
+
+# A failing ipadm: exit 95, the command and interface named with ipadm's
+# error, nothing more done; what was created before stays recorded.
+t_ipadm_create_fails() {
+	zone
+	echo 'ipadm create-addr -t -T addrconf net1/sp6a' >"$D/fail"
+	method start
+	expect_rc 95 || return 1
+	expect_in err "net1: ipadm create-addr -t -T addrconf net1/sp6a failed (exit 1): ipadm: injected failure" || return 1
+	expect_not_in log "mdata-get" || return 1
+	expect_no_file state || return 1
+	[ "$(wc -l <"$D/err")" -eq 1 ] || {
+		echo "expected one line on stderr"
+		show
+		return 1
+	}
+}
+
+t_static_create_fails() {
+	zone
+	echo 'ipadm create-addr -t -T static * net1/sp6s1' >"$D/fail"
+	method start
+	expect_rc 95 || return 1
+	expect_in err "net1: ipadm create-addr -t -T static -a local=2001:db8:3::5/64 net1/sp6s1 failed (exit 1)" || return 1
+	expect_file state <<EOF || return 1
+net1/sp6a
+net1/sp6s0
+EOF
+	# stop removes what the failed start did create
+	rm "$D/fail"
+	method stop
+	expect_rc 0 || return 1
+	expect_calls <<EOF || return 1
+ipadm show-addr -p -o addrobj,type,addr
+ipadm delete-addr net1/sp6s0
+ipadm delete-addr net1/sp6a
+EOF
+	expect_file addrs <"$FIX/zone.addrs"
+}
+
+t_svcadm_fails() {
+	zone
+	echo 'svcadm enable*' >"$D/fail"
+	method start
+	expect_rc 95 || return 1
+	expect_in err "svcadm enable -s network/routing/ndp failed (exit 1): svcadm: injected failure" || return 1
+	expect_not_in log "ipadm" || return 1
+}
+
+t_dladm_fails() {
+	zone
+	echo 'dladm *' >"$D/fail"
+	method start
+	expect_rc 95 || return 1
+	expect_in err "'dladm show-link -p -o link,class,state,over' failed (exit 1)" || return 1
+	expect_in err "dladm: injected failure" || return 1
+	expect_not_in log "svcadm" || return 1
+}
+
+t_show_addr_fails() {
+	zone
+	echo 'ipadm show-addr *' >"$D/fail"
+	method start
+	expect_rc 95 || return 1
+	expect_in err "'ipadm show-addr -p -o addrobj,type,addr' failed (exit 1)" || return 1
+	expect_not_in log "create-addr" || return 1
+}
+
+# A failing delete: exit 95, named; the others are still deleted and the
+# one left stays in the state file for the next stop.
+t_stop_delete_fails() {
+	zone
+	method start
+	echo 'ipadm delete-addr net1/sp6s0' >"$D/fail"
+	method stop
+	expect_rc 95 || return 1
+	expect_in err "net1: ipadm delete-addr net1/sp6s0 failed (exit 1): ipadm: injected failure" || return 1
+	expect_in err "1 address object(s) not deleted" || return 1
+	expect_calls <<EOF || return 1
+ipadm show-addr -p -o addrobj,type,addr
+ipadm delete-addr net1/sp6s1
+ipadm delete-addr net1/sp6s0
+ipadm delete-addr net1/sp6a
+EOF
+	expect_file state <<EOF || return 1
+net1/sp6s0
+EOF
+	rm "$D/fail"
+	method stop
+	expect_rc 0 || return 1
+	expect_calls <<EOF || return 1
+ipadm show-addr -p -o addrobj,type,addr
+ipadm delete-addr net1/sp6s0
+EOF
+	expect_file addrs <"$FIX/zone.addrs"
+}
+
+# sdc:nics that sixplane refuses: a configuration error, sixplane's reason
+# and ours on stderr.
+t_bad_sdc_nics() {
+	zone
+	printf '[{"interface": "net1", "mac": "02:08:20:aa:bb:cc", "ips": [' >"$D/mdata/sdc:nics"
+	method start
+	expect_rc 96 || return 1
+	expect_in err "sixplane smartos static -' refused the NIC list" || return 1
+	expect_in err "sixplane:" || return 1
+	expect_not_in log "static" || return 1
+	expect_file state <<EOF
+net1/sp6a
+EOF
+}
+
+t_mdata_get_fails() {
+	zone
+	rm "$D/mdata/sdc:nics"
+	method start
+	expect_rc 95 || return 1
+	expect_in err "'mdata-get sdc:nics' failed (exit 1)" || return 1
+	expect_in err "No metadata for 'sdc:nics'" || return 1
+}
+
+# No sixplane in PATH: addrconf only, and it says so.
+t_no_sixplane() {
+	if [ -e /usr/bin/sixplane ] || [ -e /bin/sixplane ]; then
+		echo "(a sixplane is installed in $SYS_PATH: case not run)"
+		return 0
+	fi
+	zone
+	rm "$D/bin/sixplane"
+	method start
+	expect_rc 0 || return 1
+	expect_in out "sixplane is not in PATH: no static IPv6 addresses assigned" || return 1
+	expect_not_in log "mdata-get" || return 1
+	expect_file state <<EOF
+net1/sp6a
+EOF
+}
+
+# A static address the platform assigned already (net1/_b) is not added again.
+t_static_already_assigned() {
+	zone
+	echo "net1/_b static 2001:db8:2::10/64" >>"$D/addrs"
+	method start
+	expect_rc 0 || return 1
+	expect_in out "net1: 2001:db8:2::10/64 is assigned already as net1/_b: left alone" || return 1
+	expect_not_in log "local=2001:db8:2::10/64" || return 1
+	expect_file state <<EOF
+net1/sp6a
+net1/sp6s1
+EOF
+}
+
+# An address object with our name that we did not create: warned, left alone.
+t_foreign_object_with_our_name() {
+	zone
+	echo "net1/sp6s0 static 2001:db8:8::8/64" >>"$D/addrs"
+	method start
+	expect_rc 0 || return 1
+	expect_in err "net1: address object net1/sp6s0 exists already, not created by this service: left alone" || return 1
+	expect_not_in log "create-addr -t -T static -a local=2001:db8:2::10/64" || return 1
+	method stop
+	expect_rc 0 || return 1
+	expect_not_in log "delete-addr net1/sp6s0" || return 1
+	expect_in addrs "net1/sp6s0 static 2001:db8:8::8/64"
+}
+
+# What sixplane prints is checked word by word; nothing else is ever run.
+# hostile LINE FRAGMENT: a fake sixplane prints LINE; the method refuses it
+# (exit 96) with FRAGMENT in its message and calls nothing with it
+hostile() {
+	printf '#!/bin/sh\ncat >/dev/null\nprintf "%%s\\n" '"'%s'"'\n' "$1" >"$D/bin/sixplane"
+	chmod +x "$D/bin/sixplane"
+	rm -f "$D/state"
+	cp "$FIX/zone.addrs" "$D/addrs"
+	method start
+	expect_rc 96 || return 1
+	expect_in err "$2" || return 1
+	expect_not_in log "net0/_a" || return 1
+	expect_not_in log "static" || return 1
+	[ ! -e "$D/HACKED" ] || {
+		echo "a command from sixplane's output was run"
+		return 1
+	}
+}
+t_hostile_static_output() {
+	zone
+	rm "$D/bin/sixplane"
+	cd "$D" || return 1
+	l='ipadm create-addr -t -T static -a local=2001:db8::1/64 net1/sp6s0; touch HACKED'
+	hostile "$l" "unexpected character in a line from 'sixplane smartos static': '$l'" || return 1
+	# shellcheck disable=SC2016 # the $(...) must reach the method unexpanded
+	l='ipadm create-addr -t -T static -a local=$(touch HACKED)/64 net1/sp6s0'
+	hostile "$l" "unexpected character in a line from 'sixplane smartos static': '$l'" || return 1
+	l='ipadm create-addr -t -T static -a local=2001:db8::1/64 net1/sp6s0 && touch HACKED'
+	hostile "$l" "unexpected character in a line from 'sixplane smartos static': '$l'" || return 1
+	hostile 'ipadm delete-addr net0/_a' "unexpected line" || return 1
+	hostile 'touch HACKED' "unexpected line" || return 1
+	hostile 'ipadm create-addr -T static -a local=2001:db8::1/64 net1/sp6s0' "unexpected line" || return 1
+	hostile 'ipadm create-addr -t -T static -a local=2001:db8::1/64 net1/sp6s0 extra' "unexpected line" || return 1
+	hostile 'ipadm create-addr -t -T static -a local=2001:db8::1/64 net0/_a' \
+		"unexpected address object 'net0/_a'" || return 1
+	hostile 'ipadm create-addr -t -T static -a local=2001:db8::1/64 net0/sp6a' \
+		"unexpected address object 'net0/sp6a'" || return 1
+	hostile 'ipadm create-addr -t -T static -a local=2001:db8::1 net1/sp6s0' \
+		"unexpected address 'local=2001:db8::1'" || return 1
+	hostile 'ipadm create-addr -t -T static -a local=2001:db8::1/6:4 net1/sp6s0' \
+		"unexpected prefix length" || return 1
+	hostile 'ipadm create-addr -t -T static -a local=2001:db8::1/129 net1/sp6s0' \
+		"unexpected prefix length" || return 1
+}
+
+# A state file that names objects this service never creates is refused.
+t_corrupt_state() {
+	zone
+	printf '%s\n' net1/sp6a net0/_a >"$D/state"
+	method stop
+	expect_rc 96 || return 1
+	expect_in err "state file" || return 1
+	expect_not_in log "delete-addr" || return 1
+	method start
+	expect_rc 96 || return 1
+	expect_not_in log "create-addr"
+}
+
+t_usage() {
+	method restart
+	expect_rc 96 || return 1
+	expect_in err "usage: sixplane-ipv6 start|stop" || return 1
+	method
+	expect_rc 96
+}
+
+t_no_smf_include() {
+	zone
+	SIXPLANE_SMF_INCLUDE=$D/nonexistent SIXPLANE_IPV6_STATE=$D/state run_script sixplane-ipv6 start
+	expect_rc 96 || return 1
+	expect_in err "cannot read $D/nonexistent" || return 1
+	expect_calls </dev/null
+}
+
+run_cases t_zone_start t_zone_start_twice t_zone_stop_undoes_start \
+	t_stop_only_what_start_created t_stop_without_start t_stop_after_manual_delete \
+	t_global_zone_start t_no_interface t_ipadm_create_fails t_static_create_fails \
+	t_svcadm_fails t_dladm_fails t_show_addr_fails t_stop_delete_fails t_bad_sdc_nics \
+	t_mdata_get_fails t_no_sixplane t_static_already_assigned \
+	t_foreign_object_with_our_name t_hostile_static_output t_corrupt_state t_usage \
+	t_no_smf_include
