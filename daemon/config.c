@@ -5,6 +5,7 @@
  * without INI_HANDLER_LINENO) nor section boundaries (two [Network]
  * sections look like one). So we feed it through our own line reader, which
  * counts lines and sees every "[Section]" header as it passes. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
@@ -14,7 +15,7 @@
 
 #include "config.h"
 
-enum section { SEC_NONE, SEC_NETWORK, SEC_PROXY };
+enum section { SEC_NONE, SEC_NETWORK, SEC_PROXY, SEC_PEER };
 
 /* Keys seen in the current section, to refuse duplicates. */
 enum {
@@ -25,7 +26,19 @@ enum {
 	K_ADDRESSING = 1 << 4,
 	K_SOLICIT = 1 << 5,
 	K_ANSWER = 1 << 6,
+	K_UNDERLAY = 1 << 7,
+	K_PORT = 1 << 8,
+	K_VNI = 1 << 9,
+	K_MTU = 1 << 10,
+	K_MULTICAST = 1 << 11,
+	K_PERSIST = 1 << 12,
+	K_ENDPOINT = 1 << 13,
 };
+
+uint32_t sp_default_vni(uint64_t nwid)
+{
+	return (uint32_t)((nwid ^ (nwid >> 24) ^ (nwid >> 48)) & 0xffffff);
+}
 
 struct parse {
 	FILE *f;
@@ -35,6 +48,7 @@ struct parse {
 	enum section sec;
 	unsigned seen;
 	enum sixplane_nd_answer_mode answer;
+	bool peers_allowed; /* the last [Network] has an Underlay, only [Peer] since */
 	struct sp_config cfg;
 	char *err;
 	size_t errlen;
@@ -86,6 +100,27 @@ static bool end_section(struct parse *p)
 			return fail(p, n->line, "[Network] needs Node or NodeFrom");
 		if (!(p->seen & K_INTERFACE))
 			return fail(p, n->line, "[Network] needs Interface");
+		unsigned fabric = K_PORT | K_VNI | K_MTU | K_MULTICAST | K_PERSIST;
+		if ((p->seen & fabric) && !(p->seen & K_UNDERLAY))
+			return fail(
+				p, n->line,
+				"[Network] sets Port, Vni, Mtu, Multicast or Persist without an "
+				"Underlay (they configure the VXLAN sixplaned creates)");
+		if (!(p->seen & K_VNI))
+			n->vni = sp_default_vni(n->nwid);
+		p->peers_allowed = p->seen & K_UNDERLAY;
+	} else if (p->sec == SEC_PEER) {
+		struct sp_network *n = cur_network(p);
+		struct sp_peer *x = &n->peers[n->n_peers - 1];
+		if (!(p->seen & K_NODE))
+			return fail(p, x->line, "[Peer] needs Node");
+		if (!(p->seen & K_ENDPOINT))
+			return fail(p, x->line, "[Peer] needs Endpoint");
+		if (x->endpoint.family != n->underlay.family)
+			return fail(p, x->line,
+				    "[Peer] Endpoint is IPv%d but the Underlay is IPv%d",
+				    x->endpoint.family == AF_INET ? 4 : 6,
+				    n->underlay.family == AF_INET ? 4 : 6);
 	} else if (p->sec == SEC_PROXY) {
 		struct sp_proxy *x = cur_proxy(p);
 		if (!(p->seen & K_INTERFACE))
@@ -94,6 +129,7 @@ static bool end_section(struct parse *p)
 			return fail(p, x->line, "[Proxy] needs at least one Prefix");
 		for (size_t i = 0; i < x->n_rules; i++)
 			x->rules[i].mode = p->answer;
+		p->peers_allowed = false;
 	}
 	return true;
 }
@@ -104,13 +140,27 @@ static bool begin_section(struct parse *p, const char *name, size_t len)
 		return false;
 	p->seen = 0;
 	p->answer = SIXPLANE_ND_PROXY_STATIC;
-	if (len == 7 && !memcmp(name, "Network", 7)) {
+	if (len == 4 && !memcmp(name, "Peer", 4)) {
+		/* a peer of the [Network] before it, which must have an Underlay */
+		if (!p->peers_allowed)
+			return fail(p, p->line,
+				    "[Peer] must follow a [Network] with an Underlay "
+				    "(or other [Peer] sections of it)");
+		struct sp_network *n = cur_network(p);
+		struct sp_peer *a = grow(n->peers, n->n_peers, sizeof(*a));
+		if (!a)
+			return fail(p, p->line, "out of memory");
+		n->peers = a;
+		a[n->n_peers++] = (struct sp_peer){.line = p->line};
+		p->sec = SEC_PEER;
+	} else if (len == 7 && !memcmp(name, "Network", 7)) {
 		struct sp_network *a = grow(p->cfg.networks, p->cfg.n_networks, sizeof(*a));
 		if (!a)
 			return fail(p, p->line, "out of memory");
 		p->cfg.networks = a;
 		a = &a[p->cfg.n_networks++];
-		*a = (struct sp_network){.sixplane = true, .line = p->line};
+		*a = (struct sp_network){
+			.sixplane = true, .port = 4789, .multicast = true, .line = p->line};
 		p->sec = SEC_NETWORK;
 	} else if (len == 5 && !memcmp(name, "Proxy", 5)) {
 		struct sp_proxy *a = grow(p->cfg.proxies, p->cfg.n_proxies, sizeof(*a));
@@ -121,7 +171,8 @@ static bool begin_section(struct parse *p, const char *name, size_t len)
 		*a = (struct sp_proxy){.line = p->line};
 		p->sec = SEC_PROXY;
 	} else {
-		return fail(p, p->line, "unknown section '[%.*s]' (expected [Network] or [Proxy])",
+		return fail(p, p->line,
+			    "unknown section '[%.*s]' (expected [Network], [Peer] or [Proxy])",
 			    (int)len, name);
 	}
 	return true;
@@ -212,6 +263,95 @@ static bool read_identity(struct parse *p, const char *path, uint64_t *node)
 	return true;
 }
 
+/* An IPv4 or IPv6 literal: inet_pton for v4, the library for v6. */
+static bool parse_endpoint(struct parse *p, const char *key, const char *v, struct sp_endpoint *out)
+{
+	const char *why;
+	struct sixplane_addr a;
+
+	if (strchr(v, ':')) {
+		if (sixplane_addr_parse(v, strlen(v), 0, &a, &why))
+			return fail(p, p->line, "invalid %s '%s': %s", key, v, why);
+		if (a.b[0] == 0xff || !memcmp(a.b, (uint8_t[16]){0}, 16))
+			return fail(p, p->line, "invalid %s '%s': not a unicast address", key, v);
+		out->family = AF_INET6;
+		memcpy(out->addr, a.b, 16);
+		return true;
+	}
+	struct in_addr v4;
+	if (inet_pton(AF_INET, v, &v4) != 1)
+		return fail(p, p->line, "invalid %s '%s': not an IPv4 or IPv6 address", key, v);
+	uint8_t first = ((uint8_t *)&v4)[0];
+	if (v4.s_addr == 0 || first >= 224)
+		return fail(p, p->line, "invalid %s '%s': not a unicast address", key, v);
+	out->family = AF_INET;
+	memset(out->addr, 0, sizeof(out->addr));
+	memcpy(out->addr, &v4, 4);
+	return true;
+}
+
+/* A decimal in [lo, hi]. */
+static bool parse_uint(struct parse *p, const char *key, const char *v, unsigned long lo,
+		       unsigned long hi, unsigned long *out)
+{
+	char *end;
+	unsigned long x;
+
+	if (*v < '0' || *v > '9' || (v[0] == '0' && v[1]))
+		return fail(p, p->line, "invalid %s '%s': expected a number from %lu to %lu", key,
+			    v, lo, hi);
+	x = strtoul(v, &end, 10);
+	if (*end || x < lo || x > hi)
+		return fail(p, p->line, "invalid %s '%s': expected a number from %lu to %lu", key,
+			    v, lo, hi);
+	*out = x;
+	return true;
+}
+
+static bool parse_bool(struct parse *p, const char *key, const char *v, bool *out)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true"))
+		*out = true;
+	else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false"))
+		*out = false;
+	else
+		return fail(p, p->line, "invalid %s '%s': expected on/yes/true or off/no/false",
+			    key, v);
+	return true;
+}
+
+static bool peer_key(struct parse *p, const char *name, const char *v)
+{
+	struct sp_network *n = cur_network(p);
+	struct sp_peer *x = &n->peers[n->n_peers - 1];
+	const char *why;
+
+	if (!strcmp(name, "Node")) {
+		if (!once(p, K_NODE, name))
+			return false;
+		if (sixplane_node_parse(v, strlen(v), &x->node, &why))
+			return fail(p, p->line, "invalid Node '%s': %s", v, why);
+		if (sixplane_node_reserved(x->node))
+			return fail(p, p->line, "invalid Node '%s': node id is reserved", v);
+		if (x->node == n->node)
+			return fail(p, p->line, "invalid Node '%s': that is this host's own node",
+				    v);
+		for (size_t i = 0; i + 1 < n->n_peers; i++)
+			if (n->peers[i].node == x->node)
+				return fail(p, p->line, "Node '%s' is already a peer at line %d", v,
+					    n->peers[i].line);
+	} else if (!strcmp(name, "Endpoint")) {
+		if (!once(p, K_ENDPOINT, name) || !parse_endpoint(p, name, v, &x->endpoint))
+			return false;
+		if (!memcmp(&x->endpoint, &n->underlay, sizeof(x->endpoint)))
+			return fail(p, p->line,
+				    "invalid Endpoint '%s': that is this host's Underlay", v);
+	} else {
+		return fail(p, p->line, "unknown key '%s' in [Peer]", name);
+	}
+	return true;
+}
+
 static bool network_key(struct parse *p, const char *name, const char *v)
 {
 	struct sp_network *n = cur_network(p);
@@ -266,6 +406,25 @@ static bool network_key(struct parse *p, const char *name, const char *v)
 		else
 			return fail(p, p->line,
 				    "invalid Solicit '%s': expected all or emulated-only", v);
+	} else if (!strcmp(name, "Underlay")) {
+		return once(p, K_UNDERLAY, name) && parse_endpoint(p, name, v, &n->underlay);
+	} else if (!strcmp(name, "Port") || !strcmp(name, "Vni") || !strcmp(name, "Mtu")) {
+		unsigned long x = 0;
+		unsigned key = name[0] == 'P' ? K_PORT : name[0] == 'V' ? K_VNI : K_MTU;
+		unsigned long lo = key == K_MTU ? 1280 : key == K_PORT ? 1 : 0;
+		unsigned long hi = key == K_VNI ? 0xffffff : 65535;
+		if (!once(p, key, name) || !parse_uint(p, name, v, lo, hi, &x))
+			return false;
+		if (key == K_PORT)
+			n->port = (uint16_t)x;
+		else if (key == K_VNI)
+			n->vni = (uint32_t)x;
+		else
+			n->mtu = (uint16_t)x;
+	} else if (!strcmp(name, "Multicast")) {
+		return once(p, K_MULTICAST, name) && parse_bool(p, name, v, &n->multicast);
+	} else if (!strcmp(name, "Persist")) {
+		return once(p, K_PERSIST, name) && parse_bool(p, name, v, &n->persist);
 	} else {
 		return fail(p, p->line, "unknown key '%s' in [Network]", name);
 	}
@@ -320,6 +479,8 @@ static int handler(void *arg, const char *section, const char *name, const char 
 		return network_key(p, name, v);
 	case SEC_PROXY:
 		return proxy_key(p, name, v);
+	case SEC_PEER:
+		return peer_key(p, name, v);
 	default:
 		return fail(p, p->line, "'%s' outside a section", name);
 	}
@@ -371,6 +532,8 @@ void sp_config_free(struct sp_config *c)
 {
 	for (size_t i = 0; i < c->n_proxies; i++)
 		free(c->proxies[i].rules);
+	for (size_t i = 0; i < c->n_networks; i++)
+		free(c->networks[i].peers);
 	free(c->proxies);
 	free(c->networks);
 	memset(c, 0, sizeof(*c));

@@ -16,6 +16,18 @@ enum sp_solicit {
 	SP_SOLICIT_EMULATED_ONLY, /* mcast_solicit=0 ucast_solicit=0: nothing on the wire */
 };
 
+/* An IPv4 or IPv6 underlay address. */
+struct sp_endpoint {
+	int family; /* AF_INET or AF_INET6; 0: none */
+	uint8_t addr[16];
+};
+
+struct sp_peer {
+	uint64_t node;
+	struct sp_endpoint endpoint;
+	int line;
+};
+
 struct sp_network {
 	uint64_t nwid;
 	uint64_t node;
@@ -23,8 +35,22 @@ struct sp_network {
 	bool sixplane;
 	bool rfc4193;
 	enum sp_solicit solicit;
+	/* the backplane (spec/fabric.md): with an Underlay, sixplaned creates
+	 * Interface as VXLAN; without one, the interface must exist */
+	struct sp_endpoint underlay;
+	uint16_t port;	       /* default 4789 */
+	uint32_t vni;	       /* default sp_default_vni(nwid) */
+	uint16_t mtu;	       /* 0: underlay MTU minus the encapsulation */
+	bool multicast;	       /* head-end replication to every peer; default on */
+	bool persist;	       /* leave the fabric in place on exit */
+	struct sp_peer *peers; /* the [Peer] sections after this [Network] */
+	size_t n_peers;
 	int line; /* where the section starts, for messages */
 };
+
+/* The VNI when none is configured: the 64-bit id folded to 24 bits, the
+ * same on every host of the network. */
+uint32_t sp_default_vni(uint64_t nwid);
 
 struct sp_proxy {
 	char ifname[IF_NAMESIZE];

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* sixplaned: NDP emulation and the 6PLANE backplane for Linux. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -41,6 +42,14 @@ static void summary(const struct sp_config *c)
 		       (unsigned long long)n->nwid, (unsigned long long)n->node, n->ifname,
 		       n->sixplane ? "6plane " : "", n->sixplane ? net : "",
 		       n->rfc4193 ? " rfc4193" : "", host);
+		if (n->underlay.family) {
+			char u[INET6_ADDRSTRLEN];
+			inet_ntop(n->underlay.family, n->underlay.addr, u, sizeof(u));
+			printf("  vxlan vni %u port %u underlay %s, %zu peer(s), multicast %s%s "
+			       "(not built yet)\n",
+			       n->vni, n->port, u, n->n_peers, n->multicast ? "on" : "off",
+			       n->persist ? ", persist" : "");
+		}
 	}
 	for (size_t i = 0; i < c->n_proxies; i++) {
 		const struct sp_proxy *x = &c->proxies[i];
@@ -171,6 +180,17 @@ static int run(struct daemon *d)
 	sigset_t mask;
 	int ret = 2, e;
 
+	for (size_t i = 0; i < d->cfg.n_networks; i++) {
+		if (d->cfg.networks[i].underlay.family) {
+			/* parsed and checked, but nothing would build it yet */
+			log_msg(LOG_ERR,
+				"%s:%d: Underlay: sixplaned does not create the VXLAN backplane "
+				"yet; "
+				"create %s yourself and leave Underlay and [Peer] out",
+				d->cfg.path, d->cfg.networks[i].line, d->cfg.networks[i].ifname);
+			return 2;
+		}
+	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);

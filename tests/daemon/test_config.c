@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -204,6 +205,82 @@ static void test_refusals(void **state)
 	refuses("# nothing\n", 1, "nothing to do");
 }
 
+static void test_fabric(void **state)
+{
+	struct sp_config c;
+	char err[512];
+
+	(void)state;
+	write_conf("[Network]\nId = 8056c2e21c000001\nNode = 89e92ceee5\nInterface = sp0\n"
+		   "Underlay = 192.0.2.1\nPort = 8472\nVni = 4242\nMtu = 1400\n"
+		   "Multicast = off\nPersist = yes\n"
+		   "[Peer]\nNode = 1122334455\nEndpoint = 192.0.2.2\n"
+		   "[Peer]\nNode = a0b1c2d3e4\nEndpoint = 192.0.2.3   # a comment\n"
+		   "[Network]\nId = 1111222233334444\nNode = 89e92ceee5\nInterface = sp1\n"
+		   "Underlay = 2001:db8::1\n"
+		   "[Peer]\nNode = 1122334455\nEndpoint = 2001:db8::2\n");
+	if (sp_config_load(path, &c, err, sizeof(err)))
+		fail_msg("%s", err);
+	const struct sp_network *n = &c.networks[0];
+	assert_int_equal(n->underlay.family, AF_INET);
+	assert_memory_equal(n->underlay.addr, "\xc0\x00\x02\x01", 4);
+	assert_int_equal(n->port, 8472);
+	assert_int_equal(n->vni, 4242);
+	assert_int_equal(n->mtu, 1400);
+	assert_false(n->multicast);
+	assert_true(n->persist);
+	assert_int_equal(n->n_peers, 2);
+	assert_true(n->peers[1].node == 0xa0b1c2d3e4ULL);
+	assert_memory_equal(n->peers[1].endpoint.addr, "\xc0\x00\x02\x03", 4);
+	n = &c.networks[1];
+	assert_int_equal(n->underlay.family, AF_INET6);
+	assert_int_equal(n->port, 4789);
+	/* the default VNI: the id folded to 24 bits, computed here by hand */
+	uint64_t id = 0x1111222233334444ULL;
+	assert_int_equal(n->vni, (uint32_t)((id ^ id >> 24 ^ id >> 48) & 0xffffff));
+	assert_true(n->multicast);
+	assert_false(n->persist);
+	assert_int_equal(n->mtu, 0);
+	assert_int_equal(n->n_peers, 1);
+	assert_int_equal(n->peers[0].endpoint.family, AF_INET6);
+	sp_config_free(&c);
+}
+
+#define NET "[Network]\nId=8056c2e21c000001\nNode=89e92ceee5\nInterface=sp0\n"
+#define NETU NET "Underlay=192.0.2.1\n"
+
+static void test_fabric_refusals(void **state)
+{
+	(void)state;
+	refuses(NETU "Port = 0\n", 6, "invalid Port '0': expected a number from 1 to 65535");
+	refuses(NETU "Port = 65536\n", 6, "invalid Port '65536'");
+	refuses(NETU "Port = 0080\n", 6, "invalid Port '0080'");
+	refuses(NETU "Vni = 16777216\n", 6, "invalid Vni '16777216'");
+	refuses(NETU "Mtu = 1279\n", 6, "invalid Mtu '1279': expected a number from 1280");
+	refuses(NETU "Multicast = maybe\n", 6, "invalid Multicast 'maybe'");
+	refuses(NETU "Persist = 2\n", 6, "invalid Persist '2'");
+	refuses(NET "Underlay = 192.0.2.300\n", 5, "invalid Underlay '192.0.2.300'");
+	refuses(NET "Underlay = 224.0.0.1\n", 5, "not a unicast address");
+	refuses(NET "Underlay = ff02::1\n", 5, "not a unicast address");
+	refuses(NET "Port = 4789\n", 1, "without an Underlay");
+	refuses(NETU "Underlay = 192.0.2.9\n", 6, "Underlay given twice");
+	refuses("[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n", 1, "[Peer] must follow");
+	refuses(NET "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n", 5, "[Peer] must follow");
+	refuses(NETU "[Proxy]\nInterface=eth0\nPrefix=2001:db8::/64\n[Peer]\nNode=1122334455\n", 9,
+		"[Peer] must follow");
+	refuses(NETU "[Peer]\nEndpoint=192.0.2.2\n", 6, "[Peer] needs Node");
+	refuses(NETU "[Peer]\nNode=1122334455\n", 6, "[Peer] needs Endpoint");
+	refuses(NETU "[Peer]\nNode=89e92ceee5\n", 7, "this host's own node");
+	refuses(NETU "[Peer]\nNode=0000000000\n", 7, "reserved");
+	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n[Peer]\nNode=1122334455\n", 10,
+		"already a peer at line 6");
+	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=2001:db8::2\n", 6,
+		"Endpoint is IPv6 but the Underlay is IPv4");
+	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.1\n", 8, "this host's Underlay");
+	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\nWeight=1\n", 9,
+		"unknown key 'Weight' in [Peer]");
+}
+
 static void test_missing_file(void **state)
 {
 	struct sp_config c;
@@ -222,6 +299,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_node_from, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fabric, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fabric_refusals, setup, teardown),
 		cmocka_unit_test(test_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
