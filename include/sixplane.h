@@ -330,6 +330,8 @@ enum sixplane_nd_why {
 	SIXPLANE_ND_WHY_REMOTE,		/* another node's space: answered with its MAC */
 	SIXPLANE_ND_WHY_SELF_INGRESS,	/* our /80, asked from the fabric */
 	SIXPLANE_ND_WHY_PROXY,		/* a proxy rule */
+	SIXPLANE_ND_WHY_OWNER_ASKS,	/* the owner itself asks (its own DAD, seen by
+					   a peer): never answered for it */
 	SIXPLANE_ND_WHY_MAX,
 };
 

@@ -289,9 +289,15 @@ void sixplane_nd_decide(const struct sixplane_nd_config *cfg, const struct sixpl
 		if (sixplane_node_reserved(owner)) {
 			d.why = SIXPLANE_ND_WHY_RESERVED_OWNER;
 		} else if (owner != cfg->self) {
-			/* Step 4: another node's space; unicast NUD probes too. */
-			answer(&d, SIXPLANE_ND_WHY_REMOTE, ns->dad, sixplane_node_mac(nwid, owner),
-			       true);
+			struct sixplane_mac om = sixplane_node_mac(nwid, owner);
+			/* Step 4: another node's space; unicast NUD probes too. But a
+			 * frame from the owner's own MAC is the owner asking about its
+			 * own space (its DAD, replicated to every peer): answering it
+			 * would make its own address look duplicated. */
+			if (dir == SIXPLANE_ND_INGRESS && !memcmp(&ns->eth_src, &om, sizeof(om)))
+				d.why = SIXPLANE_ND_WHY_OWNER_ASKS;
+			else
+				answer(&d, SIXPLANE_ND_WHY_REMOTE, ns->dad, om, true);
 		} else if (dir == SIXPLANE_ND_EGRESS) {
 			d.why = SIXPLANE_ND_WHY_SELF_EGRESS;
 		} else if (host_holds(cfg, &ns->target)) {

@@ -484,6 +484,30 @@ static void test_decision(void **state)
 
 /* ---- the NA ---------------------------------------------------------------------- */
 
+/* The owner's own DAD for its address, replicated to a peer by the fabric:
+ * the peer must stay silent, or every host's own addresses would fail DAD. */
+static void test_owner_asks(void **state)
+{
+	static const struct sixplane_nd_network net = {NWID, true, true};
+	const struct sixplane_nd_config cfg = {.self = SELF, .networks = &net, .n_networks = 1};
+	struct sixplane_ns ns = ns_for("fc9c56c2e311223344550000 00000001", true);
+	struct sixplane_nd_decision d;
+
+	(void)state;
+	ns.eth_src = sixplane_node_mac(NWID, OTHER);
+	sixplane_nd_decide(&cfg, &ns, SIXPLANE_ND_INGRESS, &d);
+	assert_int_equal(d.action, SIXPLANE_ND_PASS);
+	assert_int_equal(d.why, SIXPLANE_ND_WHY_OWNER_ASKS);
+	/* the same DAD from anyone else: the duplicate is reported */
+	ns.eth_src.b[5] ^= 1;
+	sixplane_nd_decide(&cfg, &ns, SIXPLANE_ND_INGRESS, &d);
+	assert_int_equal(d.action, SIXPLANE_ND_ANSWER);
+	/* on egress (our own stack asking) the frame's MAC is ours: answered */
+	ns.eth_src = sixplane_node_mac(NWID, OTHER);
+	sixplane_nd_decide(&cfg, &ns, SIXPLANE_ND_EGRESS, &d);
+	assert_int_equal(d.action, SIXPLANE_ND_ANSWER);
+}
+
 static void test_na_frames(void **state)
 {
 	struct sixplane_ns ns = ns_for("fc9c56c2e311223344550000deadbeef", false);
@@ -548,7 +572,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reference_frames), cmocka_unit_test(test_checksum_random),
 		cmocka_unit_test(test_validation),	 cmocka_unit_test(test_decision),
-		cmocka_unit_test(test_na_frames),
+		cmocka_unit_test(test_na_frames),	 cmocka_unit_test(test_owner_asks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
