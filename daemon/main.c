@@ -5,12 +5,14 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "fabric.h"
 #include "log.h"
 #include "packet.h"
 #include "privs.h"
@@ -45,8 +47,7 @@ static void summary(const struct sp_config *c)
 		if (n->underlay.family) {
 			char u[INET6_ADDRSTRLEN];
 			inet_ntop(n->underlay.family, n->underlay.addr, u, sizeof(u));
-			printf("  vxlan vni %u port %u underlay %s, %zu peer(s), multicast %s%s "
-			       "(not built yet)\n",
+			printf("  vxlan vni %u port %u underlay %s, %zu peer(s), multicast %s%s\n",
 			       n->vni, n->port, u, n->n_peers, n->multicast ? "on" : "off",
 			       n->persist ? ", persist" : "");
 		}
@@ -70,6 +71,7 @@ struct daemon {
 	int ep;
 	const char *stats_path;
 	int stats_fd;
+	struct sp_fabric **fabrics; /* one per [Network] of cfg, NULL without Underlay */
 };
 
 static int add_fd(int ep, int fd)
@@ -122,6 +124,45 @@ static int apply(struct daemon *d, const struct sp_config *cfg, char *err, size_
 	return 0;
 }
 
+/* Reload keeps the backplane networks as they are but for their peers:
+ * the same networks with an Underlay, on the same interfaces, in order. */
+static int fabric_check(struct daemon *d, const struct sp_config *next, char *err, size_t errlen)
+{
+	size_t had = 0, has = 0;
+
+	for (size_t i = 0; i < d->cfg.n_networks; i++)
+		had += d->fabrics[i] != NULL;
+	for (size_t i = 0; i < next->n_networks; i++) {
+		const struct sp_network *n = &next->networks[i];
+		if (!n->underlay.family)
+			continue;
+		has++;
+		if (i >= d->cfg.n_networks || !d->fabrics[i] ||
+		    strcmp(sp_fabric_ifname(d->fabrics[i]), n->ifname)) {
+			snprintf(err, errlen,
+				 "%s: adding, removing or moving a backplane network needs a "
+				 "restart",
+				 n->ifname);
+			return -1;
+		}
+	}
+	if (had != has) {
+		snprintf(err, errlen, "removing a backplane network needs a restart");
+		return -1;
+	}
+	return 0;
+}
+
+/* The difference in peers, applied network by network. */
+static int fabric_update(struct daemon *d, const struct sp_config *next, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < next->n_networks; i++)
+		if (d->fabrics[i] &&
+		    sp_fabric_update(d->fabrics[i], &next->networks[i], err, errlen))
+			return -1;
+	return 0;
+}
+
 /* SIGHUP: parse the new file completely, then switch; a bad file changes
  * nothing. */
 static void reload(struct daemon *d)
@@ -130,7 +171,8 @@ static void reload(struct daemon *d)
 	char err[512];
 
 	if (sp_config_load(d->cfg.path, &next, err, sizeof(err)) ||
-	    apply(d, &next, err, sizeof(err))) {
+	    fabric_check(d, &next, err, sizeof(err)) || apply(d, &next, err, sizeof(err)) ||
+	    fabric_update(d, &next, err, sizeof(err))) {
 		log_msg(LOG_ERR, "reload refused, the running configuration stays: %s", err);
 		if (next.path[0])
 			sp_config_free(&next);
@@ -180,17 +222,6 @@ static int run(struct daemon *d)
 	sigset_t mask;
 	int ret = 2, e;
 
-	for (size_t i = 0; i < d->cfg.n_networks; i++) {
-		if (d->cfg.networks[i].underlay.family) {
-			/* parsed and checked, but nothing would build it yet */
-			log_msg(LOG_ERR,
-				"%s:%d: Underlay: sixplaned does not create the VXLAN backplane "
-				"yet; "
-				"create %s yourself and leave Underlay and [Peer] out",
-				d->cfg.path, d->cfg.networks[i].line, d->cfg.networks[i].ifname);
-			return 2;
-		}
-	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -205,6 +236,17 @@ static int run(struct daemon *d)
 		errno = -d->stats_fd;
 		log_errno(LOG_ERR, "stats socket %s", d->stats_path);
 		goto out;
+	}
+	/* the backplane first: the data paths attach to its interfaces */
+	d->fabrics = calloc(d->cfg.n_networks + 1, sizeof(*d->fabrics));
+	if (!d->fabrics)
+		goto out;
+	for (size_t i = 0; i < d->cfg.n_networks; i++) {
+		if (d->cfg.networks[i].underlay.family &&
+		    sp_fabric_up(&d->cfg.networks[i], &d->fabrics[i], err, sizeof(err))) {
+			log_msg(LOG_ERR, "%s", err);
+			goto out;
+		}
 	}
 	if ((e = sp_resolver_open(&d->res)) || (e = sp_packet_open(&d->pkt))) {
 		errno = -e;
@@ -262,6 +304,10 @@ out:
 	}
 	sp_packet_close(d->pkt);
 	sp_resolver_close(d->res);
+	/* after the data paths let go of the interfaces */
+	for (size_t i = 0; d->fabrics && i < d->cfg.n_networks; i++)
+		sp_fabric_down(d->fabrics[i]);
+	free(d->fabrics);
 	if (d->ep >= 0)
 		close(d->ep);
 	if (d->sfd >= 0)

@@ -5,6 +5,8 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -31,7 +33,10 @@ static int query(struct nlmsghdr *req, mnl_cb_t cb, void *data)
 	req->nlmsg_seq = (unsigned)time(NULL);
 	/* A single answer has no NLMSG_DONE after it: ask for the ACK that
 	 * ends it. */
-	if (!(req->nlmsg_flags & NLM_F_DUMP))
+	/* NLM_F_DUMP's bits are NLM_F_REPLACE and NLM_F_EXCL in a NEW request:
+	 * only a GET (type 2 mod 4 in rtnetlink) with both is a dump. */
+	bool dump = req->nlmsg_type % 4 == 2 && (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	if (!dump)
 		req->nlmsg_flags |= NLM_F_ACK;
 	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0) {
 		ret = -errno;
@@ -189,5 +194,110 @@ int sp_nl_link_mac(int ifindex, struct sixplane_mac *out)
 	if (!mac[6])
 		return -EADDRNOTAVAIL;
 	memcpy(out->b, mac, 6);
+	return 0;
+}
+
+int sp_nl_do(struct nlmsghdr *req)
+{
+	return query(req, NULL, NULL);
+}
+
+static int info_data_cb(const struct nlattr *a, void *data)
+{
+	struct sp_link_info *li = data;
+
+	if (mnl_attr_get_type(a) == IFLA_INFO_KIND && mnl_attr_validate(a, MNL_TYPE_STRING) == 0)
+		snprintf(li->kind, sizeof(li->kind), "%s", mnl_attr_get_str(a));
+	return MNL_CB_OK;
+}
+
+static int link_info_cb(const struct nlmsghdr *h, void *data)
+{
+	struct sp_link_info *li = data;
+	struct nlattr *attr;
+
+	if (h->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, h, sizeof(struct ifinfomsg))
+	{
+		switch (mnl_attr_get_type(attr)) {
+		case IFLA_MTU:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+				li->mtu = mnl_attr_get_u32(attr);
+			break;
+		case IFLA_IFALIAS:
+			if (mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
+				snprintf(li->alias, sizeof(li->alias), "%s",
+					 mnl_attr_get_str(attr));
+			break;
+		case IFLA_LINKINFO:
+			mnl_attr_parse_nested(attr, info_data_cb, li);
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+int sp_nl_link_info(int ifindex, struct sp_link_info *out)
+{
+	char buf[64];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	struct sp_link_info li = {0};
+	int r;
+
+	h->nlmsg_type = RTM_GETLINK;
+	h->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	if ((r = query(h, link_info_cb, &li)))
+		return r;
+	*out = li;
+	return 0;
+}
+
+struct addr_find {
+	int family;
+	const uint8_t *addr;
+	int ifindex;
+};
+
+static int addr_find_cb(const struct nlmsghdr *h, void *data)
+{
+	struct addr_find *f = data;
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(h);
+	struct nlattr *attr;
+	size_t len = f->family == AF_INET ? 4 : 16;
+
+	if (h->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != f->family)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, h, sizeof(*ifa))
+	{
+		int t = mnl_attr_get_type(attr);
+		if ((t == IFA_LOCAL || t == IFA_ADDRESS) && mnl_attr_get_payload_len(attr) == len &&
+		    !memcmp(mnl_attr_get_payload(attr), f->addr, len))
+			f->ifindex = (int)ifa->ifa_index;
+	}
+	return MNL_CB_OK;
+}
+
+int sp_nl_addr_ifindex(int family, const uint8_t *addr, int *ifindex)
+{
+	char buf[64];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+	struct addr_find f = {family, addr, 0};
+	int r;
+
+	h->nlmsg_type = RTM_GETADDR;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
+	ifa->ifa_family = (unsigned char)family;
+	if ((r = query(h, addr_find_cb, &f)))
+		return r;
+	if (!f.ifindex)
+		return -EADDRNOTAVAIL;
+	*ifindex = f.ifindex;
 	return 0;
 }

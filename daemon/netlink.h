@@ -3,7 +3,9 @@
 #ifndef SIXPLANED_NETLINK_H
 #define SIXPLANED_NETLINK_H
 
+#include <linux/netlink.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sixplane.h"
 
@@ -15,5 +17,16 @@ int sp_nl_host_addrs(struct sixplane_addr **out, size_t *n);
 int sp_nl_route_oif(const struct sixplane_addr *dst, int *oif);
 /* The hardware address of an interface. 0 or a negative errno. */
 int sp_nl_link_mac(int ifindex, struct sixplane_mac *out);
+
+struct sp_link_info {
+	unsigned mtu;
+	char alias[64]; /* IFLA_IFALIAS, "" if none */
+	char kind[16];	/* IFLA_INFO_KIND, "" if none */
+};
+int sp_nl_link_info(int ifindex, struct sp_link_info *out);
+/* The interface holding a local address (family AF_INET or AF_INET6). */
+int sp_nl_addr_ifindex(int family, const uint8_t *addr, int *ifindex);
+/* Send one request and wait for the kernel's answer: 0 or its negative errno. */
+int sp_nl_do(struct nlmsghdr *req);
 
 #endif

@@ -1,0 +1,90 @@
+#!/bin/sh
+# The backplane: three hosts in namespaces on an underlay bridge
+# (192.0.2.0/24), sixplaned on each making sp0 a VXLAN with MAC(id, node),
+# the 6PLANE address and one FDB entry per peer. Every host reaches every
+# other's 6PLANE address, no NS for an emulated address crosses the
+# underlay, SIGTERM removes sp0, and a restart after kill -9 adopts it.
+set -u
+SIXPLANED=$1
+SIXPLANE=$2
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_netns
+command -v tcpdump >/dev/null 2>&1 || skip "needs tcpdump"
+
+UL="sp-fabU-$$"
+netns_add "$UL"
+ip -n "$UL" link add br0 type bridge || die "bridge"
+ip -n "$UL" link set br0 up
+tmp=$(mktemp -d)
+NODES="89e92ceee5 1122334455 a0b1c2d3e4"
+i=0
+for node in $NODES; do
+	i=$((i + 1))
+	h="sp-fab$i-$$"
+	netns_add "$h"
+	ip link add eth0 netns "$h" type veth peer name "h$i" netns "$UL" || die "veth"
+	ip -n "$UL" link set "h$i" master br0 up
+	ip -n "$h" link set eth0 up
+	ip -n "$h" addr add "192.0.2.$i/24" dev eth0
+	{
+		printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nUnderlay = 192.0.2.%d\n' "$NWID" "$node" "$i"
+		j=0
+		for peer in $NODES; do
+			j=$((j + 1))
+			[ "$j" -eq "$i" ] || printf '[Peer]\nNode = %s\nEndpoint = 192.0.2.%d\n' "$peer" "$j"
+		done
+	} >"$tmp/h$i.conf"
+done
+capture_start "$UL" br0 "$tmp/ul.pcap" 'udp port 4789'
+
+start() { # start N: sixplaned on host N
+	ip netns exec "sp-fab$1-$$" "$SIXPLANED" -c "$tmp/h$1.conf" -s "$tmp/h$1.sock" 2>>"$tmp/h$1.log" &
+	eval "D$1=\$!"
+	PIDS="$PIDS $!"
+	wait_for 5 grep -q serving "$tmp/h$1.log" || { cat "$tmp/h$1.log"; die "sixplaned $1 did not start"; }
+}
+for n in 1 2 3; do start "$n"; done
+addr() { "$SIXPLANE" plane "$NWID" "$1" --json | json_field sixplane_addr; }
+A1=$(addr 89e92ceee5)
+A2=$(addr 1122334455)
+A3=$(addr a0b1c2d3e4)
+# the kernel's DAD of each host's own address must pass (its peers stay out)
+for n in 1 2 3; do
+	wait_for 5 sh -c "! ip -n sp-fab$n-$$ -6 addr show dev sp0 tentative | grep -q inet6" ||
+		die "host $n: its address is still tentative"
+	ip -n "sp-fab$n-$$" -6 addr show dev sp0 | grep -q dadfailed && die "host $n: DAD failed on its own address"
+done
+[ "$(ip -n "sp-fab1-$$" -br link show sp0 | awk '{print $3}')" = "$("$SIXPLANE" mac "$NWID" 89e92ceee5 --json | json_field mac)" ] ||
+	die "sp0's MAC is not MAC(id, node)"
+
+ping_ok() { ip netns exec "sp-fab$1-$$" ping -6 -c1 -W2 -n "$2" >/dev/null 2>&1; }
+for pair in "1 $A2" "1 $A3" "2 $A1" "2 $A3" "3 $A1" "3 $A2"; do
+	# shellcheck disable=SC2086 # host and address
+	ping_ok $pair || die "ping from host ${pair% *} to ${pair#* } failed"
+done
+sleep 0.3
+# NS inside the VXLAN (UDP 8 + VXLAN 8 + Ethernet 14 + IPv6 40: type at
+# udp[70]). Resolution of an emulated address must never cross; the only NS
+# allowed are each host's DAD (source ::) for its own addresses, which the
+# kernel runs once at start-up and its peers do not answer.
+tcpdump -r "$tmp/ul.pcap" -n 'udp[36] = 58 and udp[70] = 135' 2>/dev/null >"$tmp/ns.txt"
+ns=$(grep -v "IP6 :: >" "$tmp/ns.txt" | grep -c "neighbor solicitation")
+dad=$(grep -c "IP6 :: >" "$tmp/ns.txt")
+[ "$ns" -eq 0 ] || { cat "$tmp/ns.txt"; die "$ns NS crossed the underlay"; }
+# SIGTERM removes sp0
+kill -TERM "$D3"
+wait "$D3" || die "sixplaned 3 exited non-zero"
+ip -n "sp-fab3-$$" link show sp0 >/dev/null 2>&1 && die "sp0 left behind on host 3"
+
+# kill -9 and restart: the interface is adopted, not duplicated or refused
+kill -9 "$D1"
+wait "$D1" 2>/dev/null
+ip -n "sp-fab1-$$" link show sp0 >/dev/null 2>&1 || die "sp0 vanished with kill -9"
+: >"$tmp/h1.log"
+start 1
+grep -q adopting "$tmp/h1.log" || die "sp0 was not adopted: $(tail -2 "$tmp/h1.log")"
+ip -n "sp-fab1-$$" -6 neigh flush dev sp0
+ping_ok 1 "$A2" || die "ping after the restart failed"
+rm -rf "$tmp"
+echo "ok: 3 hosts, full mesh, $ns NS on the underlay (and $dad DAD probes of the hosts' own addresses); removed on SIGTERM, adopted after kill -9"
