@@ -72,6 +72,34 @@ tcpdump -r "$tmp/ul.pcap" -n 'udp[36] = 58 and udp[70] = 135' 2>/dev/null >"$tmp
 ns=$(grep -v "IP6 :: >" "$tmp/ns.txt" | grep -c "neighbor solicitation")
 dad=$(grep -c "IP6 :: >" "$tmp/ns.txt")
 [ "$ns" -eq 0 ] || { cat "$tmp/ns.txt"; die "$ns NS crossed the underlay"; }
+# A host cannot claim an address in another host's /80: its DAD is answered
+# (spec/ndp.md step 4), while its own addresses above passed DAD.
+ip -n "sp-fab1-$$" addr add "${A2%::1}::42/40" dev sp0
+wait_for 5 sh -c "ip -n sp-fab1-$$ -6 addr show dev sp0 | grep -q dadfailed" ||
+	die "host 1 claimed ${A2%::1}::42 in host 2's /80 and DAD did not fail"
+ip -n "sp-fab1-$$" addr del "${A2%::1}::42/40" dev sp0
+
+# SIGHUP: a peer removed, then added back, while a ping flow to an unchanged
+# peer goes on: no loss, and the FDB follows.
+H3_MAC=$("$SIXPLANE" mac "$NWID" a0b1c2d3e4 --json | json_field mac)
+ip netns exec "sp-fab1-$$" ping -6 -i 0.05 -c 60 -n "$A2" >"$tmp/flow" 2>&1 &
+FLOW=$!
+cp "$tmp/h1.conf" "$tmp/h1.full"
+awk 'BEGIN { RS = "\\[Peer\\]\n"; ORS = "" } NR == 1 { print } NR > 1 && !/a0b1c2d3e4/ { print "[Peer]\n" $0 }' \
+	"$tmp/h1.full" >"$tmp/h1.conf"
+grep -q a0b1c2d3e4 "$tmp/h1.conf" && die "test bug: the peer is still in the file"
+kill -HUP "$D1"
+wait_for 5 sh -c "! bridge -n sp-fab1-$$ fdb show dev sp0 | grep -q $H3_MAC" ||
+	die "the removed peer's FDB entry is still there"
+cp "$tmp/h1.full" "$tmp/h1.conf"
+kill -HUP "$D1"
+wait_for 5 sh -c "bridge -n sp-fab1-$$ fdb show dev sp0 | grep -q '$H3_MAC dst 192.0.2.3'" ||
+	die "the added peer's FDB entry is missing"
+wait "$FLOW"
+grep -q " 0% packet loss" "$tmp/flow" || die "the flow to an unchanged peer lost packets: $(tail -2 "$tmp/flow")"
+[ "$(grep -c reloaded "$tmp/h1.log")" -eq 2 ] || die "reloads: $(grep -c reloaded "$tmp/h1.log")"
+ping_ok 1 "$A3" || die "no way to host 3 after it was added back"
+
 # SIGTERM removes sp0
 kill -TERM "$D3"
 wait "$D3" || die "sixplaned 3 exited non-zero"
