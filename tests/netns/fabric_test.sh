@@ -12,6 +12,14 @@ SIXPLANE=$2
 need_netns
 command -v tcpdump >/dev/null 2>&1 || skip "needs tcpdump"
 
+# UNDERLAY=6 runs the same over an IPv6 underlay (2001:db8:ff::/64)
+if [ "${UNDERLAY:-4}" = 6 ]; then
+	ul_addr() { echo "2001:db8:ff::$1"; }
+	ul_len="64 nodad"
+else
+	ul_addr() { echo "192.0.2.$1"; }
+	ul_len=24
+fi
 UL="sp-fabU-$$"
 netns_add "$UL"
 ip -n "$UL" link add br0 type bridge || die "bridge"
@@ -26,13 +34,14 @@ for node in $NODES; do
 	ip link add eth0 netns "$h" type veth peer name "h$i" netns "$UL" || die "veth"
 	ip -n "$UL" link set "h$i" master br0 up
 	ip -n "$h" link set eth0 up
-	ip -n "$h" addr add "192.0.2.$i/24" dev eth0
+	# shellcheck disable=SC2086 # the length, and nodad for IPv6
+	ip -n "$h" addr add "$(ul_addr "$i")"/$ul_len dev eth0
 	{
-		printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nUnderlay = 192.0.2.%d\n' "$NWID" "$node" "$i"
+		printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nUnderlay = %s\n' "$NWID" "$node" "$(ul_addr "$i")"
 		j=0
 		for peer in $NODES; do
 			j=$((j + 1))
-			[ "$j" -eq "$i" ] || printf '[Peer]\nNode = %s\nEndpoint = 192.0.2.%d\n' "$peer" "$j"
+			[ "$j" -eq "$i" ] || printf '[Peer]\nNode = %s\nEndpoint = %s\n' "$peer" "$(ul_addr "$j")"
 		done
 	} >"$tmp/h$i.conf"
 done
@@ -64,11 +73,10 @@ for pair in "1 $A2" "1 $A3" "2 $A1" "2 $A3" "3 $A1" "3 $A2"; do
 	ping_ok $pair || die "ping from host ${pair% *} to ${pair#* } failed"
 done
 sleep 0.3
-# NS inside the VXLAN (UDP 8 + VXLAN 8 + Ethernet 14 + IPv6 40: type at
-# udp[70]). Resolution of an emulated address must never cross; the only NS
+# NS inside the VXLAN (tcpdump decodes port 4789 as VXLAN). Resolution of an emulated address must never cross; the only NS
 # allowed are each host's DAD (source ::) for its own addresses, which the
 # kernel runs once at start-up and its peers do not answer.
-tcpdump -r "$tmp/ul.pcap" -n 'udp[36] = 58 and udp[70] = 135' 2>/dev/null >"$tmp/ns.txt"
+tcpdump -r "$tmp/ul.pcap" -n 2>/dev/null | grep "neighbor solicitation" >"$tmp/ns.txt"
 ns=$(grep -v "IP6 :: >" "$tmp/ns.txt" | grep -c "neighbor solicitation")
 dad=$(grep -c "IP6 :: >" "$tmp/ns.txt")
 [ "$ns" -eq 0 ] || { cat "$tmp/ns.txt"; die "$ns NS crossed the underlay"; }
@@ -93,7 +101,7 @@ wait_for 5 sh -c "! bridge -n sp-fab1-$$ fdb show dev sp0 | grep -q $H3_MAC" ||
 	die "the removed peer's FDB entry is still there"
 cp "$tmp/h1.full" "$tmp/h1.conf"
 kill -HUP "$D1"
-wait_for 5 sh -c "bridge -n sp-fab1-$$ fdb show dev sp0 | grep -q '$H3_MAC dst 192.0.2.3'" ||
+wait_for 5 sh -c "bridge -n sp-fab1-$$ fdb show dev sp0 | grep -q '$H3_MAC dst $(ul_addr 3)'" ||
 	die "the added peer's FDB entry is missing"
 wait "$FLOW"
 grep -q " 0% packet loss" "$tmp/flow" || die "the flow to an unchanged peer lost packets: $(tail -2 "$tmp/flow")"
@@ -115,4 +123,4 @@ grep -q adopting "$tmp/h1.log" || die "sp0 was not adopted: $(tail -2 "$tmp/h1.l
 ip -n "sp-fab1-$$" -6 neigh flush dev sp0
 ping_ok 1 "$A2" || die "ping after the restart failed"
 rm -rf "$tmp"
-echo "ok: 3 hosts, full mesh, $ns NS on the underlay (and $dad DAD probes of the hosts' own addresses); removed on SIGTERM, adopted after kill -9"
+echo "ok: IPv${UNDERLAY:-4} underlay, 3 hosts, full mesh, $ns NS on the underlay (and $dad DAD probes of the hosts' own addresses); removed on SIGTERM, adopted after kill -9"
