@@ -131,11 +131,70 @@ int print_help(const char *text)
 	return out_flush();
 }
 
+#ifdef SIXPLANE_WITH_CONFIG
+#include "config.h"
+
+/* The [Network] of sixplaned's file: the only one, or the one with the
+ * --network id. */
+static int host_from_config(const char *cmd, const char *path, const char *nwid_s, uint64_t *nwid,
+			    uint64_t *node)
+{
+	struct sp_config c;
+	char err[512];
+	uint64_t want = 0;
+	const struct sp_network *found = NULL;
+	int ret = EXIT_INPUT;
+
+	if (nwid_s && arg_nwid(nwid_s, strlen(nwid_s), &want))
+		return EXIT_INPUT;
+	int r = sp_config_load(path, &c, err, sizeof(err));
+	if (r) {
+		cli_error("%s", cli_q(err));
+		return r == -EINVAL ? EXIT_INPUT : EXIT_SYSTEM;
+	}
+	for (size_t i = 0; i < c.n_networks; i++) {
+		if (nwid_s && c.networks[i].nwid != want)
+			continue;
+		if (found) {
+			cli_usage_error(
+				cmd, "'%s' has several [Network] sections: pick one with --network",
+				cli_q(path));
+			goto out;
+		}
+		found = &c.networks[i];
+	}
+	if (!found) {
+		cli_error("'%s' has no [Network]%s", cli_q(path), nwid_s ? " with that Id" : "");
+		goto out;
+	}
+	*nwid = found->nwid;
+	*node = found->node;
+	ret = 0;
+out:
+	sp_config_free(&c);
+	return ret;
+}
+#endif
+
 int arg_host(const char *cmd, const char *nwid_s, const char *node_s, const char *identity,
-	     uint64_t *nwid, uint64_t *node)
+	     const char *config, uint64_t *nwid, uint64_t *node)
 {
 	int ret;
 
+	if (config) {
+		if (node_s || identity)
+			return cli_usage_error(cmd,
+					       "-c FILE gives the node: no --node or --identity");
+#ifdef SIXPLANE_WITH_CONFIG
+		if ((ret = host_from_config(cmd, config, nwid_s, nwid, node)))
+			return ret;
+		warn_nwid(*nwid);
+		return 0;
+#else
+		cli_error("this sixplane was built without inih: -c FILE is not available");
+		return EXIT_SYSTEM;
+#endif
+	}
 	if (!nwid_s)
 		return cli_usage_error(cmd, "--network NWID is required");
 	if (!node_s == !identity)

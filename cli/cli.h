@@ -58,9 +58,10 @@ int arg_addr(const char *s, size_t len, unsigned flags, struct sixplane_addr *ou
 int arg_prefix(const char *s, size_t len, unsigned flags, struct sixplane_prefix *out);
 /* The node id in a ZeroTier identity file; EXIT_SYSTEM if unreadable. */
 int arg_identity_file(const char *path, uint64_t *out);
-/* --network, --node / --identity of the host commands (docker, cni). */
+/* --network, --node / --identity, or -c FILE (sixplaned's configuration,
+ * --network then picks among its networks), of the host commands. */
 int arg_host(const char *cmd, const char *nwid_s, const char *node_s, const char *identity,
-	     uint64_t *nwid, uint64_t *node);
+	     const char *config, uint64_t *nwid, uint64_t *node);
 /* A warning for node ids ZeroTier reserves and for networks whose halves
  * are equal (they all share fc00::/40). */
 void warn_node(uint64_t node);

@@ -19,6 +19,7 @@ static const char help[] =
 	"  -n, --network NWID     the network id (16 hex digits)\n"
 	"  -N, --node NODE        this host's node id (10 hex digits)\n"
 	"  -i, --identity FILE    take the node id from a ZeroTier identity.public\n"
+	"  -c, --config FILE      take network and node from sixplaned's configuration\n"
 	"      --name NAME        network name (default sixplane)\n"
 	"      --bridge IFNAME    bridge interface (default sixplane0)\n"
 	"      --default-route    also route ::/0 through the bridge\n"
@@ -79,6 +80,7 @@ int cni_main(int argc, char **argv)
 		{"network", required_argument, NULL, 'n'},
 		{"node", required_argument, NULL, 'N'},
 		{"identity", required_argument, NULL, 'i'},
+		{"config", required_argument, NULL, 'c'},
 		{"name", required_argument, NULL, OPT_NAME},
 		{"bridge", required_argument, NULL, OPT_BRIDGE},
 		{"default-route", no_argument, NULL, OPT_DEFAULT_ROUTE},
@@ -87,14 +89,14 @@ int cni_main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *nwid_s = NULL, *node_s = NULL, *identity = NULL;
+	const char *nwid_s = NULL, *node_s = NULL, *identity = NULL, *config = NULL;
 	const char *name = "sixplane", *bridge = "sixplane0", *version = "1.0.0", *why;
 	char subnet[SIXPLANE_PREFIXSTRLEN], plane[SIXPLANE_PREFIXSTRLEN];
 	bool default_route = false;
 	uint64_t nwid, node;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "n:N:i:jh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:N:i:c:jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			nwid_s = optarg;
@@ -104,6 +106,9 @@ int cni_main(int argc, char **argv)
 			break;
 		case 'i':
 			identity = optarg;
+			break;
+		case 'c':
+			config = optarg;
 			break;
 		case OPT_NAME:
 			name = optarg;
@@ -133,7 +138,7 @@ int cni_main(int argc, char **argv)
 		return cli_bad_value("bridge name", bridge, strlen(bridge), why);
 	if ((why = bad_version(version)))
 		return cli_bad_value("CNI version", version, strlen(version), why);
-	if ((ret = arg_host("cni ", nwid_s, node_s, identity, &nwid, &node)))
+	if ((ret = arg_host("cni ", nwid_s, node_s, identity, config, &nwid, &node)))
 		return ret;
 
 	struct sixplane_prefix host = sixplane_6plane_prefix(nwid, node);

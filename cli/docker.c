@@ -23,6 +23,7 @@ static const char help[] =
 	"  -n, --network NWID   the network id (16 hex digits)\n"
 	"  -N, --node NODE      this host's node id (10 hex digits)\n"
 	"  -i, --identity FILE  take the node id from a ZeroTier identity.public\n"
+	"  -c, --config FILE    take network and node from sixplaned's configuration\n"
 	"  -m, --merge FILE     set the keys in an existing daemon.json (created if\n"
 	"                       missing), keeping every other key; the file is\n"
 	"                       replaced atomically, or left alone if up to date\n"
@@ -192,18 +193,23 @@ out:
 int docker_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"network", required_argument, NULL, 'n'},  {"node", required_argument, NULL, 'N'},
-		{"identity", required_argument, NULL, 'i'}, {"merge", required_argument, NULL, 'm'},
-		{"force", no_argument, NULL, 'f'},	    {"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},	    {0},
+		{"network", required_argument, NULL, 'n'},
+		{"node", required_argument, NULL, 'N'},
+		{"identity", required_argument, NULL, 'i'},
+		{"config", required_argument, NULL, 'c'},
+		{"merge", required_argument, NULL, 'm'},
+		{"force", no_argument, NULL, 'f'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
-	const char *nwid_s = NULL, *node_s = NULL, *identity = NULL, *file = NULL;
+	const char *nwid_s = NULL, *node_s = NULL, *identity = NULL, *config = NULL, *file = NULL;
 	char cidr[SIXPLANE_PREFIXSTRLEN];
 	bool force = false;
 	uint64_t nwid, node;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "n:N:i:m:fjh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:N:i:c:m:fjh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			nwid_s = optarg;
@@ -213,6 +219,9 @@ int docker_main(int argc, char **argv)
 			break;
 		case 'i':
 			identity = optarg;
+			break;
+		case 'c':
+			config = optarg;
 			break;
 		case 'm':
 			file = optarg;
@@ -232,7 +241,7 @@ int docker_main(int argc, char **argv)
 		return cli_usage_error("docker ", "unexpected argument '%s'", argv[optind]);
 	if (force && !file)
 		return cli_usage_error("docker ", "--force only applies with --merge");
-	if ((ret = arg_host("docker ", nwid_s, node_s, identity, &nwid, &node)))
+	if ((ret = arg_host("docker ", nwid_s, node_s, identity, config, &nwid, &node)))
 		return ret;
 	struct sixplane_prefix p = sixplane_6plane_prefix(nwid, node);
 	sixplane_prefix_format(&p, cidr);

@@ -248,7 +248,7 @@ static bool read_identity(struct parse *p, const char *path, uint64_t *node)
 {
 	char buf[1024];
 	const char *why;
-	FILE *f = fopen(path, "re");
+	FILE *f = fopen(path, "r");
 	size_t n;
 
 	if (!f)
@@ -544,7 +544,7 @@ int sp_config_load(const char *path, struct sp_config *out, char *err, size_t er
 	struct parse p = {.path = path, .err = err, .errlen = errlen};
 	int r;
 
-	p.f = fopen(path, "re");
+	p.f = fopen(path, "r");
 	if (!p.f) {
 		int e = errno;
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e));
