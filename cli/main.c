@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{"cni", cni_main, "CNI bridge + host-local conflist for a host's /80"},
 	{"smartos", smartos_main, "vmadm allowed_ips payloads and in-zone static IPv6"},
 	{"stats", stats_main, "counters of the running sixplaned"},
+	{"status", status_main, "networks, interfaces and peers of the running sixplaned"},
 };
 
 static int usage(void)

@@ -24,7 +24,7 @@ static const char help[] =
 	"  -j, --json         one JSON object per interface and data path\n";
 
 /* The whole answer of the daemon; NULL with a message on failure. */
-static char *fetch(const char *path, int *ret)
+char *daemon_fetch(const char *path, int *ret)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	size_t len = 0, cap = 1 << 16;
@@ -119,7 +119,7 @@ int stats_main(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("stats ", "unexpected argument '%s'", argv[optind]);
-	char *text = fetch(path, &ret);
+	char *text = daemon_fetch(path, &ret);
 	if (!text)
 		return ret;
 	json_t *root = json_loads(text, 0, &err);

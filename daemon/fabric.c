@@ -325,3 +325,83 @@ void sp_fabric_down(struct sp_fabric *f)
 	free(f->net.peers);
 	free(f);
 }
+
+struct fdb_dump {
+	int ifindex;
+	const struct sp_fabric *f;
+	const char **state; /* per peer */
+};
+
+static int fdb_cb(const struct nlmsghdr *h, void *data)
+{
+	struct fdb_dump *d = data;
+	struct ndmsg *nd = mnl_nlmsg_get_payload(h);
+	const struct nlattr *attr, *ll = NULL, *dst = NULL;
+
+	if (h->nlmsg_type != RTM_NEWNEIGH || nd->ndm_ifindex != d->ifindex)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, h, sizeof(*nd))
+	{
+		if (mnl_attr_get_type(attr) == NDA_LLADDR && mnl_attr_get_payload_len(attr) == 6)
+			ll = attr;
+		if (mnl_attr_get_type(attr) == NDA_DST)
+			dst = attr;
+	}
+	if (!ll)
+		return MNL_CB_OK;
+	for (size_t i = 0; i < d->f->net.n_peers; i++) {
+		const struct sp_peer *p = &d->f->net.peers[i];
+		struct sixplane_mac m = sixplane_node_mac(d->f->net.nwid, p->node);
+		size_t alen = p->endpoint.family == AF_INET ? 4 : 16;
+		if (memcmp(mnl_attr_get_payload(ll), m.b, 6))
+			continue;
+		d->state[i] =
+			dst && mnl_attr_get_payload_len(dst) == alen &&
+					!memcmp(mnl_attr_get_payload(dst), p->endpoint.addr, alen)
+				? "ok"
+				: "wrong-endpoint";
+	}
+	return MNL_CB_OK;
+}
+
+void sp_fabric_status(const struct sp_fabric *f, json_t *obj)
+{
+	char u[INET6_ADDRSTRLEN], buf[64];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct ndmsg *nd;
+	const char **state = calloc(f->net.n_peers + 1, sizeof(*state));
+	struct fdb_dump d = {f->ifindex, f, state};
+	json_t *peers;
+
+	if (!state)
+		return;
+	peers = json_array();
+	for (size_t i = 0; i < f->net.n_peers; i++)
+		state[i] = "missing";
+	h->nlmsg_type = RTM_GETNEIGH;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nd = mnl_nlmsg_put_extra_header(h, sizeof(*nd));
+	nd->ndm_family = AF_BRIDGE;
+	nd->ndm_ifindex = f->ifindex;
+	if (sp_nl_query(h, fdb_cb, &d))
+		for (size_t i = 0; i < f->net.n_peers; i++)
+			state[i] = "unknown";
+	inet_ntop(f->net.underlay.family, f->net.underlay.addr, u, sizeof(u));
+	json_object_set_new(obj, "vni", json_integer(f->net.vni));
+	json_object_set_new(obj, "port", json_integer(f->net.port));
+	json_object_set_new(obj, "underlay", json_string(u));
+	json_object_set_new(obj, "multicast", json_boolean(f->net.multicast));
+	json_object_set_new(obj, "persist", json_boolean(f->net.persist));
+	for (size_t i = 0; i < f->net.n_peers; i++) {
+		const struct sp_peer *p = &f->net.peers[i];
+		char node[SIXPLANE_NODESTRLEN], mac[SIXPLANE_MACSTRLEN];
+		struct sixplane_mac m = sixplane_node_mac(f->net.nwid, p->node);
+		sixplane_node_format(p->node, node);
+		sixplane_mac_format(&m, mac);
+		inet_ntop(p->endpoint.family, p->endpoint.addr, u, sizeof(u));
+		json_array_append_new(peers, json_pack("{s:s, s:s, s:s, s:s}", "node", node,
+						       "endpoint", u, "mac", mac, "fdb", state[i]));
+	}
+	json_object_set_new(obj, "peers", peers);
+	free(state);
+}

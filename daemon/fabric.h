@@ -6,6 +6,8 @@
 #ifndef SIXPLANED_FABRIC_H
 #define SIXPLANED_FABRIC_H
 
+#include <jansson.h>
+
 #include "config.h"
 
 struct sp_fabric;
@@ -20,5 +22,9 @@ int sp_fabric_update(struct sp_fabric *f, const struct sp_network *n, char *err,
 /* Remove what sp_fabric_up made, unless Persist; free f. */
 void sp_fabric_down(struct sp_fabric *f);
 const char *sp_fabric_ifname(const struct sp_fabric *f);
+/* The fabric as `sixplane status` shows it: VXLAN settings, and each peer
+ * with its FDB state as the kernel has it now ("ok", "missing",
+ * "wrong-endpoint"). Adds keys to obj. */
+void sp_fabric_status(const struct sp_fabric *f, json_t *obj);
 
 #endif

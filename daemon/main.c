@@ -203,7 +203,20 @@ static void serve_stats(struct daemon *d)
 		if ((c = sp_packet_counters(d->pkt, ifname)))
 			rows[n++] = (struct sp_stats_row){ifname, "packet", c};
 	}
-	sp_stats_serve(d->stats_fd, rows, n);
+	json_t *nets = json_array();
+	for (size_t i = 0; i < d->cfg.n_networks; i++) {
+		const struct sp_network *net = &d->cfg.networks[i];
+		char id[SIXPLANE_NWIDSTRLEN], node[SIXPLANE_NODESTRLEN];
+		sixplane_nwid_format(net->nwid, id);
+		sixplane_node_format(net->node, node);
+		json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b}", "network", id, "node", node,
+				      "interface", net->ifname, "6plane", net->sixplane, "rfc4193",
+				      net->rfc4193);
+		if (d->fabrics && d->fabrics[i])
+			sp_fabric_status(d->fabrics[i], o);
+		json_array_append_new(nets, o);
+	}
+	sp_stats_serve(d->stats_fd, rows, n, nets);
 }
 
 static void dispatch(struct daemon *d, int fd)

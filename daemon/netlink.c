@@ -202,6 +202,11 @@ int sp_nl_do(struct nlmsghdr *req)
 	return query(req, NULL, NULL);
 }
 
+int sp_nl_query(struct nlmsghdr *req, mnl_cb_t cb, void *data)
+{
+	return query(req, cb, data);
+}
+
 static int info_data_cb(const struct nlattr *a, void *data)
 {
 	struct sp_link_info *li = data;

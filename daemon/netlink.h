@@ -3,6 +3,7 @@
 #ifndef SIXPLANED_NETLINK_H
 #define SIXPLANED_NETLINK_H
 
+#include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,5 +29,7 @@ int sp_nl_link_info(int ifindex, struct sp_link_info *out);
 int sp_nl_addr_ifindex(int family, const uint8_t *addr, int *ifindex);
 /* Send one request and wait for the kernel's answer: 0 or its negative errno. */
 int sp_nl_do(struct nlmsghdr *req);
+/* The same, with cb called for every message of the answer (dumps too). */
+int sp_nl_query(struct nlmsghdr *req, mnl_cb_t cb, void *data);
 
 #endif

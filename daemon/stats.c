@@ -54,18 +54,21 @@ static json_t *row_json(const struct sp_stats_row *r)
 	return o;
 }
 
-void sp_stats_serve(int fd, const struct sp_stats_row *rows, size_t n)
+void sp_stats_serve(int fd, const struct sp_stats_row *rows, size_t n, json_t *networks)
 {
 	int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 	json_t *o, *arr;
 	char *s;
 
-	if (c < 0)
+	if (c < 0) {
+		json_decref(networks);
 		return;
+	}
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, row_json(&rows[i]));
-	o = json_pack("{s:s, s:o}", "version", SIXPLANE_VERSION, "counters", arr);
+	o = json_pack("{s:s, s:o, s:o}", "version", SIXPLANE_VERSION, "counters", arr, "networks",
+		      networks ? networks : json_array());
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (s) {

@@ -4,6 +4,8 @@
 #ifndef SIXPLANED_STATS_H
 #define SIXPLANED_STATS_H
 
+#include <jansson.h>
+
 #include "counters.h"
 
 #include "paths.h"
@@ -19,7 +21,8 @@ struct sp_stats_row {
 /* Listen on path (its directory is created if missing). The fd, or a
  * negative errno. */
 int sp_stats_listen(const char *path);
-/* Accept one connection on fd and write rows to it. */
-void sp_stats_serve(int fd, const struct sp_stats_row *rows, size_t n);
+/* Accept one connection on fd and write rows to it, and networks (a JSON
+ * array, reference taken; may be NULL) for `sixplane status`. */
+void sp_stats_serve(int fd, const struct sp_stats_row *rows, size_t n, json_t *networks);
 
 #endif

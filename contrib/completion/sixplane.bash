@@ -4,7 +4,7 @@ _sixplane()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="plane slaac decode addr mac node docker cni smartos stats"
+	local commands="plane slaac decode addr mac node docker cni smartos stats status"
 	if [[ $cword -eq 1 ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
 		return
@@ -25,7 +25,7 @@ _sixplane()
 	decode) opts+=" --network" ;;
 	docker) opts="--network --node --identity --merge --force --help" ;;
 	cni) opts="--network --node --identity --name --bridge --default-route --cni-version --help" ;;
-	stats) opts+=" --socket" ;;
+	stats | status) opts+=" --socket" ;;
 	smartos)
 		if [[ $cword -eq 2 ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "allowed-ips static --help" -- "$cur")

@@ -80,6 +80,17 @@ tcpdump -r "$tmp/ul.pcap" -n 2>/dev/null | grep "neighbor solicitation" >"$tmp/n
 ns=$(grep -v "IP6 :: >" "$tmp/ns.txt" | grep -c "neighbor solicitation")
 dad=$(grep -c "IP6 :: >" "$tmp/ns.txt")
 [ "$ns" -eq 0 ] || { cat "$tmp/ns.txt"; die "$ns NS crossed the underlay"; }
+# sixplane status: both peers of host 1 with their forwarding entries; one
+# deleted behind the daemon's back shows as missing
+st=$("$SIXPLANE" status -s "$tmp/h1.sock")
+echo "$st" | grep -q "^network $NWID  node 89e92ceee5  interface sp0  6plane" || die "status: $st"
+[ "$(echo "$st" | grep -c "^  peer .* fdb ok$")" -eq 2 ] || die "status, peers: $st"
+M2=$("$SIXPLANE" mac "$NWID" 1122334455 --json | json_field mac)
+bridge -n "sp-fab1-$$" fdb del "$M2" dev sp0 dst "$(ul_addr 2)" self
+"$SIXPLANE" status -s "$tmp/h1.sock" | grep -q "^  peer 1122334455  endpoint $(ul_addr 2)  mac $M2  fdb missing$" ||
+	die "status does not show the missing entry: $("$SIXPLANE" status -s "$tmp/h1.sock")"
+bridge -n "sp-fab1-$$" fdb add "$M2" dev sp0 dst "$(ul_addr 2)" self permanent
+
 # A host cannot claim an address in another host's /80: its DAD is answered
 # (spec/ndp.md step 4), while its own addresses above passed DAD.
 ip -n "sp-fab1-$$" addr add "${A2%::1}::42/40" dev sp0
