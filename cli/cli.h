@@ -33,6 +33,11 @@ int status_main(int argc, char **argv);
 /* What sixplaned answers on its stats socket (cli/stats.c); NULL and a
  * message (and *ret) on failure. */
 char *daemon_fetch(const char *path, int *ret);
+/* The options (--socket, --json, --help) and the answer of a command that
+ * asks the daemon: 0 with *root set, 0 with *root NULL when --help was
+ * printed, or the exit status after a message. */
+int daemon_command(int argc, char **argv, const char *cmd, const char *help, bool *json,
+		   json_t **root, const char **path);
 
 extern const char *prog;
 

@@ -90,7 +90,8 @@ static long long num(json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
-int stats_main(int argc, char **argv)
+int daemon_command(int argc, char **argv, const char *cmd, const char *usage, bool *json,
+		   json_t **root, const char **path)
 {
 	static const struct option opts[] = {
 		{"socket", required_argument, NULL, 's'},
@@ -98,36 +99,52 @@ int stats_main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *path = SIXPLANE_STATS_SOCKET;
-	bool json = false;
 	json_error_t err;
 	int opt, ret;
 
+	*root = NULL;
+	*json = false;
+	*path = SIXPLANE_STATS_SOCKET;
 	while ((opt = getopt_long(argc, argv, "s:jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
-			path = optarg;
+			*path = optarg;
 			break;
 		case 'j':
-			json = true;
+			*json = true;
 			break;
 		case 'h':
-			return print_help(help);
+			return print_help(usage);
 		default:
-			return bad_option("stats ", argc, argv);
+			return bad_option(cmd, argc, argv);
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error("stats ", "unexpected argument '%s'", argv[optind]);
-	char *text = daemon_fetch(path, &ret);
+		return cli_usage_error(cmd, "unexpected argument '%s'", cli_q(argv[optind]));
+	char *text = daemon_fetch(*path, &ret);
 	if (!text)
 		return ret;
-	json_t *root = json_loads(text, 0, &err);
+	*root = json_loads(text, 0, &err);
 	free(text);
+	if (!*root) {
+		cli_error("unexpected answer from '%s': %s", cli_q(*path), cli_q(err.text));
+		return EXIT_SYSTEM;
+	}
+	return 0;
+}
+
+int stats_main(int argc, char **argv)
+{
+	const char *path;
+	bool json;
+	json_t *root;
+	int ret = daemon_command(argc, argv, "stats ", help, &json, &root, &path);
+
+	if (ret || !root)
+		return ret;
 	json_t *rows = json_object_get(root, "counters");
 	if (!json_is_array(rows)) {
-		cli_error("unexpected answer from '%s': %s", cli_q(path),
-			  root ? "no \"counters\" array" : cli_q(err.text));
+		cli_error("unexpected answer from '%s': no \"counters\" array", cli_q(path));
 		json_decref(root);
 		return EXIT_SYSTEM;
 	}

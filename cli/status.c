@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* sixplane status: what the running sixplaned serves, and the state of
  * each peer's forwarding entry as the kernel has it now. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,38 +27,13 @@ static const char *str(json_t *o, const char *key)
 
 int status_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"socket", required_argument, NULL, 's'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	const char *path = SIXPLANE_STATS_SOCKET;
-	bool json = false;
-	json_error_t err;
-	int opt, ret;
+	const char *path;
+	bool json;
+	json_t *root;
+	int ret = daemon_command(argc, argv, "status ", help, &json, &root, &path);
 
-	while ((opt = getopt_long(argc, argv, "s:jh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 's':
-			path = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			return print_help(help);
-		default:
-			return bad_option("status ", argc, argv);
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("status ", "unexpected argument '%s'", cli_q(argv[optind]));
-	char *text = daemon_fetch(path, &ret);
-	if (!text)
+	if (ret || !root)
 		return ret;
-	json_t *root = json_loads(text, 0, &err);
-	free(text);
 	json_t *nets = json_object_get(root, "networks");
 	if (!json_is_array(nets)) {
 		cli_error("unexpected answer from '%s': no \"networks\" array", cli_q(path));

@@ -159,41 +159,16 @@ int sp_nl_route_oif(const struct sixplane_addr *dst, int *oif)
 	return 0;
 }
 
-static int link_cb(const struct nlmsghdr *h, void *data)
-{
-	struct nlattr *attr;
-
-	if (h->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
-	mnl_attr_for_each(attr, h, sizeof(struct ifinfomsg))
-	{
-		if (mnl_attr_get_type(attr) == IFLA_ADDRESS &&
-		    mnl_attr_get_payload_len(attr) == 6) {
-			memcpy(data, mnl_attr_get_payload(attr), 6);
-			((uint8_t *)data)[6] = 1;
-		}
-	}
-	return MNL_CB_OK;
-}
-
 int sp_nl_link_mac(int ifindex, struct sixplane_mac *out)
 {
-	char buf[64];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
-	uint8_t mac[7] = {0};
-	int r;
+	struct sp_link_info li;
+	int r = sp_nl_link_info(ifindex, &li);
 
-	h->nlmsg_type = RTM_GETLINK;
-	h->nlmsg_flags = NLM_F_REQUEST;
-	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
-	if ((r = query(h, link_cb, mac)))
+	if (r)
 		return r;
-	if (!mac[6])
+	if (!li.has_mac)
 		return -EADDRNOTAVAIL;
-	memcpy(out->b, mac, 6);
+	*out = li.mac;
 	return 0;
 }
 
@@ -229,6 +204,12 @@ static int link_info_cb(const struct nlmsghdr *h, void *data)
 		case IFLA_MTU:
 			if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
 				li->mtu = mnl_attr_get_u32(attr);
+			break;
+		case IFLA_ADDRESS:
+			if (mnl_attr_get_payload_len(attr) == 6) {
+				memcpy(li->mac.b, mnl_attr_get_payload(attr), 6);
+				li->has_mac = true;
+			}
 			break;
 		case IFLA_IFALIAS:
 			if (mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)

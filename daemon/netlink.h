@@ -5,6 +5,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,8 @@ int sp_nl_link_mac(int ifindex, struct sixplane_mac *out);
 
 struct sp_link_info {
 	unsigned mtu;
+	struct sixplane_mac mac; /* when has_mac */
+	bool has_mac;
 	char alias[64]; /* IFLA_IFALIAS, "" if none */
 	char kind[16];	/* IFLA_INFO_KIND, "" if none */
 };
