@@ -16,6 +16,7 @@
 #include "fabric.h"
 #include "log.h"
 #include "netlink.h"
+#include "sysctl.h"
 
 /* What marks an interface as made by sixplaned, so a restart after kill -9
  * adopts it and never takes over someone else's. */
@@ -27,6 +28,10 @@ struct sp_fabric {
 	struct sp_network net; /* peers are our own copy */
 	int ifindex;
 	bool created; /* by this process or an earlier one (our alias) */
+	/* IPv6 forwarding (spec/fabric.md: the host routes its /80 to its
+	 * containers), put back on exit */
+	struct sp_sysctl_saved forwarding;
+	bool forwarding_set;
 };
 
 const char *sp_fabric_ifname(const struct sp_fabric *f)
@@ -250,6 +255,13 @@ int sp_fabric_up(const struct sp_network *n, struct sp_fabric **out, char *err, 
 		if ((r = addr_add(f->ifindex, &a, 88)))
 			goto step_fail;
 	}
+	/* Linux forwards IPv6 by the global switch only */
+	step = "turning IPv6 forwarding on (net.ipv6.conf.all.forwarding)";
+	if ((r = sp_sysctl_set("/proc/sys/net/ipv6/conf/all/forwarding", "1", &f->forwarding)))
+		goto step_fail;
+	/* put back only what this fabric changed (not another network's, or a
+	 * crashed instance's, "1") */
+	f->forwarding_set = strcmp(f->forwarding.value, "1") != 0;
 	step = "adding a peer's forwarding entry";
 	for (size_t i = 0; i < n->n_peers; i++)
 		if ((r = peer_add(f, &n->peers[i])))
@@ -259,6 +271,8 @@ int sp_fabric_up(const struct sp_network *n, struct sp_fabric **out, char *err, 
 step_fail:
 	snprintf(err, errlen, "%s: %s: %s", n->ifname, step, strerror(-r));
 fail:
+	if (f->forwarding_set)
+		sp_sysctl_restore(&f->forwarding);
 	if (f->created)
 		link_delete(f->ifindex);
 	free(f->net.peers);
@@ -322,6 +336,8 @@ void sp_fabric_down(struct sp_fabric *f)
 		return;
 	if (f->created && !f->net.persist && link_delete(f->ifindex))
 		log_errno(LOG_WARNING, "%s: cannot remove", f->net.ifname);
+	if (f->forwarding_set && !f->net.persist && sp_sysctl_restore(&f->forwarding))
+		log_errno(LOG_WARNING, "cannot restore %s", f->forwarding.path);
 	free(f->net.peers);
 	free(f);
 }

@@ -25,12 +25,21 @@ static int write_file(const char *path, const char *value)
 int sp_sysctl_set_neigh(const char *ifname, const char *key, const char *value,
 			struct sp_sysctl_saved *saved)
 {
+	char path[128];
+
+	if (snprintf(path, sizeof(path), "/proc/sys/net/ipv6/neigh/%s/%s", ifname, key) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	return sp_sysctl_set(path, value, saved);
+}
+
+int sp_sysctl_set(const char *path, const char *value, struct sp_sysctl_saved *saved)
+{
 	struct sp_sysctl_saved s;
 	ssize_t n;
 	int fd;
 
-	if (snprintf(s.path, sizeof(s.path), "/proc/sys/net/ipv6/neigh/%s/%s", ifname, key) >=
-	    (int)sizeof(s.path))
+	if (snprintf(s.path, sizeof(s.path), "%s", path) >= (int)sizeof(s.path))
 		return -ENAMETOOLONG;
 	fd = open(s.path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

@@ -14,6 +14,8 @@ struct sp_sysctl_saved {
  * value in *saved. 0 or a negative errno. */
 int sp_sysctl_set_neigh(const char *ifname, const char *key, const char *value,
 			struct sp_sysctl_saved *saved);
+/* The same for any file under /proc/sys. */
+int sp_sysctl_set(const char *path, const char *value, struct sp_sysctl_saved *saved);
 /* Put a saved value back. 0 or a negative errno. */
 int sp_sysctl_restore(const struct sp_sysctl_saved *saved);
 

@@ -119,10 +119,14 @@ grep -q " 0% packet loss" "$tmp/flow" || die "the flow to an unchanged peer lost
 [ "$(grep -c reloaded "$tmp/h1.log")" -eq 2 ] || die "reloads: $(grep -c reloaded "$tmp/h1.log")"
 ping_ok 1 "$A3" || die "no way to host 3 after it was added back"
 
-# SIGTERM removes sp0
+# SIGTERM removes sp0 and puts IPv6 forwarding back (on while serving: the
+# host routes its /80 to its containers)
+fwd() { ip netns exec "sp-fab$1-$$" sysctl -n net.ipv6.conf.all.forwarding; }
+[ "$(fwd 3)" = 1 ] || die "IPv6 forwarding is off on host 3"
 kill -TERM "$D3"
 wait "$D3" || die "sixplaned 3 exited non-zero"
 ip -n "sp-fab3-$$" link show sp0 >/dev/null 2>&1 && die "sp0 left behind on host 3"
+[ "$(fwd 3)" = 0 ] || die "IPv6 forwarding not put back on host 3"
 
 # kill -9 and restart: the interface is adopted, not duplicated or refused
 kill -9 "$D1"
