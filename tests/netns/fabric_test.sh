@@ -80,6 +80,34 @@ tcpdump -r "$tmp/ul.pcap" -n 2>/dev/null | grep "neighbor solicitation" >"$tmp/n
 ns=$(grep -v "IP6 :: >" "$tmp/ns.txt" | grep -c "neighbor solicitation")
 dad=$(grep -c "IP6 :: >" "$tmp/ns.txt")
 [ "$ns" -eq 0 ] || { cat "$tmp/ns.txt"; die "$ns NS crossed the underlay"; }
+# A container behind host 1 reaches one behind host 2. Each host hands its
+# /80 to a veth into the container's namespace the way Docker's bridge does:
+# the gateway is the /80's ::1, the host's own address (on sp0 with /40 too).
+container() { # container N NODE: namespace behind host N, address P::c/80
+	h="sp-fab$1-$$"
+	c="sp-fabc$1-$$"
+	p=$("$SIXPLANE" plane "$NWID" "$2" --json | json_field sixplane_host_prefix)
+	p=${p%::/80}
+	ip link add ceth netns "$h" type veth peer name eth0 netns "$c" || die "veth"
+	ip -n "$h" link set ceth up
+	ip -n "$c" link set eth0 up
+	ip -n "$h" addr add "$p::1/80" dev ceth nodad
+	ip -n "$c" addr add "$p::c/80" dev eth0 nodad
+	ip -n "$c" -6 route add default via "$p::1"
+	# until its link-local address has passed DAD, the container answers no NS
+	wait_for 5 sh -c "! ip -n $c -6 addr show dev eth0 tentative | grep -q inet6" ||
+		die "container $1: link-local address still tentative"
+}
+netns_add "sp-fabc1-$$"
+netns_add "sp-fabc2-$$"
+container 1 89e92ceee5
+container 2 1122334455
+C2="${A2%::1}::c"
+ip netns exec "sp-fabc1-$$" ping -6 -c3 -W2 -n "$C2" >/dev/null 2>&1 ||
+	die "the container on host 1 cannot reach $C2 behind host 2"
+ip netns exec "sp-fabc2-$$" ping -6 -c3 -W2 -n "$A3" >/dev/null 2>&1 ||
+	die "the container on host 2 cannot reach host 3"
+
 # sixplane status: both peers of host 1 with their forwarding entries; one
 # deleted behind the daemon's back shows as missing
 st=$("$SIXPLANE" status -s "$tmp/h1.sock")
