@@ -42,15 +42,10 @@ const char *sp_fabric_ifname(const struct sp_fabric *f)
 static int link_create(const struct sp_network *n, int underlay_ifindex, unsigned mtu)
 {
 	char buf[1024];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
+	struct nlmsghdr *h = sp_nl_link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, NULL);
 	struct nlattr *info, *data;
 	struct sixplane_mac mac = sixplane_node_mac(n->nwid, n->node);
 
-	h->nlmsg_type = RTM_NEWLINK;
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
-	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(h, IFLA_IFNAME, n->ifname);
 	mnl_attr_put(h, IFLA_ADDRESS, 6, mac.b);
 	mnl_attr_put_u32(h, IFLA_MTU, mtu);
@@ -75,14 +70,9 @@ static int link_create(const struct sp_network *n, int underlay_ifindex, unsigne
 static int link_set_up(int ifindex)
 {
 	char buf[128];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifi;
+	struct nlmsghdr *h = sp_nl_link_msg(buf, RTM_NEWLINK, 0, ifindex, &ifi);
 
-	h->nlmsg_type = RTM_NEWLINK;
-	h->nlmsg_flags = NLM_F_REQUEST;
-	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
 	ifi->ifi_change = IFF_UP;
 	ifi->ifi_flags = IFF_UP;
 	mnl_attr_put_strz(h, IFLA_IFALIAS, OUR_ALIAS);
@@ -92,15 +82,8 @@ static int link_set_up(int ifindex)
 static int link_delete(int ifindex)
 {
 	char buf[128];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
 
-	h->nlmsg_type = RTM_DELLINK;
-	h->nlmsg_flags = NLM_F_REQUEST;
-	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
-	return sp_nl_do(h);
+	return sp_nl_do(sp_nl_link_msg(buf, RTM_DELLINK, 0, ifindex, NULL));
 }
 
 static int addr_add(int ifindex, const struct sixplane_addr *a, unsigned len)

@@ -224,19 +224,29 @@ static int link_info_cb(const struct nlmsghdr *h, void *data)
 	return MNL_CB_OK;
 }
 
+struct nlmsghdr *sp_nl_link_msg(char *buf, uint16_t type, uint16_t flags, int ifindex,
+				struct ifinfomsg **ifi)
+{
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *i;
+
+	h->nlmsg_type = type;
+	h->nlmsg_flags = NLM_F_REQUEST | flags;
+	i = mnl_nlmsg_put_extra_header(h, sizeof(*i));
+	i->ifi_family = AF_UNSPEC;
+	i->ifi_index = ifindex;
+	if (ifi)
+		*ifi = i;
+	return h;
+}
+
 int sp_nl_link_info(int ifindex, struct sp_link_info *out)
 {
 	char buf[64];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
+	struct nlmsghdr *h = sp_nl_link_msg(buf, RTM_GETLINK, 0, ifindex, NULL);
 	struct sp_link_info li = {0};
 	int r;
 
-	h->nlmsg_type = RTM_GETLINK;
-	h->nlmsg_flags = NLM_F_REQUEST;
-	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
 	if ((r = query(h, link_info_cb, &li)))
 		return r;
 	*out = li;

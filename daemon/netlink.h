@@ -5,6 +5,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,10 @@ struct sp_link_info {
 int sp_nl_link_info(int ifindex, struct sp_link_info *out);
 /* The interface holding a local address (family AF_INET or AF_INET6). */
 int sp_nl_addr_ifindex(int family, const uint8_t *addr, int *ifindex);
+/* An rtnetlink link message (RTM_NEWLINK, DELLINK, GETLINK) in buf, for
+ * interface ifindex (0: none yet); attributes may follow. */
+struct nlmsghdr *sp_nl_link_msg(char *buf, uint16_t type, uint16_t flags, int ifindex,
+				struct ifinfomsg **ifi);
 /* Send one request and wait for the kernel's answer: 0 or its negative errno. */
 int sp_nl_do(struct nlmsghdr *req);
 /* The same, with cb called for every message of the answer (dumps too). */
