@@ -2,7 +2,9 @@
 #   make            build into build/
 #   make test       install missing deps, build, run every test (also under ASan+UBSan
 #                   and short fuzz runs)
-#   make demo       install missing deps, build, walk through a worked example
+#   make demo       install missing deps, build, run three hosts with two containers
+#                   each on a backplane in network namespaces (root) and check it
+#   make tour       the calculator, walked through a worked example
 #   make bench      benchmarks against the peers, one table
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make fuzz       longer fuzz runs (FUZZ_SECONDS=60 each)
@@ -53,7 +55,7 @@ test-nodaemon:
 	cd $(NODAEMON_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|cli|install'
 
 demo: deps build
-	scripts/tour.sh $(BUILD)/sixplane
+	scripts/demo.sh $(BUILD)/sixplaned $(BUILD)/sixplane
 
 tour: build
 	scripts/tour.sh $(BUILD)/sixplane

@@ -1,5 +1,5 @@
 #!/bin/sh
-# make demo (until the backplane replaces it): a worked example with the
+# make tour: a worked example with the
 # calculator. One network, three hosts, their /80s, Docker and CNI config for
 # one of them, and decodes. Every value is computed by the sixplane binary
 # given as $1; the checks at the end make the tour fail loudly if anything
