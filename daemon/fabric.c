@@ -138,6 +138,9 @@ static int peer_add(struct sp_fabric *f, const struct sp_peer *p)
 		r = fdb(RTM_NEWNEIGH, f->ifindex, zero, &p->endpoint, true);
 		if (r == -EEXIST)
 			r = 0;
+		/* all of a peer or nothing */
+		if (r)
+			fdb(RTM_DELNEIGH, f->ifindex, m.b, &p->endpoint, false);
 	}
 	return r;
 }
@@ -271,6 +274,23 @@ static const struct sp_peer *find_peer(const struct sp_network *n, uint64_t node
 	return NULL;
 }
 
+/* A reload that failed half way puts back what it changed before peer
+ * `done` of the new list, so the running state is the old one again: the
+ * peers it added go, the ones it moved get their old endpoint back. */
+static void update_undo(struct sp_fabric *f, const struct sp_network *n, size_t done)
+{
+	for (size_t i = 0; i < done; i++) {
+		const struct sp_peer *was = find_peer(&f->net, n->peers[i].node);
+		if (was && !memcmp(&was->endpoint, &n->peers[i].endpoint, sizeof(was->endpoint)))
+			continue;
+		int r;
+		peer_del(f, &n->peers[i]);
+		if (was && (r = peer_add(f, was)))
+			log_msg(LOG_WARNING, "%s: cannot put back peer %010llx: %s", n->ifname,
+				(unsigned long long)was->node, strerror(-r));
+	}
+}
+
 int sp_fabric_update(struct sp_fabric *f, const struct sp_network *n, char *err, size_t errlen)
 {
 	const struct sp_network *o = &f->net;
@@ -301,6 +321,9 @@ int sp_fabric_update(struct sp_fabric *f, const struct sp_network *n, char *err,
 		if ((r = peer_add(f, &n->peers[i]))) {
 			snprintf(err, errlen, "%s: adding peer %010llx: %s", n->ifname,
 				 (unsigned long long)n->peers[i].node, strerror(-r));
+			if (was)
+				peer_add(f, was);
+			update_undo(f, n, i);
 			free(next.peers);
 			return r;
 		}
