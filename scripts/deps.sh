@@ -11,7 +11,7 @@ iproute2 iputils-ping tcpdump tshark ndisc6 shellcheck libxml2-utils ksh"
 
 # make bench also needs the peers it measures against
 if [ "${1:-}" = "--bench" ]; then
-	PACKAGES="$PACKAGES ndppd"
+	PACKAGES="$PACKAGES ndppd iperf3"
 fi
 
 missing=""

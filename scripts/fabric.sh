@@ -199,7 +199,10 @@ fab_container() {
 }
 
 fab_capture() {
-	ip netns exec "sp-$FAB-u" tcpdump -i br0 -n -U -w "$1" "${2:-udp port 4789}" 2>/dev/null &
+	# immediate mode: without it libpcap hands over packets a block at a
+	# time, and the last block of a quiet capture never reaches the file
+	ip netns exec "sp-$FAB-u" tcpdump -i br0 -n -U --immediate-mode -B 32768 -w "$1" \
+		"${2:-udp port 4789}" 2>/dev/null &
 	FAB_PIDS="$FAB_PIDS $!"
 	FAB_TCPDUMP=$!
 	# tcpdump writes the file header once it is capturing
@@ -210,6 +213,7 @@ fab_capture_stop() {
 	sleep 0.3
 	kill "$FAB_TCPDUMP" 2>/dev/null
 	wait "$FAB_TCPDUMP" 2>/dev/null
+	FAB_PIDS=$(echo "$FAB_PIDS" | tr ' ' '\n' | grep -vx "$FAB_TCPDUMP" | tr '\n' ' ')
 	return 0
 }
 

@@ -41,7 +41,10 @@ trap cleanup EXIT INT TERM
 # not joined.
 capture_start() {
 	command -v tcpdump >/dev/null 2>&1 || skip "needs tcpdump"
-	ip netns exec "$1" tcpdump -i "$2" -n -U -w "$3" "${4:-icmp6 and ip6[40] == 135}" 2>/dev/null &
+	# immediate mode: without it libpcap hands over packets a block at a
+	# time, and the last block of a quiet capture never reaches the file
+	ip netns exec "$1" tcpdump -i "$2" -n -U --immediate-mode -B 32768 -w "$3" \
+		"${4:-icmp6 and ip6[40] == 135}" 2>/dev/null &
 	PIDS="$PIDS $!"
 	# tcpdump writes the file header once it is capturing
 	wait_for 5 test -s "$3" || die "tcpdump did not start"

@@ -1,0 +1,418 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# bench/fabric: the backplane, sixplane against the same kernel VXLAN made
+# by hand with flooding and multicast NDP (scripts/fabric.sh, mode vxlan:
+# the peer), built in namespaces and measured back to back in one run.
+#
+#   bench/fabric/run.sh BUILD_DIR
+#
+# 1. The first reply between a new pair of containers (host 1 -> host 2 of
+#    3): ping -c1, the first RTT, over fresh pairs. In the peer the remote
+#    host answers by the kernel's proxy_ndp (Docker's documented way), with
+#    proxy_delay=0 so that it is measured at its best.
+# 2. NDP frames on the underlay per 1,000 new neighbors, 3..8 hosts: host 1
+#    resolves new addresses in the other hosts' /80s (neighgen), the
+#    underlay bridge is captured and the NS and NA inside the VXLAN counted,
+#    each replicated copy once. The peer's points are fitted to
+#    spec/fabric.md's model (one NS to every peer, one NA) and extrapolated
+#    to 1,000 hosts; ours are printed as measured.
+# 3. TCP throughput container to container (iperf3), alternating, median:
+#    the data path is the kernel's VXLAN either way.
+# Prints a markdown table; progress goes to stderr. A missed expectation is
+# reported, never an error; a setup that does not work is (FAIL: ...).
+#
+# BENCH_PAIRS (20), BENCH_NEIGHBORS (1000), BENCH_SECONDS (5, per iperf3
+# run) and BENCH_RUNS (3) change the sizes.
+set -u
+BUILD=${1:-build}
+SIXPLANED=$BUILD/sixplaned
+SIXPLANE=$BUILD/sixplane
+NEIGHGEN=$BUILD/tests/netns/neighgen
+PAIRS=${BENCH_PAIRS:-20}
+NEIGHBORS=${BENCH_NEIGHBORS:-1000}
+SECONDS_PER_RUN=${BENCH_SECONDS:-5}
+RUNS=${BENCH_RUNS:-3}
+HOSTS_MIN=3
+HOSTS_MAX=8
+# the kernel's neighbor table is one for all namespaces (gc_thresh3, 1024
+# entries by default): resolve in chunks and flush in between, so that the
+# bench (and whatever else runs on the machine) never fills it
+CHUNK=200
+
+# shellcheck source=scripts/fabric.sh
+. "$(dirname "$0")/../../scripts/fabric.sh"
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+say() { echo "bench/fabric: $*" >&2; }
+
+[ "$(id -u)" -eq 0 ] || skip "needs root"
+for cmd in ip bridge tcpdump iperf3 ping ss; do
+	command -v "$cmd" >/dev/null 2>&1 || skip "needs $cmd"
+done
+ip netns add "sp-bfprobe-$$" 2>/dev/null || skip "cannot create network namespaces"
+ip netns del "sp-bfprobe-$$"
+for t in "$SIXPLANED" "$SIXPLANE" "$NEIGHGEN"; do
+	[ -x "$t" ] || fab_die "build first (cmake --build $BUILD): no $t"
+done
+
+# Several fabrics, one at a time in fabric.sh's variables: each has its own
+# directory under ROOT, so that cleanup finds all of them.
+ROOT=$(mktemp -d)
+IPERF_PID=""
+BG_PIDS=""
+cleanup_all() {
+	for cl_p in $IPERF_PID $BG_PIDS; do
+		kill "$cl_p" 2>/dev/null
+		wait "$cl_p" 2>/dev/null
+	done
+	for cl_d in "$ROOT"/*/; do
+		[ -d "$cl_d" ] || continue
+		FAB_DIR=${cl_d%/}
+		fab_cleanup
+	done
+	rm -rf "$ROOT"
+}
+trap cleanup_all EXIT
+trap 'exit 130' INT TERM
+
+# use_fab NAME MODE: make fabric NAME (namespaces sp-bfPIDNAME-...) current
+use_fab() {
+	FAB=bf$$$1
+	FAB_DIR=$ROOT/$1
+	FAB_MODE=$2
+	mkdir -p "$FAB_DIR"
+}
+# end_fab: remove the current fabric's namespaces (fab_cleanup stops every
+# process in FAB_PIDS, those of any fabric still up included)
+end_fab() {
+	fab_cleanup
+	rm -rf "$FAB_DIR"
+}
+# proxy_delay0 COUNT: the peer's hosts answer proxied NS at once (the
+# kernel's default is a random delay of up to 0.8 s)
+proxy_delay0() {
+	pd_i=1
+	while [ "$pd_i" -le "$1" ]; do
+		ip netns exec "sp-$FAB-h$pd_i" sysctl -qw net.ipv6.neigh.sp0.proxy_delay=0 ||
+			fab_die "host $pd_i: proxy_delay"
+		pd_i=$((pd_i + 1))
+	done
+}
+# spawn HOST J: fab_container HOST J in the background (each waits for its
+# link-local address's DAD, so they are made side by side); reap: wait for
+# all of them
+spawn() {
+	(fab_container "$1" "$2") &
+	BG_PIDS="$BG_PIDS $!"
+}
+reap() {
+	for rp_p in $BG_PIDS; do wait "$rp_p" || fab_die "a container could not be made"; done
+	BG_PIDS=""
+}
+# containers HOST FIRST LAST: containers FIRST..LAST behind HOST
+containers() {
+	ct_j=$2
+	while [ "$ct_j" -le "$3" ]; do
+		spawn "$1" "$ct_j"
+		ct_j=$((ct_j + 1))
+	done
+	reap
+}
+# addr_of NAMESPACE: a container's address
+addr_of() { sed -n "s/^$1=//p" "$FAB_DIR/containers"; }
+# stats: "median p90" of the numbers on stdin (p90: nearest rank)
+stats() {
+	sort -n | awk '{ v[NR] = $1 } END {
+		if (!NR) { print "? ?"; exit }
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		r = int(0.9 * NR); if (r < 0.9 * NR) r++
+		print m, v[r] }'
+}
+median() { stats | cut -d' ' -f1; }
+# room N: wait (up to 5 s) until the neighbor table has room for N more
+# entries on host 1 and N on their owner, beside what others hold in it
+room() {
+	rm_max=$(cat /proc/sys/net/ipv6/neigh/default/gc_thresh3 2>/dev/null || echo 1024)
+	rm_i=0
+	while [ "$rm_i" -lt 50 ]; do
+		rm_n=$(printf '%d' "0x$(awk 'NR == 2 { print $1 }' /proc/net/stat/ndisc_cache 2>/dev/null || echo 0)")
+		[ "$((rm_n + 2 * $1 + 64))" -le "$rm_max" ] && return 0
+		sleep 0.1
+		rm_i=$((rm_i + 1))
+	done
+	say "the neighbor table holds $rm_n of $rm_max entries; going on anyway"
+}
+
+T0=$(date +%s)
+
+# --- 1 and 3: two fabrics of 3 hosts side by side, PAIRS containers on
+# hosts 1 and 2 each ---
+pair_fabric() { # pair_fabric NAME MODE
+	use_fab "$1" "$2"
+	say "$2: 3 hosts, $PAIRS containers on host 1 and on host 2..."
+	fab_underlay
+	fab_hosts 3 "$2"
+	[ "$2" = vxlan ] && proxy_delay0 3
+	# the first container of a host makes its docker0, the rest side by side
+	fab_container 1 1
+	fab_container 2 1
+	containers 1 2 "$PAIRS"
+	containers 2 2 "$PAIRS"
+}
+pair_fabric s sixplane
+pair_fabric v vxlan
+
+# table_fulls: how often the neighbor table (of all namespaces) was full
+table_fulls() {
+	awk 'NR > 1 { print $NF }' /proc/net/stat/ndisc_cache 2>/dev/null |
+		while read -r tf_h; do printf '%d\n' "0x$tf_h"; done | awk '{ s += $1 } END { print s + 0 }'
+}
+# first_reply NAME MODE I: the RTT (ms) of the first ping from container I
+# on host 1 to container I on host 2, never used before. A ping lost
+# because the neighbor table overflowed (others on the machine can fill
+# it) is tried once more and counted in RETRIED.
+RETRIED=0
+first_reply() {
+	use_fab "$1" "$2"
+	fr_to=$(addr_of "sp-$FAB-h2c$3")
+	for fr_try in 1 2; do
+		room 16
+		fr_full=$(table_fulls)
+		fr_out=$(ip netns exec "sp-$FAB-h1c$3" ping -6 -c1 -W2 -n "$fr_to" 2>&1)
+		fr_ms=$(echo "$fr_out" | sed -n 's/.*time=\([0-9.]*\).*/\1/p')
+		[ -n "$fr_ms" ] && break
+		if [ "$fr_try" -eq 2 ] || [ "$(table_fulls)" -le "$fr_full" ]; then break; fi
+		say "$2: pair $3 lost its first ping to a full neighbor table; once more"
+		RETRIED=$((RETRIED + 1))
+	done
+	[ -n "$fr_ms" ] || fab_die "$2: container $3 on host 1 got no reply from $fr_to: $fr_out"
+	echo "$fr_ms" >>"$ROOT/first.$1"
+}
+say "first reply for $PAIRS new container pairs, the two modes in turn..."
+: >"$ROOT/first.s"
+: >"$ROOT/first.v"
+i=1
+while [ "$i" -le "$PAIRS" ]; do
+	first_reply s sixplane "$i"
+	first_reply v vxlan "$i"
+	i=$((i + 1))
+done
+# shellcheck disable=SC2046 # two fields
+set -- $(stats <"$ROOT/first.s") $(stats <"$ROOT/first.v")
+FR_S_MED=$1 FR_S_P90=$2 FR_V_MED=$3 FR_V_P90=$4
+# the underlay's own round trip, host 1 to host 2, for scale
+use_fab s sixplane
+UL_RTT=$(ip netns exec "sp-$FAB-h1" ping -c 5 -i 0.2 -n "$(fab_ul 2)" 2>&1 |
+	sed -n 's|^rtt [^=]*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
+[ -n "$UL_RTT" ] || fab_die "host 1 cannot ping host 2 on the underlay"
+
+# iperf NAME MODE: Gbit/s received, container 1 on host 1 -> on host 2
+iperf() {
+	use_fab "$1" "$2"
+	ip_srv="sp-$FAB-h2c1"
+	ip_to=$(addr_of "$ip_srv")
+	ip netns exec "$ip_srv" iperf3 -s -1 >"$ROOT/iperf-server.log" 2>&1 &
+	IPERF_PID=$!
+	fab_wait 5 sh -c "ip netns exec $ip_srv ss -Hltn | grep -q ':5201 '" ||
+		fab_die "$2: iperf3 server did not start: $(cat "$ROOT/iperf-server.log")"
+	ip_out=$(ip netns exec "sp-$FAB-h1c1" iperf3 -c "$ip_to" -t "$SECONDS_PER_RUN" -f g 2>&1)
+	kill "$IPERF_PID" 2>/dev/null
+	wait "$IPERF_PID" 2>/dev/null
+	IPERF_PID=""
+	ip_g=$(echo "$ip_out" | awk '/receiver$/ { for (k = 2; k <= NF; k++) if ($k == "Gbits/sec") v = $(k - 1) } END { print v }')
+	[ -n "$ip_g" ] || fab_die "$2: iperf3 to $ip_to failed: $(echo "$ip_out" | tail -n 3)"
+	echo "$ip_g"
+}
+say "iperf3, ${SECONDS_PER_RUN} s per run, $RUNS runs per mode in turn..."
+: >"$ROOT/tp.s"
+: >"$ROOT/tp.v"
+i=1
+while [ "$i" -le "$RUNS" ]; do
+	iperf s sixplane >>"$ROOT/tp.s" || exit 1
+	iperf v vxlan >>"$ROOT/tp.v" || exit 1
+	i=$((i + 1))
+done
+TP_S=$(median <"$ROOT/tp.s")
+TP_V=$(median <"$ROOT/tp.v")
+TP_S_ALL=$(paste -sd' ' "$ROOT/tp.s")
+TP_V_ALL=$(paste -sd' ' "$ROOT/tp.v")
+use_fab s sixplane
+MTU_S=$(ip -n "sp-$FAB-h1" -o link show sp0 | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
+use_fab v vxlan
+MTU_V=$(ip -n "sp-$FAB-h1" -o link show sp0 | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
+use_fab s sixplane
+end_fab
+use_fab v vxlan
+end_fab
+
+# --- 2: NDP on the underlay per new neighbor, 3..8 hosts ---
+# ndp_frames M MODE -> "M MODE NS DAD NA resolved elapsed_s": host 1 resolves
+# NEIGHBORS new addresses, shared out over the /80s of hosts 2..M. Every host
+# but 1 runs a container, so it holds its /80 on docker0 as Docker does and
+# the datagrams that follow the resolution end there. In the peer the owner
+# of each address proxies it on sp0 (ip neigh add proxy, as Docker's
+# documentation says for each container).
+ndp_frames() {
+	nf_m=$1
+	nf_mode=$2
+	use_fab "m$nf_m${nf_mode%"${nf_mode#?}"}" "$nf_mode"
+	fab_underlay
+	fab_hosts "$nf_m" "$nf_mode"
+	nf_j=2
+	while [ "$nf_j" -le "$nf_m" ]; do
+		spawn "$nf_j" 1
+		nf_j=$((nf_j + 1))
+	done
+	reap
+	[ "$nf_mode" = vxlan ] && proxy_delay0 "$nf_m"
+	# the plan: one line "host seed count" per chunk
+	: >"$FAB_DIR/plan"
+	nf_j=2
+	while [ "$nf_j" -le "$nf_m" ]; do
+		nf_share=$((NEIGHBORS / (nf_m - 1)))
+		[ "$((nf_j - 2))" -lt "$((NEIGHBORS % (nf_m - 1)))" ] && nf_share=$((nf_share + 1))
+		nf_c=0
+		while [ "$nf_share" -gt 0 ]; do
+			nf_n=$CHUNK
+			[ "$nf_share" -lt "$nf_n" ] && nf_n=$nf_share
+			echo "$nf_j $((nf_j * 100 + nf_c)) $nf_n" >>"$FAB_DIR/plan"
+			if [ "$nf_mode" = vxlan ]; then
+				"$NEIGHGEN" --list -p "$(fab_prefix "$nf_j")::/80" -n "$nf_n" --seed "$((nf_j * 100 + nf_c))" |
+					sed 's/.*/neigh add proxy & dev sp0/' >"$FAB_DIR/proxy"
+				ip -n "sp-$FAB-h$nf_j" -b "$FAB_DIR/proxy" || fab_die "host $nf_j: proxy entries"
+			fi
+			nf_share=$((nf_share - nf_n))
+			nf_c=$((nf_c + 1))
+		done
+		nf_j=$((nf_j + 1))
+	done
+	fab_capture "$FAB_DIR/underlay.pcap"
+	nf_res=0
+	nf_el=0
+	while read -r nf_h nf_seed nf_n; do
+		room "$nf_n"
+		nf_out=$(ip netns exec "sp-$FAB-h1" "$NEIGHGEN" -i sp0 -p "$(fab_prefix "$nf_h")::/80" \
+			-n "$nf_n" --seed "$nf_seed" --timeout 5000 </dev/null 2>"$FAB_DIR/neighgen.err")
+		# "neighbors N resolved M elapsed_s S rate R"
+		# shellcheck disable=SC2086 # split the fields
+		set -- $nf_out
+		[ $# -eq 8 ] || fab_die "neighgen: $nf_out $(head -n 1 "$FAB_DIR/neighgen.err")"
+		nf_res=$((nf_res + $4))
+		nf_el=$(awk -v a="$nf_el" -v b="$6" 'BEGIN { print a + b }')
+		ip -n "sp-$FAB-h1" -6 neigh flush dev sp0
+		ip -n "sp-$FAB-h$nf_h" -6 neigh flush dev docker0
+	done <"$FAB_DIR/plan"
+	fab_capture_stop
+	echo "$nf_m $nf_mode $(fab_ndp_count "$FAB_DIR/underlay.pcap") $nf_res $nf_el"
+	end_fab
+}
+: >"$ROOT/ndp"
+m=$HOSTS_MIN
+while [ "$m" -le "$HOSTS_MAX" ]; do
+	for mode in vxlan sixplane; do
+		say "$mode: $m hosts, $NEIGHBORS new neighbors from host 1..."
+		# not in a subshell: the daemons it starts are in FAB_PIDS for cleanup
+		ndp_frames "$m" "$mode" >"$ROOT/point"
+		# shellcheck disable=SC2046 # the fields
+		set -- $(cat "$ROOT/point")
+		if [ "$6" -lt "$NEIGHBORS" ]; then
+			# others on the machine may fill the neighbor table, which all
+			# namespaces share: the whole point once more
+			say "$mode, $m hosts: $6 of $NEIGHBORS resolved; once more"
+			ndp_frames "$m" "$mode" >"$ROOT/point"
+		fi
+		cat "$ROOT/point" >>"$ROOT/ndp"
+	done
+	m=$((m + 1))
+done
+T1=$(date +%s)
+
+# --- the table ---
+cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+echo "## bench/fabric ($(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), $(nproc) CPUs: ${cpu:-unknown CPU})"
+echo
+echo "sixplane (sixplaned on every host) against the peer: the same kernel VXLAN made by hand, flooding to every"
+echo "peer (head-end replication) and multicast NDP, remote containers answered by the kernel's proxy_ndp."
+echo "Hosts and containers are namespaces on one machine (scripts/fabric.sh), measured back to back in one run"
+echo "of $((T1 - T0)) s."
+echo
+echo "First reply between a new pair of containers (container on host 1 of 3 -> container on host 2, ping -c1, $PAIRS fresh pairs, modes in turn):"
+echo
+echo "| first RTT | sixplane | plain VXLAN + proxy_ndp | VXLAN/sixplane |"
+echo "|---|---|---|---|"
+awk -v sm="$FR_S_MED" -v sp="$FR_S_P90" -v vm="$FR_V_MED" -v vp="$FR_V_P90" 'BEGIN {
+	printf "| median | %.3f ms | %.3f ms | %.2f |\n", sm, vm, (sm > 0 ? vm / sm : 0)
+	printf "| p90 | %.3f ms | %.3f ms | %.2f |\n", sp, vp, (sp > 0 ? vp / sp : 0) }'
+echo
+echo "The peer with net.ipv6.neigh.sp0.proxy_delay=0 on its hosts (the kernel's default delays a proxied answer"
+echo "by up to 0.8 s at random). Its first reply holds two resolutions across the underlay (host 1 for the"
+echo "container on host 2, then host 2 for the one on host 1, each a multicast NS to both peers); sixplane"
+echo "answers both on the host itself. Each container's resolution of its gateway, and each host's of its own"
+echo "container on docker0, happen in both modes alike. The underlay here is a bridge in one kernel (host to"
+echo "host RTT $UL_RTT ms): on a real network each resolution across it adds an underlay round trip to the"
+echo "peer's first reply, and none to sixplane's."
+[ "$RETRIED" -eq 0 ] || echo "$RETRIED first pings were lost to a full neighbor table (others on the machine) and sent again."
+echo
+echo "NDP frames on the underlay per 1,000 new neighbors: host 1 resolves $NEIGHBORS new addresses spread over the /80s of"
+echo "the other hosts (neighgen, chunks of up to $CHUNK), the underlay bridge captured, NS and NA inside the VXLAN"
+echo "counted, every replicated copy once:"
+echo
+echo "| hosts M | plain VXLAN: NS | NA | frames | model M x 1000 | resolved in | sixplane: frames | resolved in |"
+echo "|---|---|---|---|---|---|---|---|"
+awk -v n="$NEIGHBORS" '
+	{ k = 1000 / n }
+	$2 == "vxlan" { vns[$1] = $3 + $4; vna[$1] = $5; vf[$1] = ($3 + $4 + $5) * k; vres[$1] = $6; vel[$1] = $7 }
+	$2 == "sixplane" { sf[$1] = ($3 + $4 + $5) * k; sres[$1] = $6; sel[$1] = $7; if ($3 + $4 + $5 > smax) smax = $3 + $4 + $5 }
+	!seen[$1]++ { ms[++nm] = $1 }
+	# least squares of y = a x + b over the complete points
+	function fit(x, y) { fn++; fx += x; fxx += x * x; fy += y; fxy += x * y }
+	function fitted(  d, ok) {
+		d = fn * fxx - fx * fx
+		ok = fn >= 2 && d != 0
+		fa = fb = fe = "n/a"
+		if (ok) {
+			fa = (fn * fxy - fx * fy) / d; fb = (fy - fa * fx) / fn; fe = sprintf("%.0f", 999 * fa + fb)
+			fa = sprintf("%.0f", fa); fb = sprintf("%.0f", fb)
+		}
+		fn = fx = fxx = fy = fxy = 0
+		return ok
+	}
+	END {
+		for (i = 1; i <= nm; i++) {
+			m = ms[i]
+			vmark = vres[m] < n ? " (incomplete: not fitted)" : ""
+			smark = sres[m] < n ? " (incomplete)" : ""
+			if (vmark != "" || smark != "") incomplete = 1
+			printf "| %d | %d | %d | %.0f | %d | %s/%d, %.2f s%s | %.0f | %s/%d, %.2f s%s |\n",
+				m, vns[m], vna[m], vf[m], m * 1000, vres[m], n, vel[m], vmark, sf[m], sres[m], n, sel[m], smark
+		}
+		for (i = 1; i <= nm; i++) if (vres[ms[i]] == n) fit(ms[i] - 1, vf[ms[i]])
+		vok = fitted(); va = fa; vb = fb; ve = fe
+		for (i = 1; i <= nm; i++) if (sres[ms[i]] == n) fit(ms[i] - 1, sf[ms[i]])
+		fitted()
+		printf "| fit a(M-1) + b | a = %s, b = %s | | | a = 1000, b = 1000 | | a = %s, b = %s | |\n", va, vb, fa, fb
+		printf "| extrapolated, M = 1,000 | | | %s | 1000000 | | %s | |\n", ve, fe
+		printf "\nThe model (spec/fabric.md): per new neighbor one NS replicated to each of the M-1 peers and one NA,\n"
+		printf "so a = b = 1000 per 1,000 (an NS left unanswered for a second is sent again, which would show as more).\n"
+		if (vok)
+			printf "Fitted, the peer costs %.2f frames per peer per new neighbor: %.0f frames per new neighbor at 1,000\nhosts. ", va / 1000, ve / 1000
+		printf "sixplane: at most %d NDP frames on the underlay at any M (expected 0: %s). \"resolved in\" is\n", smax, (smax == 0 ? "met" : "NOT met")
+		printf "neighgen'"'"'s time until every neighbor had a link-layer address, summed over the chunks.\n"
+		if (incomplete)
+			printf "Incomplete: not every neighbor was resolved, twice; the kernel'"'"'s neighbor table is one for all namespaces and others on the machine may have filled it.\n"
+	}' "$ROOT/ndp"
+echo
+echo "TCP throughput, container on host 1 -> container on host 2 of 3 (iperf3 -t $SECONDS_PER_RUN, median of $RUNS runs, modes in turn):"
+echo
+echo "| iperf3 | sixplane | plain VXLAN | sixplane/VXLAN |"
+echo "|---|---|---|---|"
+awk -v s="$TP_S" -v v="$TP_V" -v sa="$TP_S_ALL" -v va="$TP_V_ALL" 'BEGIN {
+	r = v > 0 ? s / v : 0
+	printf "| TCP | %.2f Gbit/s | %.2f Gbit/s | %.2f |\n\n", s, v, r
+	printf "Runs: sixplane %s; VXLAN %s Gbit/s. ", sa, va
+	printf "Within 10%% of the peer (the data path is the kernel'"'"'s VXLAN in both): %s.\n", (r >= 0.9 && r <= 1.1) ? "yes" : "NO" }'
+echo "sp0 MTU: sixplane $MTU_S, plain VXLAN $MTU_V."
+say "done in $((T1 - T0)) s"
