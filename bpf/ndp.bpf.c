@@ -28,19 +28,6 @@
 #define OPT_SLLA 1
 #define OPT_TLLA 2
 
-/* reasons, as enum sixplane_nd_reason */
-#define R_TRUNCATED 4
-#define R_BAD_VERSION 5
-#define R_BAD_HOP_LIMIT 6
-#define R_BAD_CHECKSUM 7
-#define R_BAD_CODE 8
-#define R_BAD_LENGTH 9
-#define R_MULTICAST_TARGET 10
-#define R_MULTICAST_SOURCE 11
-#define R_BAD_OPTION 12
-#define R_BAD_SLLA 13
-#define R_DAD_NOT_SOLICITED 14
-#define R_DAD_WITH_SLLA 15
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -232,18 +219,18 @@ static long opt_step(__u64 i, void *ctx)
 	if (!s || off >= plen || plen > SP_BPF_MAX_PLEN)
 		return 1;
 	if (plen - off < 2) {
-		w->reason = R_BAD_OPTION;
+		w->reason = SP_BPF_R_BAD_OPTION;
 		return 1;
 	}
 	olen = (__u32)s->b[(off + 1) & (SP_BPF_MAX_PLEN - 1)] * 8;
 	if (olen == 0 || olen > plen - off) {
-		w->reason = R_BAD_OPTION;
+		w->reason = SP_BPF_R_BAD_OPTION;
 		return 1;
 	}
 	if (s->b[off & (SP_BPF_MAX_PLEN - 1)] == OPT_SLLA) {
 		/* RFC 2464 section 6: 8 bytes on Ethernet */
 		if (olen != 8) {
-			w->reason = R_BAD_SLLA;
+			w->reason = SP_BPF_R_BAD_SLLA;
 			return 1;
 		}
 		w->has_slla = 1;
@@ -386,7 +373,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 
 	/* RFC 4861 section 7.1.1, in the library's order */
 	if (h.hops != 255) {
-		reason = R_BAD_HOP_LIMIT;
+		reason = SP_BPF_R_BAD_HOP_LIMIT;
 		goto malformed;
 	}
 	/* the sum takes whole words: the bytes after the message are zero */
@@ -398,24 +385,24 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	ph.len = bpf_htonl(plen);
 	ph.nh = 58;
 	if (icmp6_sum(&ph, s->b, plen) != 0xffff) {
-		reason = R_BAD_CHECKSUM;
+		reason = SP_BPF_R_BAD_CHECKSUM;
 		goto malformed;
 	}
 	if (s->b[1] != 0) {
-		reason = R_BAD_CODE;
+		reason = SP_BPF_R_BAD_CODE;
 		goto malformed;
 	}
 	if (plen < NS_LEN) {
-		reason = R_BAD_LENGTH;
+		reason = SP_BPF_R_BAD_LENGTH;
 		goto malformed;
 	}
 	__builtin_memcpy(target, s->b + 8, 16);
 	if (target[0] == 0xff) {
-		reason = R_MULTICAST_TARGET;
+		reason = SP_BPF_R_MULTICAST_TARGET;
 		goto malformed;
 	}
 	if (h.src[0] == 0xff) {
-		reason = R_MULTICAST_SOURCE;
+		reason = SP_BPF_R_MULTICAST_SOURCE;
 		goto malformed;
 	}
 	/* the options, walked by bpf_loop so that the verifier sees one step */
@@ -427,18 +414,18 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	}
 	if (w.off < plen) {
 		/* more options than any frame this size can hold: cannot be */
-		reason = R_BAD_OPTION;
+		reason = SP_BPF_R_BAD_OPTION;
 		goto malformed;
 	}
 	has_slla = w.has_slla;
 	__builtin_memcpy(slla, w.slla, 6);
 	dad = is_zero16(h.src);
 	if (dad && !is_solicited_node(h.dst)) {
-		reason = R_DAD_NOT_SOLICITED;
+		reason = SP_BPF_R_DAD_NOT_SOLICITED;
 		goto malformed;
 	}
 	if (dad && has_slla) {
-		reason = R_DAD_WITH_SLLA;
+		reason = SP_BPF_R_DAD_WITH_SLLA;
 		goto malformed;
 	}
 

@@ -15,8 +15,21 @@
 #define SP_BPF_MAX_PROXIES 64
 #define SP_BPF_MAX_KEYS 4096
 #define SP_BPF_MAX_IFACES 256
-/* = SIXPLANE_ND_REASON_MAX of sixplane.h (checked where both are seen) */
-#define SP_BPF_REASONS 17
+/* enum sixplane_nd_reason of sixplane.h (checked in daemon/tc.c, where
+ * both are seen) */
+#define SP_BPF_REASONS 16
+#define SP_BPF_R_TRUNCATED 4
+#define SP_BPF_R_BAD_VERSION 5
+#define SP_BPF_R_BAD_HOP_LIMIT 6
+#define SP_BPF_R_BAD_CHECKSUM 7
+#define SP_BPF_R_BAD_CODE 8
+#define SP_BPF_R_BAD_LENGTH 9
+#define SP_BPF_R_MULTICAST_TARGET 10
+#define SP_BPF_R_MULTICAST_SOURCE 11
+#define SP_BPF_R_BAD_OPTION 12
+#define SP_BPF_R_BAD_SLLA 13
+#define SP_BPF_R_DAD_NOT_SOLICITED 14
+#define SP_BPF_R_DAD_WITH_SLLA 15
 
 enum sp_bpf_net_kind {
 	SP_BPF_NET_6PLANE = 0,	/* the /40: 5 prefix bytes, owner in bytes 5..9 */

@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: MIT */
+/* The tc eBPF data path: load bpf/ndp.bpf.c through its generated skeleton,
+ * write its maps, attach and detach it. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/pkt_cls.h>
+
+#include "ndp.skel.h"
+#include "ndp_shared.h"
+#include "tc.h"
+
+_Static_assert(SP_BPF_REASONS == SIXPLANE_ND_REASON_MAX, "reasons differ");
+_Static_assert(SP_BPF_R_TRUNCATED == SIXPLANE_ND_TRUNCATED &&
+		       SP_BPF_R_BAD_HOP_LIMIT == SIXPLANE_ND_BAD_HOP_LIMIT &&
+		       SP_BPF_R_BAD_CHECKSUM == SIXPLANE_ND_BAD_CHECKSUM &&
+		       SP_BPF_R_BAD_OPTION == SIXPLANE_ND_BAD_OPTION &&
+		       SP_BPF_R_DAD_WITH_SLLA == SIXPLANE_ND_DAD_WITH_SLLA,
+	       "reason numbers differ");
+_Static_assert(sizeof(struct sp_bpf_counters) == sizeof(struct sp_counters), "counters differ");
+
+/* Where our filters sit on an interface: a previous instance's are found,
+ * and replaced, at the same place. */
+#define SP_TC_HANDLE 0x5350
+#define SP_TC_PRIO 0x5350
+
+struct attached {
+	int ifindex;
+	enum sp_tc_dir dir;
+	bool created_qdisc;
+};
+
+struct sp_tc {
+	struct ndp_bpf *skel;
+	unsigned gen; /* the running configuration's generation */
+	struct attached *att;
+	size_t n_att;
+};
+
+/* libbpf's last message, for the one line that says why loading failed */
+static char last_msg[256];
+static int print_cb(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[sizeof(last_msg)];
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = 0;
+	/* the verifier's log ends with its statistics: keep the reason */
+	if (line[0] && strncmp(line, "processed ", 10) && strncmp(line, "-- END", 6) &&
+	    strncmp(line, "Error: ", 7))
+		memcpy(last_msg, line, sizeof(line));
+	return 0;
+}
+
+int sp_tc_open(struct sp_tc **out, char *err, size_t errlen)
+{
+	struct sp_tc *t = calloc(1, sizeof(*t));
+	__u32 zero = 0, gen = 0;
+	int r;
+
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	last_msg[0] = 0;
+	libbpf_set_print(print_cb);
+	t->skel = ndp_bpf__open_and_load();
+	if (!t->skel) {
+		r = -errno;
+		snprintf(err, errlen, "cannot load the tc programs: %s%s%s", strerror(-r),
+			 last_msg[0] ? ": " : "", last_msg);
+		free(t);
+		return r;
+	}
+	r = bpf_map__update_elem(t->skel->maps.sp_bpf_active, &zero, sizeof(zero), &gen,
+				 sizeof(gen), BPF_ANY);
+	if (r) {
+		snprintf(err, errlen, "cannot write the tc programs' maps: %s", strerror(-r));
+		sp_tc_close(t);
+		return r;
+	}
+	*out = t;
+	return 0;
+}
+
+void sp_tc_close(struct sp_tc *t)
+{
+	if (!t)
+		return;
+	sp_tc_detach_all(t);
+	ndp_bpf__destroy(t->skel);
+	free(t->att);
+	free(t);
+}
+
+int sp_tc_prog_fd(const struct sp_tc *t, enum sp_tc_dir dir)
+{
+	return bpf_program__fd(dir == SP_TC_EGRESS ? t->skel->progs.sp_egress
+						   : t->skel->progs.sp_ingress);
+}
+
+/* Delete every key of generation gen from a hash map whose keys start with
+ * (ifindex, gen). */
+static void drop_gen(struct bpf_map *m, size_t key_size, unsigned gen)
+{
+	uint8_t key[64], next[64];
+	uint8_t(*doomed)[64] = NULL;
+	size_t n = 0, cap = 0;
+	void *prev = NULL;
+
+	while (!bpf_map__get_next_key(m, prev, next, key_size)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		if (next[4] != gen)
+			continue;
+		if (n == cap) {
+			void *p = realloc(doomed, (cap = cap ? 2 * cap : 64) * sizeof(*doomed));
+			if (!p)
+				break;
+			doomed = p;
+		}
+		memcpy(doomed[n++], next, key_size);
+	}
+	for (size_t i = 0; i < n; i++)
+		bpf_map__delete_elem(m, doomed[i], key_size, 0);
+	free(doomed);
+}
+
+static void put_node(uint8_t out[5], uint64_t node)
+{
+	for (int i = 0; i < 5; i++)
+		out[i] = (uint8_t)(node >> (8 * (4 - i)));
+}
+
+static int write_net(struct sp_tc *t, int ifindex, unsigned gen, enum sp_bpf_net_kind kind,
+		     const struct sixplane_prefix *p, uint64_t nwid, uint64_t self)
+{
+	struct sp_bpf_net_key k = {.ifindex = (__u32)ifindex, .gen = (__u8)gen, .kind = (__u8)kind};
+	struct sp_bpf_net v = {0};
+	/* MAC(nwid, node) is its first octet, then the node's bytes XOR a
+	 * function of nwid: MAC(nwid, 0) holds both */
+	struct sixplane_mac m = sixplane_node_mac(nwid, 0);
+	int r;
+
+	memcpy(k.prefix, p->addr.b, kind == SP_BPF_NET_6PLANE ? 5 : 11);
+	v.mac0 = m.b[0];
+	memcpy(v.xor, m.b + 1, 5);
+	put_node(v.self, self);
+	/* the library takes the first network that holds a target */
+	r = bpf_map__update_elem(t->skel->maps.sp_bpf_nets, &k, sizeof(k), &v, sizeof(v),
+				 BPF_NOEXIST);
+	return r == -EEXIST ? 0 : r;
+}
+
+static int write_gen(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n, unsigned gen)
+{
+	struct sp_bpf_proxy proxies[SP_BPF_MAX_PROXIES];
+	size_t np = 0;
+	int r;
+
+	memset(proxies, 0, sizeof(proxies));
+	for (size_t i = 0; i < n; i++) {
+		const struct sixplane_nd_config *c = ifs[i].cfg;
+
+		for (size_t j = 0; j < c->n_networks; j++) {
+			const struct sixplane_nd_network *net = &c->networks[j];
+			struct sixplane_prefix p;
+
+			if (net->sixplane) {
+				p = sixplane_6plane_network(net->nwid);
+				if ((r = write_net(t, ifs[i].ifindex, gen, SP_BPF_NET_6PLANE, &p,
+						   net->nwid, c->self)))
+					return r;
+			}
+			if (net->rfc4193) {
+				p = sixplane_rfc4193_network(net->nwid);
+				if ((r = write_net(t, ifs[i].ifindex, gen, SP_BPF_NET_RFC4193, &p,
+						   net->nwid, c->self)))
+					return r;
+			}
+		}
+		for (size_t j = 0; j < c->n_host_addrs; j++) {
+			struct sp_bpf_host_key k = {.ifindex = (__u32)ifs[i].ifindex,
+						    .gen = (__u8)gen};
+			__u8 one = 1;
+
+			memcpy(k.addr, c->host_addrs[j].b, 16);
+			if ((r = bpf_map__update_elem(t->skel->maps.sp_bpf_hosts, &k, sizeof(k), &one,
+						      sizeof(one), BPF_ANY)))
+				return r;
+		}
+		for (size_t j = 0; j < c->n_proxies; j++) {
+			const struct sixplane_nd_proxy *px = &c->proxies[j];
+			struct sp_bpf_proxy *e = &proxies[np];
+			uint8_t mask[16] = {0}, addr[16];
+
+			if (np == SP_BPF_MAX_PROXIES)
+				return -E2BIG;
+			for (unsigned b = 0; b < px->prefix.len && b < 128; b++)
+				mask[b / 8] |= (uint8_t)(0x80 >> (b % 8));
+			for (int b = 0; b < 16; b++)
+				addr[b] = px->prefix.addr.b[b] & mask[b];
+			memcpy(e->addr, addr, 16);
+			memcpy(e->mask, mask, 16);
+			e->ifindex = (__u32)ifs[i].ifindex;
+			e->used = 1;
+			e->mode = px->mode == SIXPLANE_ND_PROXY_STATIC ? SP_BPF_PROXY_STATIC
+								      : SP_BPF_PROXY_AUTO;
+			memcpy(e->mac, c->iface_mac.b, 6);
+			np++;
+		}
+	}
+	for (__u32 i = 0; i < SP_BPF_MAX_PROXIES; i++) {
+		__u32 idx = gen * SP_BPF_MAX_PROXIES + i;
+		if ((r = bpf_map__update_elem(t->skel->maps.sp_bpf_proxies, &idx, sizeof(idx),
+					      &proxies[i], sizeof(proxies[i]), BPF_ANY)))
+			return r;
+	}
+	return 0;
+}
+
+int sp_tc_configure(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n)
+{
+	unsigned next = t->gen ^ 1;
+	__u32 zero = 0, g = next;
+	int r;
+
+	/* what a failed attempt may have left of the next generation */
+	drop_gen(t->skel->maps.sp_bpf_nets, sizeof(struct sp_bpf_net_key), next);
+	drop_gen(t->skel->maps.sp_bpf_hosts, sizeof(struct sp_bpf_host_key), next);
+	r = write_gen(t, ifs, n, next);
+	if (!r)
+		r = bpf_map__update_elem(t->skel->maps.sp_bpf_active, &zero, sizeof(zero), &g,
+					 sizeof(g), BPF_ANY);
+	if (r) {
+		drop_gen(t->skel->maps.sp_bpf_nets, sizeof(struct sp_bpf_net_key), next);
+		drop_gen(t->skel->maps.sp_bpf_hosts, sizeof(struct sp_bpf_host_key), next);
+		return r;
+	}
+	drop_gen(t->skel->maps.sp_bpf_nets, sizeof(struct sp_bpf_net_key), t->gen);
+	drop_gen(t->skel->maps.sp_bpf_hosts, sizeof(struct sp_bpf_host_key), t->gen);
+	t->gen = next;
+	return 0;
+}
+
+static enum bpf_tc_attach_point point(enum sp_tc_dir dir)
+{
+	return dir == SP_TC_EGRESS ? BPF_TC_EGRESS : BPF_TC_INGRESS;
+}
+
+int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, size_t errlen)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point(dir));
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SP_TC_HANDLE, .priority = SP_TC_PRIO,
+			    .prog_fd = sp_tc_prog_fd(t, dir), .flags = BPF_TC_F_REPLACE);
+	struct attached *a = realloc(t->att, (t->n_att + 1) * sizeof(*t->att));
+	bool created = false;
+	int r;
+
+	if (!a) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	t->att = a;
+	r = bpf_tc_hook_create(&hook);
+	if (r && r != -EEXIST) {
+		snprintf(err, errlen, "cannot add the clsact qdisc: %s", strerror(-r));
+		return r;
+	}
+	created = r == 0;
+	r = bpf_tc_attach(&hook, &opts);
+	if (r) {
+		snprintf(err, errlen, "cannot attach the tc %s program: %s",
+			 dir == SP_TC_EGRESS ? "egress" : "ingress", strerror(-r));
+		if (created) {
+			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&hook);
+		}
+		return r;
+	}
+	t->att[t->n_att++] = (struct attached){ifindex, dir, created};
+	return 0;
+}
+
+static void detach(int ifindex, enum sp_tc_dir dir)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point(dir));
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SP_TC_HANDLE, .priority = SP_TC_PRIO);
+
+	bpf_tc_detach(&hook, &opts);
+}
+
+void sp_tc_detach_all(struct sp_tc *t)
+{
+	for (size_t i = t->n_att; i-- > 0;) {
+		struct attached *a = &t->att[i];
+
+		detach(a->ifindex, a->dir);
+		if (a->created_qdisc) {
+			/* the qdisc holds both directions: only once the other
+			 * direction's filter, if we made one, is gone too */
+			bool other = false;
+			for (size_t j = 0; j < i; j++)
+				other |= t->att[j].ifindex == a->ifindex;
+			if (!other) {
+				DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = a->ifindex,
+						    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+				bpf_tc_hook_destroy(&hook);
+			}
+		}
+	}
+	t->n_att = 0;
+}
+
+int sp_tc_clean_stale(int ifindex)
+{
+	int removed = 0;
+
+	for (int d = SP_TC_EGRESS; d <= SP_TC_INGRESS; d++) {
+		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+				    .attach_point = point((enum sp_tc_dir)d));
+		DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SP_TC_HANDLE,
+				    .priority = SP_TC_PRIO);
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd;
+
+		if (bpf_tc_query(&hook, &opts))
+			continue;
+		fd = bpf_prog_get_fd_by_id(opts.prog_id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    (!strcmp(info.name, "sp_egress") || !strcmp(info.name, "sp_ingress"))) {
+			detach(ifindex, (enum sp_tc_dir)d);
+			removed++;
+		}
+		close(fd);
+	}
+	return removed;
+}
+
+int sp_tc_counters(const struct sp_tc *t, int ifindex, enum sp_tc_dir dir, struct sp_counters *out)
+{
+	struct sp_bpf_counter_key k = {.ifindex = (__u32)ifindex, .dir = dir};
+	int ncpu = libbpf_num_possible_cpus();
+	struct sp_bpf_counters *per;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	per = calloc((size_t)ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	r = bpf_map__lookup_elem(t->skel->maps.sp_bpf_counters, &k, sizeof(k), per,
+				 (size_t)ncpu * sizeof(*per), 0);
+	if (r == -ENOENT)
+		r = 0; /* nothing seen yet */
+	else if (!r)
+		for (int c = 0; c < ncpu; c++) {
+			const __u64 *src = (const __u64 *)&per[c];
+			uint64_t *dst = (uint64_t *)out;
+			for (size_t f = 0; f < sizeof(*out) / sizeof(uint64_t); f++)
+				dst[f] += src[f];
+		}
+	free(per);
+	return r;
+}

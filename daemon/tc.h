@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* The tc eBPF data path: the programs of bpf/ndp.bpf.c loaded once, their
+ * maps written from the same sixplane_nd_config the user-space paths use,
+ * attached to interfaces (clsact, egress and ingress). */
+#ifndef SIXPLANED_TC_H
+#define SIXPLANED_TC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "counters.h"
+#include "sixplane.h"
+
+struct sp_tc;
+
+enum sp_tc_dir {
+	SP_TC_EGRESS = 0, /* = SP_BPF_EGRESS */
+	SP_TC_INGRESS = 1,
+};
+
+/* what one interface answers: the library's configuration */
+struct sp_tc_iface {
+	int ifindex;
+	const struct sixplane_nd_config *cfg;
+};
+
+/* Load the programs (the kernel's verifier runs here). 0, or a negative
+ * errno with err saying why in one line (no BPF, verifier refusal...). */
+int sp_tc_open(struct sp_tc **out, char *err, size_t errlen);
+void sp_tc_close(struct sp_tc *t);
+
+/* Write the configuration of every interface as the next generation and
+ * switch to it with one store: a packet sees the old or the new one whole.
+ * On failure the running generation stays. */
+int sp_tc_configure(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n);
+
+/* Attach a program to an interface (creating its clsact qdisc if needed),
+ * replacing a previous instance's at the same place. */
+int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, size_t errlen);
+/* Detach exactly what sp_tc_attach attached, and the clsact qdiscs it made. */
+void sp_tc_detach_all(struct sp_tc *t);
+/* Remove programs a previous instance (killed with -9) left on ifindex:
+ * only ours, found by their place and name. The number removed. */
+int sp_tc_clean_stale(int ifindex);
+
+/* The counters of ifindex and direction, summed over CPUs. */
+int sp_tc_counters(const struct sp_tc *t, int ifindex, enum sp_tc_dir dir, struct sp_counters *out);
+
+/* The program's fd (for BPF_PROG_RUN in the tests). */
+int sp_tc_prog_fd(const struct sp_tc *t, enum sp_tc_dir dir);
+
+#endif
