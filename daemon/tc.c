@@ -193,8 +193,8 @@ static int write_gen(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n, u
 			__u8 one = 1;
 
 			memcpy(k.addr, c->host_addrs[j].b, 16);
-			if ((r = bpf_map__update_elem(t->skel->maps.sp_bpf_hosts, &k, sizeof(k), &one,
-						      sizeof(one), BPF_ANY)))
+			if ((r = bpf_map__update_elem(t->skel->maps.sp_bpf_hosts, &k, sizeof(k),
+						      &one, sizeof(one), BPF_ANY)))
 				return r;
 		}
 		for (size_t j = 0; j < c->n_proxies; j++) {
@@ -213,7 +213,7 @@ static int write_gen(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n, u
 			e->ifindex = (__u32)ifs[i].ifindex;
 			e->used = 1;
 			e->mode = px->mode == SIXPLANE_ND_PROXY_STATIC ? SP_BPF_PROXY_STATIC
-								      : SP_BPF_PROXY_AUTO;
+								       : SP_BPF_PROXY_AUTO;
 			memcpy(e->mac, c->iface_mac.b, 6);
 			np++;
 		}

@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: MIT */
+/* The tc programs and the library agree byte for byte (issue: the fast
+ * path). Each frame goes through the loaded egress and ingress programs
+ * with BPF_PROG_RUN and through sixplane_ns_parse + sixplane_nd_decide +
+ * sixplane_na_build with the same configuration: where the library
+ * answers, the program must redirect exactly the library's NA; everywhere
+ * else it must pass the frame on unchanged. Every rule and rejection case,
+ * then 100,000+ random frames (valid, mutated, truncated). Needs root and
+ * BPF: exit 77 (skipped) where the programs cannot be loaded. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <cmocka.h>
+#include <linux/pkt_cls.h>
+
+#include "sixplane.h"
+#include "tc.h"
+
+#define LO 1 /* BPF_PROG_RUN runs on the loopback device */
+
+static struct sp_tc *tc;
+
+/* the configuration: two networks, this node, addresses the host holds,
+ * and proxy rules of both kinds, the first that holds a target deciding */
+static const uint64_t NWID_A = 0x8056c2e21c000001ULL, NWID_B = 0x1d71939404912b40ULL;
+static const uint64_t SELF = 0x89e92ceee5ULL, PEER = 0x1122334455ULL;
+static struct sixplane_nd_network networks[2];
+static struct sixplane_nd_proxy proxies[3];
+static struct sixplane_addr host_addrs[2];
+static struct sixplane_nd_config cfg;
+
+static struct sixplane_addr addr_of(const char *text)
+{
+	struct sixplane_addr a;
+	const char *why;
+
+	if (sixplane_addr_parse(text, strlen(text), 0, &a, &why))
+		fail_msg("test bug: %s: %s", text, why);
+	return a;
+}
+
+static void make_config(void)
+{
+	const char *why;
+
+	networks[0] = (struct sixplane_nd_network){NWID_A, true, true};
+	networks[1] = (struct sixplane_nd_network){NWID_B, true, false};
+	if (sixplane_prefix_parse("2001:db8:1::/64", 15, 0, &proxies[0].prefix, &why) ||
+	    sixplane_prefix_parse("2001:db8::/32", 13, 0, &proxies[1].prefix, &why) ||
+	    sixplane_prefix_parse("2001:db8:2:3::/64", 17, 0, &proxies[2].prefix, &why))
+		fail_msg("test bug: %s", why);
+	proxies[0].mode = SIXPLANE_ND_PROXY_STATIC;
+	proxies[1].mode = SIXPLANE_ND_PROXY_AUTO;
+	proxies[2].mode = SIXPLANE_ND_PROXY_STATIC; /* shadowed by the /32 before it */
+	host_addrs[0] = sixplane_6plane_addr(NWID_A, SELF);
+	host_addrs[1] = addr_of("2001:db8:1::5");
+	cfg = (struct sixplane_nd_config){
+		.self = SELF,
+		.networks = networks,
+		.n_networks = 2,
+		.proxies = proxies,
+		.n_proxies = 3,
+		.iface_mac = {{0x02, 0x00, 0x5e, 0x10, 0x20, 0x30}},
+		.host_addrs = host_addrs,
+		.n_host_addrs = 2,
+	};
+}
+
+/* ---- frames ---- */
+
+struct frame {
+	uint8_t b[2200];
+	size_t len;
+};
+
+static const uint8_t HOST_MAC[6] = {0x02, 0x89, 0xe9, 0x30, 0x0c, 0x27};
+
+static void fix_checksum(struct frame *f)
+{
+	struct sixplane_addr src, dst;
+	size_t plen = (size_t)(f->b[18] << 8 | f->b[19]);
+	uint16_t sum;
+
+	if (f->len < 54 + 4 || plen > f->len - 54)
+		return;
+	memcpy(src.b, f->b + 22, 16);
+	memcpy(dst.b, f->b + 38, 16);
+	f->b[56] = f->b[57] = 0;
+	sum = sixplane_icmp6_checksum(&src, &dst, f->b + 54, plen);
+	f->b[56] = (uint8_t)(sum >> 8);
+	f->b[57] = (uint8_t)sum;
+}
+
+/* A valid NS for target from src (:: for DAD), to the solicited-node
+ * group or, unicast, to the target; with a source link-layer option
+ * unless DAD. */
+static void make_ns(struct frame *f, const struct sixplane_addr *target,
+		    const struct sixplane_addr *src, bool unicast, const uint8_t eth_src[6])
+{
+	static const struct sixplane_addr zero;
+	bool dad = !memcmp(src, &zero, sizeof(zero));
+	struct sixplane_addr dst = unicast ? *target : sixplane_solicited_node(target);
+	size_t plen = dad ? 24 : 32;
+
+	memset(f->b, 0, sizeof(f->b));
+	if (unicast) {
+		memcpy(f->b, HOST_MAC, 6);
+	} else {
+		struct sixplane_mac m = sixplane_multicast_mac(&dst);
+		memcpy(f->b, m.b, 6);
+	}
+	memcpy(f->b + 6, eth_src, 6);
+	f->b[12] = 0x86;
+	f->b[13] = 0xdd;
+	f->b[14] = 0x60;
+	f->b[18] = (uint8_t)(plen >> 8);
+	f->b[19] = (uint8_t)plen;
+	f->b[20] = 58;
+	f->b[21] = 255;
+	memcpy(f->b + 22, src->b, 16);
+	memcpy(f->b + 38, dst.b, 16);
+	f->b[54] = 135;
+	memcpy(f->b + 62, target->b, 16);
+	if (!dad) {
+		f->b[78] = 1;
+		f->b[79] = 1;
+		memcpy(f->b + 80, eth_src, 6);
+	}
+	f->len = 54 + plen;
+	fix_checksum(f);
+}
+
+/* ---- the comparison ---- */
+
+static unsigned long n_answered, n_passed, n_compared, n_refused;
+
+static void compare(const struct frame *f, enum sp_tc_dir dir, const char *what)
+{
+	uint8_t out[4096], want[SIXPLANE_NA_FRAME_LEN];
+	struct sixplane_ns ns;
+	struct sixplane_nd_decision d;
+	enum sixplane_nd_reason reason;
+	bool answer = false;
+	int r;
+	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f->b, .data_size_in = (__u32)f->len,
+			    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+
+	if (f->len < 14)
+		return; /* BPF_PROG_RUN needs an Ethernet header; so does a wire */
+	if (sixplane_ns_parse(f->b, f->len, &ns, &reason) == 0) {
+		sixplane_nd_decide(&cfg, &ns,
+				   dir == SP_TC_EGRESS ? SIXPLANE_ND_EGRESS : SIXPLANE_ND_INGRESS,
+				   &d);
+		/* an auto proxy rule needs the routing table: user space's */
+		answer = d.action == SIXPLANE_ND_ANSWER;
+		if (answer)
+			assert_int_equal(sixplane_na_build(&ns, &d, want, sizeof(want)),
+					 SIXPLANE_NA_FRAME_LEN);
+	}
+	r = bpf_prog_test_run_opts(sp_tc_prog_fd(tc, dir), &opts);
+	/* BPF_PROG_RUN refuses an IPv6 frame shorter than the IPv6 header;
+	 * the library never answers one */
+	if (r == -EINVAL && f->len < 54 && !answer) {
+		n_refused++;
+		return;
+	}
+	if (r)
+		fail_msg("%s: BPF_PROG_RUN: %s", what, strerror(-r));
+	n_compared++;
+	if (answer) {
+		n_answered++;
+		if (opts.retval != TC_ACT_REDIRECT || opts.data_size_out != SIXPLANE_NA_FRAME_LEN ||
+		    memcmp(out, want, SIXPLANE_NA_FRAME_LEN)) {
+			print_error("%s (%s): the library answers, the program returned %u with %u "
+				    "bytes\n",
+				    what, dir == SP_TC_EGRESS ? "egress" : "ingress", opts.retval,
+				    opts.data_size_out);
+			for (unsigned i = 0; i < opts.data_size_out && i < SIXPLANE_NA_FRAME_LEN;
+			     i++)
+				if (out[i] != want[i])
+					print_error("  byte %u: program %02x, library %02x\n", i,
+						    out[i], want[i]);
+			fail();
+		}
+	} else {
+		n_passed++;
+		if (opts.retval != TC_ACT_OK || opts.data_size_out != f->len ||
+		    memcmp(out, f->b, f->len))
+			fail_msg("%s (%s): the library passes it, the program returned %u with %u "
+				 "bytes (of %zu)",
+				 what, dir == SP_TC_EGRESS ? "egress" : "ingress", opts.retval,
+				 opts.data_size_out, f->len);
+	}
+}
+
+static void both(const struct frame *f, const char *what)
+{
+	compare(f, SP_TC_EGRESS, what);
+	compare(f, SP_TC_INGRESS, what);
+}
+
+/* ---- every rule ---- */
+
+struct target_case {
+	const char *name;
+	struct sixplane_addr t;
+};
+
+static size_t targets(struct target_case *out)
+{
+	struct sixplane_addr peer_80 = sixplane_6plane_addr(NWID_A, PEER);
+	struct sixplane_addr self_80 = sixplane_6plane_addr(NWID_A, SELF);
+	size_t n = 0;
+
+	peer_80.b[15] = 0x42;
+	out[n++] = (struct target_case){"remote node's /80", peer_80};
+	self_80.b[15] = 0x42;
+	out[n++] = (struct target_case){"this node's /80", self_80};
+	out[n++] = (struct target_case){"an address the host holds",
+					sixplane_6plane_addr(NWID_A, SELF)};
+	out[n++] = (struct target_case){"remote node's host address",
+					sixplane_6plane_addr(NWID_A, PEER)};
+	out[n++] = (struct target_case){"owner 0", sixplane_6plane_addr(NWID_A, 0)};
+	out[n++] = (struct target_case){"owner ff........",
+					sixplane_6plane_addr(NWID_A, 0xff00000001ULL)};
+	out[n++] = (struct target_case){"RFC4193, remote", sixplane_rfc4193_addr(NWID_A, PEER)};
+	out[n++] = (struct target_case){"RFC4193, self", sixplane_rfc4193_addr(NWID_A, SELF)};
+	out[n++] = (struct target_case){"RFC4193 of network B (not enabled)",
+					sixplane_rfc4193_addr(NWID_B, PEER)};
+	out[n++] = (struct target_case){"network B, remote", sixplane_6plane_addr(NWID_B, PEER)};
+	out[n++] = (struct target_case){"proxy, static", addr_of("2001:db8:1::77")};
+	out[n++] =
+		(struct target_case){"proxy, static, held by the host", addr_of("2001:db8:1::5")};
+	out[n++] = (struct target_case){"proxy, auto", addr_of("2001:db8:9::1")};
+	out[n++] = (struct target_case){"proxy, static but shadowed by auto",
+					addr_of("2001:db8:2:3::1")};
+	out[n++] = (struct target_case){"not ours", addr_of("2001:db9::1")};
+	out[n++] = (struct target_case){"link-local", addr_of("fe80::1")};
+	return n;
+}
+
+static void test_rules(void **state)
+{
+	struct target_case tc_[32];
+	size_t n = targets(tc_);
+	struct sixplane_addr src = addr_of("fc9c:56c2:e3a0:b1c2:d3e4::1"), zero = {{0}};
+	struct sixplane_mac peer_mac = sixplane_node_mac(NWID_A, PEER);
+	static const uint8_t other_mac[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
+	struct frame f;
+	(void)state;
+
+	for (size_t i = 0; i < n; i++) {
+		char what[128];
+
+		make_ns(&f, &tc_[i].t, &src, false, other_mac);
+		snprintf(what, sizeof(what), "%s, multicast NS", tc_[i].name);
+		both(&f, what);
+		make_ns(&f, &tc_[i].t, &src, true, other_mac);
+		snprintf(what, sizeof(what), "%s, unicast NS", tc_[i].name);
+		both(&f, what);
+		make_ns(&f, &tc_[i].t, &zero, false, other_mac);
+		snprintf(what, sizeof(what), "%s, DAD", tc_[i].name);
+		both(&f, what);
+		/* the owner asking about its own space */
+		make_ns(&f, &tc_[i].t, &zero, false, peer_mac.b);
+		snprintf(what, sizeof(what), "%s, DAD from the peer's MAC", tc_[i].name);
+		both(&f, what);
+		make_ns(&f, &tc_[i].t, &src, false, peer_mac.b);
+		snprintf(what, sizeof(what), "%s, NS from the peer's MAC", tc_[i].name);
+		both(&f, what);
+	}
+	/* every kind of answer was among them */
+	assert_true(n_answered >= 20);
+	assert_true(n_passed >= 20);
+}
+
+/* ---- every rejection ---- */
+
+static void test_rejections(void **state)
+{
+	struct sixplane_addr t = sixplane_6plane_addr(NWID_A, PEER);
+	struct sixplane_addr src = addr_of("fc9c:56c2:e3a0:b1c2:d3e4::1"), zero = {{0}};
+	static const uint8_t mac[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
+	struct frame f, g;
+	unsigned long before = n_answered;
+	(void)state;
+
+	t.b[15] = 0x42;
+	make_ns(&f, &t, &src, false, mac);
+	both(&f, "the valid NS the rejections start from");
+	assert_int_equal(n_answered, before + 2);
+
+#define CASE(name, stmt)                                                                           \
+	do {                                                                                       \
+		g = f;                                                                             \
+		stmt;                                                                              \
+		both(&g, name);                                                                    \
+	} while (0)
+	CASE("not IPv6", (g.b[12] = 0x08, g.b[13] = 0x00));
+	CASE("IP version 4 in the header", (g.b[14] = 0x40, fix_checksum(&g)));
+	CASE("hop limit 254", (g.b[21] = 254, fix_checksum(&g)));
+	CASE("bad checksum", g.b[57] ^= 1);
+	CASE("code 1", (g.b[55] = 1, fix_checksum(&g)));
+	CASE("ICMPv6 length 20", (g.b[19] = 20, g.len = 74, fix_checksum(&g)));
+	CASE("multicast target", (g.b[62] = 0xff, fix_checksum(&g)));
+	CASE("multicast source", (g.b[22] = 0xff, fix_checksum(&g)));
+	CASE("option of length 0", (g.b[79] = 0, fix_checksum(&g)));
+	CASE("option overrunning", (g.b[79] = 2, fix_checksum(&g)));
+	CASE("SLLA of 16 bytes", (g.b[79] = 2, g.b[19] = 40, g.len = 94, fix_checksum(&g)));
+	CASE("another option before the SLLA",
+	     (memmove(g.b + 86, g.b + 78, 8), memset(g.b + 78, 0, 8), g.b[78] = 14, g.b[79] = 1,
+	      g.b[19] = 40, g.len = 94, fix_checksum(&g)));
+	CASE("payload length beyond the frame", (g.b[19] = 40, fix_checksum(&g)));
+	CASE("frame cut in the header", g.len = 40);
+	CASE("frame cut in the NS", g.len = 70);
+	CASE("Ethernet padding after the NS", (g.len = 100, memset(g.b + 86, 0, 14)));
+	CASE("hop-by-hop header before the ICMPv6", (g.b[20] = 0, fix_checksum(&g)));
+	make_ns(&f, &t, &zero, false, mac);
+	both(&f, "DAD");
+	CASE("DAD to a unicast address",
+	     (memcpy(g.b + 38, t.b, 16), memcpy(g.b, HOST_MAC, 6), fix_checksum(&g)));
+	CASE("DAD with an SLLA", (g.b[19] = 32, g.b[78] = 1, g.b[79] = 1, g.len = 86,
+				  memcpy(g.b + 80, mac, 6), fix_checksum(&g)));
+#undef CASE
+}
+
+/* ---- random frames ---- */
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 16);
+}
+
+static void test_random(void **state)
+{
+	struct target_case tc_[32];
+	size_t nt = targets(tc_);
+	struct sixplane_mac peer_mac = sixplane_node_mac(NWID_A, PEER);
+	static const uint8_t mac[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
+	unsigned long answered0 = n_answered, compared0 = n_compared;
+	const unsigned long rounds = 100000;
+	(void)state;
+
+	for (unsigned long i = 0; i < rounds; i++) {
+		struct frame f;
+		struct sixplane_addr t = tc_[rnd() % nt].t, src = {{0}};
+		unsigned kind = rnd() % 8;
+
+		if (rnd() % 2)
+			t.b[15] = (uint8_t)rnd(); /* another address in the same space */
+		if (rnd() % 4)
+			src = sixplane_6plane_addr(NWID_A, PEER);
+		make_ns(&f, &t, &src, rnd() % 3 == 0, rnd() % 8 ? mac : peer_mac.b);
+		if (kind >= 2 && kind <= 4) {
+			/* options appended: any type, some malformed */
+			unsigned nopt = 1 + rnd() % 4;
+			for (unsigned o = 0; o < nopt && f.len + 16 < 1500; o++) {
+				unsigned olen = rnd() % 3;
+				f.b[f.len] = (uint8_t)(rnd() % 4);
+				f.b[f.len + 1] = (uint8_t)olen;
+				for (unsigned k = 2; k < 8 * (olen ? olen : 1); k++)
+					f.b[f.len + k] = (uint8_t)rnd();
+				f.len += 8 * (olen ? olen : 1);
+			}
+			size_t plen = f.len - 54;
+			f.b[18] = (uint8_t)(plen >> 8);
+			f.b[19] = (uint8_t)plen;
+			if (rnd() % 4)
+				fix_checksum(&f);
+		}
+		if (kind >= 4 && kind <= 6) {
+			/* a few bytes flipped anywhere, checksum fixed or not */
+			unsigned flips = 1 + rnd() % 3;
+			for (unsigned k = 0; k < flips; k++)
+				f.b[rnd() % f.len] ^= (uint8_t)(1u << (rnd() % 8));
+			if (rnd() % 2)
+				fix_checksum(&f);
+		}
+		if (kind == 7) {
+			/* truncated or padded */
+			if (rnd() % 2)
+				f.len = 14 + rnd() % (f.len - 14);
+			else
+				f.len += rnd() % 64;
+		}
+		both(&f, "random frame");
+	}
+	/* the generator reached both outcomes often */
+	assert_true(n_answered - answered0 > rounds / 10);
+	assert_true(n_compared - compared0 >= 2 * rounds * 9 / 10);
+	printf("random: %lu runs through the two programs, %lu answers, all equal to the "
+	       "library (%lu runts BPF_PROG_RUN refuses)\n",
+	       (n_compared - compared0), n_answered - answered0, n_refused);
+}
+
+/* a reload swaps every map at once: an answer the old configuration gave
+ * is gone with the new one, and comes back with the old one */
+static void test_reload(void **state)
+{
+	struct sixplane_addr t = sixplane_6plane_addr(NWID_B, PEER);
+	struct sixplane_addr src = addr_of("fc9c:56c2:e3a0:b1c2:d3e4::1");
+	static const uint8_t mac[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
+	struct sp_tc_iface ifc = {LO, &cfg};
+	struct frame f;
+	unsigned long a0;
+	(void)state;
+
+	make_ns(&f, &t, &src, false, mac);
+	a0 = n_answered;
+	both(&f, "network B before the reload");
+	assert_int_equal(n_answered, a0 + 2);
+	cfg.n_networks = 1; /* network B removed */
+	assert_int_equal(sp_tc_configure(tc, &ifc, 1), 0);
+	a0 = n_answered;
+	both(&f, "network B after its removal");
+	assert_int_equal(n_answered, a0);
+	cfg.n_networks = 2;
+	assert_int_equal(sp_tc_configure(tc, &ifc, 1), 0);
+	a0 = n_answered;
+	both(&f, "network B back");
+	assert_int_equal(n_answered, a0 + 2);
+}
+
+/* the counters count what the program did */
+static void test_counters(void **state)
+{
+	struct sp_counters c;
+	(void)state;
+
+	assert_int_equal(sp_tc_counters(tc, LO, SP_TC_EGRESS, &c), 0);
+	assert_true(c.ns_seen > 0);
+	assert_true(c.answered > 0 && c.answered == c.na_sent);
+	assert_true(c.reasons[SIXPLANE_ND_BAD_CHECKSUM] > 0);
+	assert_true(c.reasons[SIXPLANE_ND_BAD_HOP_LIMIT] > 0);
+	assert_true(c.ns_seen >= c.answered + c.passed);
+}
+
+int main(void)
+{
+	char err[256];
+	struct sp_tc_iface ifc = {LO, &cfg};
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rules),	 cmocka_unit_test(test_rejections),
+		cmocka_unit_test(test_random),	 cmocka_unit_test(test_reload),
+		cmocka_unit_test(test_counters),
+	};
+	int r;
+
+	r = sp_tc_open(&tc, err, sizeof(err));
+	if (r) {
+		printf("SKIP: %s\n", err);
+		return 77;
+	}
+	make_config();
+	if ((r = sp_tc_configure(tc, &ifc, 1))) {
+		printf("cannot configure the maps: %s\n", strerror(-r));
+		return 1;
+	}
+	r = cmocka_run_group_tests(tests, NULL, NULL);
+	sp_tc_close(tc);
+	return r;
+}
