@@ -359,17 +359,21 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 		return TC_ACT_OK;
 	if (h.proto != bpf_htons(0x86dd) || (h.vtc >> 4) != 6 || h.nh != 58)
 		return TC_ACT_OK;
-	plen = bpf_ntohs(h.plen);
-	if (plen > len - HDR_LEN || plen < 4 || plen > SP_BPF_MAX_PLEN)
-		return TC_ACT_OK;
 	s = bpf_map_lookup_elem(&sp_bpf_scratch, &zero);
-	if (!s || bpf_skb_load_bytes(skb, HDR_LEN, s->b, plen))
-		return TC_ACT_OK;
-	if (s->b[0] != ND_NS)
+	if (!s || bpf_skb_load_bytes(skb, HDR_LEN, s->b, 1) || s->b[0] != ND_NS)
 		return TC_ACT_OK;
 
 	c = counters(skb->ifindex, dir);
 	count(c, C_NS_SEEN);
+	plen = bpf_ntohs(h.plen);
+	if (plen > len - HDR_LEN || plen < 4) {
+		reason = SP_BPF_R_TRUNCATED;
+		goto malformed;
+	}
+	if (plen > SP_BPF_MAX_PLEN || bpf_skb_load_bytes(skb, HDR_LEN, s->b, plen)) {
+		count(c, C_PASSED); /* no Ethernet frame holds such an NS */
+		return TC_ACT_OK;
+	}
 
 	/* RFC 4861 section 7.1.1, in the library's order */
 	if (h.hops != 255) {

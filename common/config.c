@@ -33,7 +33,15 @@ enum {
 	K_MULTICAST = 1 << 11,
 	K_PERSIST = 1 << 12,
 	K_ENDPOINT = 1 << 13,
+	K_DATAPLANE = 1 << 14,
 };
+
+const char *sp_dataplane_name(enum sp_dataplane d)
+{
+	static const char *const names[] = {"auto", "tc", "netlink", "packet"};
+
+	return (unsigned)d < sizeof(names) / sizeof(names[0]) ? names[d] : "?";
+}
 
 uint32_t sp_default_vni(uint64_t nwid)
 {
@@ -72,6 +80,22 @@ static bool fail(struct parse *p, int line, const char *fmt, ...)
 		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
 	va_end(ap);
 	return false;
+}
+
+/* Dataplane = auto|tc|netlink|packet ([Proxy]: no netlink, which only
+ * resolves the host's own neighbors) */
+static bool parse_dataplane(struct parse *p, const char *v, bool proxy, enum sp_dataplane *out)
+{
+	for (int d = SP_DATAPLANE_AUTO; d <= SP_DATAPLANE_PACKET; d++) {
+		if (strcmp(v, sp_dataplane_name((enum sp_dataplane)d)))
+			continue;
+		if (proxy && d == SP_DATAPLANE_NETLINK)
+			break;
+		*out = (enum sp_dataplane)d;
+		return true;
+	}
+	return fail(p, p->line, "invalid Dataplane '%s': expected auto, tc%s or packet", v,
+		    proxy ? "" : ", netlink");
 }
 
 static struct sp_network *cur_network(struct parse *p)
@@ -406,6 +430,8 @@ static bool network_key(struct parse *p, const char *name, const char *v)
 		else
 			return fail(p, p->line,
 				    "invalid Solicit '%s': expected all or emulated-only", v);
+	} else if (!strcmp(name, "Dataplane")) {
+		return once(p, K_DATAPLANE, name) && parse_dataplane(p, v, false, &n->dataplane);
 	} else if (!strcmp(name, "Underlay")) {
 		return once(p, K_UNDERLAY, name) && parse_endpoint(p, name, v, &n->underlay);
 	} else if (!strcmp(name, "Port") || !strcmp(name, "Vni") || !strcmp(name, "Mtu")) {
@@ -456,6 +482,8 @@ static bool proxy_key(struct parse *p, const char *name, const char *v)
 			p->answer = SIXPLANE_ND_PROXY_AUTO;
 		else
 			return fail(p, p->line, "invalid Answer '%s': expected static or auto", v);
+	} else if (!strcmp(name, "Dataplane")) {
+		return once(p, K_DATAPLANE, name) && parse_dataplane(p, v, true, &x->dataplane);
 	} else {
 		return fail(p, p->line, "unknown key '%s' in [Proxy]", name);
 	}

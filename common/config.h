@@ -16,6 +16,15 @@ enum sp_solicit {
 	SP_SOLICIT_EMULATED_ONLY, /* mcast_solicit=0 ucast_solicit=0: nothing on the wire */
 };
 
+/* Which data path answers NDP on an interface. */
+enum sp_dataplane {
+	SP_DATAPLANE_AUTO,    /* tc where the kernel and the build allow it, else the others */
+	SP_DATAPLANE_TC,      /* the tc eBPF programs, in the kernel */
+	SP_DATAPLANE_NETLINK, /* the app_solicit resolver (+ AF_PACKET for what arrives) */
+	SP_DATAPLANE_PACKET,  /* AF_PACKET only */
+};
+const char *sp_dataplane_name(enum sp_dataplane d);
+
 /* An IPv4 or IPv6 underlay address. */
 struct sp_endpoint {
 	int family; /* AF_INET or AF_INET6; 0: none */
@@ -35,6 +44,7 @@ struct sp_network {
 	bool sixplane;
 	bool rfc4193;
 	enum sp_solicit solicit;
+	enum sp_dataplane dataplane;
 	/* the backplane (spec/fabric.md): with an Underlay, sixplaned creates
 	 * Interface as VXLAN; without one, the interface must exist */
 	struct sp_endpoint underlay;
@@ -56,6 +66,10 @@ struct sp_proxy {
 	char ifname[IF_NAMESIZE];
 	struct sixplane_nd_proxy *rules; /* one per Prefix, all with the section's Answer */
 	size_t n_rules;
+	enum sp_dataplane dataplane; /* auto, tc or packet */
+	/* set by the daemon, not read from the file: the tc program answers
+	 * the static rules, the responder only the auto ones */
+	bool kernel_static;
 	int line;
 };
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dataplane.h"
 #include "fabric.h"
 #include "log.h"
 #include "packet.h"
@@ -72,6 +73,7 @@ struct daemon {
 	const char *stats_path;
 	int stats_fd;
 	struct sp_fabric **fabrics; /* one per [Network] of cfg, NULL without Underlay */
+	struct sp_dp *dp;	    /* which data path serves what; the tc programs */
 };
 
 static int add_fd(int ep, int fd)
@@ -93,7 +95,8 @@ static int rebuild_epoll(struct daemon *d)
 		return -1;
 	if (add_fd(ep, d->sfd) || add_fd(ep, d->stats_fd) ||
 	    add_fd(ep, sp_resolver_notify_fd(d->res)) ||
-	    add_fd(ep, sp_resolver_request_fd(d->res))) {
+	    add_fd(ep, sp_resolver_request_fd(d->res)) ||
+	    (sp_dp_watch_fd(d->dp) >= 0 && add_fd(ep, sp_dp_watch_fd(d->dp)))) {
 		close(ep);
 		return -1;
 	}
@@ -109,16 +112,43 @@ static int rebuild_epoll(struct daemon *d)
 	return 0;
 }
 
+/* The user-space paths on their share of cfg (Dataplane decides). */
+static int apply_user(struct daemon *d, const struct sp_config *cfg, bool resolver, bool packet,
+		      char *err, size_t errlen)
+{
+	struct sp_config for_resolver, for_packet;
+	int r = 0;
+
+	if (sp_dp_split(d->dp, cfg, &for_resolver, &for_packet)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (resolver && sp_resolver_apply(d->res, &for_resolver, err, errlen))
+		r = -1;
+	else if (packet && sp_packet_apply(d->pkt, &for_packet, err, errlen))
+		r = -1;
+	sp_dp_free_part(&for_resolver);
+	sp_dp_free_part(&for_packet);
+	return r;
+}
+
 /* Apply cfg to every data path, or to none. */
 static int apply(struct daemon *d, const struct sp_config *cfg, char *err, size_t errlen)
 {
-	if (sp_resolver_apply(d->res, cfg, err, errlen))
+	char ignored[256];
+
+	if (apply_user(d, cfg, true, false, err, errlen))
 		return -1;
-	if (sp_packet_apply(d->pkt, cfg, err, errlen)) {
+	if (apply_user(d, cfg, false, true, err, errlen)) {
 		/* put the resolver back on the running configuration */
-		char ignored[256];
-		if (sp_resolver_apply(d->res, &d->cfg, ignored, sizeof(ignored)))
+		if (apply_user(d, &d->cfg, true, false, ignored, sizeof(ignored)))
 			log_msg(LOG_ERR, "cannot restore the netlink resolver: %s", ignored);
+		return -1;
+	}
+	if (sp_dp_apply(d->dp, cfg, err, errlen)) {
+		/* sp_dp_apply put the tc programs back itself */
+		if (apply_user(d, &d->cfg, true, true, ignored, sizeof(ignored)))
+			log_msg(LOG_ERR, "cannot restore the user-space data paths: %s", ignored);
 		return -1;
 	}
 	return 0;
@@ -203,6 +233,7 @@ static void serve_stats(struct daemon *d)
 		if ((c = sp_packet_counters(d->pkt, ifname)))
 			rows[n++] = (struct sp_stats_row){ifname, "packet", c};
 	}
+	n += sp_dp_stats(d->dp, &d->cfg, rows + n, sizeof(rows) / sizeof(rows[0]) - n);
 	json_t *nets = json_array();
 	for (size_t i = 0; i < d->cfg.n_networks; i++) {
 		const struct sp_network *net = &d->cfg.networks[i];
@@ -225,6 +256,8 @@ static void dispatch(struct daemon *d, int fd)
 		serve_stats(d);
 	else if (fd == sp_resolver_notify_fd(d->res) || fd == sp_resolver_request_fd(d->res))
 		sp_resolver_input(d->res, fd);
+	else if (fd == sp_dp_watch_fd(d->dp))
+		sp_dp_watch_input(d->dp);
 	else
 		sp_packet_input(d->pkt, fd);
 }
@@ -266,8 +299,9 @@ static int run(struct daemon *d)
 		log_errno(LOG_ERR, "cannot open netlink or packet sockets");
 		goto out;
 	}
-	if (sp_resolver_apply(d->res, &d->cfg, err, sizeof(err)) ||
-	    sp_packet_apply(d->pkt, &d->cfg, err, sizeof(err))) {
+	if (sp_dp_open(&d->dp, &d->cfg, err, sizeof(err)) ||
+	    apply_user(d, &d->cfg, true, true, err, sizeof(err)) ||
+	    sp_dp_apply(d->dp, &d->cfg, err, sizeof(err))) {
 		log_msg(LOG_ERR, "%s", err);
 		goto out;
 	}
@@ -317,6 +351,7 @@ out:
 	}
 	sp_packet_close(d->pkt);
 	sp_resolver_close(d->res);
+	sp_dp_close(d->dp); /* detaches the tc programs */
 	/* after the data paths let go of the interfaces */
 	for (size_t i = 0; d->fabrics && i < d->cfg.n_networks; i++)
 		sp_fabric_down(d->fabrics[i]);

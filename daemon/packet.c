@@ -44,6 +44,7 @@ struct iface {
 	struct sixplane_nd_proxy *proxies;
 	size_t n_proxies;
 	struct sixplane_nd_config nd;
+	bool kernel_static; /* the tc program answers the static rules */
 	struct sp_counters c;
 };
 
@@ -178,6 +179,10 @@ static void handle_frames(struct sp_packet *p, struct iface *f, struct mmsghdr *
 		}
 		f->c.ns_seen++;
 		sixplane_nd_decide(&f->nd, &ns, SIXPLANE_ND_INGRESS, &d);
+		if (f->kernel_static && d.action == SIXPLANE_ND_ANSWER) {
+			f->c.passed++; /* the tc program answered it */
+			continue;
+		}
 		if (d.action == SIXPLANE_ND_CHECK_ROUTE)
 			d.action = routed_elsewhere(p, &ns.target, f->ifindex) ? SIXPLANE_ND_ANSWER
 									       : SIXPLANE_ND_PASS;
@@ -368,6 +373,7 @@ int sp_packet_apply(struct sp_packet *p, const struct sp_config *cfg, char *err,
 		}
 		memcpy(f->proxies, x->rules, x->n_rules * sizeof(*f->proxies));
 		f->n_proxies = x->n_rules;
+		f->kernel_static = x->kernel_static;
 	}
 	for (size_t i = 0; i < n && !e; i++) {
 		struct iface *f = &ifs[i];

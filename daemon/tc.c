@@ -60,6 +60,13 @@ static int print_cb(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
+/* libbpf writes to stderr unless told otherwise: it speaks through us */
+static void quiet_libbpf(void)
+{
+	last_msg[0] = 0;
+	libbpf_set_print(print_cb);
+}
+
 int sp_tc_open(struct sp_tc **out, char *err, size_t errlen)
 {
 	struct sp_tc *t = calloc(1, sizeof(*t));
@@ -70,8 +77,7 @@ int sp_tc_open(struct sp_tc **out, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	last_msg[0] = 0;
-	libbpf_set_print(print_cb);
+	quiet_libbpf();
 	t->skel = ndp_bpf__open_and_load();
 	if (!t->skel) {
 		r = -errno;
@@ -261,10 +267,14 @@ int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, si
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point(dir));
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SP_TC_HANDLE, .priority = SP_TC_PRIO,
 			    .prog_fd = sp_tc_prog_fd(t, dir), .flags = BPF_TC_F_REPLACE);
-	struct attached *a = realloc(t->att, (t->n_att + 1) * sizeof(*t->att));
+	struct attached *a;
 	bool created = false;
 	int r;
 
+	for (size_t i = 0; i < t->n_att; i++)
+		if (t->att[i].ifindex == ifindex && t->att[i].dir == dir)
+			return 0;
+	a = realloc(t->att, (t->n_att + 1) * sizeof(*t->att));
 	if (!a) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -298,32 +308,50 @@ static void detach(int ifindex, enum sp_tc_dir dir)
 	bpf_tc_detach(&hook, &opts);
 }
 
-void sp_tc_detach_all(struct sp_tc *t)
+/* Detach entry i and drop it from the list. The clsact qdisc holds both
+ * directions: it goes, if we made it, with the last of our filters there
+ * (its flag moves to the other direction's entry otherwise). */
+static void detach_at(struct sp_tc *t, size_t i)
 {
-	for (size_t i = t->n_att; i-- > 0;) {
-		struct attached *a = &t->att[i];
+	struct attached a = t->att[i];
+	bool passed_on = false;
 
-		detach(a->ifindex, a->dir);
-		if (a->created_qdisc) {
-			/* the qdisc holds both directions: only once the other
-			 * direction's filter, if we made one, is gone too */
-			bool other = false;
-			for (size_t j = 0; j < i; j++)
-				other |= t->att[j].ifindex == a->ifindex;
-			if (!other) {
-				DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = a->ifindex,
-						    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
-				bpf_tc_hook_destroy(&hook);
-			}
+	detach(a.ifindex, a.dir);
+	t->att[i] = t->att[--t->n_att];
+	for (size_t j = 0; j < t->n_att; j++) {
+		if (t->att[j].ifindex == a.ifindex) {
+			t->att[j].created_qdisc |= a.created_qdisc;
+			passed_on = true;
 		}
 	}
-	t->n_att = 0;
+	if (a.created_qdisc && !passed_on) {
+		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = a.ifindex,
+				    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+		bpf_tc_hook_destroy(&hook);
+	}
+}
+
+void sp_tc_detach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir)
+{
+	for (size_t i = 0; i < t->n_att; i++) {
+		if (t->att[i].ifindex == ifindex && t->att[i].dir == dir) {
+			detach_at(t, i);
+			return;
+		}
+	}
+}
+
+void sp_tc_detach_all(struct sp_tc *t)
+{
+	while (t->n_att)
+		detach_at(t, t->n_att - 1);
 }
 
 int sp_tc_clean_stale(int ifindex)
 {
 	int removed = 0;
 
+	quiet_libbpf();
 	for (int d = SP_TC_EGRESS; d <= SP_TC_INGRESS; d++) {
 		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 				    .attach_point = point((enum sp_tc_dir)d));

@@ -35,8 +35,11 @@ void sp_tc_close(struct sp_tc *t);
 int sp_tc_configure(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n);
 
 /* Attach a program to an interface (creating its clsact qdisc if needed),
- * replacing a previous instance's at the same place. */
+ * replacing a previous instance's at the same place; nothing if attached
+ * already. */
 int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, size_t errlen);
+/* Detach one program sp_tc_attach attached (nothing if it did not). */
+void sp_tc_detach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir);
 /* Detach exactly what sp_tc_attach attached, and the clsact qdiscs it made. */
 void sp_tc_detach_all(struct sp_tc *t);
 /* Remove programs a previous instance (killed with -9) left on ifindex:

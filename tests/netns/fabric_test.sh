@@ -37,7 +37,8 @@ for node in $NODES; do
 	# shellcheck disable=SC2086 # the length, and nodad for IPv6
 	ip -n "$h" addr add "$(ul_addr "$i")"/$ul_len dev eth0
 	{
-		printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nUnderlay = %s\n' "$NWID" "$node" "$(ul_addr "$i")"
+		printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nUnderlay = %s\nDataplane = %s\n' \
+			"$NWID" "$node" "$(ul_addr "$i")" "${DATAPLANE:-auto}"
 		j=0
 		for peer in $NODES; do
 			j=$((j + 1))
@@ -163,7 +164,17 @@ ip -n "sp-fab1-$$" link show sp0 >/dev/null 2>&1 || die "sp0 vanished with kill 
 : >"$tmp/h1.log"
 start 1
 grep -q adopting "$tmp/h1.log" || die "sp0 was not adopted: $(tail -2 "$tmp/h1.log")"
+# with the tc data path, the killed daemon's programs stayed attached: the
+# new one removes them and attaches its own, one per direction
+if "$SIXPLANE" stats -s "$tmp/h1.sock" | grep -q "^sp0 *tc-egress"; then
+	grep -q "sp0: removed 2 tc program(s) a previous sixplaned left" "$tmp/h1.log" ||
+		die "the killed daemon's tc programs were not removed: $(cat "$tmp/h1.log")"
+	for dir in egress ingress; do
+		n=$(tc -n "sp-fab1-$$" filter show dev sp0 "$dir" | grep -c "sp_$dir")
+		[ "$n" -eq 1 ] || die "$n tc $dir programs on sp0 after the restart"
+	done
+fi
 ip -n "sp-fab1-$$" -6 neigh flush dev sp0
 ping_ok 1 "$A2" || die "ping after the restart failed"
 rm -rf "$tmp"
-echo "ok: IPv${UNDERLAY:-4} underlay, 3 hosts, full mesh, $ns NS on the underlay (and $dad DAD probes of the hosts' own addresses); removed on SIGTERM, adopted after kill -9"
+echo "ok: Dataplane ${DATAPLANE:-auto}, IPv${UNDERLAY:-4} underlay, 3 hosts, full mesh, $ns NS on the underlay (and $dad DAD probes of the hosts' own addresses); removed on SIGTERM, adopted after kill -9"

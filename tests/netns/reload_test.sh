@@ -19,9 +19,10 @@ base="[Network]
 Id = $NWID
 Node = $SELF
 Interface = sp0
+Dataplane = netlink
 "
 printf '%s' "$base" >"$tmp/one.conf"
-printf '%s\n[Proxy]\nInterface = px0\nPrefix = 2001:db8:7::/64\n' "$base" >"$tmp/two.conf"
+printf '%s\n[Proxy]\nInterface = px0\nPrefix = 2001:db8:7::/64\nDataplane = packet\n' "$base" >"$tmp/two.conf"
 cp "$tmp/one.conf" "$tmp/sixplane.conf"
 ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -s "$tmp/sock" 2>"$tmp/log" &
 DAEMON=$!

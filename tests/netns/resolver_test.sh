@@ -22,6 +22,8 @@ Id = $NWID
 Node = $SELF
 Interface = sp0
 Addressing = 6plane rfc4193
+# the user-space path under test (auto would take tc where it can)
+Dataplane = netlink
 EOC
 before_app=$(ip netns exec "$A" sysctl -n net.ipv6.neigh.sp0.app_solicit)
 before_mcast=$(ip netns exec "$A" sysctl -n net.ipv6.neigh.sp0.mcast_solicit)

@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: MIT */
+/* Dataplane = auto|tc|netlink|packet: who answers on which interface, and
+ * the tc programs' configuration kept in step with the daemon's. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+
+#include "dataplane.h"
+#include "log.h"
+#include "netlink.h"
+#ifdef SIXPLANE_HAVE_BPF
+#include "tc.h"
+#endif
+
+/* one interface the tc programs serve, copied out of the configuration */
+struct tc_if {
+	int ifindex;
+	bool network; /* [Network]: egress and ingress; [Proxy]: ingress */
+	struct sixplane_nd_network net;
+	uint64_t self;
+	struct sixplane_nd_proxy *rules;
+	size_t n_rules;
+	struct sixplane_mac mac;
+};
+
+struct sp_dp {
+	bool tc_ok;
+	char why[256]; /* why not, when !tc_ok */
+#ifdef SIXPLANE_HAVE_BPF
+	struct sp_tc *tc;
+#endif
+	struct tc_if *ifs;
+	size_t n_ifs;
+	struct mnl_socket *watch;
+	struct sp_counters *ctr; /* 2 per interface, for the stats rows */
+};
+
+static bool wants_tc(enum sp_dataplane d)
+{
+	return d == SP_DATAPLANE_AUTO || d == SP_DATAPLANE_TC;
+}
+
+int sp_dp_open(struct sp_dp **out, const struct sp_config *cfg, char *err, size_t errlen)
+{
+	struct sp_dp *dp = calloc(1, sizeof(*dp));
+	bool want = false, must = false;
+
+	if (!dp) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < cfg->n_networks; i++) {
+		const struct sp_network *n = &cfg->networks[i];
+		/* the kernel's NS must leave for the egress program to see
+		 * them: emulated-only silences them with sysctls instead */
+		if (n->dataplane == SP_DATAPLANE_TC && n->solicit == SP_SOLICIT_EMULATED_ONLY) {
+			snprintf(err, errlen,
+				 "%s: Solicit = emulated-only needs Dataplane = netlink (or auto)",
+				 n->ifname);
+			free(dp);
+			return -EINVAL;
+		}
+		want |= wants_tc(n->dataplane) && n->solicit != SP_SOLICIT_EMULATED_ONLY;
+		must |= n->dataplane == SP_DATAPLANE_TC;
+	}
+	for (size_t i = 0; i < cfg->n_proxies; i++) {
+		want |= wants_tc(cfg->proxies[i].dataplane);
+		must |= cfg->proxies[i].dataplane == SP_DATAPLANE_TC;
+	}
+#ifdef SIXPLANE_HAVE_BPF
+	/* programs a previous instance killed with -9 left behind, whatever
+	 * this one is configured to use */
+	for (size_t i = 0; i < cfg->n_networks + cfg->n_proxies; i++) {
+		const char *name = i < cfg->n_networks ? cfg->networks[i].ifname
+						       : cfg->proxies[i - cfg->n_networks].ifname;
+		int ifindex = (int)if_nametoindex(name), removed;
+		if (ifindex && (removed = sp_tc_clean_stale(ifindex)) > 0)
+			log_msg(LOG_NOTICE,
+				"%s: removed %d tc program(s) a previous sixplaned left", name,
+				removed);
+	}
+#endif
+	if (!want) {
+		*out = dp;
+		return 0;
+	}
+#ifdef SIXPLANE_HAVE_BPF
+	int r = sp_tc_open(&dp->tc, dp->why, sizeof(dp->why));
+	if (!r) {
+		dp->watch = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (!dp->watch ||
+		    mnl_socket_bind(dp->watch, RTMGRP_IPV6_IFADDR, MNL_SOCKET_AUTOPID)) {
+			r = -errno;
+			snprintf(dp->why, sizeof(dp->why), "address watch: %s", strerror(errno));
+		}
+	}
+	dp->tc_ok = r == 0;
+#else
+	snprintf(dp->why, sizeof(dp->why),
+		 "built without it (needs clang, bpftool and libbpf-dev at build time)");
+#endif
+	if (!dp->tc_ok && must) {
+		snprintf(err, errlen, "Dataplane = tc: %s", dp->why);
+		sp_dp_close(dp);
+		return -EOPNOTSUPP;
+	}
+	if (!dp->tc_ok)
+		log_msg(LOG_WARNING, "tc data path unavailable, using netlink and packet: %s",
+			dp->why);
+	*out = dp;
+	return 0;
+}
+
+static void free_ifs(struct sp_dp *dp)
+{
+	for (size_t i = 0; i < dp->n_ifs; i++)
+		free(dp->ifs[i].rules);
+	free(dp->ifs);
+	dp->ifs = NULL;
+	dp->n_ifs = 0;
+}
+
+void sp_dp_close(struct sp_dp *dp)
+{
+	if (!dp)
+		return;
+#ifdef SIXPLANE_HAVE_BPF
+	sp_tc_close(dp->tc); /* detaches exactly what was attached */
+#endif
+	if (dp->watch)
+		mnl_socket_close(dp->watch);
+	free_ifs(dp);
+	free(dp->ctr);
+	free(dp);
+}
+
+enum sp_dataplane sp_dp_network(const struct sp_dp *dp, const struct sp_network *n)
+{
+	if (n->dataplane != SP_DATAPLANE_AUTO)
+		return n->dataplane;
+	return dp->tc_ok && n->solicit != SP_SOLICIT_EMULATED_ONLY ? SP_DATAPLANE_TC
+								   : SP_DATAPLANE_NETLINK;
+}
+
+enum sp_dataplane sp_dp_proxy(const struct sp_dp *dp, const struct sp_proxy *x)
+{
+	if (x->dataplane != SP_DATAPLANE_AUTO)
+		return x->dataplane;
+	return dp->tc_ok ? SP_DATAPLANE_TC : SP_DATAPLANE_PACKET;
+}
+
+int sp_dp_split(const struct sp_dp *dp, const struct sp_config *cfg, struct sp_config *resolver,
+		struct sp_config *packet)
+{
+	size_t nn = cfg->n_networks ? cfg->n_networks : 1, np = cfg->n_proxies ? cfg->n_proxies : 1;
+
+	*resolver = *cfg;
+	*packet = *cfg;
+	resolver->networks = calloc(nn, sizeof(*resolver->networks));
+	packet->networks = calloc(nn, sizeof(*packet->networks));
+	packet->proxies = calloc(np, sizeof(*packet->proxies));
+	resolver->n_networks = packet->n_networks = packet->n_proxies = 0;
+	resolver->n_proxies = 0;
+	resolver->proxies = NULL;
+	if (!resolver->networks || !packet->networks || !packet->proxies) {
+		sp_dp_free_part(resolver);
+		sp_dp_free_part(packet);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < cfg->n_networks; i++) {
+		enum sp_dataplane d = sp_dp_network(dp, &cfg->networks[i]);
+		if (d == SP_DATAPLANE_NETLINK)
+			resolver->networks[resolver->n_networks++] = cfg->networks[i];
+		/* netlink resolves the host's own questions; what arrives
+		 * from the fabric is the responder's */
+		if (d == SP_DATAPLANE_NETLINK || d == SP_DATAPLANE_PACKET)
+			packet->networks[packet->n_networks++] = cfg->networks[i];
+	}
+	for (size_t i = 0; i < cfg->n_proxies; i++) {
+		const struct sp_proxy *x = &cfg->proxies[i];
+		bool any_auto = false;
+
+		for (size_t j = 0; j < x->n_rules; j++)
+			any_auto |= x->rules[j].mode == SIXPLANE_ND_PROXY_AUTO;
+		if (sp_dp_proxy(dp, x) == SP_DATAPLANE_TC) {
+			/* auto rules need the routing table: the responder */
+			if (!any_auto)
+				continue;
+			packet->proxies[packet->n_proxies] = *x;
+			packet->proxies[packet->n_proxies++].kernel_static = true;
+		} else {
+			packet->proxies[packet->n_proxies++] = *x;
+		}
+	}
+	return 0;
+}
+
+void sp_dp_free_part(struct sp_config *part)
+{
+	free(part->networks);
+	free(part->proxies);
+	part->networks = NULL;
+	part->proxies = NULL;
+}
+
+#ifdef SIXPLANE_HAVE_BPF
+/* the maps from dp->ifs and the host's addresses now */
+static int configure(struct sp_dp *dp)
+{
+	struct sixplane_nd_config *nd = calloc(dp->n_ifs + 1, sizeof(*nd));
+	struct sp_tc_iface *tif = calloc(dp->n_ifs + 1, sizeof(*tif));
+	struct sixplane_addr *addrs = NULL;
+	size_t n_addrs = 0;
+	int r = -ENOMEM;
+
+	if (nd && tif && !(r = sp_nl_host_addrs(&addrs, &n_addrs))) {
+		for (size_t i = 0; i < dp->n_ifs; i++) {
+			const struct tc_if *f = &dp->ifs[i];
+			nd[i] = (struct sixplane_nd_config){
+				.self = f->self,
+				.networks = &f->net,
+				.n_networks = f->network ? 1 : 0,
+				.proxies = f->rules,
+				.n_proxies = f->n_rules,
+				.iface_mac = f->mac,
+				.host_addrs = addrs,
+				.n_host_addrs = n_addrs,
+			};
+			tif[i] = (struct sp_tc_iface){f->ifindex, &nd[i]};
+		}
+		r = sp_tc_configure(dp->tc, tif, dp->n_ifs);
+	}
+	free(addrs);
+	free(nd);
+	free(tif);
+	return r;
+}
+
+static bool serves(const struct tc_if *ifs, size_t n, int ifindex, bool egress)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ifs[i].ifindex == ifindex && (!egress || ifs[i].network))
+			return true;
+	return false;
+}
+#endif
+
+int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t errlen)
+{
+	struct tc_if *ifs;
+	size_t n = 0;
+	int r = 0;
+
+	if (!dp->tc_ok)
+		return 0;
+	ifs = calloc(cfg->n_networks + cfg->n_proxies + 1, sizeof(*ifs));
+	if (!ifs) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < cfg->n_networks + cfg->n_proxies && !r; i++) {
+		bool network = i < cfg->n_networks;
+		const struct sp_network *net = network ? &cfg->networks[i] : NULL;
+		const struct sp_proxy *x = network ? NULL : &cfg->proxies[i - cfg->n_networks];
+		const char *name = network ? net->ifname : x->ifname;
+		struct tc_if *f = &ifs[n];
+
+		if ((network ? sp_dp_network(dp, net) : sp_dp_proxy(dp, x)) != SP_DATAPLANE_TC)
+			continue;
+		f->network = network;
+		f->ifindex = (int)if_nametoindex(name);
+		if (!f->ifindex) {
+			r = -errno;
+			snprintf(err, errlen, "interface '%s': %s", name, strerror(errno));
+			break;
+		}
+		if ((r = sp_nl_link_mac(f->ifindex, &f->mac))) {
+			snprintf(err, errlen, "interface '%s': cannot read its MAC: %s", name,
+				 strerror(-r));
+			break;
+		}
+		if (network) {
+			f->net = (struct sixplane_nd_network){net->nwid, net->sixplane,
+							      net->rfc4193};
+			f->self = net->node;
+		} else if (x->n_rules) {
+			f->rules = malloc(x->n_rules * sizeof(*f->rules));
+			if (!f->rules) {
+				r = -ENOMEM;
+				snprintf(err, errlen, "out of memory");
+				break;
+			}
+			memcpy(f->rules, x->rules, x->n_rules * sizeof(*f->rules));
+			f->n_rules = x->n_rules;
+		}
+		n++;
+	}
+#ifdef SIXPLANE_HAVE_BPF
+	struct tc_if *old = dp->ifs, *garbage = ifs;
+	size_t n_old = dp->n_ifs, n_garbage = n;
+
+	if (!r) {
+		dp->ifs = ifs;
+		dp->n_ifs = n;
+		if ((r = configure(dp)))
+			snprintf(err, errlen, "cannot write the tc programs' maps: %s",
+				 strerror(-r));
+		/* the maps first, then the programs where they are new */
+		for (size_t i = 0; i < n && !r; i++) {
+			if (ifs[i].network)
+				r = sp_tc_attach(dp->tc, ifs[i].ifindex, SP_TC_EGRESS, err, errlen);
+			if (!r)
+				r = sp_tc_attach(dp->tc, ifs[i].ifindex, SP_TC_INGRESS, err,
+						 errlen);
+		}
+		/* detach what is served no more: the new interfaces on failure
+		 * (back to the running configuration), else the old ones */
+		struct tc_if *from = r ? ifs : old, *keep = r ? old : ifs;
+		size_t n_from = r ? n : n_old, n_keep = r ? n_old : n;
+		for (size_t i = 0; i < n_from; i++) {
+			if (!serves(keep, n_keep, from[i].ifindex, true))
+				sp_tc_detach(dp->tc, from[i].ifindex, SP_TC_EGRESS);
+			if (!serves(keep, n_keep, from[i].ifindex, false))
+				sp_tc_detach(dp->tc, from[i].ifindex, SP_TC_INGRESS);
+		}
+		if (r) {
+			dp->ifs = old;
+			dp->n_ifs = n_old;
+			configure(dp);
+		} else {
+			garbage = old;
+			n_garbage = n_old;
+			struct sp_counters *c = calloc(2 * n + 1, sizeof(*c));
+			if (c) {
+				free(dp->ctr);
+				dp->ctr = c;
+			}
+		}
+	}
+	for (size_t i = 0; i < n_garbage; i++)
+		free(garbage[i].rules);
+	free(garbage);
+#else
+	for (size_t i = 0; i < n; i++)
+		free(ifs[i].rules);
+	free(ifs);
+#endif
+	return r;
+}
+
+int sp_dp_watch_fd(const struct sp_dp *dp)
+{
+	return dp->watch ? mnl_socket_get_fd(dp->watch) : -1;
+}
+
+void sp_dp_watch_input(struct sp_dp *dp)
+{
+	char buf[8192];
+
+	while (recv(mnl_socket_get_fd(dp->watch), buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+#ifdef SIXPLANE_HAVE_BPF
+	/* an address came or went: the host-address map follows */
+	int r = configure(dp);
+	if (r)
+		log_msg(LOG_ERR, "cannot update the tc programs' host addresses: %s", strerror(-r));
+#endif
+}
+
+size_t sp_dp_stats(struct sp_dp *dp, const struct sp_config *cfg, struct sp_stats_row *rows,
+		   size_t max)
+{
+	size_t k = 0;
+	(void)cfg;
+
+#ifdef SIXPLANE_HAVE_BPF
+	for (size_t i = 0; i < dp->n_ifs && dp->ctr && k + 2 <= max; i++) {
+		static char names[64][IF_NAMESIZE];
+		char *name = names[i % 64];
+
+		if (!if_indextoname((unsigned)dp->ifs[i].ifindex, name))
+			snprintf(name, IF_NAMESIZE, "%d", dp->ifs[i].ifindex);
+		if (dp->ifs[i].network &&
+		    !sp_tc_counters(dp->tc, dp->ifs[i].ifindex, SP_TC_EGRESS, &dp->ctr[2 * i]))
+			rows[k++] = (struct sp_stats_row){name, "tc-egress", &dp->ctr[2 * i]};
+		if (!sp_tc_counters(dp->tc, dp->ifs[i].ifindex, SP_TC_INGRESS, &dp->ctr[2 * i + 1]))
+			rows[k++] = (struct sp_stats_row){name, "tc-ingress", &dp->ctr[2 * i + 1]};
+	}
+#else
+	(void)dp;
+	(void)rows;
+	(void)max;
+#endif
+	return k;
+}
