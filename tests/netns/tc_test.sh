@@ -1,0 +1,96 @@
+#!/bin/sh
+# The tc data path on a plane interface (Dataplane = tc): 10,000 distinct
+# neighbors resolved with no NS on the wire; a non-emulated neighbor on the
+# same interface resolved by the kernel's own NS, not delayed through user
+# space (app_solicit stays 0); a malformed NS leaves untouched, a valid one
+# for an emulated target is answered in place.
+set -u
+SIXPLANED=$1
+SIXPLANE=$2
+NSGEN=$3
+NEIGHGEN=$4
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_netns
+
+plane_pair tc
+PEER=1122334455
+PEER_PREFIX=$("$SIXPLANE" plane "$NWID" $PEER --json | json_field sixplane_host_prefix)
+PEER_MAC=$("$SIXPLANE" mac "$NWID" $PEER --json | json_field mac)
+ip -n "$A" addr add 2001:db8:5::1/64 dev sp0 nodad
+ip -n "$B" addr add 2001:db8:5::2/64 dev sp0b nodad
+tmp=$(mktemp -d)
+printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nDataplane = tc\n' "$NWID" "$SELF" >"$tmp/conf"
+ip netns exec "$A" "$SIXPLANED" -c "$tmp/conf" -s "$tmp/sock" 2>"$tmp/log" &
+DAEMON=$!
+PIDS="$PIDS $DAEMON"
+if ! wait_for 10 grep -q serving "$tmp/log"; then
+	# a kernel or build without BPF: this test is about the tc path
+	grep -q "Dataplane = tc" "$tmp/log" && skip "no tc data path here: $(cat "$tmp/log")"
+	die "sixplaned did not start: $(cat "$tmp/log")"
+fi
+stat() { # stat FIELD: a counter of sp0's tc-egress row
+	"$SIXPLANE" stats --json -s "$tmp/sock" | tr '{' '\n' | grep '"path":"tc-egress"' |
+		sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"
+}
+[ -n "$(stat answered)" ] || die "no tc-egress counters: $("$SIXPLANE" stats -s "$tmp/sock")"
+[ "$(ip netns exec "$A" sysctl -n net.ipv6.neigh.sp0.app_solicit)" = 0 ] ||
+	die "app_solicit set: the tc path must not route resolution through user space"
+capture_start "$B" sp0b "$tmp/wire.pcap" 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)'
+
+# 10,000 neighbors in the peer's /80, 1,000 at a time: the kernel's neighbor
+# table (gc_thresh3, one for all namespaces) holds 1,024 by default
+before=$(stat answered)
+i=0
+while [ "$i" -lt 10 ]; do
+	out=$(ip netns exec "$A" "$NEIGHGEN" -i sp0 -p "$PEER_PREFIX" -n 1000 --seed $((i + 1)))
+	case "$out" in
+	"neighbors 1000 resolved 1000 "*) ;;
+	*) die "chunk $i: $out" ;;
+	esac
+	# every entry carries the owner's MAC
+	wrong=$(ip -n "$A" -6 neigh show dev sp0 | grep "^${PEER_PREFIX%::/80}" | grep -vc "lladdr $PEER_MAC")
+	[ "$wrong" -eq 0 ] || die "chunk $i: $wrong neighbors not at $PEER_MAC"
+	ip -n "$A" -6 neigh flush dev sp0
+	i=$((i + 1))
+done
+answered=$(($(stat answered) - before))
+[ "$answered" -ge 10000 ] || die "the egress program answered $answered, not 10000"
+sleep 0.3
+ns=$(ns_count "$tmp/wire.pcap" "${PEER_PREFIX%%:*}")
+[ "$ns" -eq 0 ] || die "$ns NS for the peer's /80 reached the wire"
+
+# A neighbor outside the plane, on the same interface: the kernel's own NS
+# leaves at once, untouched, and the peer's kernel answers it
+ip netns exec "$A" ping -6 -c1 -W2 -n 2001:db8:5::2 >"$tmp/ping" 2>&1 ||
+	die "no way to the non-emulated neighbor: $(cat "$tmp/ping")"
+sleep 0.3
+[ "$(ns_count "$tmp/wire.pcap" 2001:db8:5::2)" -ge 1 ] ||
+	die "the kernel's NS for a non-emulated neighbor did not leave"
+rtt=$(sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' "$tmp/ping")
+
+# Hand-made NS out of sp0: a valid one for the peer's space is answered in
+# place (nsgen hears the NA, nothing reaches the wire), a malformed one
+# leaves as it was
+T="${PEER_PREFIX%::/80}::77"
+out=$(ip netns exec "$A" "$NSGEN" -i sp0 -t "$T" -n 5 --wait 300)
+case "$out" in
+"sent 5 answered 5 "*) ;;
+*) die "valid NS out of sp0: $out" ;;
+esac
+for kind in checksum hop-limit zero-option; do
+	ip netns exec "$A" "$NSGEN" -i sp0 -t "$T" -n 1 --malform "$kind" --wait 100 >/dev/null
+done
+sleep 0.3
+[ "$(ns_count "$tmp/wire.pcap" "$T")" -eq 3 ] ||
+	die "expected the 3 malformed NS (and no valid one) on the wire, saw $(ns_count "$tmp/wire.pcap" "$T")"
+bad=$("$SIXPLANE" stats --json -s "$tmp/sock" | grep '"path":"tc-egress"')
+for r in bad-checksum bad-hop-limit bad-option; do
+	echo "$bad" | grep -q "\"$r\":1[,}]" || die "$r not counted once: $bad"
+done
+
+kill -TERM "$DAEMON"
+wait "$DAEMON" || die "sixplaned exited non-zero"
+tc -n "$A" filter show dev sp0 egress | grep -q sp_egress && die "the egress program stayed"
+rm -rf "$tmp"
+echo "ok: 10000 neighbors resolved in the kernel, 0 NS on the wire; non-emulated neighbor by its own NS (first ping ${rtt} ms, app_solicit 0); malformed NS left untouched"
