@@ -97,6 +97,8 @@ fab_config() {
 # fab_start I: sixplaned on host I, its log in $FAB_DIR/hI.log, its stats
 # socket $FAB_DIR/hI.sock; waits until it serves
 fab_start() {
+	# "serving" must be this start's
+	: >"$FAB_DIR/h$1.log"
 	ip netns exec "sp-$FAB-h$1" "$SIXPLANED" -c "$FAB_DIR/h$1.conf" -s "$FAB_DIR/h$1.sock" \
 		2>>"$FAB_DIR/h$1.log" &
 	eval "FAB_D$1=\$!"
@@ -161,6 +163,7 @@ fab_hosts() {
 	# the hosts' own addresses must pass DAD (no peer may answer for them)
 	fh_i=1
 	while [ "$fh_i" -le "$1" ]; do
+		ip -n "sp-$FAB-h$fh_i" link show sp0 >/dev/null 2>&1 || fab_die "host $fh_i: no sp0"
 		fab_wait 5 sh -c "! ip -n sp-$FAB-h$fh_i -6 addr show dev sp0 tentative | grep -q inet6" ||
 			fab_die "host $fh_i: its address is still tentative"
 		ip -n "sp-$FAB-h$fh_i" -6 addr show dev sp0 | grep -q dadfailed &&
@@ -201,7 +204,11 @@ fab_container() {
 fab_capture() {
 	# immediate mode: without it libpcap hands over packets a block at a
 	# time, and the last block of a quiet capture never reaches the file
-	ip netns exec "sp-$FAB-u" tcpdump -i br0 -n -U --immediate-mode -B 32768 -w "$1" \
+	# and a short snapshot (an NS inside VXLAN is about 146 bytes), else a
+	# burst overruns the buffer; no file left from before, whose header
+	# would pass for this capture's
+	rm -f "$1"
+	ip netns exec "sp-$FAB-u" tcpdump -i br0 -n -U --immediate-mode -B 32768 -s 256 -w "$1" \
 		"${2:-udp port 4789}" 2>/dev/null &
 	FAB_PIDS="$FAB_PIDS $!"
 	FAB_TCPDUMP=$!

@@ -43,7 +43,10 @@ capture_start() {
 	command -v tcpdump >/dev/null 2>&1 || skip "needs tcpdump"
 	# immediate mode: without it libpcap hands over packets a block at a
 	# time, and the last block of a quiet capture never reaches the file
-	ip netns exec "$1" tcpdump -i "$2" -n -U --immediate-mode -B 32768 -w "$3" \
+	# and a short snapshot, else a burst overruns the buffer; no file
+	# left from before, whose header would pass for this capture's
+	rm -f "$3"
+	ip netns exec "$1" tcpdump -i "$2" -n -U --immediate-mode -B 32768 -s 256 -w "$3" \
 		"${4:-icmp6 and ip6[40] == 135}" 2>/dev/null &
 	PIDS="$PIDS $!"
 	# tcpdump writes the file header once it is capturing
