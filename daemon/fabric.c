@@ -32,6 +32,7 @@ struct sp_fabric {
 	 * containers), put back on exit */
 	struct sp_sysctl_saved forwarding;
 	bool forwarding_set;
+	bool route_set; /* the unreachable route of our /80 */
 };
 
 const char *sp_fabric_ifname(const struct sp_fabric *f)
@@ -102,6 +103,34 @@ static int addr_add(int ifindex, const struct sixplane_addr *a, unsigned len)
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	mnl_attr_put(h, IFA_LOCAL, 16, a->b);
 	mnl_attr_put(h, IFA_ADDRESS, 16, a->b);
+	return sp_nl_do(h);
+}
+
+/* The host's /80 as unreachable, at the highest metric: the container
+ * runtime's route of the /80 to its bridge wins, and what it does not route
+ * (no runtime yet, an unused address) gets an ICMPv6 error at once instead
+ * of going back out the plane interface, where the kernel would solicit it
+ * on the underlay (the /40 is on-link there). */
+#define SP_UNREACHABLE_METRIC 0x7fffffffu
+static int unreachable_route(int type, const struct sixplane_prefix *p)
+{
+	char buf[256];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rt;
+
+	h->nlmsg_type = (uint16_t)type;
+	h->nlmsg_flags = NLM_F_REQUEST;
+	if (type == RTM_NEWROUTE)
+		h->nlmsg_flags |= NLM_F_CREATE | NLM_F_REPLACE; /* adopted: there already */
+	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
+	rt->rtm_family = AF_INET6;
+	rt->rtm_dst_len = p->len;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = RTPROT_STATIC;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = RTN_UNREACHABLE;
+	mnl_attr_put(h, RTA_DST, 16, p->addr.b);
+	mnl_attr_put_u32(h, RTA_PRIORITY, SP_UNREACHABLE_METRIC);
 	return sp_nl_do(h);
 }
 
@@ -235,6 +264,13 @@ int sp_fabric_up(const struct sp_network *n, struct sp_fabric **out, char *err, 
 		if ((r = addr_add(f->ifindex, &a, 40)))
 			goto step_fail;
 	}
+	step = "adding the unreachable route of this host's /80";
+	if (n->sixplane) {
+		struct sixplane_prefix p = sixplane_6plane_prefix(n->nwid, n->node);
+		if ((r = unreachable_route(RTM_NEWROUTE, &p)))
+			goto step_fail;
+		f->route_set = true;
+	}
 	step = "adding the RFC4193 address";
 	if (n->rfc4193) {
 		struct sixplane_addr a = sixplane_rfc4193_addr(n->nwid, n->node);
@@ -259,6 +295,10 @@ step_fail:
 fail:
 	if (f->forwarding_set)
 		sp_sysctl_restore(&f->forwarding);
+	if (f->route_set) {
+		struct sixplane_prefix p = sixplane_6plane_prefix(n->nwid, n->node);
+		unreachable_route(RTM_DELROUTE, &p);
+	}
 	if (f->created)
 		link_delete(f->ifindex);
 	free(f->net.peers);
@@ -342,6 +382,13 @@ void sp_fabric_down(struct sp_fabric *f)
 		return;
 	if (f->created && !f->net.persist && link_delete(f->ifindex))
 		log_errno(LOG_WARNING, "%s: cannot remove", f->net.ifname);
+	if (f->route_set && !f->net.persist) {
+		struct sixplane_prefix p = sixplane_6plane_prefix(f->net.nwid, f->net.node);
+		int r = unreachable_route(RTM_DELROUTE, &p);
+		if (r)
+			log_msg(LOG_WARNING, "%s: cannot remove the unreachable route: %s",
+				f->net.ifname, strerror(-r));
+	}
 	if (f->forwarding_set && !f->net.persist && sp_sysctl_restore(&f->forwarding))
 		log_errno(LOG_WARNING, "cannot restore %s", f->forwarding.path);
 	free(f->net.peers);

@@ -45,7 +45,8 @@ struct sp_tc {
 
 /* libbpf's last message, for the one line that says why loading failed */
 static char last_msg[256];
-static int print_cb(enum libbpf_print_level level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static int print_cb(enum libbpf_print_level level,
+							  const char *fmt, va_list ap)
 {
 	char line[sizeof(last_msg)];
 

@@ -108,6 +108,17 @@ ip netns exec "sp-fabc1-$$" ping -6 -c3 -W2 -n "$C2" >/dev/null 2>&1 ||
 	die "the container on host 1 cannot reach $C2 behind host 2"
 ip netns exec "sp-fabc2-$$" ping -6 -c3 -W2 -n "$A3" >/dev/null 2>&1 ||
 	die "the container on host 2 cannot reach host 3"
+# An unused address in host 3's /80 (no container runtime there): host 3's
+# unreachable route of its /80 answers at once, instead of sending the
+# packet back out sp0 to solicit it on the underlay
+U3="${A3%::1}::99"
+ip netns exec "sp-fab1-$$" ping -6 -c1 -W2 -n "$U3" >"$tmp/unreach" 2>&1 &&
+	die "$U3 answered: nothing holds it"
+grep -q "Destination unreachable" "$tmp/unreach" ||
+	die "no ICMPv6 unreachable for $U3: $(cat "$tmp/unreach")"
+sleep 1.2
+u3_ns=$(tcpdump -r "$tmp/ul.pcap" -n 2>/dev/null | grep -c "who has $U3")
+[ "$u3_ns" -eq 0 ] || die "$u3_ns NS for $U3 crossed the underlay"
 
 # sixplane status: both peers of host 1 with their forwarding entries; one
 # deleted behind the daemon's back shows as missing
@@ -156,6 +167,8 @@ kill -TERM "$D3"
 wait "$D3" || die "sixplaned 3 exited non-zero"
 ip -n "sp-fab3-$$" link show sp0 >/dev/null 2>&1 && die "sp0 left behind on host 3"
 [ "$(fwd 3)" = 0 ] || die "IPv6 forwarding not put back on host 3"
+[ -z "$(ip -n "sp-fab3-$$" -6 route show type unreachable)" ] ||
+	die "the unreachable route of host 3's /80 stayed"
 
 # kill -9 and restart: the interface is adopted, not duplicated or refused
 kill -9 "$D1"
