@@ -6,7 +6,7 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev llvm
-libjansson-dev libcmocka-dev libinih-dev libmnl-dev python3 ipv6calc
+libjansson-dev libcmocka-dev libinih-dev libmnl-dev libbpf-dev bpftool python3 ipv6calc
 iproute2 iputils-ping tcpdump tshark ndisc6 shellcheck libxml2-utils ksh"
 
 # make bench also needs the peers it measures against
