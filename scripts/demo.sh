@@ -167,7 +167,7 @@ printf '  DAD probes of each host for its own address: %s (unanswered: no peer o
 [ "$frames" -gt 0 ] || fail "nothing at all crossed the underlay: the capture saw no traffic"
 
 say "Answered locally, per host (sixplane stats)"
-printf '  %-5s %-8s %-11s %-9s %s\n' host path "NS seen" answered "NA sent"
+printf '  %-5s %-11s %-8s %-9s %s\n' host path "NS seen" answered "NA sent"
 i=1
 while [ "$i" -le "$HOSTS" ]; do
 	"$SIXPLANE" stats -s "$FAB_DIR/h$i.sock" --json >"$FAB_DIR/stats.$i" ||
@@ -176,7 +176,7 @@ while [ "$i" -le "$HOSTS" ]; do
 	tr '{' '\n' <"$FAB_DIR/stats.$i" | grep '"interface":"sp0"' |
 		sed 's/.*"path":"\([^"]*\)".*"ns_seen":\([0-9]*\).*"answered":\([0-9]*\).*"na_sent":\([0-9]*\).*/\1 \2 \3 \4/' |
 		while read -r path seen answered sent; do
-			printf '  %-5s %-8s %-11s %-9s %s\n' "h$i" "$path" "$seen" "$answered" "$sent"
+			printf '  %-5s %-11s %-8s %-9s %s\n' "h$i" "$path" "$seen" "$answered" "$sent"
 		done
 	resolved=$(tr '{' '\n' <"$FAB_DIR/stats.$i" | grep '"interface":"sp0"' |
 		sed -n 's/.*"answered":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
@@ -185,10 +185,10 @@ while [ "$i" -le "$HOSTS" ]; do
 		fail "host $i answered only $resolved neighbors itself"
 	i=$((i + 1))
 done
-echo "  (netlink: the kernel asked for a neighbor and sixplaned wrote its entry;"
-echo "   packet: an NS that reached sp0 from a peer; here only the peers' DAD"
-echo "   probes, passed on unanswered: a synthesized NA goes only to an NS for"
-echo "   this host's /80 that a peer sent anyway)"
+echo "  (tc-egress: the host's own NS, answered in the kernel and never sent;"
+echo "   tc-ingress: NS that reached sp0 from a peer, here only the peers' DAD"
+echo "   probes, passed on unanswered. Without BPF the same work shows as netlink,"
+echo "   the kernel asking sixplaned, and packet, its AF_PACKET responder.)"
 
 say "sixplane status on host 1"
 "$SIXPLANE" status -s "$FAB_DIR/h1.sock" | sed 's/^/  /'
