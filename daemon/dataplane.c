@@ -251,12 +251,35 @@ static bool serves(const struct tc_if *ifs, size_t n, int ifindex, bool egress)
 }
 #endif
 
+int sp_dp_check(const struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t errlen)
+{
+	/* the programs load at start only (then the privileges to load go):
+	 * a reload cannot ask for them if they are not there */
+	for (size_t i = 0; i < cfg->n_networks + cfg->n_proxies && !dp->tc_ok; i++) {
+		bool network = i < cfg->n_networks;
+		enum sp_dataplane want = network ? cfg->networks[i].dataplane
+						 : cfg->proxies[i - cfg->n_networks].dataplane;
+		if (want == SP_DATAPLANE_TC) {
+			snprintf(err, errlen,
+				 "%s: Dataplane = tc, but the tc programs are not loaded%s%s; they "
+				 "load at start",
+				 network ? cfg->networks[i].ifname
+					 : cfg->proxies[i - cfg->n_networks].ifname,
+				 dp->why[0] ? ": " : "", dp->why);
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
 int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t errlen)
 {
 	struct tc_if *ifs;
 	size_t n = 0;
 	int r = 0;
 
+	if ((r = sp_dp_check(dp, cfg, err, errlen)))
+		return r;
 	if (!dp->tc_ok)
 		return 0;
 	ifs = calloc(cfg->n_networks + cfg->n_proxies + 1, sizeof(*ifs));

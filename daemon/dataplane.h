@@ -31,6 +31,10 @@ int sp_dp_split(const struct sp_dp *dp, const struct sp_config *cfg, struct sp_c
 		struct sp_config *packet);
 void sp_dp_free_part(struct sp_config *part);
 
+/* Whether cfg can be served as loaded: a Dataplane = tc needs the programs,
+ * which load at start only. 0, or a negative errno and err says why. */
+int sp_dp_check(const struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t errlen);
+
 /* Write cfg's tc interfaces into the maps (one atomic switch), attach to
  * the new ones and detach from those no longer served. */
 int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t errlen);

@@ -201,11 +201,16 @@ static void reload(struct daemon *d)
 	char err[512];
 
 	if (sp_config_load(d->cfg.path, &next, err, sizeof(err)) ||
-	    fabric_check(d, &next, err, sizeof(err)) || apply(d, &next, err, sizeof(err)) ||
+	    fabric_check(d, &next, err, sizeof(err)) ||
+	    sp_dp_check(d->dp, &next, err, sizeof(err)) || apply(d, &next, err, sizeof(err)) ||
 	    fabric_update(d, &next, err, sizeof(err))) {
 		log_msg(LOG_ERR, "reload refused, the running configuration stays: %s", err);
 		if (next.path[0])
 			sp_config_free(&next);
+		/* a data path put back on the running configuration may hold
+		 * new sockets */
+		if (rebuild_epoll(d))
+			log_errno(LOG_ERR, "epoll");
 		return;
 	}
 	sp_config_free(&d->cfg);

@@ -58,6 +58,18 @@ case "$out" in "sent 100 answered 100 "*) ;; *) die "after a refused reload: $ou
 seen=$("$SIXPLANE" stats --json -s "$tmp/sock" | grep '"interface":"sp0","path":"packet"' |
 	sed 's/.*"answered":\([0-9]*\).*/\1/')
 [ "$seen" -eq $((COUNT + 100)) ] || die "counters lost across reloads: answered $seen, want $((COUNT + 100))"
+# Dataplane = tc on reload, when this start loaded no tc programs (they
+# load at start only): refused, the running paths stay
+printf '%sDataplane = tc\n' "$(printf '%s' "$base" | grep -v Dataplane)
+" >"$tmp/sixplane.conf"
+refusals=$(grep -c "reload refused" "$tmp/log")
+kill -HUP "$DAEMON"
+wait_for 5 sh -c "[ \$(grep -c 'reload refused' '$tmp/log') -gt $refusals ]" ||
+	die "a reload asking for tc without its programs was not refused: $(tail -1 "$tmp/log")"
+grep -q "sp0: Dataplane = tc, but the tc programs are not loaded" "$tmp/log" ||
+	die "no reason given: $(tail -1 "$tmp/log")"
+out=$(ip netns exec "$B" "$NSGEN" -i sp0b -t "$HOST_PREFIX::5" -n 100 --wait 500)
+case "$out" in "sent 100 answered 100 "*) ;; *) die "after the refused tc reload: $out" ;; esac
 kill -TERM "$DAEMON"
 wait "$DAEMON" || die "sixplaned exited non-zero"
 rm -rf "$tmp"
