@@ -5,10 +5,16 @@
  *
  *   nsgen -i IFACE -t TARGET [-n COUNT] [-r RATE] [-s SRC] [-m MAC]
  *         [--random-tail BITS] [--malform KIND] [--dad] [--unicast MAC]
- *         [--wait MS] [--print]
+ *         [--wait MS] [--print] [--batch N]
  *
- * Prints one line: "sent N answered M elapsed_s S rate R". With --print,
- * every NA received is printed as "na TARGET FROM_MAC TLLA FLAGS". */
+ * Prints one line: "sent N answered M elapsed_s S rate R refused F cpu_s C"
+ * (F: frames the kernel would not take, a full queue; C: this process's
+ * user + system CPU time). With --print,
+ * every NA received is printed as "na TARGET FROM_MAC TLLA FLAGS".
+ * --batch N (1-256, default 1): hand the kernel N frames per sendmmsg
+ * call, so a one-CPU generator is not bound by the system call per frame
+ * (with -r, a batch leaves when its first frame is due); answers are
+ * always read with recvmmsg. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,7 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,6 +84,50 @@ static bool solicited_na(const uint8_t *f, ssize_t n)
 	if (n < 86 || f[12] != 0x86 || f[13] != 0xdd || f[20] != 58 || f[54] != 136)
 		return false;
 	return (f[58] & 0x40) || (f[38] == 0xff && f[39] == 0x02 && f[53] == 1);
+}
+
+#define RX_BATCH 64
+#define RX_SNAP 256 /* an NA is 86 bytes; what follows is not read */
+
+/* Read every answer queued on fd (without waiting); returns how many were
+ * solicited NA, printing each with print. */
+static unsigned long drain(int fd, bool print)
+{
+	static uint8_t bufs[RX_BATCH][RX_SNAP];
+	struct mmsghdr msgs[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	unsigned long answered = 0;
+	int n;
+
+	do {
+		for (int k = 0; k < RX_BATCH; k++) {
+			iov[k] = (struct iovec){bufs[k], RX_SNAP};
+			msgs[k] =
+				(struct mmsghdr){.msg_hdr = {.msg_iov = &iov[k], .msg_iovlen = 1}};
+		}
+		n = recvmmsg(fd, msgs, RX_BATCH, MSG_DONTWAIT, NULL);
+		for (int k = 0; k < n; k++) {
+			const uint8_t *buf = bufs[k];
+			if (!solicited_na(buf, (ssize_t)msgs[k].msg_len))
+				continue;
+			answered++;
+			if (print) {
+				struct sixplane_addr a;
+				struct sixplane_mac from, tlla;
+				char as[SIXPLANE_ADDRSTRLEN], fs[SIXPLANE_MACSTRLEN],
+					ts[SIXPLANE_MACSTRLEN];
+				memcpy(a.b, buf + 14 + 40 + 8, 16);
+				memcpy(from.b, buf + 6, 6);
+				memcpy(tlla.b, buf + 14 + 40 + 26, 6);
+				sixplane_addr_format(&a, as);
+				sixplane_mac_format(&from, fs);
+				sixplane_mac_format(&tlla, ts);
+				printf("na %s %s %s S=%d O=%d\n", as, fs, ts, buf[58] >> 6 & 1,
+				       buf[58] >> 5 & 1);
+			}
+		}
+	} while (n == RX_BATCH);
+	return answered;
 }
 
 /* Build one NS frame; returns its length. */
@@ -160,7 +212,7 @@ static size_t build(uint8_t *f, const struct sixplane_mac *src_mac, const struct
 
 int main(int argc, char **argv)
 {
-	enum { O_TAIL = 256, O_MALFORM, O_DAD, O_UNICAST, O_WAIT, O_PRINT, O_SEED };
+	enum { O_TAIL = 256, O_MALFORM, O_DAD, O_UNICAST, O_WAIT, O_PRINT, O_SEED, O_BATCH };
 	static const struct option opts[] = {
 		{"iface", required_argument, NULL, 'i'},
 		{"target", required_argument, NULL, 't'},
@@ -175,6 +227,7 @@ int main(int argc, char **argv)
 		{"wait", required_argument, NULL, O_WAIT},
 		{"print", no_argument, NULL, O_PRINT},
 		{"seed", required_argument, NULL, O_SEED},
+		{"batch", required_argument, NULL, O_BATCH},
 		{0},
 	};
 	const char *ifname = NULL, *why;
@@ -182,7 +235,7 @@ int main(int argc, char **argv)
 	struct sixplane_mac mac = {{0x02, 0x00, 0x5e, 0x10, 0x00, 0x99}};
 	struct sixplane_mac umac;
 	bool have_target = false, dad = false, print = false, unicast = false;
-	unsigned long count = 1, wait_ms = 300;
+	unsigned long count = 1, wait_ms = 300, batch = 1;
 	double rate = 0;
 	int tail_bits = 0, opt;
 	enum malform m = M_NONE;
@@ -243,6 +296,13 @@ int main(int argc, char **argv)
 		case O_SEED:
 			rng = strtoull(optarg, NULL, 0) | 1;
 			break;
+		case O_BATCH: {
+			char *end;
+			batch = strtoul(optarg, &end, 10);
+			if (*end || batch < 1 || batch > 256)
+				die("--batch takes 1..256", optarg);
+			break;
+		}
 		default:
 			return 2;
 		}
@@ -265,39 +325,58 @@ int main(int argc, char **argv)
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
 
-	uint8_t frame[256], buf[2048];
-	unsigned long sent = 0, answered = 0;
+	static uint8_t frames[256][256];
+	struct sockaddr_ll to[256];
+	struct iovec iov[256];
+	struct mmsghdr msgs[256];
+	unsigned long sent = 0, answered = 0, refused = 0;
 	double t0 = now();
-	for (unsigned long i = 0; i < count; i++) {
-		struct sixplane_addr t = target;
-		if (tail_bits) {
-			uint64_t r = next_rand() & ((1ULL << tail_bits) - 1);
-			for (int k = 0; k < 6; k++)
-				t.b[15 - k] ^= (uint8_t)(r >> (8 * k));
+	for (unsigned long i = 0; i < count;) {
+		unsigned long nb = count - i < batch ? count - i : batch;
+		for (unsigned long k = 0; k < nb; k++) {
+			struct sixplane_addr t = target;
+			if (tail_bits) {
+				uint64_t r = next_rand() & ((1ULL << tail_bits) - 1);
+				for (int b = 0; b < 6; b++)
+					t.b[15 - b] ^= (uint8_t)(r >> (8 * b));
+			}
+			size_t len =
+				build(frames[k], &mac, &src, &t, dad, unicast ? umac.b : NULL, m);
+			to[k] = sll;
+			memcpy(to[k].sll_addr, frames[k], 6);
+			iov[k] = (struct iovec){frames[k], len};
+			msgs[k] = (struct mmsghdr){.msg_hdr = {.msg_name = &to[k],
+							       .msg_namelen = sizeof(to[k]),
+							       .msg_iov = &iov[k],
+							       .msg_iovlen = 1}};
 		}
-		size_t len = build(frame, &mac, &src, &t, dad, unicast ? umac.b : NULL, m);
-		memcpy(sll.sll_addr, frame, 6);
 		if (rate > 0) {
 			double due = t0 + (double)i / rate;
-			while (now() < due) {
-				/* drain answers while pacing */
-				ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-				if (solicited_na(buf, n))
-					answered++;
-			}
+			while (now() < due)
+				answered += drain(fd, print); /* while pacing */
 		}
-		if (rate <= 0 && i % 32 == 0) {
-			/* unpaced: still read the answers, or they overflow our
-			 * socket and the count measures its buffer */
-			ssize_t r;
-			while ((r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
-				if (solicited_na(buf, r))
-					answered++;
+		if (i % 32 < nb || batch > 1) {
+			/* and when behind or unpaced: read the answers, or they
+			 * overflow our socket and the count measures its buffer */
+			answered += drain(fd, print);
 		}
-		if (sendto(fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)) == (ssize_t)len)
-			sent++;
-		else if (errno != ENOBUFS && errno != EAGAIN)
+		/* a frame the kernel refuses (ENOBUFS: a full queue) is lost,
+		 * not sent again */
+		int r;
+		if (nb == 1)
+			r = sendto(fd, frames[0], iov[0].iov_len, 0, (struct sockaddr *)&to[0],
+				   sizeof(to[0])) == (ssize_t)iov[0].iov_len
+				    ? 1
+				    : -1;
+		else
+			r = sendmmsg(fd, msgs, (unsigned)nb, 0);
+		if (r < 0 && errno != ENOBUFS && errno != EAGAIN)
 			die("send", strerror(errno));
+		if (r < 0)
+			r = 0;
+		sent += (unsigned long)r;
+		refused += nb - (unsigned long)r;
+		i += nb;
 	}
 	double t1 = now();
 	/* collect the answers still on their way */
@@ -306,29 +385,14 @@ int main(int argc, char **argv)
 	while (now() < end) {
 		if (poll(&p, 1, 10) <= 0)
 			continue;
-		ssize_t n;
-		while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
-			if (!solicited_na(buf, n))
-				continue;
-			answered++;
-			if (print) {
-				struct sixplane_addr a;
-				struct sixplane_mac from, tlla;
-				char as[SIXPLANE_ADDRSTRLEN], fs[SIXPLANE_MACSTRLEN],
-					ts[SIXPLANE_MACSTRLEN];
-				memcpy(a.b, buf + 14 + 40 + 8, 16);
-				memcpy(from.b, buf + 6, 6);
-				memcpy(tlla.b, buf + 14 + 40 + 26, 6);
-				sixplane_addr_format(&a, as);
-				sixplane_mac_format(&from, fs);
-				sixplane_mac_format(&tlla, ts);
-				printf("na %s %s %s S=%d O=%d\n", as, fs, ts, buf[58] >> 6 & 1,
-				       buf[58] >> 5 & 1);
-			}
-		}
+		answered += drain(fd, print);
 	}
 	double el = t1 - t0 > 0 ? t1 - t0 : 1e-9;
-	printf("sent %lu answered %lu elapsed_s %.3f rate %.0f\n", sent, answered, el,
-	       (double)sent / el);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	printf("sent %lu answered %lu elapsed_s %.3f rate %.0f refused %lu cpu_s %.3f\n", sent,
+	       answered, el, (double)sent / el, refused, cpu);
 	return 0;
 }
