@@ -28,7 +28,6 @@
 #define OPT_SLLA 1
 #define OPT_TLLA 2
 
-
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 struct {
@@ -120,7 +119,6 @@ struct pseudo {
 	__u8 zero[3];
 	__u8 nh;
 };
-
 
 _Static_assert(sizeof(struct na) == NA_FRAME_LEN, "NA frame layout");
 _Static_assert(sizeof(struct hdr) == HDR_LEN, "header layout");
@@ -298,8 +296,7 @@ static __always_inline int decide(__u32 ifindex, __u32 gen, __u32 dir, const str
 	__builtin_memcpy(hk.addr, target, 16);
 	if (net) {
 		/* step 3: owner 0 or a reserved id (ff........) */
-		if (owner[0] == 0xff ||
-		    (owner[0] | owner[1] | owner[2] | owner[3] | owner[4]) == 0)
+		if (owner[0] == 0xff || (owner[0] | owner[1] | owner[2] | owner[3] | owner[4]) == 0)
 			return 0;
 		a->solicited = !dad; /* RFC 4861 section 7.2.4 */
 		a->override = 1;
@@ -308,7 +305,7 @@ static __always_inline int decide(__u32 ifindex, __u32 gen, __u32 dir, const str
 		    owner[4] != net->self[4]) {
 			a->mac[0] = net->mac0;
 			for (int i = 0; i < 5; i++)
-				a->mac[1 + i] = owner[i] ^ net->xor[i];
+				a->mac[1 + i] = owner[i] ^ net->xor [i];
 			/* step 4, but never for the owner asking about its own
 			 * space (its DAD, replicated to every peer) */
 			if (dir == SP_BPF_INGRESS && a->mac[0] == h->eth_src[0] &&
@@ -324,7 +321,7 @@ static __always_inline int decide(__u32 ifindex, __u32 gen, __u32 dir, const str
 			return 0;
 		a->mac[0] = net->mac0;
 		for (int i = 0; i < 5; i++)
-			a->mac[1 + i] = owner[i] ^ net->xor[i];
+			a->mac[1 + i] = owner[i] ^ net->xor [i];
 		return 1;
 	}
 	if (dir != SP_BPF_INGRESS || bpf_map_lookup_elem(&sp_bpf_hosts, &hk))

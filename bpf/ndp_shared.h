@@ -49,7 +49,7 @@ struct sp_bpf_net_key {
  * host's node as it appears in an address. */
 struct sp_bpf_net {
 	__u8 mac0;
-	__u8 xor[5];
+	__u8 xor [5];
 	__u8 self[5];
 	__u8 pad[5];
 };
