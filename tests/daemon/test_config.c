@@ -119,6 +119,8 @@ static void test_defaults(void **state)
 	assert_true(c.networks[0].sixplane);
 	assert_false(c.networks[0].rfc4193);
 	assert_int_equal(c.proxies[0].rules[0].mode, SIXPLANE_ND_PROXY_STATIC);
+	assert_int_equal(c.networks[0].dataplane, SP_DATAPLANE_AUTO);
+	assert_int_equal(c.proxies[0].dataplane, SP_DATAPLANE_AUTO);
 	sp_config_free(&c);
 }
 
@@ -168,6 +170,13 @@ static void test_refusals(void **state)
 		5, "invalid Addressing '6plane ipv4'");
 	refuses("[Network]\nId=8056c2e21c000001\nNode=89e92ceee5\nInterface=sp0\nSolicit=none\n", 5,
 		"invalid Solicit 'none'");
+	refuses("[Network]\nId=8056c2e21c000001\nNode=89e92ceee5\nInterface=sp0\nDataplane=xdp\n",
+		5, "invalid Dataplane 'xdp': expected auto, tc, netlink or packet");
+	refuses("[Network]\nId=8056c2e21c000001\nNode=89e92ceee5\nInterface=sp0\nDataplane=tc\n"
+		"Dataplane=tc\n",
+		6, "Dataplane given twice");
+	refuses("[Proxy]\nInterface=eth0\nPrefix=2001:db8::/64\nDataplane=netlink\n", 4,
+		"invalid Dataplane 'netlink': expected auto, tc or packet");
 	refuses("[Network]\nId=8056c2e21c000001\nNode=89e92ceee5\nInterface=a/b\n", 4,
 		"invalid Interface 'a/b'");
 	refuses("[Network]\nId=8056c2e21c000001\nNode=89e92ceee5\nInterface=abcdefghijklmnop\n", 4,
