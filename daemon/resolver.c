@@ -38,7 +38,8 @@ struct iface {
 };
 
 struct sp_resolver {
-	struct mnl_socket *notify;  /* RTNLGRP_NEIGH */
+	struct mnl_socket *notify; /* RTNLGRP_NEIGH, while it serves an interface */
+	bool listening;
 	struct mnl_socket *request; /* our RTM_NEWNEIGH and dumps, with ACKs */
 	unsigned notify_portid, request_portid;
 	unsigned seq;
@@ -305,7 +306,7 @@ int sp_resolver_open(struct sp_resolver **out)
 	r->batch_buf = malloc(BATCH_SIZE * 2);
 	if (!r->notify || !r->request || !r->batch_buf)
 		goto fail;
-	if (mnl_socket_bind(r->notify, RTMGRP_NEIGH, MNL_SOCKET_AUTOPID) < 0 ||
+	if (mnl_socket_bind(r->notify, 0, MNL_SOCKET_AUTOPID) < 0 ||
 	    mnl_socket_bind(r->request, 0, MNL_SOCKET_AUTOPID) < 0)
 		goto fail;
 	/* A burst of new neighbors must not overflow the queue: ask for more
@@ -364,6 +365,24 @@ static int setup(struct iface *f, char *err, size_t errlen)
 		f->n_saved++;
 	}
 	return 0;
+}
+
+/* Hear neighbor events only while serving an interface: every change to
+ * any neighbor entry of the host is one, and a daemon serving none (the tc
+ * path does it all) would wake for each. */
+static void listen_neigh(struct sp_resolver *r, bool on)
+{
+	int group = RTNLGRP_NEIGH;
+
+	if (on == r->listening)
+		return;
+	if (setsockopt(mnl_socket_get_fd(r->notify), SOL_NETLINK,
+		       on ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP, &group,
+		       sizeof(group)))
+		log_errno(LOG_WARNING, "netlink: cannot %s the neighbor events",
+			  on ? "join" : "leave");
+	else
+		r->listening = on;
 }
 
 int sp_resolver_apply(struct sp_resolver *r, const struct sp_config *cfg, char *err, size_t errlen)
@@ -435,6 +454,7 @@ int sp_resolver_apply(struct sp_resolver *r, const struct sp_config *cfg, char *
 	r->n_ifs = n;
 	for (size_t i = 0; i < n; i++)
 		r->ifs[i].nd.networks = &r->ifs[i].net;
+	listen_neigh(r, n > 0);
 	/* Entries that went INCOMPLETE before we listened still wait. */
 	if (!r->dump_seq && request_dump(r))
 		log_errno(LOG_WARNING, "netlink: cannot dump neighbors");
