@@ -20,6 +20,7 @@
 
 /* one interface the tc programs serve, copied out of the configuration */
 struct tc_if {
+	char name[IF_NAMESIZE];
 	int ifindex;
 	bool network; /* [Network]: egress and ingress; [Proxy]: ingress */
 	struct sixplane_nd_network net;
@@ -27,6 +28,7 @@ struct tc_if {
 	struct sixplane_nd_proxy *rules;
 	size_t n_rules;
 	struct sixplane_mac mac;
+	struct sp_counters ctr[2]; /* egress, ingress: what the stats rows show */
 };
 
 struct sp_dp {
@@ -38,7 +40,6 @@ struct sp_dp {
 	struct tc_if *ifs;
 	size_t n_ifs;
 	struct mnl_socket *watch;
-	struct sp_counters *ctr; /* 2 per interface, for the stats rows */
 };
 
 static bool wants_tc(enum sp_dataplane d)
@@ -136,7 +137,6 @@ void sp_dp_close(struct sp_dp *dp)
 	if (dp->watch)
 		mnl_socket_close(dp->watch);
 	free_ifs(dp);
-	free(dp->ctr);
 	free(dp);
 }
 
@@ -278,8 +278,6 @@ int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t
 	size_t n = 0;
 	int r = 0;
 
-	if ((r = sp_dp_check(dp, cfg, err, errlen)))
-		return r;
 	if (!dp->tc_ok)
 		return 0;
 	ifs = calloc(cfg->n_networks + cfg->n_proxies + 1, sizeof(*ifs));
@@ -297,6 +295,7 @@ int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t
 		if ((network ? sp_dp_network(dp, net) : sp_dp_proxy(dp, x)) != SP_DATAPLANE_TC)
 			continue;
 		f->network = network;
+		snprintf(f->name, sizeof(f->name), "%s", name);
 		f->ifindex = (int)if_nametoindex(name);
 		if (!f->ifindex) {
 			r = -errno;
@@ -359,11 +358,6 @@ int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t
 		} else {
 			garbage = old;
 			n_garbage = n_old;
-			struct sp_counters *c = calloc(2 * n + 1, sizeof(*c));
-			if (c) {
-				free(dp->ctr);
-				dp->ctr = c;
-			}
 		}
 	}
 	for (size_t i = 0; i < n_garbage; i++)
@@ -396,24 +390,18 @@ void sp_dp_watch_input(struct sp_dp *dp)
 #endif
 }
 
-size_t sp_dp_stats(struct sp_dp *dp, const struct sp_config *cfg, struct sp_stats_row *rows,
-		   size_t max)
+size_t sp_dp_stats(struct sp_dp *dp, struct sp_stats_row *rows, size_t max)
 {
 	size_t k = 0;
-	(void)cfg;
 
 #ifdef SIXPLANE_HAVE_BPF
-	for (size_t i = 0; i < dp->n_ifs && dp->ctr && k + 2 <= max; i++) {
-		static char names[64][IF_NAMESIZE];
-		char *name = names[i % 64];
+	for (size_t i = 0; i < dp->n_ifs && k + 2 <= max; i++) {
+		struct tc_if *f = &dp->ifs[i];
 
-		if (!if_indextoname((unsigned)dp->ifs[i].ifindex, name))
-			snprintf(name, IF_NAMESIZE, "%d", dp->ifs[i].ifindex);
-		if (dp->ifs[i].network &&
-		    !sp_tc_counters(dp->tc, dp->ifs[i].ifindex, SP_TC_EGRESS, &dp->ctr[2 * i]))
-			rows[k++] = (struct sp_stats_row){name, "tc-egress", &dp->ctr[2 * i]};
-		if (!sp_tc_counters(dp->tc, dp->ifs[i].ifindex, SP_TC_INGRESS, &dp->ctr[2 * i + 1]))
-			rows[k++] = (struct sp_stats_row){name, "tc-ingress", &dp->ctr[2 * i + 1]};
+		if (f->network && !sp_tc_counters(dp->tc, f->ifindex, SP_TC_EGRESS, &f->ctr[0]))
+			rows[k++] = (struct sp_stats_row){f->name, "tc-egress", &f->ctr[0]};
+		if (!sp_tc_counters(dp->tc, f->ifindex, SP_TC_INGRESS, &f->ctr[1]))
+			rows[k++] = (struct sp_stats_row){f->name, "tc-ingress", &f->ctr[1]};
 	}
 #else
 	(void)dp;

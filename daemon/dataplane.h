@@ -36,7 +36,8 @@ void sp_dp_free_part(struct sp_config *part);
 int sp_dp_check(const struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t errlen);
 
 /* Write cfg's tc interfaces into the maps (one atomic switch), attach to
- * the new ones and detach from those no longer served. */
+ * the new ones and detach from those no longer served. cfg has passed
+ * sp_dp_check (at start, sp_dp_open refused what it would refuse). */
 int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t errlen);
 
 /* The address watch: its fd for epoll (-1 without tc), and what to do when
@@ -44,9 +45,8 @@ int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t
 int sp_dp_watch_fd(const struct sp_dp *dp);
 void sp_dp_watch_input(struct sp_dp *dp);
 
-/* Stats rows "tc-egress" and "tc-ingress" for the tc interfaces of cfg; the
- * counters live in dp until the next call. The number of rows written. */
-size_t sp_dp_stats(struct sp_dp *dp, const struct sp_config *cfg, struct sp_stats_row *rows,
-		   size_t max);
+/* Stats rows "tc-egress" and "tc-ingress" for the tc interfaces; the
+ * counters live in dp until the next sp_dp_apply. The number of rows. */
+size_t sp_dp_stats(struct sp_dp *dp, struct sp_stats_row *rows, size_t max);
 
 #endif

@@ -112,21 +112,26 @@ static int rebuild_epoll(struct daemon *d)
 	return 0;
 }
 
-/* The user-space paths on their share of cfg (Dataplane decides). */
-static int apply_user(struct daemon *d, const struct sp_config *cfg, bool resolver, bool packet,
-		      char *err, size_t errlen)
+/* The user-space paths on their share of cfg (Dataplane decides): both,
+ * or, if the responder refuses it, the resolver back on the running
+ * configuration. */
+static int apply_user(struct daemon *d, const struct sp_config *cfg, char *err, size_t errlen)
 {
 	struct sp_config for_resolver, for_packet;
+	char ignored[256];
 	int r = 0;
 
 	if (sp_dp_split(d->dp, cfg, &for_resolver, &for_packet)) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (resolver && sp_resolver_apply(d->res, &for_resolver, err, errlen))
+	if (sp_resolver_apply(d->res, &for_resolver, err, errlen)) {
 		r = -1;
-	else if (packet && sp_packet_apply(d->pkt, &for_packet, err, errlen))
+	} else if (sp_packet_apply(d->pkt, &for_packet, err, errlen)) {
 		r = -1;
+		if (cfg != &d->cfg && apply_user(d, &d->cfg, ignored, sizeof(ignored)))
+			log_msg(LOG_ERR, "cannot restore the netlink resolver: %s", ignored);
+	}
 	sp_dp_free_part(&for_resolver);
 	sp_dp_free_part(&for_packet);
 	return r;
@@ -137,17 +142,11 @@ static int apply(struct daemon *d, const struct sp_config *cfg, char *err, size_
 {
 	char ignored[256];
 
-	if (apply_user(d, cfg, true, false, err, errlen))
+	if (apply_user(d, cfg, err, errlen))
 		return -1;
-	if (apply_user(d, cfg, false, true, err, errlen)) {
-		/* put the resolver back on the running configuration */
-		if (apply_user(d, &d->cfg, true, false, ignored, sizeof(ignored)))
-			log_msg(LOG_ERR, "cannot restore the netlink resolver: %s", ignored);
-		return -1;
-	}
 	if (sp_dp_apply(d->dp, cfg, err, errlen)) {
 		/* sp_dp_apply put the tc programs back itself */
-		if (apply_user(d, &d->cfg, true, true, ignored, sizeof(ignored)))
+		if (apply_user(d, &d->cfg, ignored, sizeof(ignored)))
 			log_msg(LOG_ERR, "cannot restore the user-space data paths: %s", ignored);
 		return -1;
 	}
@@ -238,7 +237,7 @@ static void serve_stats(struct daemon *d)
 		if ((c = sp_packet_counters(d->pkt, ifname)))
 			rows[n++] = (struct sp_stats_row){ifname, "packet", c};
 	}
-	n += sp_dp_stats(d->dp, &d->cfg, rows + n, sizeof(rows) / sizeof(rows[0]) - n);
+	n += sp_dp_stats(d->dp, rows + n, sizeof(rows) / sizeof(rows[0]) - n);
 	json_t *nets = json_array();
 	for (size_t i = 0; i < d->cfg.n_networks; i++) {
 		const struct sp_network *net = &d->cfg.networks[i];
@@ -305,7 +304,7 @@ static int run(struct daemon *d)
 		goto out;
 	}
 	if (sp_dp_open(&d->dp, &d->cfg, err, sizeof(err)) ||
-	    apply_user(d, &d->cfg, true, true, err, sizeof(err)) ||
+	    apply_user(d, &d->cfg, err, sizeof(err)) ||
 	    sp_dp_apply(d->dp, &d->cfg, err, sizeof(err))) {
 		log_msg(LOG_ERR, "%s", err);
 		goto out;
