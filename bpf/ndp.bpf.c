@@ -127,8 +127,10 @@ static __always_inline void count(struct sp_bpf_counters *c, __u32 field)
 {
 	/* keep the bound check where the verifier sees it */
 	asm volatile("" : "+r"(field));
+	/* a per-CPU value, and tc programs do not nest on a CPU: no atomic
+	 * (a locked add per counter costs more than the rest of the step) */
 	if (c && field < sizeof(*c) / sizeof(__u64))
-		__sync_fetch_and_add(&((__u64 *)c)[field], 1);
+		((__u64 *)c)[field] += 1;
 }
 #define C_NS_SEEN 0
 #define C_ANSWERED 1
@@ -197,6 +199,35 @@ static __always_inline __u16 icmp6_sum(struct pseudo *ph, __u8 *msg, __u32 len)
 		sum = bpf_csum_diff(0, 0, (__be32 *)(msg + off), n, sum);
 	}
 	return fold(sum);
+}
+
+/* The same sum without a helper call, for the common short messages:
+ * whole 32-bit words in host order, as csum_partial adds them, so the
+ * folded result is bpf_csum_diff's bit for bit. Each call costs a
+ * function return, which the CPU's speculation fixes make dear. */
+static __always_inline __u64 add_words(__u64 sum, const __u8 *p, __u32 words)
+{
+	for (__u32 i = 0; i < words; i++)
+		sum += *(const __u32 *)(p + 4 * i);
+	return sum;
+}
+
+static __always_inline __u16 fold64(__u64 sum)
+{
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	return fold((__s64)sum);
+}
+
+/* icmp6_sum for a message of at most 32 bytes, zero padded to a word */
+static __always_inline __u16 icmp6_sum_short(const struct pseudo *ph, const __u8 *msg, __u32 len)
+{
+	__u64 sum = add_words(0, (const __u8 *)ph, sizeof(*ph) / 4);
+
+	for (__u32 i = 0; i < 8; i++)
+		if (4 * i < len)
+			sum += *(const __u32 *)(msg + 4 * i);
+	return fold64(sum);
 }
 
 struct opt_walk {
@@ -339,36 +370,117 @@ static __always_inline int decide(__u32 ifindex, __u32 gen, __u32 dir, const str
 	return 1;
 }
 
+/* the options (RFC 4861 section 4.6) of a 32-byte NS, the common shape
+ * (one source link-layer option), as opt_step would walk them */
+static __always_inline void one_option(const __u8 *b, struct opt_walk *w)
+{
+	__u32 olen = (__u32)b[NS_LEN + 1] * 8;
+
+	if (olen == 0 || olen > 8) {
+		w->reason = SP_BPF_R_BAD_OPTION;
+		return;
+	}
+	/* olen is 8 here: a well-formed SLLA (RFC 2464 section 6) */
+	if (b[NS_LEN] == OPT_SLLA) {
+		w->has_slla = 1;
+		__builtin_memcpy(w->slla, b + NS_LEN + 2, 6);
+	}
+	w->off = NS_LEN + 8;
+}
+
+/* the NA of spec/ndp.md, as sixplane_na_build, into na */
+static __always_inline void build_na(struct na *na, const struct hdr *h, const __u8 *target,
+				     const struct answer *a, int dad, int has_slla,
+				     const __u8 *slla)
+{
+	struct pseudo ph = {};
+
+	__builtin_memset(na, 0, sizeof(*na));
+	if (dad) {
+		na->eth_dst[0] = 0x33;
+		na->eth_dst[1] = 0x33;
+		na->eth_dst[5] = 0x01;
+		na->dst[0] = 0xff;
+		na->dst[1] = 0x02;
+		na->dst[15] = 0x01;
+	} else {
+		__builtin_memcpy(na->eth_dst, has_slla ? slla : h->eth_src, 6);
+		__builtin_memcpy(na->dst, h->src, 16);
+	}
+	__builtin_memcpy(na->eth_src, a->mac, 6);
+	na->proto = bpf_htons(0x86dd);
+	na->vtcfl = bpf_htonl(0x60000000);
+	na->plen = bpf_htons(32);
+	na->nh = 58;
+	na->hops = 255;
+	__builtin_memcpy(na->src, target, 16);
+	na->type = ND_NA;
+	na->flags = (a->solicited ? 0x40 : 0) | (a->override ? 0x20 : 0);
+	__builtin_memcpy(na->target, target, 16);
+	na->opt_type = OPT_TLLA;
+	na->opt_len = 1;
+	__builtin_memcpy(na->mac, a->mac, 6);
+	__builtin_memcpy(ph.src, target, 16);
+	__builtin_memcpy(ph.dst, na->dst, 16);
+	ph.len = bpf_htonl(32);
+	ph.nh = 58;
+	na->sum = ~icmp6_sum_short(&ph, &na->type, 32);
+}
+
 static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 {
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
 	struct hdr h;
 	struct pseudo ph = {};
-	struct na *na;
 	struct answer a = {};
 	struct scratch *s;
 	struct sp_bpf_counters *c;
 	__u32 zero = 0, *gen, len = skb->len, plen, reason = 0;
-	__u8 target[16], slla[6];
-	int has_slla = 0, dad;
+	__u8 target[16];
+	int dad;
 
-	/* only what can be an NS is looked at, and counted, at all */
-	if (len < HDR_LEN + 1 || bpf_skb_load_bytes(skb, 0, &h, sizeof(h)))
+	/* only what can be an NS is looked at, and counted, at all; read
+	 * straight from the packet when its head holds the bytes (every
+	 * small frame), through the helper otherwise */
+	if (len < HDR_LEN + 1)
+		return TC_ACT_OK;
+	if (data + HDR_LEN + 1 <= end)
+		__builtin_memcpy(&h, data, sizeof(h));
+	else if (bpf_skb_load_bytes(skb, 0, &h, sizeof(h)))
 		return TC_ACT_OK;
 	if (h.proto != bpf_htons(0x86dd) || (h.vtc >> 4) != 6 || h.nh != 58)
 		return TC_ACT_OK;
 	s = bpf_map_lookup_elem(&sp_bpf_scratch, &zero);
-	if (!s || bpf_skb_load_bytes(skb, HDR_LEN, s->b, 1) || s->b[0] != ND_NS)
+	if (!s)
+		return TC_ACT_OK;
+	plen = bpf_ntohs(h.plen);
+	/* the message into scratch: the common NS (24 or 32 bytes) copied
+	 * from the head, anything else through the helper */
+	if (data + HDR_LEN + 32 <= end) {
+		__builtin_memcpy(s->b, data + HDR_LEN, 32);
+	} else if (data + HDR_LEN + 24 <= end) {
+		__builtin_memcpy(s->b, data + HDR_LEN, 24);
+	} else if (bpf_skb_load_bytes(skb, HDR_LEN, s->b, 1)) {
+		return TC_ACT_OK;
+	}
+	if (s->b[0] != ND_NS)
 		return TC_ACT_OK;
 
 	c = counters(skb->ifindex, dir);
 	count(c, C_NS_SEEN);
-	plen = bpf_ntohs(h.plen);
 	if (plen > len - HDR_LEN || plen < 4) {
 		reason = SP_BPF_R_TRUNCATED;
 		goto malformed;
 	}
-	if (plen > SP_BPF_MAX_PLEN || bpf_skb_load_bytes(skb, HDR_LEN, s->b, plen)) {
+	if (plen > SP_BPF_MAX_PLEN) {
 		count(c, C_PASSED); /* no Ethernet frame holds such an NS */
+		return TC_ACT_OK;
+	}
+	/* what the head did not hold (or a longer message): the helper */
+	if (!((plen <= 32 && data + HDR_LEN + 32 <= end) ||
+	      (plen <= 24 && data + HDR_LEN + 24 <= end)) &&
+	    bpf_skb_load_bytes(skb, HDR_LEN, s->b, plen)) {
+		count(c, C_PASSED);
 		return TC_ACT_OK;
 	}
 
@@ -385,7 +497,8 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	__builtin_memcpy(ph.dst, h.dst, 16);
 	ph.len = bpf_htonl(plen);
 	ph.nh = 58;
-	if (icmp6_sum(&ph, s->b, plen) != 0xffff) {
+	if ((plen <= 32 ? icmp6_sum_short(&ph, s->b, plen) : icmp6_sum(&ph, s->b, plen)) !=
+	    0xffff) {
 		reason = SP_BPF_R_BAD_CHECKSUM;
 		goto malformed;
 	}
@@ -406,9 +519,13 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 		reason = SP_BPF_R_MULTICAST_SOURCE;
 		goto malformed;
 	}
-	/* the options, walked by bpf_loop so that the verifier sees one step */
+	/* the options: the common shapes inline, the rest walked by
+	 * bpf_loop so that the verifier sees one step */
 	struct opt_walk w = {.off = NS_LEN, .plen = plen};
-	bpf_loop((SP_BPF_MAX_PLEN - NS_LEN) / 8 + 1, opt_step, &w, 0);
+	if (plen == NS_LEN + 8)
+		one_option(s->b, &w);
+	else if (plen != NS_LEN)
+		bpf_loop((SP_BPF_MAX_PLEN - NS_LEN) / 8 + 1, opt_step, &w, 0);
 	if (w.reason) {
 		reason = w.reason;
 		goto malformed;
@@ -418,14 +535,12 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 		reason = SP_BPF_R_BAD_OPTION;
 		goto malformed;
 	}
-	has_slla = w.has_slla;
-	__builtin_memcpy(slla, w.slla, 6);
 	dad = is_zero16(h.src);
 	if (dad && !is_solicited_node(h.dst)) {
 		reason = SP_BPF_R_DAD_NOT_SOLICITED;
 		goto malformed;
 	}
-	if (dad && has_slla) {
+	if (dad && w.has_slla) {
 		reason = SP_BPF_R_DAD_WITH_SLLA;
 		goto malformed;
 	}
@@ -437,40 +552,18 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	}
 	count(c, C_ANSWERED);
 
-	/* the NA of spec/ndp.md, as sixplane_na_build */
-	na = &s->na;
-	__builtin_memset(na, 0, sizeof(*na));
-	if (dad) {
-		na->eth_dst[0] = 0x33;
-		na->eth_dst[1] = 0x33;
-		na->eth_dst[5] = 0x01;
-		na->dst[0] = 0xff;
-		na->dst[1] = 0x02;
-		na->dst[15] = 0x01;
-	} else {
-		__builtin_memcpy(na->eth_dst, has_slla ? slla : h.eth_src, 6);
-		__builtin_memcpy(na->dst, h.src, 16);
+	build_na(&s->na, &h, target, &a, dad, w.has_slla, w.slla);
+	/* the NA takes the NS's place: same length for an NS with one
+	 * option, the usual case, where the frame needs no resizing */
+	if (len != NA_FRAME_LEN && bpf_skb_change_tail(skb, NA_FRAME_LEN, 0)) {
+		count(c, C_SEND_ERRORS);
+		return TC_ACT_SHOT;
 	}
-	__builtin_memcpy(na->eth_src, a.mac, 6);
-	na->proto = bpf_htons(0x86dd);
-	na->vtcfl = bpf_htonl(0x60000000);
-	na->plen = bpf_htons(32);
-	na->nh = 58;
-	na->hops = 255;
-	__builtin_memcpy(na->src, target, 16);
-	na->type = ND_NA;
-	na->flags = (a.solicited ? 0x40 : 0) | (a.override ? 0x20 : 0);
-	__builtin_memcpy(na->target, target, 16);
-	na->opt_type = OPT_TLLA;
-	na->opt_len = 1;
-	__builtin_memcpy(na->mac, a.mac, 6);
-	__builtin_memcpy(ph.src, target, 16);
-	__builtin_memcpy(ph.dst, na->dst, 16);
-	ph.len = bpf_htonl(32);
-	na->sum = ~icmp6_sum(&ph, &na->type, 32);
-
-	if (bpf_skb_change_tail(skb, NA_FRAME_LEN, 0) ||
-	    bpf_skb_store_bytes(skb, 0, na, sizeof(*na), 0)) {
+	/* written by the helper, never directly: a direct write makes the
+	 * verifier unclone every packet the program sees (with a tap such as
+	 * tcpdump open, a copy of each, and a drop when that fails); the
+	 * helper unclones only the NS being answered */
+	if (bpf_skb_store_bytes(skb, 0, &s->na, NA_FRAME_LEN, 0)) {
 		count(c, C_SEND_ERRORS);
 		return TC_ACT_SHOT;
 	}

@@ -360,22 +360,34 @@ int main(int argc, char **argv)
 			 * overflow our socket and the count measures its buffer */
 			answered += drain(fd, print);
 		}
-		/* a frame the kernel refuses (ENOBUFS: a full queue) is lost,
-		 * not sent again */
-		int r;
-		if (nb == 1)
-			r = sendto(fd, frames[0], iov[0].iov_len, 0, (struct sockaddr *)&to[0],
-				   sizeof(to[0])) == (ssize_t)iov[0].iov_len
-				    ? 1
-				    : -1;
-		else
-			r = sendmmsg(fd, msgs, (unsigned)nb, 0);
-		if (r < 0 && errno != ENOBUFS && errno != EAGAIN)
-			die("send", strerror(errno));
-		if (r < 0)
-			r = 0;
-		sent += (unsigned long)r;
-		refused += nb - (unsigned long)r;
+		/* a frame the kernel refuses (ENOBUFS: the answering CPU's
+		 * input queue is full) is lost, not sent again; sendmmsg stops
+		 * at it, and the rest of the batch is still offered */
+		for (unsigned long k = 0; k < nb;) {
+			int r;
+			if (nb - k == 1)
+				r = sendto(fd, frames[k], iov[k].iov_len, 0,
+					   (struct sockaddr *)&to[k],
+					   sizeof(to[k])) == (ssize_t)iov[k].iov_len
+					    ? 1
+					    : -1;
+			else
+				r = sendmmsg(fd, msgs + k, (unsigned)(nb - k), 0);
+			if (r < 0 && errno != ENOBUFS && errno != EAGAIN)
+				die("send", strerror(errno));
+			if (r < 0) {
+				refused++;
+				k++;
+				continue;
+			}
+			sent += (unsigned long)r;
+			k += (unsigned long)r;
+			if (k < nb) {
+				/* sendmmsg returned short: frame k was refused */
+				refused++;
+				k++;
+			}
+		}
 		i += nb;
 	}
 	double t1 = now();
