@@ -276,16 +276,17 @@ struct proxy_walk {
 	__u64 t[2]; /* the target */
 	__u32 ifindex;
 	__u32 gen;
+	__u32 base; /* the rule bpf_loop's step 0 looks at */
 	int found;
 	__u8 mode;
 	__u8 mac[6];
 };
 
-/* one [Proxy] rule, in order: 1 to stop */
-static long proxy_step(__u64 i, void *ctx)
+/* [Proxy] rule i, in order: 1 to stop (it holds the target, or no rule
+ * follows) */
+static __always_inline long proxy_check(__u32 i, struct proxy_walk *w)
 {
-	struct proxy_walk *w = ctx;
-	__u32 idx = w->gen * SP_BPF_MAX_PROXIES + (__u32)i;
+	__u32 idx = w->gen * SP_BPF_MAX_PROXIES + i;
 	const struct sp_bpf_proxy *p = bpf_map_lookup_elem(&sp_bpf_proxies, &idx);
 
 	if (!p || !p->used)
@@ -298,6 +299,17 @@ static long proxy_step(__u64 i, void *ctx)
 	__builtin_memcpy(w->mac, p->mac, 6);
 	return 1;
 }
+
+static long proxy_step(__u64 i, void *ctx)
+{
+	struct proxy_walk *w = ctx;
+
+	return proxy_check(w->base + (__u32)i, w);
+}
+
+/* the first rules are looked at inline (an array lookup is no call), the
+ * rest by bpf_loop */
+#define PROXY_INLINE 4
 
 struct answer {
 	__u8 mac[6];
@@ -359,7 +371,12 @@ static __always_inline int decide(__u32 ifindex, __u32 gen, __u32 dir, const str
 		return 0;
 	struct proxy_walk w = {.ifindex = ifindex, .gen = gen, .found = -1};
 	__builtin_memcpy(w.t, target, 16);
-	bpf_loop(SP_BPF_MAX_PROXIES, proxy_step, &w, 0);
+	long stop = 0;
+	for (__u32 i = 0; i < PROXY_INLINE && !stop; i++)
+		stop = proxy_check(i, &w);
+	w.base = PROXY_INLINE;
+	if (!stop)
+		bpf_loop(SP_BPF_MAX_PROXIES - PROXY_INLINE, proxy_step, &w, 0);
 	/* the first rule that holds the target decides; an auto rule needs
 	 * the routing table, which the responder in user space consults */
 	if (w.found < 0 || w.mode != SP_BPF_PROXY_STATIC)

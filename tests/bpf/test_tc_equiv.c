@@ -32,7 +32,7 @@ static struct sp_tc *tc;
 static const uint64_t NWID_A = 0x8056c2e21c000001ULL, NWID_B = 0x1d71939404912b40ULL;
 static const uint64_t SELF = 0x89e92ceee5ULL, PEER = 0x1122334455ULL;
 static struct sixplane_nd_network networks[2];
-static struct sixplane_nd_proxy proxies[3];
+static struct sixplane_nd_proxy proxies[8];
 static struct sixplane_addr host_addrs[2];
 static struct sixplane_nd_config cfg;
 
@@ -59,6 +59,20 @@ static void make_config(void)
 	proxies[0].mode = SIXPLANE_ND_PROXY_STATIC;
 	proxies[1].mode = SIXPLANE_ND_PROXY_AUTO;
 	proxies[2].mode = SIXPLANE_ND_PROXY_STATIC; /* shadowed by the /32 before it */
+	/* rules past the four the program looks at inline, which it walks
+	 * with bpf_loop: 2001:db9:4::/48 at its first step, fillers, and
+	 * 2001:db9:7::/48 at the end */
+	for (int i = 3; i < 7; i++) {
+		char text[32];
+		int n = snprintf(text, sizeof(text), i == 4 ? "2001:db9:4::/48" : "3fff:%x::/48", i);
+
+		if (sixplane_prefix_parse(text, (size_t)n, 0, &proxies[i].prefix, &why))
+			fail_msg("test bug: %s", why);
+		proxies[i].mode = SIXPLANE_ND_PROXY_STATIC;
+	}
+	if (sixplane_prefix_parse("2001:db9:7::/48", 15, 0, &proxies[7].prefix, &why))
+		fail_msg("test bug: %s", why);
+	proxies[7].mode = SIXPLANE_ND_PROXY_STATIC;
 	host_addrs[0] = sixplane_6plane_addr(NWID_A, SELF);
 	host_addrs[1] = addr_of("2001:db8:1::5");
 	cfg = (struct sixplane_nd_config){
@@ -66,7 +80,7 @@ static void make_config(void)
 		.networks = networks,
 		.n_networks = 2,
 		.proxies = proxies,
-		.n_proxies = 3,
+		.n_proxies = 8,
 		.iface_mac = {{0x02, 0x00, 0x5e, 0x10, 0x20, 0x30}},
 		.host_addrs = host_addrs,
 		.n_host_addrs = 2,
@@ -241,6 +255,10 @@ static size_t targets(struct target_case *out)
 	out[n++] = (struct target_case){"proxy, auto", addr_of("2001:db8:9::1")};
 	out[n++] = (struct target_case){"proxy, static but shadowed by auto",
 					addr_of("2001:db8:2:3::1")};
+	out[n++] = (struct target_case){"proxy, static, the fifth rule",
+					addr_of("2001:db9:4::1")};
+	out[n++] = (struct target_case){"proxy, static, the eighth rule",
+					addr_of("2001:db9:7::1")};
 	out[n++] = (struct target_case){"not ours", addr_of("2001:db9::1")};
 	out[n++] = (struct target_case){"link-local", addr_of("fe80::1")};
 	return n;
