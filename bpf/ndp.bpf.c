@@ -230,6 +230,84 @@ static __always_inline __u16 icmp6_sum_short(const struct pseudo *ph, const __u8
 	return fold64(sum);
 }
 
+/* RFC 8200 section 4: the extension headers a packet may carry before its
+ * upper-layer header (and RFC 7045's list of those assigned since), as
+ * lib/nd.c */
+static __always_inline int extension_header(__u8 nh)
+{
+	return nh == 0 || nh == 43 || nh == 44 || nh == 50 || nh == 51 || nh == 60 || nh == 135 ||
+	       nh == 139 || nh == 140 || nh == 253 || nh == 254;
+}
+
+struct ext_walk {
+	struct __sk_buff *skb;
+	__u32 off; /* from the IPv6 header */
+	__u32 end;
+	__u8 nh;
+	__u8 not_ns;
+};
+
+/* one extension header, as lib/nd.c's behind_extensions: 1 to stop */
+static long ext_step(__u64 i, void *ctx)
+{
+	struct ext_walk *w = ctx;
+	__u32 hlen;
+	__u8 b[4];
+
+	if (!extension_header(w->nh))
+		return 1;
+	if (w->off > w->end || w->end - w->off < 8 ||
+	    bpf_skb_load_bytes(w->skb, ETH_HLEN + w->off, b, sizeof(b))) {
+		w->not_ns = 1;
+		return 1;
+	}
+	if (w->nh == 44) {
+		/* only a first fragment carries the ICMPv6 header */
+		if ((b[2] << 8 | b[3]) & 0xfff8) {
+			w->not_ns = 1;
+			return 1;
+		}
+		hlen = 8;
+	} else if (w->nh == 51) {
+		hlen = ((__u32)b[1] + 2) * 4; /* RFC 4302 */
+	} else if (w->nh == 50) {
+		w->not_ns = 1; /* ESP: encrypted */
+		return 1;
+	} else {
+		hlen = ((__u32)b[1] + 1) * 8;
+	}
+	w->nh = b[0];
+	if (hlen > w->end - w->off) {
+		w->not_ns = 1;
+		return 1;
+	}
+	w->off += hlen;
+	return 0;
+}
+
+/* An NS behind extension headers is passed on, not answered (spec/ndp.md
+ * step 1), and counted as such, as the user-space path counts it; the
+ * chain is walked only to tell it from the other traffic there (MLD
+ * reports behind hop-by-hop), which is not counted at all. */
+static __always_inline int behind_extensions(struct __sk_buff *skb, const struct hdr *h, __u32 len,
+					     __u32 dir)
+{
+	__u32 plen = bpf_ntohs(h->plen), avail = len - HDR_LEN;
+	struct ext_walk w = {.skb = skb, .off = IP6_HLEN, .nh = h->nh};
+	struct sp_bpf_counters *c;
+	__u8 type;
+
+	w.end = IP6_HLEN + (plen < avail ? plen : avail);
+	bpf_loop(16, ext_step, &w, 0);
+	if (w.not_ns || w.nh != 58 || w.off >= w.end ||
+	    bpf_skb_load_bytes(skb, ETH_HLEN + w.off, &type, 1) || type != ND_NS)
+		return TC_ACT_OK;
+	c = counters(skb->ifindex, dir);
+	count(c, C_REASON(SP_BPF_R_EXTENSION_HEADER));
+	count(c, C_PASSED);
+	return TC_ACT_OK;
+}
+
 struct opt_walk {
 	__u32 off;
 	__u32 plen;
@@ -456,17 +534,22 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	__u8 target[16];
 	int dad;
 
-	/* only what can be an NS is looked at, and counted, at all; read
-	 * straight from the packet when its head holds the bytes (every
-	 * small frame), through the helper otherwise */
+	/* only what can be an NS is looked at, and counted, at all (as the
+	 * user-space path's socket filter lets through); read straight from
+	 * the packet when its head holds the bytes (every small frame),
+	 * through the helper otherwise */
 	if (len < HDR_LEN + 1)
 		return TC_ACT_OK;
 	if (data + HDR_LEN + 1 <= end)
 		__builtin_memcpy(&h, data, sizeof(h));
 	else if (bpf_skb_load_bytes(skb, 0, &h, sizeof(h)))
 		return TC_ACT_OK;
-	if (h.proto != bpf_htons(0x86dd) || (h.vtc >> 4) != 6 || h.nh != 58)
+	if (h.proto != bpf_htons(0x86dd))
 		return TC_ACT_OK;
+	if (h.nh != 58)
+		return (h.vtc >> 4) == 6 && extension_header(h.nh)
+			       ? behind_extensions(skb, &h, len, dir)
+			       : TC_ACT_OK;
 	s = bpf_map_lookup_elem(&sp_bpf_scratch, &zero);
 	if (!s)
 		return TC_ACT_OK;
@@ -483,14 +566,21 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	if (s->b[0] != ND_NS)
 		return TC_ACT_OK;
 
+	/* counted as the user-space path counts: a valid NS as seen, then
+	 * answered or passed; anything else by its reason only */
 	c = counters(skb->ifindex, dir);
-	count(c, C_NS_SEEN);
+	if ((h.vtc >> 4) != 6) {
+		reason = SP_BPF_R_BAD_VERSION;
+		goto malformed;
+	}
 	if (plen > len - HDR_LEN || plen < 4) {
 		reason = SP_BPF_R_TRUNCATED;
 		goto malformed;
 	}
 	if (plen > SP_BPF_MAX_PLEN) {
-		count(c, C_PASSED); /* no Ethernet frame holds such an NS */
+		/* no standard Ethernet frame holds such an NS; a jumbo frame
+		 * may: left to the kernel, as one the program cannot read */
+		count(c, C_PASSED);
 		return TC_ACT_OK;
 	}
 	/* what the head did not hold (or a longer message): the helper */
@@ -562,6 +652,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 		goto malformed;
 	}
 
+	count(c, C_NS_SEEN);
 	gen = bpf_map_lookup_elem(&sp_bpf_active, &zero);
 	if (!gen || !decide(skb->ifindex, *gen & 1, dir, &h, target, dad, &a)) {
 		count(c, C_PASSED);

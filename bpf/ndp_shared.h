@@ -18,6 +18,7 @@
 /* enum sixplane_nd_reason of sixplane.h (checked in daemon/tc.c, where
  * both are seen) */
 #define SP_BPF_REASONS 16
+#define SP_BPF_R_EXTENSION_HEADER 2
 #define SP_BPF_R_TRUNCATED 4
 #define SP_BPF_R_BAD_VERSION 5
 #define SP_BPF_R_BAD_HOP_LIMIT 6

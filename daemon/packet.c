@@ -172,6 +172,11 @@ static void handle_frames(struct sp_packet *p, struct iface *f, struct mmsghdr *
 		enum sixplane_nd_reason why;
 
 		if (sixplane_ns_parse(p->rx[i], msgs[i].msg_len, &ns, &why)) {
+			/* not an NS at all (what the socket filter lets through
+			 * behind extension headers, e.g. an MLD report): not
+			 * counted, as the tc programs do not count it */
+			if (why == SIXPLANE_ND_NOT_IPV6 || why == SIXPLANE_ND_NOT_NS)
+				continue;
 			f->c.reasons[why]++;
 			if (!sixplane_nd_reason_malformed(why))
 				f->c.passed++; /* e.g. behind an extension header */

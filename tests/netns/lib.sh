@@ -54,7 +54,7 @@ capture_start() {
 }
 # ns_count FILE TARGET_REGEX: NS captured so far for matching targets
 ns_count() {
-	tcpdump -r "$1" -n 2>/dev/null | grep -c "neighbor solicitation, who has $2"
+	tcpdump -r "$1" -n 2>/dev/null | grep -c "neighbor solicitation,.*who has $2"
 }
 
 # wait_for SECONDS COMMAND...: retry until the command succeeds.
