@@ -155,4 +155,45 @@ st_answered=$(($(answered 1) - st_before))
 [ "$st_answered" -ge "$N" ] ||
 	die "sixplane: the daemon on host 1 answered $st_answered NS, fewer than the $N targets"
 
-echo "ok: storm of $N neighbors: plain VXLAN $plain_ns NS on the underlay, sixplane $ns ($N resolved locally, $st_answered answered by sixplaned on host 1)"
+# 10,000 distinct neighbors on the backplane, host 1 resolving them 500 at
+# a time (the neighbor table of all namespaces holds 1,024), alternately in
+# host 2's and host 3's /80, the table emptied between chunks: each is
+# resolved, to its owner's MAC, and no NS crosses the underlay. No
+# containers here: a datagram for an unused address of a host's /80 meets
+# its unreachable route, not a solicitation on docker0 that would hold a
+# neighbor entry there.
+BIG=10000
+CHUNK=500
+fab_cleanup
+rm -f "$FAB_DIR"/h*.log
+fab_underlay
+fab_hosts 3 sixplane
+big_before=$(answered 1)
+fab_capture "$FAB_DIR/big.pcap"
+k=0
+while [ $((k * CHUNK)) -lt "$BIG" ]; do
+	h=$((2 + k % 2))
+	out=$(ip netns exec "sp-$FAB-h1" "$NEIGHGEN" -i sp0 -p "$(fab_prefix "$h")::/80" -n "$CHUNK" \
+		--seed $((0x1000 + k)) -t 2000)
+	case "$out" in
+	"neighbors $CHUNK resolved $CHUNK "*) ;;
+	*) die "10,000 neighbors, chunk $k (host $h's /80): $out" ;;
+	esac
+	wrong=$(ip -n "sp-$FAB-h1" -6 neigh show dev sp0 | grep "^$(fab_prefix "$h"):" |
+		grep -vc "lladdr $(fab_mac "$h")")
+	[ "$wrong" -eq 0 ] || die "10,000 neighbors, chunk $k: $wrong entries not at host $h's MAC"
+	ip -n "sp-$FAB-h1" -6 neigh flush dev sp0
+	k=$((k + 1))
+done
+sleep 1.5 # past the kernel's retransmission: an NS it had to send would show
+fab_capture_stop
+big_ns=$(fab_ndp_count "$FAB_DIR/big.pcap" | cut -d' ' -f1)
+[ "$big_ns" -eq 0 ] || die "10,000 neighbors: $big_ns NS crossed the underlay"
+# and the capture was recording: it holds the datagrams that followed
+big_udp=$(tcpdump -r "$FAB_DIR/big.pcap" -n 2>/dev/null | grep -c '\.9: UDP')
+[ "$big_udp" -ge $((BIG / 10)) ] || die "10,000 neighbors: the capture holds $big_udp datagrams"
+big_answered=$(($(answered 1) - big_before))
+[ "$big_answered" -ge "$BIG" ] ||
+	die "10,000 neighbors: the daemon on host 1 answered $big_answered NS, fewer than $BIG"
+
+echo "ok: storm of $N neighbors: plain VXLAN $plain_ns NS on the underlay, sixplane $ns ($N resolved locally, $st_answered answered by sixplaned on host 1); $BIG distinct neighbors resolved on the backplane, 0 NS on the underlay ($big_answered answered on host 1, $big_udp datagrams captured)"
