@@ -134,7 +134,7 @@ offer() {
 		ab = 100 * ans / el
 		if (ab > 100) ab = 100
 		printf "%.0f %.0f %.1f %s %s %d %.2f %.0f %.0f\n", o / el, a / el, loss, proc, sy, a,
-			o ? 1e6 * (sys - gcpu) / o : 0, ab, ans > 0 ? a / ans : 0 }'
+			o ? 1e6 * (sys - gcpu) / o : 0, ab, (ans > 0 ? a / ans : 0) }'
 }
 # median_of FIELD OFFER_ARGS...: the offer, MAX_TRIES times, the one in
 # the middle by FIELD (1 offered/s, 2 answered/s): the CPUs of a VM stall
