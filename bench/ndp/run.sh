@@ -429,7 +429,9 @@ END {
 	printf("Most answered per second: tc ingress %d, AF_PACKET %d, %s %d, kernel proxy_ndp %d (one /128 only).\n", t, s, nd, n, k)
 	if (!tcok) { print "The tc ingress program did not start here: no tc targets measured."; exit }
 	printf("- tc ingress answers every NS at the generator'\''s top speed (%s/s offered, loss %s): %s.", maxoff[T], maxloss[T], maxloss[T] == "0.0%" ? "met" : "NOT met")
-	if (dq != "")
+	if (dq != "" && dqloss == "0.0%")
+		printf(" With the machine'\''s own input queue (%s frames) it lost nothing either (%s/s offered).", bq, dqoff)
+	else if (dq != "")
 		printf(" With the machine'\''s own input queue (%s frames) it lost %s of %s/s: frames the kernel dropped before the program saw them, while the answering CPU was held up.", bq, dqloss, dqoff)
 	printf("\n")
 	ratio = n ? t / n : 0
