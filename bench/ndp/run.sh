@@ -350,7 +350,8 @@ resolve() {
 		while [ "$left" -gt 0 ]; do
 			c=$CHUNK
 			[ "$c" -gt "$left" ] && c=$left
-			out=$(ip netns exec "$A" "$NEIGHGEN" -i sp0 -p "$PFX" -n "$c" --seed $(($1 + 10 * rd + k)))
+			# shellcheck disable=SC2086 # PIN: empty, or taskset and its CPU
+			out=$(ip netns exec "$A" $PIN "$NEIGHGEN" -i sp0 -p "$PFX" -n "$c" --seed $(($1 + 10 * rd + k)))
 			echo "bench/ndp: resolve $1 round $rd chunk $k: $out" >&2
 			# shellcheck disable=SC2086 # split the fields
 			set -- "$1" $out
@@ -372,11 +373,14 @@ res_row() { # NAME "resolved elapsed" PING
 		>>"$tmp/res"
 }
 : >"$tmp/res"
-# sixplaned's daemon for the resolver rows: NAME DATAPLANE SOLICIT SEEDBASE PINGTAG
+# sixplaned's daemon for the resolver rows: NAME DATAPLANE SOLICIT SEEDBASE
+# PINGTAG (with PIN set: the daemon and neighgen on that CPU)
+PIN=
 resolver() {
 	printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nSolicit = %s\nDataplane = %s\n' \
 		"$NWID" "$SELF" "$3" "$2" >"$tmp/res-$2.conf"
-	ip netns exec "$A" "$SIXPLANED" -c "$tmp/res-$2.conf" -s "$tmp/sock-$2" 2>"$tmp/res-$2.log" &
+	# shellcheck disable=SC2086 # PIN: empty, or taskset and its CPU
+	ip netns exec "$A" $PIN "$SIXPLANED" -c "$tmp/res-$2.conf" -s "$tmp/sock-$2" 2>"$tmp/res-$2.log" &
 	P=$!
 	PIDS="$PIDS $P"
 	if ! wait_for 10 grep -q serving "$tmp/res-$2.log"; then
@@ -395,6 +399,13 @@ resolver() {
 }
 resolver "sixplaned tc egress (Dataplane = tc)" tc all 100 1
 resolver "sixplaned netlink resolver (Dataplane = netlink)" netlink emulated-only 200 2
+# the same two with the asking program and the daemon on one CPU: the
+# resolver's answers come from the daemon, which otherwise works on the
+# other CPU while the asker goes on; tc answers in the asker's own time
+PIN="taskset -c $GEN_CPU"
+resolver "sixplaned tc egress, asker and daemon on one CPU" tc all 400 4
+resolver "sixplaned netlink resolver, asker and daemon on one CPU" netlink emulated-only 500 5
+PIN=
 r=$(resolve 300)
 p=$(first_ping 3)
 ip -n "$A" -6 neigh flush dev sp0
