@@ -5,7 +5,7 @@
  *
  *   nsgen -i IFACE -t TARGET [-n COUNT] [-r RATE] [-s SRC] [-m MAC]
  *         [--random-tail BITS] [--malform KIND] [--dad] [--unicast MAC]
- *         [--wait MS] [--print] [--batch N]
+ *         [--wait MS] [--print] [--batch N] [--rx-ring]
  *
  * Prints one line: "sent N answered M elapsed_s S rate R refused F cpu_s C"
  * (F: frames the kernel would not take, a full queue; C: this process's
@@ -14,7 +14,9 @@
  * --batch N (1-256, default 1): hand the kernel N frames per sendmmsg
  * call, so a one-CPU generator is not bound by the system call per frame
  * (with -r, a batch leaves when its first frame is due); answers are
- * always read with recvmmsg. */
+ * read with recvmmsg, or with --rx-ring from a PACKET_RX_RING the kernel
+ * fills (no copy and no system call per answer: at the top speed, reading
+ * the answers would otherwise take the sending CPU's time). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -89,6 +92,64 @@ static bool solicited_na(const uint8_t *f, ssize_t n)
 #define RX_BATCH 64
 #define RX_SNAP 256 /* an NA is 86 bytes; what follows is not read */
 
+/* 1 if frame is a solicited NA (printed with print) */
+static unsigned long heard(const uint8_t *buf, ssize_t len, bool print)
+{
+	if (!solicited_na(buf, len))
+		return 0;
+	if (print) {
+		struct sixplane_addr a;
+		struct sixplane_mac from, tlla;
+		char as[SIXPLANE_ADDRSTRLEN], fs[SIXPLANE_MACSTRLEN], ts[SIXPLANE_MACSTRLEN];
+		memcpy(a.b, buf + 14 + 40 + 8, 16);
+		memcpy(from.b, buf + 6, 6);
+		memcpy(tlla.b, buf + 14 + 40 + 26, 6);
+		sixplane_addr_format(&a, as);
+		sixplane_mac_format(&from, fs);
+		sixplane_mac_format(&tlla, ts);
+		printf("na %s %s %s S=%d O=%d\n", as, fs, ts, buf[58] >> 6 & 1, buf[58] >> 5 & 1);
+	}
+	return 1;
+}
+
+/* --rx-ring: a TPACKET_V2 receive ring (packet(7)), frames of RX_SNAP
+ * bytes, big enough for every answer of a run in flight */
+static struct {
+	uint8_t *map;
+	unsigned frames, next;
+} ring;
+
+static void ring_open(int fd)
+{
+	int v = TPACKET_V2;
+	struct tpacket_req req = {.tp_block_size = 1u << 20, .tp_block_nr = 64,
+				  .tp_frame_size = 2 * RX_SNAP};
+
+	req.tp_frame_nr = req.tp_block_size / req.tp_frame_size * req.tp_block_nr;
+	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) ||
+	    setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)))
+		die("PACKET_RX_RING", strerror(errno));
+	ring.map = mmap(NULL, (size_t)req.tp_block_size * req.tp_block_nr,
+			PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (ring.map == MAP_FAILED)
+		die("mmap of the receive ring", strerror(errno));
+	ring.frames = req.tp_frame_nr;
+}
+
+static unsigned long ring_drain(bool print)
+{
+	unsigned long answered = 0;
+
+	for (;;) {
+		struct tpacket2_hdr *h = (void *)(ring.map + (size_t)ring.next * 2 * RX_SNAP);
+		if (!(__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
+			return answered;
+		answered += heard((const uint8_t *)h + h->tp_mac, h->tp_snaplen, print);
+		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+		ring.next = (ring.next + 1) % ring.frames;
+	}
+}
+
 /* Read every answer queued on fd (without waiting); returns how many were
  * solicited NA, printing each with print. */
 static unsigned long drain(int fd, bool print)
@@ -99,6 +160,8 @@ static unsigned long drain(int fd, bool print)
 	unsigned long answered = 0;
 	int n;
 
+	if (ring.map)
+		return ring_drain(print);
 	do {
 		for (int k = 0; k < RX_BATCH; k++) {
 			iov[k] = (struct iovec){bufs[k], RX_SNAP};
@@ -106,26 +169,8 @@ static unsigned long drain(int fd, bool print)
 				(struct mmsghdr){.msg_hdr = {.msg_iov = &iov[k], .msg_iovlen = 1}};
 		}
 		n = recvmmsg(fd, msgs, RX_BATCH, MSG_DONTWAIT, NULL);
-		for (int k = 0; k < n; k++) {
-			const uint8_t *buf = bufs[k];
-			if (!solicited_na(buf, (ssize_t)msgs[k].msg_len))
-				continue;
-			answered++;
-			if (print) {
-				struct sixplane_addr a;
-				struct sixplane_mac from, tlla;
-				char as[SIXPLANE_ADDRSTRLEN], fs[SIXPLANE_MACSTRLEN],
-					ts[SIXPLANE_MACSTRLEN];
-				memcpy(a.b, buf + 14 + 40 + 8, 16);
-				memcpy(from.b, buf + 6, 6);
-				memcpy(tlla.b, buf + 14 + 40 + 26, 6);
-				sixplane_addr_format(&a, as);
-				sixplane_mac_format(&from, fs);
-				sixplane_mac_format(&tlla, ts);
-				printf("na %s %s %s S=%d O=%d\n", as, fs, ts, buf[58] >> 6 & 1,
-				       buf[58] >> 5 & 1);
-			}
-		}
+		for (int k = 0; k < n; k++)
+			answered += heard(bufs[k], (ssize_t)msgs[k].msg_len, print);
 	} while (n == RX_BATCH);
 	return answered;
 }
@@ -212,7 +257,7 @@ static size_t build(uint8_t *f, const struct sixplane_mac *src_mac, const struct
 
 int main(int argc, char **argv)
 {
-	enum { O_TAIL = 256, O_MALFORM, O_DAD, O_UNICAST, O_WAIT, O_PRINT, O_SEED, O_BATCH };
+	enum { O_TAIL = 256, O_MALFORM, O_DAD, O_UNICAST, O_WAIT, O_PRINT, O_SEED, O_BATCH, O_RING };
 	static const struct option opts[] = {
 		{"iface", required_argument, NULL, 'i'},
 		{"target", required_argument, NULL, 't'},
@@ -228,13 +273,14 @@ int main(int argc, char **argv)
 		{"print", no_argument, NULL, O_PRINT},
 		{"seed", required_argument, NULL, O_SEED},
 		{"batch", required_argument, NULL, O_BATCH},
+		{"rx-ring", no_argument, NULL, O_RING},
 		{0},
 	};
 	const char *ifname = NULL, *why;
 	struct sixplane_addr target = {{0}}, src = {{0xfe, 0x80, [15] = 0x99}};
 	struct sixplane_mac mac = {{0x02, 0x00, 0x5e, 0x10, 0x00, 0x99}};
 	struct sixplane_mac umac;
-	bool have_target = false, dad = false, print = false, unicast = false;
+	bool have_target = false, dad = false, print = false, unicast = false, rx_ring = false;
 	unsigned long count = 1, wait_ms = 300, batch = 1;
 	double rate = 0;
 	int tail_bits = 0, opt;
@@ -293,6 +339,9 @@ int main(int argc, char **argv)
 		case O_PRINT:
 			print = true;
 			break;
+		case O_RING:
+			rx_ring = true;
+			break;
 		case O_SEED:
 			rng = strtoull(optarg, NULL, 0) | 1;
 			break;
@@ -324,6 +373,8 @@ int main(int argc, char **argv)
 	int big = 16 << 20;
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
+	if (rx_ring)
+		ring_open(fd);
 
 	static uint8_t frames[256][256];
 	struct sockaddr_ll to[256];
