@@ -74,7 +74,8 @@ fuzz: deps
 	tests/fuzz/run $(SAN_BUILD) $(FUZZ_SECONDS)
 
 format:
-	clang-format -i include/*.h lib/*.c lib/*.h cli/*.c cli/*.h common/*.c common/*.h daemon/*.c daemon/*.h bpf/*.c bpf/*.h
+	clang-format -i include/*.h lib/*.c lib/*.h cli/*.c cli/*.h common/*.c common/*.h daemon/*.c daemon/*.h bpf/*.c bpf/*.h \
+		tests/*/*.c tests/*/*.h bench/*/*.c
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) $(NODAEMON_BUILD)

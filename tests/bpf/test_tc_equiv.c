@@ -64,7 +64,8 @@ static void make_config(void)
 	 * 2001:db9:7::/48 at the end */
 	for (int i = 3; i < 7; i++) {
 		char text[32];
-		int n = snprintf(text, sizeof(text), i == 4 ? "2001:db9:4::/48" : "3fff:%x::/48", i);
+		int n = snprintf(text, sizeof(text), i == 4 ? "2001:db9:4::/48" : "3fff:%x::/48",
+				 i);
 
 		if (sixplane_prefix_parse(text, (size_t)n, 0, &proxies[i].prefix, &why))
 			fail_msg("test bug: %s", why);
@@ -297,10 +298,8 @@ static size_t targets(struct target_case *out)
 	out[n++] = (struct target_case){"proxy, auto", addr_of("2001:db8:9::1")};
 	out[n++] = (struct target_case){"proxy, static but shadowed by auto",
 					addr_of("2001:db8:2:3::1")};
-	out[n++] = (struct target_case){"proxy, static, the fifth rule",
-					addr_of("2001:db9:4::1")};
-	out[n++] = (struct target_case){"proxy, static, the eighth rule",
-					addr_of("2001:db9:7::1")};
+	out[n++] = (struct target_case){"proxy, static, the fifth rule", addr_of("2001:db9:4::1")};
+	out[n++] = (struct target_case){"proxy, static, the eighth rule", addr_of("2001:db9:7::1")};
 	out[n++] = (struct target_case){"not ours", addr_of("2001:db9::1")};
 	out[n++] = (struct target_case){"link-local", addr_of("fe80::1")};
 	return n;

@@ -122,15 +122,15 @@ static struct {
 static void ring_open(int fd)
 {
 	int v = TPACKET_V2;
-	struct tpacket_req req = {.tp_block_size = 1u << 20, .tp_block_nr = 64,
-				  .tp_frame_size = 2 * RX_SNAP};
+	struct tpacket_req req = {
+		.tp_block_size = 1u << 20, .tp_block_nr = 64, .tp_frame_size = 2 * RX_SNAP};
 
 	req.tp_frame_nr = req.tp_block_size / req.tp_frame_size * req.tp_block_nr;
 	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) ||
 	    setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)))
 		die("PACKET_RX_RING", strerror(errno));
-	ring.map = mmap(NULL, (size_t)req.tp_block_size * req.tp_block_nr,
-			PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ring.map = mmap(NULL, (size_t)req.tp_block_size * req.tp_block_nr, PROT_READ | PROT_WRITE,
+			MAP_SHARED, fd, 0);
 	if (ring.map == MAP_FAILED)
 		die("mmap of the receive ring", strerror(errno));
 	ring.frames = req.tp_frame_nr;
@@ -257,7 +257,17 @@ static size_t build(uint8_t *f, const struct sixplane_mac *src_mac, const struct
 
 int main(int argc, char **argv)
 {
-	enum { O_TAIL = 256, O_MALFORM, O_DAD, O_UNICAST, O_WAIT, O_PRINT, O_SEED, O_BATCH, O_RING };
+	enum {
+		O_TAIL = 256,
+		O_MALFORM,
+		O_DAD,
+		O_UNICAST,
+		O_WAIT,
+		O_PRINT,
+		O_SEED,
+		O_BATCH,
+		O_RING
+	};
 	static const struct option opts[] = {
 		{"iface", required_argument, NULL, 'i'},
 		{"target", required_argument, NULL, 't'},
