@@ -136,10 +136,9 @@ offer() {
 	set -- $out
 	if [ "$1" != sent ] || [ "$#" -lt 12 ]; then die "nsgen: $out"; fi
 	echo "$4" >>"$tmp/heard"
-	# shellcheck disable=SC2046 # split the fields
+	busy=$(busy_s "$s0" "$s1")
 	awk -v s="$2" -v a="$4" -v el="$6" -v f="${10}" -v gcpu="${12}" -v c=$((c1 - c0)) \
-		-v sys="$(busy_s "$s0" "$s1" | cut -d' ' -f1)" \
-		-v ans="$(busy_s "$s0" "$s1" | cut -d' ' -f2)" -v haspid="$pid" 'BEGIN {
+		-v sys="${busy% *}" -v ans="${busy#* }" -v haspid="$pid" 'BEGIN {
 		o = s + f
 		loss = o ? 100 * (o - a) / o : 0
 		proc = !haspid ? "-" : a ? sprintf("%.2f", c / 1e3 / a) : "-"
@@ -167,6 +166,13 @@ RATES="10000 50000 100000 200000 0"
 NSGEN_RING=
 : >"$tmp/table"
 : >"$tmp/heard"
+# table_row NAME LABEL "OFFER_RESULT": a row of the table
+table_row() {
+	# shellcheck disable=SC2086 # split the fields
+	set -- "$1" "$2" $3
+	printf '| %s | %s | %s | %s | %s%% | %s | %s | %s%% |\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" \
+		"${10}" >>"$tmp/table"
+}
 # run_rates NAME [PID]: a table row per rate
 run_rates() {
 	name=$1
@@ -186,12 +192,9 @@ run_rates() {
 			# reward the noisiest answerer
 			res=$(median_of 2 "$r" "$rpid")
 		fi
-		# shellcheck disable=SC2086 # split the fields
-		set -- $res
 		label=$r
 		[ "$r" -eq 0 ] && label=max
-		printf '| %s | %s | %s | %s | %s%% | %s | %s | %s%% |\n' "$name" "$label" "$1" "$2" \
-			"$3" "$4" "$5" "$8" >>"$tmp/table"
+		table_row "$name" "$label" "$res"
 	done
 }
 heard() { # the NA nsgen heard since the last call
@@ -245,20 +248,16 @@ if wait_for 10 grep -q serving "$tmp/tc.log"; then
 	run_rates "sixplaned tc ingress" "$P"
 	if [ "$backlog0" != "$BACKLOG" ]; then
 		sysctl -qw net.core.netdev_max_backlog="$backlog0"
-		# shellcheck disable=SC2046 # split the fields
-		set -- $(median_of 2 "$gen_max" "$P" 64 "$MAX_FRAMES")
-		printf '| sixplaned tc ingress, input queue %s (the machine'"'"'s) | max | %s | %s | %s%% | %s | %s | %s%% |\n' \
-			"$backlog0" "$1" "$2" "$3" "$4" "$5" "$8" >>"$tmp/table"
+		table_row "sixplaned tc ingress, input queue $backlog0 (the machine's)" max \
+			"$(median_of 2 "$gen_max" "$P" 64 "$MAX_FRAMES")"
 		sysctl -qw net.core.netdev_max_backlog="$BACKLOG"
 	fi
-	# what the answering CPU can do: an asker that reads its answers from
-	# a receive ring offers more than the answering CPU takes
+	# overload: an asker that reads its answers from a receive ring
+	# offers more than the answering CPU takes
 	NSGEN_RING=--rx-ring
-	# shellcheck disable=SC2046 # split the fields
-	set -- $(median_of 2 "$gen_max" "$P" 64 "$MAX_FRAMES")
+	table_row "sixplaned tc ingress, saturated (nsgen reads a receive ring)" max \
+		"$(median_of 2 "$gen_max" "$P" 64 "$MAX_FRAMES")"
 	NSGEN_RING=
-	printf '| sixplaned tc ingress, saturated (nsgen reads a receive ring) | max | %s | %s | %s%% | %s | %s | %s%% |\n' \
-		"$1" "$2" "$3" "$4" "$5" "$8" >>"$tmp/table"
 	tc1=$(stat "$tmp/sock-tc" tc-ingress answered)
 	tc_count=$((${tc1:-0} - ${tc0:-0}))
 	heard_tc=$(heard)
