@@ -84,8 +84,14 @@ int sp_tc_open(struct sp_tc **out, char *err, size_t errlen)
 	t->skel = ndp_bpf__open_and_load();
 	if (!t->skel) {
 		r = -errno;
-		snprintf(err, errlen, "cannot load the tc programs: %s%s%s", strerror(-r),
-			 last_msg[0] ? ": " : "", last_msg);
+		if (r == -EPERM) /* libbpf's own last word is then only "-1" */
+			snprintf(err, errlen,
+				 "cannot load the tc programs: %s (loading BPF needs CAP_BPF and "
+				 "CAP_NET_ADMIN, or CAP_SYS_ADMIN)",
+				 strerror(-r));
+		else
+			snprintf(err, errlen, "cannot load the tc programs: %s%s%s", strerror(-r),
+				 last_msg[0] ? ": " : "", last_msg);
 		free(t);
 		return r;
 	}

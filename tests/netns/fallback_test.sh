@@ -26,7 +26,7 @@ ip netns exec "$A" $NOBPF "$SIXPLANED" -c "$tmp/auto.conf" -s "$tmp/sock" 2>"$tm
 DAEMON=$!
 PIDS="$PIDS $DAEMON"
 wait_for 10 grep -q serving "$tmp/log" || die "sixplaned did not start: $(cat "$tmp/log")"
-n=$(grep -c "tc data path unavailable, using netlink and packet: ." "$tmp/log")
+n=$(grep -c "tc data path unavailable, using netlink and packet: cannot load the tc programs: Operation not permitted (loading BPF needs CAP_BPF" "$tmp/log")
 [ "$n" -eq 1 ] || die "expected one line saying why tc is not used, got $n: $(cat "$tmp/log")"
 rows=$("$SIXPLANE" stats -s "$tmp/sock")
 echo "$rows" | grep -q "^sp0 *netlink" || die "no netlink row: $rows"
