@@ -231,17 +231,20 @@ arrival_100=$7
 arrival_busy=$8
 ip netns exec "$A" tc qdisc del dev px0 clsact
 
+# proxy_daemon DATAPLANE: sixplaned on the answering CPU with a [Proxy]
+# static rule for the target on px0, pinned to DATAPLANE; its pid in P,
+# its socket $tmp/sock-DATAPLANE, its log $tmp/DATAPLANE.log
+proxy_daemon() {
+	printf '[Proxy]\nInterface = px0\nPrefix = 2001:db8:7::/64\nDataplane = %s\n' "$1" >"$tmp/$1.conf"
+	ip netns exec "$A" taskset -c "$ANS_CPU" "$SIXPLANED" -c "$tmp/$1.conf" -s "$tmp/sock-$1" \
+		2>"$tmp/$1.log" &
+	P=$!
+	PIDS="$PIDS $P"
+}
+
 # --- sixplaned, tc ingress program ([Proxy] static, Dataplane = tc) ---
 tc_ok=1
-cat >"$tmp/tc.conf" <<EOC
-[Proxy]
-Interface = px0
-Prefix = 2001:db8:7::/64
-Dataplane = tc
-EOC
-ip netns exec "$A" taskset -c "$ANS_CPU" "$SIXPLANED" -c "$tmp/tc.conf" -s "$tmp/sock-tc" 2>"$tmp/tc.log" &
-P=$!
-PIDS="$PIDS $P"
+proxy_daemon tc
 if wait_for 10 grep -q serving "$tmp/tc.log"; then
 	tc0=$(stat "$tmp/sock-tc" tc-ingress answered)
 	heard >/dev/null
@@ -272,20 +275,12 @@ else
 fi
 
 # --- sixplaned, AF_PACKET path ([Proxy] static, Dataplane = packet) ---
-cat >"$tmp/sp.conf" <<EOC
-[Proxy]
-Interface = px0
-Prefix = 2001:db8:7::/64
-Dataplane = packet
-EOC
-ip netns exec "$A" taskset -c "$ANS_CPU" "$SIXPLANED" -c "$tmp/sp.conf" -s "$tmp/sock" 2>"$tmp/sp.log" &
-P=$!
-PIDS="$PIDS $P"
-wait_for 5 grep -q serving "$tmp/sp.log" || die "sixplaned did not start: $(cat "$tmp/sp.log")"
-pk0=$(stat "$tmp/sock" packet answered)
+proxy_daemon packet
+wait_for 5 grep -q serving "$tmp/packet.log" || die "sixplaned did not start: $(cat "$tmp/packet.log")"
+pk0=$(stat "$tmp/sock-packet" packet answered)
 heard >/dev/null
 run_rates "sixplaned AF_PACKET" "$P"
-pk1=$(stat "$tmp/sock" packet answered)
+pk1=$(stat "$tmp/sock-packet" packet answered)
 pk_count=$((${pk1:-0} - ${pk0:-0}))
 heard_pk=$(heard)
 kill "$P"
