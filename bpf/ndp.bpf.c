@@ -357,6 +357,7 @@ struct proxy_walk {
 	__u32 base; /* the rule bpf_loop's step 0 looks at */
 	int found;
 	__u8 mode;
+	__u8 peer;
 	__u8 mac[6];
 };
 
@@ -374,6 +375,7 @@ static __always_inline long proxy_check(__u32 i, struct proxy_walk *w)
 		return 0;
 	w->found = (int)i;
 	w->mode = p->mode;
+	w->peer = p->peer;
 	__builtin_memcpy(w->mac, p->mac, 6);
 	return 1;
 }
@@ -393,6 +395,7 @@ struct answer {
 	__u8 mac[6];
 	__u8 solicited;
 	__u8 override;
+	__u8 peer;
 };
 
 /* spec/ndp.md steps 2-5, as sixplane_nd_decide: 1 and *a filled to
@@ -421,6 +424,7 @@ static __always_inline int decide(__u32 ifindex, __u32 gen, __u32 dir, const str
 			return 0;
 		a->solicited = !dad; /* RFC 4861 section 7.2.4 */
 		a->override = 1;
+		a->peer = net->peer;
 		if (owner[0] != net->self[0] || owner[1] != net->self[1] ||
 		    owner[2] != net->self[2] || owner[3] != net->self[3] ||
 		    owner[4] != net->self[4]) {
@@ -462,6 +466,7 @@ static __always_inline int decide(__u32 ifindex, __u32 gen, __u32 dir, const str
 	__builtin_memcpy(a->mac, w.mac, 6);
 	a->solicited = !dad;
 	a->override = 0; /* RFC 4861 section 7.2.8: a proxy sets O=0 */
+	a->peer = w.peer;
 	return 1;
 }
 
@@ -677,7 +682,17 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	}
 	count(c, C_NA_SENT);
 	/* egress: the host's own question, answered to its own ingress */
-	return bpf_redirect(skb->ifindex, dir == SP_BPF_EGRESS ? BPF_F_INGRESS : 0);
+	if (dir == SP_BPF_EGRESS)
+		return bpf_redirect(skb->ifindex, BPF_F_INGRESS);
+	/* ingress on a veth whose other end is in another namespace: into
+	 * that end directly, as if it had come out of this one (which skips
+	 * this end's transmit and the other's backlog, a third of the work
+	 * per NS; a capture on this end sees the NS but not the answer). The
+	 * kernel drops it if the other end has come into this namespace, so
+	 * the daemon sets peer only while it is elsewhere. */
+	if (a.peer)
+		return bpf_redirect_peer(skb->ifindex, 0);
+	return bpf_redirect(skb->ifindex, 0);
 
 malformed:
 	/* never answered, counted by reason */

@@ -52,7 +52,8 @@ struct sp_bpf_net {
 	__u8 mac0;
 	__u8 xor [5];
 	__u8 self[5];
-	__u8 pad[5];
+	__u8 peer; /* see sp_bpf_proxy */
+	__u8 pad[4];
 };
 
 struct sp_bpf_host_key {
@@ -77,6 +78,11 @@ struct sp_bpf_proxy {
 	__u8 used;
 	__u8 mode;
 	__u8 mac[6]; /* the interface's MAC, advertised */
+	/* the interface is a veth whose other end is in another namespace:
+	 * an answer on ingress goes straight into that end (bpf_redirect_peer)
+	 * instead of out through this one; the daemon keeps it current */
+	__u8 peer;
+	__u8 pad[3];
 };
 
 enum sp_bpf_dir {

@@ -28,6 +28,7 @@ struct tc_if {
 	struct sixplane_nd_proxy *rules;
 	size_t n_rules;
 	struct sixplane_mac mac;
+	bool peer;		   /* answers go into the veth's other end (sp_tc_iface) */
 	struct sp_counters ctr[2]; /* egress, ingress: what the stats rows show */
 };
 
@@ -95,10 +96,11 @@ int sp_dp_open(struct sp_dp **out, const struct sp_config *cfg, char *err, size_
 	int r = sp_tc_open(&dp->tc, dp->why, sizeof(dp->why));
 	if (!r) {
 		dp->watch = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (!dp->watch ||
-		    mnl_socket_bind(dp->watch, RTMGRP_IPV6_IFADDR, MNL_SOCKET_AUTOPID)) {
+		if (!dp->watch || mnl_socket_bind(dp->watch, RTMGRP_IPV6_IFADDR | RTMGRP_LINK,
+						  MNL_SOCKET_AUTOPID)) {
 			r = -errno;
-			snprintf(dp->why, sizeof(dp->why), "address watch: %s", strerror(errno));
+			snprintf(dp->why, sizeof(dp->why), "address and link watch: %s",
+				 strerror(errno));
 		}
 	}
 	dp->tc_ok = r == 0;
@@ -210,6 +212,23 @@ void sp_dp_free_part(struct sp_config *part)
 }
 
 #ifdef SIXPLANE_HAVE_BPF
+/* whether f is a veth whose other end is in another namespace now (an
+ * end can move at any time: the link watch calls configure again) */
+static void find_peer(struct tc_if *f)
+{
+	struct sp_link_info li;
+	bool peer =
+		!sp_nl_link_info(f->ifindex, &li) && !strcmp(li.kind, "veth") && li.link_elsewhere;
+
+	if (peer != f->peer)
+		log_msg(LOG_INFO,
+			peer ? "%s: answers go straight into the veth's other end, in another "
+			       "namespace (bpf_redirect_peer)"
+			     : "%s: answers go back out through the interface",
+			f->name);
+	f->peer = peer;
+}
+
 /* the maps from dp->ifs and the host's addresses now */
 static int configure(struct sp_dp *dp)
 {
@@ -221,7 +240,8 @@ static int configure(struct sp_dp *dp)
 
 	if (nd && tif && !(r = sp_nl_host_addrs(&addrs, &n_addrs))) {
 		for (size_t i = 0; i < dp->n_ifs; i++) {
-			const struct tc_if *f = &dp->ifs[i];
+			struct tc_if *f = &dp->ifs[i];
+			find_peer(f);
 			nd[i] = (struct sixplane_nd_config){
 				.self = f->self,
 				.networks = &f->net,
@@ -232,7 +252,7 @@ static int configure(struct sp_dp *dp)
 				.host_addrs = addrs,
 				.n_host_addrs = n_addrs,
 			};
-			tif[i] = (struct sp_tc_iface){f->ifindex, &nd[i]};
+			tif[i] = (struct sp_tc_iface){f->ifindex, &nd[i], f->peer};
 		}
 		r = sp_tc_configure(dp->tc, tif, dp->n_ifs);
 	}
@@ -302,6 +322,10 @@ int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t
 			snprintf(err, errlen, "interface '%s': %s", name, strerror(errno));
 			break;
 		}
+		/* what configure found before, so that it speaks of changes */
+		for (size_t j = 0; j < dp->n_ifs; j++)
+			if (dp->ifs[j].ifindex == f->ifindex)
+				f->peer = dp->ifs[j].peer;
 		if ((r = sp_nl_link_mac(f->ifindex, &f->mac))) {
 			snprintf(err, errlen, "interface '%s': cannot read its MAC: %s", name,
 				 strerror(-r));
@@ -383,7 +407,8 @@ void sp_dp_watch_input(struct sp_dp *dp)
 	while (recv(mnl_socket_get_fd(dp->watch), buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		;
 #ifdef SIXPLANE_HAVE_BPF
-	/* an address came or went: the host-address map follows */
+	/* an address came or went, or a link changed (a veth's other end
+	 * moved): the host-address map and the peer flags follow */
 	int r = configure(dp);
 	if (r)
 		log_msg(LOG_ERR, "cannot update the tc programs' host addresses: %s", strerror(-r));

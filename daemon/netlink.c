@@ -219,6 +219,9 @@ static int link_info_cb(const struct nlmsghdr *h, void *data)
 		case IFLA_LINKINFO:
 			mnl_attr_parse_nested(attr, info_data_cb, li);
 			break;
+		case IFLA_LINK_NETNSID:
+			li->link_elsewhere = true;
+			break;
 		}
 	}
 	return MNL_CB_OK;

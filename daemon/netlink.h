@@ -27,6 +27,9 @@ struct sp_link_info {
 	bool has_mac;
 	char alias[64]; /* IFLA_IFALIAS, "" if none */
 	char kind[16];	/* IFLA_INFO_KIND, "" if none */
+	/* IFLA_LINK_NETNSID: the link's other side (a veth's other end, a
+	 * tunnel's underlay) is in another network namespace */
+	bool link_elsewhere;
 };
 int sp_nl_link_info(int ifindex, struct sp_link_info *out);
 /* The interface holding a local address (family AF_INET or AF_INET6). */

@@ -155,9 +155,11 @@ static void put_node(uint8_t out[5], uint64_t node)
 		out[i] = (uint8_t)(node >> (8 * (4 - i)));
 }
 
-static int write_net(struct sp_tc *t, int ifindex, unsigned gen, enum sp_bpf_net_kind kind,
-		     const struct sixplane_prefix *p, uint64_t nwid, uint64_t self)
+static int write_net(struct sp_tc *t, const struct sp_tc_iface *f, unsigned gen,
+		     enum sp_bpf_net_kind kind, const struct sixplane_prefix *p, uint64_t nwid)
 {
+	int ifindex = f->ifindex;
+	uint64_t self = f->cfg->self;
 	struct sp_bpf_net_key k = {.ifindex = (__u32)ifindex, .gen = (__u8)gen, .kind = (__u8)kind};
 	struct sp_bpf_net v = {0};
 	/* MAC(nwid, node) is its first octet, then the node's bytes XOR a
@@ -169,6 +171,7 @@ static int write_net(struct sp_tc *t, int ifindex, unsigned gen, enum sp_bpf_net
 	v.mac0 = m.b[0];
 	memcpy(v.xor, m.b + 1, 5);
 	put_node(v.self, self);
+	v.peer = f->peer;
 	/* the library takes the first network that holds a target */
 	r = bpf_map__update_elem(t->skel->maps.sp_bpf_nets, &k, sizeof(k), &v, sizeof(v),
 				 BPF_NOEXIST);
@@ -191,14 +194,14 @@ static int write_gen(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n, u
 
 			if (net->sixplane) {
 				p = sixplane_6plane_network(net->nwid);
-				if ((r = write_net(t, ifs[i].ifindex, gen, SP_BPF_NET_6PLANE, &p,
-						   net->nwid, c->self)))
+				if ((r = write_net(t, &ifs[i], gen, SP_BPF_NET_6PLANE, &p,
+						   net->nwid)))
 					return r;
 			}
 			if (net->rfc4193) {
 				p = sixplane_rfc4193_network(net->nwid);
-				if ((r = write_net(t, ifs[i].ifindex, gen, SP_BPF_NET_RFC4193, &p,
-						   net->nwid, c->self)))
+				if ((r = write_net(t, &ifs[i], gen, SP_BPF_NET_RFC4193, &p,
+						   net->nwid)))
 					return r;
 			}
 		}
@@ -230,6 +233,7 @@ static int write_gen(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n, u
 			e->mode = px->mode == SIXPLANE_ND_PROXY_STATIC ? SP_BPF_PROXY_STATIC
 								       : SP_BPF_PROXY_AUTO;
 			memcpy(e->mac, c->iface_mac.b, 6);
+			e->peer = ifs[i].peer;
 			np++;
 		}
 	}

@@ -22,6 +22,10 @@ enum sp_tc_dir {
 struct sp_tc_iface {
 	int ifindex;
 	const struct sixplane_nd_config *cfg;
+	/* a veth whose other end is in another namespace: answers on ingress
+	 * go straight into that end (bpf_redirect_peer). Only while it is: the
+	 * kernel drops what is sent so to an end in the same namespace. */
+	bool peer;
 };
 
 /* Load the programs (the kernel's verifier runs here). 0, or a negative

@@ -3,6 +3,9 @@
 # for a proxied target and for an address in this node's /80, and accepts
 # our answers (it takes nothing but source = target); tcpdump checks the
 # checksum of every NA we send and tshark dissects them without warnings.
+# With DATAPLANE=tc: the same of the tc ingress program, which puts its
+# answers straight into the other end of a veth in another namespace, and
+# back out through the interface once that end is in its own.
 set -u
 SIXPLANED=$1
 SIXPLANE=$2
@@ -21,15 +24,13 @@ ip -n "$B" addr add 2001:db8:1:2::1/64 dev px0b nodad
 PX_MAC=$(ip -n "$A" -br link show px0 | awk '{print $3}')
 
 # DATAPLANE=tc runs the same against the tc programs: NS from the fabric
-# are answered by the ingress one, whose counters carry the same names; it
-# does not look behind extension headers (those NS pass on uncounted)
+# are answered by the ingress one, whose counters carry the same names
 REASONS="bad-hop-limit bad-checksum bad-code bad-option multicast-target dad-with-slla
-dad-not-solicited-node truncated bad-length"
+dad-not-solicited-node truncated bad-length extension-header"
 if [ "${DATAPLANE:-netlink}" = tc ]; then
 	PATHNAME=tc-ingress
 else
 	PATHNAME=packet
-	REASONS="$REASONS extension-header"
 fi
 tmp=$(mktemp -d)
 cat >"$tmp/sixplane.conf" <<EOC
@@ -51,8 +52,10 @@ Prefix = 2001:db8:8::/64
 Answer = auto
 Dataplane = ${PROXY_DATAPLANE:-packet}
 EOC
-capture_start "$A" sp0 "$tmp/sp0.pcap" 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)'
-capture_start "$A" px0 "$tmp/px0.pcap" 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)'
+# captured where the askers receive them: the tc program puts its answers
+# straight into B's end of each veth, past a capture on A's
+capture_start "$B" sp0b "$tmp/sp0.pcap" 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)'
+capture_start "$B" px0b "$tmp/px0.pcap" 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)'
 SOCK="$tmp/stats.sock"
 ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -s "$SOCK" -v 2>"$tmp/log" &
 DAEMON=$!
@@ -172,6 +175,38 @@ for reason in $REASONS; do
 done
 "$SIXPLANE" stats -s "$SOCK" | grep -q "^sp0 *$PATHNAME" ||
 	die "sixplane stats text lacks sp0/$PATHNAME"
+
+if [ "$PATHNAME" = tc-ingress ]; then
+	# px0's other end is in B: the answers go into it directly, so px0
+	# transmits none of them (the kernel's counters say so), and B hears all
+	grep -q "px0: answers go straight into the veth's other end" "$tmp/log" ||
+		die "no log line for px0's answers into its other end: $(cat "$tmp/log")"
+	tx() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"; }
+	t0=$(tx "$A" px0)
+	out=$(ip netns exec "$B" "$NSGEN" -i px0b -t 2001:db8:1:2::99 -n 1000 --wait 300)
+	case "$out" in
+	"sent 1000 answered 1000 "*) ;;
+	*) die "1000 NS into px0 from B: $out" ;;
+	esac
+	[ $(($(tx "$A" px0) - t0)) -lt 100 ] ||
+		die "px0 transmitted $(($(tx "$A" px0) - t0)) frames: the answers went out through it"
+	# the other end comes into A: the kernel would drop what goes into it
+	# so, and the daemon (watching links) sends the answers out through px0
+	# (with no IPv6 on it, so that only the link's change tells)
+	ip -n "$B" link set px0b netns "$A"
+	ip netns exec "$A" sysctl -qw net.ipv6.conf.px0b.disable_ipv6=1
+	ip -n "$A" link set px0b up
+	wait_for 5 grep -q "px0: answers go back out through the interface" "$tmp/log" ||
+		die "px0's other end came into A, but no log line says the answers go out through px0"
+	t0=$(tx "$A" px0)
+	out=$(ip netns exec "$A" "$NSGEN" -i px0b -t 2001:db8:1:2::98 -n 1000 --wait 300)
+	case "$out" in
+	"sent 1000 answered 1000 "*) ;;
+	*) die "1000 NS into px0 from its other end in the same namespace: $out" ;;
+	esac
+	[ $(($(tx "$A" px0) - t0)) -ge 1000 ] ||
+		die "px0 transmitted $(($(tx "$A" px0) - t0)) frames, not the 1000 answers"
+fi
 
 kill -TERM "$DAEMON"
 wait "$DAEMON" || die "sixplaned exited non-zero"
