@@ -30,6 +30,11 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
+/* what is not ours goes on as it came: TC_ACT_UNSPEC lets the next program
+ * on the hook see it (tcx's TCX_NEXT, a clsact filter's "continue"), where
+ * TC_ACT_OK would end the chain and hide it from them */
+#define PASS TC_ACT_UNSPEC
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -301,11 +306,11 @@ static __always_inline int behind_extensions(struct __sk_buff *skb, const struct
 	bpf_loop(16, ext_step, &w, 0);
 	if (w.not_ns || w.nh != 58 || w.off >= w.end ||
 	    bpf_skb_load_bytes(skb, ETH_HLEN + w.off, &type, 1) || type != ND_NS)
-		return TC_ACT_OK;
+		return PASS;
 	c = counters(skb->ifindex, dir);
 	count(c, C_REASON(SP_BPF_R_EXTENSION_HEADER));
 	count(c, C_PASSED);
-	return TC_ACT_OK;
+	return PASS;
 }
 
 struct opt_walk {
@@ -544,20 +549,20 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	 * the packet when its head holds the bytes (every small frame),
 	 * through the helper otherwise */
 	if (len < HDR_LEN + 1)
-		return TC_ACT_OK;
+		return PASS;
 	if (data + HDR_LEN + 1 <= end)
 		__builtin_memcpy(&h, data, sizeof(h));
 	else if (bpf_skb_load_bytes(skb, 0, &h, sizeof(h)))
-		return TC_ACT_OK;
+		return PASS;
 	if (h.proto != bpf_htons(0x86dd))
-		return TC_ACT_OK;
+		return PASS;
 	if (h.nh != 58)
 		return (h.vtc >> 4) == 6 && extension_header(h.nh)
 			       ? behind_extensions(skb, &h, len, dir)
-			       : TC_ACT_OK;
+			       : PASS;
 	s = bpf_map_lookup_elem(&sp_bpf_scratch, &zero);
 	if (!s)
-		return TC_ACT_OK;
+		return PASS;
 	plen = bpf_ntohs(h.plen);
 	/* the message into scratch: the common NS (24 or 32 bytes) copied
 	 * from the head, anything else through the helper */
@@ -566,10 +571,10 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	} else if (data + HDR_LEN + 24 <= end) {
 		__builtin_memcpy(s->b, data + HDR_LEN, 24);
 	} else if (bpf_skb_load_bytes(skb, HDR_LEN, s->b, 1)) {
-		return TC_ACT_OK;
+		return PASS;
 	}
 	if (s->b[0] != ND_NS)
-		return TC_ACT_OK;
+		return PASS;
 
 	/* counted as the user-space path counts: a valid NS as seen, then
 	 * answered or passed; anything else by its reason only */
@@ -586,14 +591,14 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 		/* no standard Ethernet frame holds such an NS; a jumbo frame
 		 * may: left to the kernel, as one the program cannot read */
 		count(c, C_PASSED);
-		return TC_ACT_OK;
+		return PASS;
 	}
 	/* what the head did not hold (or a longer message): the helper */
 	if (!((plen <= 32 && data + HDR_LEN + 32 <= end) ||
 	      (plen <= 24 && data + HDR_LEN + 24 <= end)) &&
 	    bpf_skb_load_bytes(skb, HDR_LEN, s->b, plen)) {
 		count(c, C_PASSED);
-		return TC_ACT_OK;
+		return PASS;
 	}
 
 	/* RFC 4861 section 7.1.1, in the library's order */
@@ -661,7 +666,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	gen = bpf_map_lookup_elem(&sp_bpf_active, &zero);
 	if (!gen || !decide(skb->ifindex, *gen & 1, dir, &h, target, dad, &a)) {
 		count(c, C_PASSED);
-		return TC_ACT_OK;
+		return PASS;
 	}
 	count(c, C_ANSWERED);
 
@@ -697,7 +702,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 malformed:
 	/* never answered, counted by reason */
 	count(c, C_REASON(reason));
-	return TC_ACT_OK;
+	return PASS;
 }
 
 SEC("tc")

@@ -32,10 +32,19 @@ _Static_assert(sizeof(struct sp_bpf_counters) == sizeof(struct sp_counters), "co
 #define SP_TC_HANDLE 0x5350
 #define SP_TC_PRIO 0x5350
 
+/* tcx (kernel 6.6): a program attached by a BPF link, run before the
+ * clsact qdisc's filters without tc's classifier layers, and detached by
+ * the kernel when the link's last fd closes, so a sixplaned killed with
+ * kill -9 leaves nothing behind. The attach types of uapi linux/bpf.h,
+ * which the build machine's headers (and libbpf) may predate. */
+#define SP_TCX_INGRESS 46
+#define SP_TCX_EGRESS 47
+
 struct attached {
 	int ifindex;
 	enum sp_tc_dir dir;
-	bool created_qdisc;
+	int link_fd;	    /* tcx; -1: a clsact filter */
+	bool created_qdisc; /* clsact: we made the qdisc */
 };
 
 struct sp_tc {
@@ -282,7 +291,7 @@ int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, si
 			    .prog_fd = sp_tc_prog_fd(t, dir), .flags = BPF_TC_F_REPLACE);
 	struct attached *a;
 	bool created = false;
-	int r;
+	int r, fd;
 
 	for (size_t i = 0; i < t->n_att; i++)
 		if (t->att[i].ifindex == ifindex && t->att[i].dir == dir)
@@ -293,6 +302,15 @@ int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, si
 		return -ENOMEM;
 	}
 	t->att = a;
+	/* tcx where the kernel has it (an older one refuses the attach type
+	 * with EINVAL): behind any tcx program already there, which keeps
+	 * what it passes on (TC_ACT_UNSPEC) going to the next */
+	fd = bpf_link_create(sp_tc_prog_fd(t, dir), ifindex,
+			     dir == SP_TC_EGRESS ? SP_TCX_EGRESS : SP_TCX_INGRESS, NULL);
+	if (fd >= 0) {
+		t->att[t->n_att++] = (struct attached){ifindex, dir, fd, false};
+		return 0;
+	}
 	r = bpf_tc_hook_create(&hook);
 	if (r && r != -EEXIST) {
 		snprintf(err, errlen, "cannot add the clsact qdisc: %s", strerror(-r));
@@ -309,7 +327,7 @@ int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, si
 		}
 		return r;
 	}
-	t->att[t->n_att++] = (struct attached){ifindex, dir, created};
+	t->att[t->n_att++] = (struct attached){ifindex, dir, -1, created};
 	return 0;
 }
 
@@ -329,10 +347,14 @@ static void detach_at(struct sp_tc *t, size_t i)
 	struct attached a = t->att[i];
 	bool passed_on = false;
 
-	detach(a.ifindex, a.dir);
 	t->att[i] = t->att[--t->n_att];
+	if (a.link_fd >= 0) {
+		close(a.link_fd); /* the last reference: the kernel detaches */
+		return;
+	}
+	detach(a.ifindex, a.dir);
 	for (size_t j = 0; j < t->n_att; j++) {
-		if (t->att[j].ifindex == a.ifindex) {
+		if (t->att[j].ifindex == a.ifindex && t->att[j].link_fd < 0) {
 			t->att[j].created_qdisc |= a.created_qdisc;
 			passed_on = true;
 		}

@@ -38,7 +38,8 @@ void sp_tc_close(struct sp_tc *t);
  * On failure the running generation stays. */
 int sp_tc_configure(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n);
 
-/* Attach a program to an interface (creating its clsact qdisc if needed),
+/* Attach a program to an interface: by a tcx link where the kernel has
+ * tcx (6.6), else as a clsact filter (creating the qdisc if needed),
  * replacing a previous instance's at the same place; nothing if attached
  * already. */
 int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, size_t errlen);
@@ -46,8 +47,9 @@ int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, si
 void sp_tc_detach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir);
 /* Detach exactly what sp_tc_attach attached, and the clsact qdiscs it made. */
 void sp_tc_detach_all(struct sp_tc *t);
-/* Remove programs a previous instance (killed with -9) left on ifindex:
- * only ours, found by their place and name. The number removed. */
+/* Remove clsact filters a previous instance (killed with -9) left on
+ * ifindex: only ours, found by their place and name (a tcx link goes with
+ * the process that held it). The number removed. */
 int sp_tc_clean_stale(int ifindex);
 
 /* The counters of ifindex and direction, summed over CPUs. */

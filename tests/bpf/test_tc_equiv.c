@@ -248,9 +248,9 @@ static void compare(const struct frame *f, enum sp_tc_dir dir, const char *what)
 		}
 	} else {
 		n_passed++;
-		if (opts.retval != TC_ACT_OK || opts.data_size_out != f->len ||
+		if (opts.retval != (__u32)TC_ACT_UNSPEC || opts.data_size_out != f->len ||
 		    memcmp(out, f->b, f->len))
-			fail_msg("%s (%s): the library passes it, the program returned %u with %u "
+			fail_msg("%s (%s): the library passes it, the program returned %d with %u "
 				 "bytes (of %zu)",
 				 what, dir == SP_TC_EGRESS ? "egress" : "ingress", opts.retval,
 				 opts.data_size_out, f->len);

@@ -187,15 +187,17 @@ ip -n "sp-fab1-$$" link show sp0 >/dev/null 2>&1 || die "sp0 vanished with kill 
 : >"$tmp/h1.log"
 start 1
 grep -q adopting "$tmp/h1.log" || die "sp0 was not adopted: $(tail -2 "$tmp/h1.log")"
-# with the tc data path, the killed daemon's programs stayed attached: the
-# new one removes them and attaches its own, one per direction
+# with the tc data path: by tcx links, the killed daemon's programs went
+# with it; as clsact filters (a kernel without tcx) they stayed, and the new
+# daemon removes them. Either way, its own, one per direction.
 if "$SIXPLANE" stats -s "$tmp/h1.sock" | grep -q "^sp0 *tc-egress"; then
-	grep -q "sp0: removed 2 tc program(s) a previous sixplaned left" "$tmp/h1.log" ||
-		die "the killed daemon's tc programs were not removed: $(cat "$tmp/h1.log")"
-	for dir in egress ingress; do
-		n=$(tc -n "sp-fab1-$$" filter show dev sp0 "$dir" | grep -c "sp_$dir")
-		[ "$n" -eq 1 ] || die "$n tc $dir programs on sp0 after the restart"
-	done
+	if [ -z "${TCXSHOW:-}" ] || [ -z "$(ip netns exec "sp-fab1-$$" "$TCXSHOW" sp0)" ]; then
+		grep -q "sp0: removed 2 tc program(s) a previous sixplaned left" "$tmp/h1.log" ||
+			die "the killed daemon's tc programs were not removed: $(cat "$tmp/h1.log")"
+	fi
+	progs=$(tc_progs "sp-fab1-$$" sp0 | sort)
+	[ "$progs" = "$(printf 'egress sp_egress\ningress sp_ingress')" ] ||
+		die "after the restart, expected one program per direction on sp0, found: $progs"
 fi
 ip -n "sp-fab1-$$" -6 neigh flush dev sp0
 ping_ok 1 "$A2" || die "ping after the restart failed"

@@ -31,7 +31,7 @@ n=$(grep -c "tc data path unavailable, using netlink and packet: cannot load the
 rows=$("$SIXPLANE" stats -s "$tmp/sock")
 echo "$rows" | grep -q "^sp0 *netlink" || die "no netlink row: $rows"
 echo "$rows" | grep -q "tc-" && die "tc rows without the tc programs: $rows"
-[ -z "$(tc -n "$A" filter show dev sp0 egress)" ] || die "a filter on sp0: $(tc -n "$A" filter show dev sp0 egress)"
+[ -z "$(tc_progs "$A" sp0)" ] || die "a program on sp0: $(tc_progs "$A" sp0)"
 tc -n "$A" qdisc show dev sp0 | grep -q clsact && die "a clsact qdisc was left on sp0"
 out=$(ip netns exec "$A" "$NEIGHGEN" -i sp0 -p "$PEER_PREFIX" -n 100 --seed 7)
 case "$out" in "neighbors 100 resolved 100 "*) ;; *) die "auto without tc: $out" ;; esac
@@ -67,6 +67,8 @@ if grep -q "tc data path unavailable" "$tmp/log3"; then
 else
 	"$SIXPLANE" stats -s "$tmp/sock3" | grep -q "^sp0 *tc-egress" ||
 		die "auto with every capability did not take tc: $("$SIXPLANE" stats -s "$tmp/sock3")"
+	tc_progs "$A" sp0 | grep -qx "egress sp_egress" ||
+		die "auto with every capability attached no egress program: $(tc_progs "$A" sp0)"
 fi
 kill -TERM "$DAEMON"
 wait "$DAEMON" || die "sixplaned exited non-zero"

@@ -35,6 +35,19 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# tc_progs NETNS IFACE: the eBPF programs on the interface's tc hooks,
+# "DIRECTION NAME" a line: tcx links (tcxshow, named by TCXSHOW where the
+# build has BPF) and clsact filters (tc(8) shows no tcx)
+tc_progs() {
+	if [ -n "${TCXSHOW:-}" ]; then
+		ip netns exec "$1" "$TCXSHOW" "$2" || die "tcxshow $2 failed"
+	fi
+	for d in ingress egress; do
+		tc -n "$1" filter show dev "$2" "$d" 2>/dev/null |
+			grep -o 'bpf .*' | sed -n "s/.* \(sp_[a-z]*\)[: ].*/$d \1/p"
+	done
+}
+
 # capture_start NETNS IFACE FILE [FILTER]: record every ICMPv6 Neighbor
 # Solicitation (or what FILTER says) seen on the interface: multicast ones
 # included, which the kernel's own counters miss for groups the receiver has
@@ -59,13 +72,14 @@ ns_count() {
 
 # wait_for SECONDS COMMAND...: retry until the command succeeds.
 wait_for() {
-	t=$1
+	# sh has no locals: names no caller uses
+	_wf_n=$(($1 * 10))
 	shift
-	i=0
-	while [ "$i" -lt "$((t * 10))" ]; do
+	_wf_i=0
+	while [ "$_wf_i" -lt "$_wf_n" ]; do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
-		i=$((i + 1))
+		_wf_i=$((_wf_i + 1))
 	done
 	return 1
 }

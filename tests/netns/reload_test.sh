@@ -2,7 +2,8 @@
 # Reloads under a steady stream of NS lose no answers: nsgen offers NS for
 # this node's /80 at a fixed rate while sixplaned is sent SIGHUP again and
 # again with configurations that add and remove a proxy interface; every NS
-# must be answered. Then a bad configuration changes nothing.
+# must be answered. Then a bad configuration changes nothing. Then the
+# same reloads with Dataplane = tc.
 set -u
 SIXPLANED=$1
 SIXPLANE=$2
@@ -72,5 +73,39 @@ out=$(ip netns exec "$B" "$NSGEN" -i sp0b -t "$HOST_PREFIX::5" -n 100 --wait 500
 case "$out" in "sent 100 answered 100 "*) ;; *) die "after the refused tc reload: $out" ;; esac
 kill -TERM "$DAEMON"
 wait "$DAEMON" || die "sixplaned exited non-zero"
+
+# The same with the tc programs: each reload writes the maps' next
+# generation and switches with one store, and attaches the ingress
+# program to px0 or detaches it, while NS for the /80 keep coming.
+if [ -n "${TCXSHOW:-}" ]; then
+	sed 's/Dataplane = .*/Dataplane = tc/' "$tmp/one.conf" >"$tmp/tc1.conf"
+	sed 's/Dataplane = .*/Dataplane = tc/' "$tmp/two.conf" >"$tmp/tc2.conf"
+	cp "$tmp/tc1.conf" "$tmp/sixplane.conf"
+	ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -s "$tmp/sock" 2>"$tmp/log" &
+	DAEMON=$!
+	PIDS="$PIDS $DAEMON"
+	wait_for 5 grep -q serving "$tmp/log" || die "sixplaned (tc) did not start: $(cat "$tmp/log")"
+	ip netns exec "$B" "$NSGEN" -i sp0b -t "$HOST_PREFIX:1::" --random-tail 32 \
+		-r "$RATE" -n "$COUNT" --wait 1000 >"$tmp/gen" &
+	GEN=$!
+	PIDS="$PIDS $GEN"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		sleep 0.25
+		if [ $((i % 2)) -eq 1 ]; then conf=tc2 want="ingress sp_ingress"; else conf=tc1 want=""; fi
+		cp "$tmp/$conf.conf" "$tmp/sixplane.conf"
+		kill -HUP "$DAEMON"
+		wait_for 5 sh -c "[ \$(grep -c reloaded $tmp/log) -eq $i ]" ||
+			die "tc reload $i not applied: $(tail -1 "$tmp/log")"
+		[ "$(tc_progs "$A" px0)" = "$want" ] ||
+			die "after tc reload $i: px0 has [$(tc_progs "$A" px0)], want [$want]"
+	done
+	wait "$GEN"
+	read -r _ sent _ answered _ <"$tmp/gen"
+	[ "$sent" -eq "$COUNT" ] || die "tc: nsgen sent only $sent of $COUNT"
+	[ "$answered" -eq "$sent" ] || die "tc: $((sent - answered)) of $sent NS unanswered across 10 reloads"
+	kill -TERM "$DAEMON"
+	wait "$DAEMON" || die "sixplaned (tc) exited non-zero"
+	tc_done=", and as many with the tc programs, attached to and detached from px0 by each"
+fi
 rm -rf "$tmp"
-echo "ok: $sent NS at $RATE/s across 10 reloads, all answered"
+echo "ok: $sent NS at $RATE/s across 10 reloads, all answered${tc_done:-}"

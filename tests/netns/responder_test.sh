@@ -213,8 +213,7 @@ wait "$DAEMON" || die "sixplaned exited non-zero"
 [ ! -e "$SOCK" ] || die "stats socket left behind"
 # exactly what was attached is detached, and the clsact qdiscs it made go
 for dev in sp0 px0 ax0; do
-	tc -n "$A" filter show dev "$dev" ingress 2>/dev/null | grep -q "sp_" &&
-		die "a tc program left on $dev"
+	[ -z "$(tc_progs "$A" "$dev")" ] || die "a tc program left on $dev: $(tc_progs "$A" "$dev")"
 	tc -n "$A" qdisc show dev "$dev" | grep -q clsact && die "clsact qdisc left on $dev"
 done
 rm -rf "$tmp"

@@ -3,7 +3,9 @@
 # neighbors resolved with no NS on the wire; a non-emulated neighbor on the
 # same interface resolved by the kernel's own NS, not delayed through user
 # space (app_solicit stays 0); a malformed NS leaves untouched, a valid one
-# for an emulated target is answered in place.
+# for an emulated target is answered in place. Exactly the two programs are
+# attached, none stays after exit or kill -9, and a previous instance's
+# leftover is removed at start.
 set -u
 SIXPLANED=$1
 SIXPLANE=$2
@@ -93,8 +95,55 @@ for r in bad-checksum bad-hop-limit bad-option extension-header; do
 	echo "$bad" | grep -q "\"$r\":1[,}]" || die "$r not counted once: $bad"
 done
 
+# both programs on sp0, once each (by tcx links where the kernel has tcx)
+progs=$(tc_progs "$A" sp0 | sort)
+[ "$progs" = "$(printf 'egress sp_egress\ningress sp_ingress')" ] ||
+	die "expected sp_egress and sp_ingress on sp0, found: $progs"
 kill -TERM "$DAEMON"
 wait "$DAEMON" || die "sixplaned exited non-zero"
-tc -n "$A" filter show dev sp0 egress | grep -q sp_egress && die "the egress program stayed"
+[ -z "$(tc_progs "$A" sp0)" ] || die "programs stayed after exit: $(tc_progs "$A" sp0)"
+
+# kill -9: nothing may keep answering with a dead daemon's maps. A tcx link
+# goes with the process that held it; a clsact filter (a kernel without
+# tcx, or an older sixplaned) stays, and the next start removes it.
+start() {
+	ip netns exec "$A" "$SIXPLANED" -c "$tmp/conf" -s "$tmp/sock" 2>"$tmp/log" &
+	DAEMON=$!
+	PIDS="$PIDS $DAEMON"
+	wait_for 10 grep -q serving "$tmp/log" || die "sixplaned did not start: $(cat "$tmp/log")"
+}
+start
+tcx=$([ -n "${TCXSHOW:-}" ] && ip netns exec "$A" "$TCXSHOW" sp0)
+kill -9 "$DAEMON"
+wait "$DAEMON" 2>/dev/null
+if [ -n "$tcx" ]; then
+	[ -z "$(tc_progs "$A" sp0)" ] || die "tcx programs stayed after kill -9: $(tc_progs "$A" sp0)"
+fi
+# what an older sixplaned killed with -9 left: our program as a clsact
+# filter at our place
+if [ -n "${BPF_OBJ:-}" ]; then
+	tc -n "$A" qdisc add dev sp0 clsact 2>/dev/null
+	tc -n "$A" filter replace dev sp0 egress prio 21328 handle 0x5350 bpf da obj "$BPF_OBJ" sec tc ||
+		die "cannot attach the stand-in for an old instance's program"
+	[ "$(tc_progs "$A" sp0 | grep -c sp_egress)" -ge 1 ] || die "the stand-in is not attached"
+fi
+start
+if [ -n "${BPF_OBJ:-}" ] || [ -z "$tcx" ]; then
+	grep -q "sp0: removed 1 tc program(s) a previous sixplaned left" "$tmp/log" ||
+		die "the leftover program was not removed: $(cat "$tmp/log")"
+fi
+progs=$(tc_progs "$A" sp0 | sort)
+[ "$progs" = "$(printf 'egress sp_egress\ningress sp_ingress')" ] ||
+	die "after the restart, expected sp_egress and sp_ingress once each on sp0, found: $progs"
+out=$(ip netns exec "$A" "$NSGEN" -i sp0 -t "$T" -n 5 --wait 300)
+case "$out" in
+"sent 5 answered 5 "*) ;;
+*) die "valid NS after the restart: $out" ;;
+esac
+kill -TERM "$DAEMON"
+wait "$DAEMON" || die "sixplaned exited non-zero"
+[ -z "$(tc_progs "$A" sp0)" ] || die "programs stayed after exit: $(tc_progs "$A" sp0)"
+tc -n "$A" qdisc show dev sp0 | grep -q clsact && [ -z "${BPF_OBJ:-}" ] &&
+	die "a clsact qdisc stayed on sp0"
 rm -rf "$tmp"
-echo "ok: 10000 neighbors resolved in the kernel, 0 NS on the wire; non-emulated neighbor by its own NS (first ping ${rtt} ms, app_solicit 0); malformed NS left untouched"
+echo "ok: 10000 neighbors resolved in the kernel, 0 NS on the wire; non-emulated neighbor by its own NS (first ping ${rtt} ms, app_solicit 0); malformed NS left untouched; ${tcx:+tcx links gone with kill -9, }an old instance's clsact filter removed at start"
