@@ -24,30 +24,41 @@ Dataplane = netlink
 "
 printf '%s' "$base" >"$tmp/one.conf"
 printf '%s\n[Proxy]\nInterface = px0\nPrefix = 2001:db8:7::/64\nDataplane = packet\n' "$base" >"$tmp/two.conf"
-cp "$tmp/one.conf" "$tmp/sixplane.conf"
-ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -s "$tmp/sock" 2>"$tmp/log" &
-DAEMON=$!
-PIDS="$PIDS $DAEMON"
-wait_for 5 grep -q serving "$tmp/log" || { cat "$tmp/log"; die "sixplaned did not start"; }
-
 RATE=20000
 COUNT=60000
-ip netns exec "$B" "$NSGEN" -i sp0b -t "$HOST_PREFIX:1::" --random-tail 32 \
-	-r "$RATE" -n "$COUNT" --wait 1000 >"$tmp/gen" &
-GEN=$!
-PIDS="$PIDS $GEN"
+# start: sixplaned on $tmp/sixplane.conf (DAEMON)
+start() {
+	ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -s "$tmp/sock" 2>"$tmp/log" &
+	DAEMON=$!
+	PIDS="$PIDS $DAEMON"
+	wait_for 5 grep -q serving "$tmp/log" || die "sixplaned did not start: $(cat "$tmp/log")"
+}
+# offer: a steady stream of NS for the /80 in the background (GEN);
+# answered WHAT: after it, every one was sent and answered
+offer() {
+	ip netns exec "$B" "$NSGEN" -i sp0b -t "$HOST_PREFIX:1::" --random-tail 32 \
+		-r "$RATE" -n "$COUNT" --wait 1000 >"$tmp/gen" &
+	GEN=$!
+	PIDS="$PIDS $GEN"
+}
+answered() {
+	wait "$GEN"
+	read -r _ sent _ answered _ <"$tmp/gen"
+	[ "$sent" -eq "$COUNT" ] || die "$1: nsgen sent only $sent of $COUNT"
+	[ "$answered" -eq "$sent" ] || die "$1: $((sent - answered)) of $sent NS unanswered across 10 reloads"
+}
+cp "$tmp/one.conf" "$tmp/sixplane.conf"
+start
+offer
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	sleep 0.25
 	if [ $((i % 2)) -eq 1 ]; then cp "$tmp/two.conf" "$tmp/sixplane.conf"; else cp "$tmp/one.conf" "$tmp/sixplane.conf"; fi
 	kill -HUP "$DAEMON"
 done
-wait "$GEN"
 wait_for 5 sh -c "[ \$(grep -c reloaded $tmp/log) -eq 10 ]"
 reloads=$(grep -c "reloaded" "$tmp/log")
 [ "$reloads" -eq 10 ] || { cat "$tmp/log"; die "$reloads of 10 reloads applied"; }
-read -r _ sent _ answered _ <"$tmp/gen"
-[ "$sent" -eq "$COUNT" ] || die "nsgen sent only $sent of $COUNT"
-[ "$answered" -eq "$sent" ] || die "$((sent - answered)) of $sent NS unanswered across 10 reloads"
+answered netlink/packet
 
 # A bad file: refused, the counters and the answers go on.
 printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nBogus = 1\n' $NWID $SELF >"$tmp/sixplane.conf"
@@ -81,14 +92,8 @@ if [ -n "${TCXSHOW:-}" ]; then
 	sed 's/Dataplane = .*/Dataplane = tc/' "$tmp/one.conf" >"$tmp/tc1.conf"
 	sed 's/Dataplane = .*/Dataplane = tc/' "$tmp/two.conf" >"$tmp/tc2.conf"
 	cp "$tmp/tc1.conf" "$tmp/sixplane.conf"
-	ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -s "$tmp/sock" 2>"$tmp/log" &
-	DAEMON=$!
-	PIDS="$PIDS $DAEMON"
-	wait_for 5 grep -q serving "$tmp/log" || die "sixplaned (tc) did not start: $(cat "$tmp/log")"
-	ip netns exec "$B" "$NSGEN" -i sp0b -t "$HOST_PREFIX:1::" --random-tail 32 \
-		-r "$RATE" -n "$COUNT" --wait 1000 >"$tmp/gen" &
-	GEN=$!
-	PIDS="$PIDS $GEN"
+	start
+	offer
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		sleep 0.25
 		if [ $((i % 2)) -eq 1 ]; then conf=tc2 want="ingress sp_ingress"; else conf=tc1 want=""; fi
@@ -99,10 +104,7 @@ if [ -n "${TCXSHOW:-}" ]; then
 		[ "$(tc_progs "$A" px0)" = "$want" ] ||
 			die "after tc reload $i: px0 has [$(tc_progs "$A" px0)], want [$want]"
 	done
-	wait "$GEN"
-	read -r _ sent _ answered _ <"$tmp/gen"
-	[ "$sent" -eq "$COUNT" ] || die "tc: nsgen sent only $sent of $COUNT"
-	[ "$answered" -eq "$sent" ] || die "tc: $((sent - answered)) of $sent NS unanswered across 10 reloads"
+	answered tc
 	kill -TERM "$DAEMON"
 	wait "$DAEMON" || die "sixplaned (tc) exited non-zero"
 	tc_done=", and as many with the tc programs, attached to and detached from px0 by each"

@@ -181,15 +181,19 @@ if [ "$PATHNAME" = tc-ingress ]; then
 	# transmits none of them (the kernel's counters say so), and B hears all
 	grep -q "px0: answers go straight into the veth's other end" "$tmp/log" ||
 		die "no log line for px0's answers into its other end: $(cat "$tmp/log")"
-	tx() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"; }
-	t0=$(tx "$A" px0)
-	out=$(ip netns exec "$B" "$NSGEN" -i px0b -t 2001:db8:1:2::99 -n 1000 --wait 300)
-	case "$out" in
-	"sent 1000 answered 1000 "*) ;;
-	*) die "1000 NS into px0 from B: $out" ;;
-	esac
-	[ $(($(tx "$A" px0) - t0)) -lt 100 ] ||
-		die "px0 transmitted $(($(tx "$A" px0) - t0)) frames: the answers went out through it"
+	# ask1000 NETNS TARGET: 1000 NS into px0 from px0b in NETNS, all
+	# answered; prints how many frames px0 transmitted meanwhile
+	ask1000() {
+		_t0=$(ip netns exec "$A" cat /sys/class/net/px0/statistics/tx_packets)
+		_out=$(ip netns exec "$1" "$NSGEN" -i px0b -t "$2" -n 1000 --wait 300)
+		case "$_out" in
+		"sent 1000 answered 1000 "*) ;;
+		*) die "1000 NS into px0 from px0b in $1: $_out" ;;
+		esac
+		echo $(($(ip netns exec "$A" cat /sys/class/net/px0/statistics/tx_packets) - _t0))
+	}
+	tx=$(ask1000 "$B" 2001:db8:1:2::99) || exit 1
+	[ "$tx" -lt 100 ] || die "px0 transmitted $tx frames: the answers went out through it"
 	# the other end comes into A: the kernel would drop what goes into it
 	# so, and the daemon (watching links) sends the answers out through px0
 	# (with no IPv6 on it, so that only the link's change tells)
@@ -198,14 +202,8 @@ if [ "$PATHNAME" = tc-ingress ]; then
 	ip -n "$A" link set px0b up
 	wait_for 5 grep -q "px0: answers go back out through the interface" "$tmp/log" ||
 		die "px0's other end came into A, but no log line says the answers go out through px0"
-	t0=$(tx "$A" px0)
-	out=$(ip netns exec "$A" "$NSGEN" -i px0b -t 2001:db8:1:2::98 -n 1000 --wait 300)
-	case "$out" in
-	"sent 1000 answered 1000 "*) ;;
-	*) die "1000 NS into px0 from its other end in the same namespace: $out" ;;
-	esac
-	[ $(($(tx "$A" px0) - t0)) -ge 1000 ] ||
-		die "px0 transmitted $(($(tx "$A" px0) - t0)) frames, not the 1000 answers"
+	tx=$(ask1000 "$A" 2001:db8:1:2::98) || exit 1
+	[ "$tx" -ge 1000 ] || die "px0 transmitted $tx frames, not the 1000 answers"
 fi
 
 kill -TERM "$DAEMON"
