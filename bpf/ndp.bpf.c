@@ -690,11 +690,11 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	if (dir == SP_BPF_EGRESS)
 		return bpf_redirect(skb->ifindex, BPF_F_INGRESS);
 	/* ingress on a veth whose other end is in another namespace: into
-	 * that end directly, as if it had come out of this one (which skips
-	 * this end's transmit and the other's backlog, a third of the work
-	 * per NS; a capture on this end sees the NS but not the answer). The
-	 * kernel drops it if the other end has come into this namespace, so
-	 * the daemon sets peer only while it is elsewhere. */
+	 * that end directly, as if it had come out of this one, which skips
+	 * this end's transmit and the other's input queue (a capture on this
+	 * end sees the NS but not the answer). The kernel drops it if the
+	 * other end has come into this namespace, so the daemon sets peer
+	 * only while it is elsewhere. */
 	if (a.peer)
 		return bpf_redirect_peer(skb->ifindex, 0);
 	return bpf_redirect(skb->ifindex, 0);

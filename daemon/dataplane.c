@@ -411,7 +411,7 @@ void sp_dp_watch_input(struct sp_dp *dp)
 	 * moved): the host-address map and the peer flags follow */
 	int r = configure(dp);
 	if (r)
-		log_msg(LOG_ERR, "cannot update the tc programs' host addresses: %s", strerror(-r));
+		log_msg(LOG_ERR, "cannot update the tc programs' maps: %s", strerror(-r));
 #endif
 }
 
