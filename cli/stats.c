@@ -189,6 +189,17 @@ int stats_main(int argc, char **argv)
 			 num(row, "passed"), num(row, "na_sent"), num(row, "send_errors"),
 			 malformed);
 		out_str(line);
+		/* a tc row: how its program hangs, and where its answers go */
+		const char *attach = json_string_value(json_object_get(row, "attach"));
+		const char *answers = json_string_value(json_object_get(row, "answers"));
+		if (attach) {
+			snprintf(line, sizeof(line), "  attached by %s%s\n", cli_q(attach),
+				 !answers ? ""
+				 : !strcmp(answers, "veth-peer")
+					 ? ", answers into the veth's other end"
+					 : ", answers out through the interface");
+			out_str(line);
+		}
 		json_object_foreach(reasons, k, v)
 		{
 			if (json_integer_value(v)) {

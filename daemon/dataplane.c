@@ -424,9 +424,14 @@ size_t sp_dp_stats(struct sp_dp *dp, struct sp_stats_row *rows, size_t max)
 		struct tc_if *f = &dp->ifs[i];
 
 		if (f->network && !sp_tc_counters(dp->tc, f->ifindex, SP_TC_EGRESS, &f->ctr[0]))
-			rows[k++] = (struct sp_stats_row){f->name, "tc-egress", &f->ctr[0]};
+			rows[k++] = (struct sp_stats_row){
+				f->name, "tc-egress", &f->ctr[0],
+				sp_tc_attached_by(dp->tc, f->ifindex, SP_TC_EGRESS), NULL};
 		if (!sp_tc_counters(dp->tc, f->ifindex, SP_TC_INGRESS, &f->ctr[1]))
-			rows[k++] = (struct sp_stats_row){f->name, "tc-ingress", &f->ctr[1]};
+			rows[k++] = (struct sp_stats_row){
+				f->name, "tc-ingress", &f->ctr[1],
+				sp_tc_attached_by(dp->tc, f->ifindex, SP_TC_INGRESS),
+				f->peer ? "veth-peer" : "interface"};
 	}
 #else
 	(void)dp;

@@ -228,14 +228,14 @@ static void serve_stats(struct daemon *d)
 	for (size_t i = 0; i < d->cfg.n_networks && n + 2 <= sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *ifname = d->cfg.networks[i].ifname;
 		if ((c = sp_resolver_counters(d->res, ifname)))
-			rows[n++] = (struct sp_stats_row){ifname, "netlink", c};
+			rows[n++] = (struct sp_stats_row){ifname, "netlink", c, NULL, NULL};
 		if ((c = sp_packet_counters(d->pkt, ifname)))
-			rows[n++] = (struct sp_stats_row){ifname, "packet", c};
+			rows[n++] = (struct sp_stats_row){ifname, "packet", c, NULL, NULL};
 	}
 	for (size_t i = 0; i < d->cfg.n_proxies && n < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *ifname = d->cfg.proxies[i].ifname;
 		if ((c = sp_packet_counters(d->pkt, ifname)))
-			rows[n++] = (struct sp_stats_row){ifname, "packet", c};
+			rows[n++] = (struct sp_stats_row){ifname, "packet", c, NULL, NULL};
 	}
 	n += sp_dp_stats(d->dp, rows + n, sizeof(rows) / sizeof(rows[0]) - n);
 	json_t *nets = json_array();

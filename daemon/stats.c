@@ -50,6 +50,10 @@ static json_t *row_json(const struct sp_stats_row *r)
 	for (int k = SIXPLANE_ND_OK + 1; k < SIXPLANE_ND_REASON_MAX; k++)
 		json_object_set_new(reasons, sixplane_nd_reason_name((enum sixplane_nd_reason)k),
 				    json_integer((json_int_t)r->c->reasons[k]));
+	if (r->attach)
+		json_object_set_new(o, "attach", json_string(r->attach));
+	if (r->answers)
+		json_object_set_new(o, "answers", json_string(r->answers));
 	json_object_set_new(o, "reasons", reasons);
 	return o;
 }

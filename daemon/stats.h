@@ -14,8 +14,12 @@
 
 struct sp_stats_row {
 	const char *ifname;
-	const char *path; /* "netlink", "packet" */
+	const char *path; /* "netlink", "packet", "tc-egress", "tc-ingress" */
 	const struct sp_counters *c;
+	/* tc rows: how the program is attached ("tcx", "clsact"), and for
+	 * ingress where its answers go ("veth-peer", "interface"); else NULL */
+	const char *attach;
+	const char *answers;
 };
 
 /* Listen on path (its directory is created if missing). The fd, or a

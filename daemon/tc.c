@@ -331,6 +331,14 @@ int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, si
 	return 0;
 }
 
+const char *sp_tc_attached_by(const struct sp_tc *t, int ifindex, enum sp_tc_dir dir)
+{
+	for (size_t i = 0; i < t->n_att; i++)
+		if (t->att[i].ifindex == ifindex && t->att[i].dir == dir)
+			return t->att[i].link_fd >= 0 ? "tcx" : "clsact";
+	return NULL;
+}
+
 static void detach(int ifindex, enum sp_tc_dir dir)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point(dir));

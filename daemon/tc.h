@@ -43,6 +43,8 @@ int sp_tc_configure(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n);
  * replacing a previous instance's at the same place; nothing if attached
  * already. */
 int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, size_t errlen);
+/* How sp_tc_attach attached a program: "tcx", "clsact", or NULL if not. */
+const char *sp_tc_attached_by(const struct sp_tc *t, int ifindex, enum sp_tc_dir dir);
 /* Detach one program sp_tc_attach attached (nothing if it did not). */
 void sp_tc_detach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir);
 /* Detach exactly what sp_tc_attach attached, and the clsact qdiscs it made. */

@@ -194,6 +194,16 @@ if [ "$PATHNAME" = tc-ingress ]; then
 	}
 	tx=$(ask1000 "$B" 2001:db8:1:2::99) || exit 1
 	[ "$tx" -lt 100 ] || die "px0 transmitted $tx frames: the answers went out through it"
+	# sixplane stats says so, and how the program hangs (tcx where
+	# tcxshow finds it there, a clsact filter otherwise)
+	hang=clsact
+	[ -n "$(ip netns exec "$A" "$TCXSHOW" px0)" ] && hang=tcx
+	row=$("$SIXPLANE" stats --json -s "$SOCK" | grep '"interface":"px0","path":"tc-ingress"')
+	echo "$row" | grep -q "\"attach\":\"$hang\",\"answers\":\"veth-peer\"" ||
+		die "stats for px0: want attach $hang and answers veth-peer: $row"
+	"$SIXPLANE" stats -s "$SOCK" | grep -A1 "^px0 *tc-ingress" |
+		grep -q "^  attached by $hang, answers into the veth's other end$" ||
+		die "sixplane stats text: $("$SIXPLANE" stats -s "$SOCK")"
 	# the other end comes into A: the kernel would drop what goes into it
 	# so, and the daemon (watching links) sends the answers out through px0
 	# (with no IPv6 on it, so that only the link's change tells)
@@ -204,6 +214,9 @@ if [ "$PATHNAME" = tc-ingress ]; then
 		die "px0's other end came into A, but no log line says the answers go out through px0"
 	tx=$(ask1000 "$A" 2001:db8:1:2::98) || exit 1
 	[ "$tx" -ge 1000 ] || die "px0 transmitted $tx frames, not the 1000 answers"
+	"$SIXPLANE" stats --json -s "$SOCK" | grep '"interface":"px0","path":"tc-ingress"' |
+		grep -q '"answers":"interface"' ||
+		die "stats for px0 after the move: $("$SIXPLANE" stats --json -s "$SOCK")"
 fi
 
 kill -TERM "$DAEMON"
