@@ -217,9 +217,12 @@ void sp_dp_free_part(struct sp_config *part)
 static void find_peer(struct tc_if *f)
 {
 	struct sp_link_info li;
-	bool peer =
-		!sp_nl_link_info(f->ifindex, &li) && !strcmp(li.kind, "veth") && li.link_elsewhere;
+	bool peer;
 
+	/* gone (the watch hears its removal too): nothing to tell */
+	if (sp_nl_link_info(f->ifindex, &li))
+		return;
+	peer = !strcmp(li.kind, "veth") && li.link_elsewhere;
 	if (peer != f->peer)
 		log_msg(LOG_INFO,
 			peer ? "%s: answers go straight into the veth's other end, in another "
