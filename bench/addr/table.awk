@@ -59,8 +59,9 @@ function agree(key, peer,    n, s, sep) {
 
 END {
 	n = v1["inputs"]
-	printf "### bench/addr, %s\n\n", v1["date"]
-	printf "%s; glibc %s; %s; ipv6calc %s; Python %s.\n\n", v1["machine"], v1["glibc"],
+	# the run in one line, as bench/ndp and bench/fabric head theirs
+	printf "## bench/addr (%s, %s)\n\n", v1["date"], v1["machine"]
+	printf "glibc %s; %s; ipv6calc %s; Python %s.\n\n", v1["glibc"],
 		v1["cc"], (v1["ipv6calc"] != "" ? v1["ipv6calc"] : "not installed"), v1["python"]
 	print "| operation | ours | peer | speed-up | target | |"
 	print "|---|---:|---:|---:|---|---|"

@@ -14,7 +14,7 @@
 #    resolves new addresses in the other hosts' /80s (neighgen), the
 #    underlay bridge is captured and the NS and NA inside the VXLAN counted,
 #    each replicated copy once. The peer's points are fitted to
-#    spec/fabric.md's model (one NS to every peer, one NA) and extrapolated
+#    doc/fabric.md's model (one NS to every peer, one NA) and extrapolated
 #    to 1,000 hosts; ours are printed as measured.
 # 3. TCP throughput container to container (iperf3), alternating, median:
 #    the data path is the kernel's VXLAN either way.
@@ -395,7 +395,7 @@ awk -v n="$NEIGHBORS" '
 		fitted()
 		printf "| fit a(M-1) + b | a = %s, b = %s | | | a = 1000, b = 1000 | | a = %s, b = %s | |\n", va, vb, fa, fb
 		printf "| extrapolated, M = 1,000 | | | %s | 1000000 | | %s | |\n", ve, fe
-		printf "\nThe model (spec/fabric.md): per new neighbor one NS replicated to each of the M-1 peers and one NA,\n"
+		printf "\nThe model (doc/fabric.md, \"Scale\"): per new neighbor one NS replicated to each of the M-1 peers and one NA,\n"
 		printf "so a = b = 1000 per 1,000 (an NS left unanswered for a second is sent again, which would show as more).\n"
 		if (vok)
 			printf "Fitted, the peer costs %.2f frames per peer per new neighbor: %.0f frames per new neighbor at 1,000\nhosts. ", va / 1000, ve / 1000

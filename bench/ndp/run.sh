@@ -435,7 +435,7 @@ ip -n "$A" -6 neigh flush dev sp0
 res_row "multicast NDP, peer kernel answers" "$r" "$p"
 
 # --- the tables ---
-echo "## bench/ndp ($(date -u +%Y-%m-%d), $(uname -srm), $(nproc) CPUs: $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1))"
+echo "## bench/ndp ($(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), $(nproc) CPUs: $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1))"
 echo
 echo "NS arriving on an interface, offered by nsgen over veth between two namespaces, ${DURATION} s per rate in sendmmsg batches of 8, the answering CPU's input queue (net.core.netdev_max_backlog) at $BACKLOG frames (the machine's: $backlog0); max = $MAX_FRAMES NS in batches of 64 paced at the generator's top speed (the \"nobody answers\" max row: as fast as it goes); every row is the median of $MAX_TRIES tries (by offered/s with nobody answering, by system CPU per answer at 100000/s, by answered/s otherwise). Answerers: sixplaned on a [Proxy] static rule with Dataplane = tc (the ingress program) and Dataplane = packet (AF_PACKET), ndppd with a static rule, the kernel's proxy_ndp (proxy_delay=0, one /128):"
 echo
@@ -448,7 +448,7 @@ cat "$tmp/table"
 echo
 echo "Measured so: nsgen runs on CPU $GEN_CPU; offered = sent + refused by a full queue (the answering CPU's backlog), per second of sending; it counts the solicited NA that come back within 1 s of the last NS, and loss counts the refused too. RPS hands what arrives on the answerer's interface to CPU $ANS_CPU, where the daemons are pinned, so the answering work runs beside the generator, not in its time slice (the NA's way back, through B's side of the veth to nsgen's packet socket, runs there too; B's IPv6 stack is off). Process CPU: the daemon's own CPU time (/proc/PID/schedstat, the unrounded utime + stime) over the run, per answer (the tc row: sixplaned's own; the kernel answers). System CPU, the same for all four, in-kernel or not: CPUs x wall time minus idle + iowait of all CPUs (/proc/stat; idle is measured under NO_HZ, while the busy columns are tick samples that a CPU woken per packet skews), minus the generator's own CPU time (getrusage), per answer. Each row includes what every NS costs before anyone looks at it, the arrival floor (the NS dropped at px0's ingress by a tc program that does nothing else, bench/ndp/drop.bpf.c, on the hook sixplaned's program takes, $drop_hook: the veth, RPS, the answering CPU waking), and the machine's background (a few ms/s); the \"nobody answers\" row adds A's IPv6 stack, which takes every NS the tc program does not. Answering CPU busy: CPU $ANS_CPU's busy time (the same idle reading) over the time spent sending, capped at 100%: where it is well under 100% at the top speed, the generator set the pace, not the answerer. The tc row with a receive ring: nsgen reads its answers from a TPACKET_V3 receive ring instead of recvmmsg, which leaves it more of its CPU for sending: the most this generator offers while answers come back. Loss there is what the answering CPU could not take (its input queue full); at 0.0% the program answered all it was offered, and its own ceiling is above the row. The other max rows are paced at the generator's top speed with nsgen reading as usual, which costs it its own CPU and so slows what it offers."
 echo
-# the best answered rate each answerer reached, and the targets of the issue
+# the best answered rate each answerer reached, and the targets
 awk -F' [|] ' -v nd="$NDPPD" -v gmax="$gen_max" -v tcok="$tc_ok" -v arr="$arrival_100" -v bq="$backlog0" '
 { gsub(/^[|] /, "", $1); r = $4 + 0; if (r > best[$1]) best[$1] = r
   if ($1 ~ /^sixplaned tc ingress/ && r > tcbest) { tcbest = r; tcbestloss = $5 }
@@ -459,7 +459,7 @@ awk -F' [|] ' -v nd="$NDPPD" -v gmax="$gen_max" -v tcok="$tc_ok" -v arr="$arriva
 END {
 	T = "sixplaned tc ingress"; P = "sixplaned AF_PACKET"
 	t = tcbest; s = best[P]; n = best[nd]; k = best["kernel proxy_ndp"]
-	printf("The generator'\''s top speed: %d NS/s with nobody answering (the issue asks for >= 300k/s: %s).\n", gmax, gmax >= 300000 ? "reached" : "NOT reached")
+	printf("The generator'\''s top speed: %d NS/s with nobody answering (target >= 300k/s: %s).\n", gmax, gmax >= 300000 ? "reached" : "NOT reached")
 	printf("Most answered per second: tc ingress %d, AF_PACKET %d, %s %d, kernel proxy_ndp %d (one /128 only).\n", t, s, nd, n, k)
 	if (!tcok) { print "The tc ingress program did not start here: no tc targets measured."; exit }
 	printf("- tc ingress answers every NS at the generator'\''s top speed (%s/s offered, loss %s): %s.", maxoff[T], maxloss[T], maxloss[T] == "0.0%" ? "met" : "NOT met")
