@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (MIT OR GPL-2.0) */
-/* NDP emulation in the kernel (spec/ndp.md): tc programs on the plane and
+/* NDP emulation in the kernel (doc/ndp.md): tc programs on the plane and
  * proxy interfaces that turn a Neighbor Solicitation for an emulated (or
  * statically proxied) target into the Neighbor Advertisement the library's
  * sixplane_na_build makes, byte for byte, and send it back:
@@ -235,15 +235,6 @@ static __always_inline __u16 icmp6_sum_short(const struct pseudo *ph, const __u8
 	return fold64(sum);
 }
 
-/* RFC 8200 section 4: the extension headers a packet may carry before its
- * upper-layer header (and RFC 7045's list of those assigned since), as
- * lib/nd.c */
-static __always_inline int extension_header(__u8 nh)
-{
-	return nh == 0 || nh == 43 || nh == 44 || nh == 50 || nh == 51 || nh == 60 || nh == 135 ||
-	       nh == 139 || nh == 140 || nh == 253 || nh == 254;
-}
-
 struct ext_walk {
 	struct __sk_buff *skb;
 	__u32 off; /* from the IPv6 header */
@@ -252,34 +243,31 @@ struct ext_walk {
 	__u8 not_ns;
 };
 
-/* one extension header, as lib/nd.c's behind_extensions: 1 to stop */
+/* one extension header, as lib/nd.c's behind_extensions: 1 to stop. The
+ * headers and their lengths are sixplane_nd_wire.h's, the library's list. */
 static long ext_step(__u64 i, void *ctx)
 {
 	struct ext_walk *w = ctx;
+	enum sixplane_ext_kind kind = sixplane_ext_kind(w->nh);
 	__u32 hlen;
 	__u8 b[4];
 
-	if (!extension_header(w->nh))
+	if (kind == SIXPLANE_EXT_NONE)
 		return 1;
 	if (w->off > w->end || w->end - w->off < 8 ||
 	    bpf_skb_load_bytes(w->skb, ETH_HLEN + w->off, b, sizeof(b))) {
 		w->not_ns = 1;
 		return 1;
 	}
-	if (w->nh == 44) {
-		/* only a first fragment carries the ICMPv6 header */
-		if ((b[2] << 8 | b[3]) & 0xfff8) {
-			w->not_ns = 1;
-			return 1;
-		}
-		hlen = 8;
-	} else if (w->nh == 51) {
-		hlen = ((__u32)b[1] + 2) * 4; /* RFC 4302 */
-	} else if (w->nh == 50) {
+	/* only a first fragment carries the ICMPv6 header */
+	if (kind == SIXPLANE_EXT_FRAGMENT && ((b[2] << 8 | b[3]) & SIXPLANE_FRAG_OFFSET_MASK)) {
+		w->not_ns = 1;
+		return 1;
+	}
+	hlen = sixplane_ext_len(kind, b[1]);
+	if (hlen == 0) {
 		w->not_ns = 1; /* ESP: encrypted */
 		return 1;
-	} else {
-		hlen = ((__u32)b[1] + 1) * 8;
 	}
 	w->nh = b[0];
 	if (hlen > w->end - w->off) {
@@ -290,7 +278,7 @@ static long ext_step(__u64 i, void *ctx)
 	return 0;
 }
 
-/* An NS behind extension headers is passed on, not answered (spec/ndp.md
+/* An NS behind extension headers is passed on, not answered (doc/ndp.md
  * step 1), and counted as such, as the user-space path counts it; the
  * chain is walked only to tell it from the other traffic there (MLD
  * reports behind hop-by-hop), which is not counted at all. */
@@ -308,7 +296,7 @@ static __always_inline int behind_extensions(struct __sk_buff *skb, const struct
 	    bpf_skb_load_bytes(skb, ETH_HLEN + w.off, &type, 1) || type != ND_NS)
 		return PASS;
 	c = counters(skb->ifindex, dir);
-	count(c, C_REASON(SP_BPF_R_EXTENSION_HEADER));
+	count(c, C_REASON(SIXPLANE_ND_EXTENSION_HEADER));
 	count(c, C_PASSED);
 	return PASS;
 }
@@ -331,18 +319,18 @@ static long opt_step(__u64 i, void *ctx)
 	if (!s || off >= plen || plen > SP_BPF_MAX_PLEN)
 		return 1;
 	if (plen - off < 2) {
-		w->reason = SP_BPF_R_BAD_OPTION;
+		w->reason = SIXPLANE_ND_BAD_OPTION;
 		return 1;
 	}
 	olen = (__u32)s->b[(off + 1) & (SP_BPF_MAX_PLEN - 1)] * 8;
 	if (olen == 0 || olen > plen - off) {
-		w->reason = SP_BPF_R_BAD_OPTION;
+		w->reason = SIXPLANE_ND_BAD_OPTION;
 		return 1;
 	}
 	if (s->b[off & (SP_BPF_MAX_PLEN - 1)] == OPT_SLLA) {
 		/* RFC 2464 section 6: 8 bytes on Ethernet */
 		if (olen != 8) {
-			w->reason = SP_BPF_R_BAD_SLLA;
+			w->reason = SIXPLANE_ND_BAD_SLLA;
 			return 1;
 		}
 		w->has_slla = 1;
@@ -403,7 +391,7 @@ struct answer {
 	__u8 peer;
 };
 
-/* spec/ndp.md steps 2-5, as sixplane_nd_decide: 1 and *a filled to
+/* doc/ndp.md steps 2-5, as sixplane_nd_decide: 1 and *a filled to
  * answer, 0 to pass */
 static __always_inline int decide(__u32 ifindex, __u32 gen, __u32 dir, const struct hdr *h,
 				  const __u8 *target, int dad, struct answer *a)
@@ -482,7 +470,7 @@ static __always_inline void one_option(const __u8 *b, struct opt_walk *w)
 	__u32 olen = (__u32)b[NS_LEN + 1] * 8;
 
 	if (olen == 0 || olen > 8) {
-		w->reason = SP_BPF_R_BAD_OPTION;
+		w->reason = SIXPLANE_ND_BAD_OPTION;
 		return;
 	}
 	/* olen is 8 here: a well-formed SLLA (RFC 2464 section 6) */
@@ -493,7 +481,7 @@ static __always_inline void one_option(const __u8 *b, struct opt_walk *w)
 	w->off = NS_LEN + 8;
 }
 
-/* the NA of spec/ndp.md, as sixplane_na_build, into na */
+/* the NA of doc/ndp.md, as sixplane_na_build, into na */
 static __always_inline void build_na(struct na *na, const struct hdr *h, const __u8 *target,
 				     const struct answer *a, int dad, int has_slla,
 				     const __u8 *slla)
@@ -557,7 +545,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	if (h.proto != bpf_htons(0x86dd))
 		return PASS;
 	if (h.nh != 58)
-		return (h.vtc >> 4) == 6 && extension_header(h.nh)
+		return (h.vtc >> 4) == 6 && sixplane_ext_kind(h.nh) != SIXPLANE_EXT_NONE
 			       ? behind_extensions(skb, &h, len, dir)
 			       : PASS;
 	s = bpf_map_lookup_elem(&sp_bpf_scratch, &zero);
@@ -580,11 +568,11 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	 * answered or passed; anything else by its reason only */
 	c = counters(skb->ifindex, dir);
 	if ((h.vtc >> 4) != 6) {
-		reason = SP_BPF_R_BAD_VERSION;
+		reason = SIXPLANE_ND_BAD_VERSION;
 		goto malformed;
 	}
 	if (plen > len - HDR_LEN || plen < 4) {
-		reason = SP_BPF_R_TRUNCATED;
+		reason = SIXPLANE_ND_TRUNCATED;
 		goto malformed;
 	}
 	if (plen > SP_BPF_MAX_PLEN) {
@@ -603,7 +591,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 
 	/* RFC 4861 section 7.1.1, in the library's order */
 	if (h.hops != 255) {
-		reason = SP_BPF_R_BAD_HOP_LIMIT;
+		reason = SIXPLANE_ND_BAD_HOP_LIMIT;
 		goto malformed;
 	}
 	/* the sum takes whole words: the bytes after the message are zero */
@@ -616,24 +604,24 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	ph.nh = 58;
 	if ((plen <= 32 ? icmp6_sum_short(&ph, s->b, plen) : icmp6_sum(&ph, s->b, plen)) !=
 	    0xffff) {
-		reason = SP_BPF_R_BAD_CHECKSUM;
+		reason = SIXPLANE_ND_BAD_CHECKSUM;
 		goto malformed;
 	}
 	if (s->b[1] != 0) {
-		reason = SP_BPF_R_BAD_CODE;
+		reason = SIXPLANE_ND_BAD_CODE;
 		goto malformed;
 	}
 	if (plen < NS_LEN) {
-		reason = SP_BPF_R_BAD_LENGTH;
+		reason = SIXPLANE_ND_BAD_LENGTH;
 		goto malformed;
 	}
 	__builtin_memcpy(target, s->b + 8, 16);
 	if (target[0] == 0xff) {
-		reason = SP_BPF_R_MULTICAST_TARGET;
+		reason = SIXPLANE_ND_MULTICAST_TARGET;
 		goto malformed;
 	}
 	if (h.src[0] == 0xff) {
-		reason = SP_BPF_R_MULTICAST_SOURCE;
+		reason = SIXPLANE_ND_MULTICAST_SOURCE;
 		goto malformed;
 	}
 	/* the options: the common shapes inline, the rest walked by
@@ -649,16 +637,16 @@ static __always_inline int handle(struct __sk_buff *skb, __u32 dir)
 	}
 	if (w.off < plen) {
 		/* more options than any frame this size can hold: cannot be */
-		reason = SP_BPF_R_BAD_OPTION;
+		reason = SIXPLANE_ND_BAD_OPTION;
 		goto malformed;
 	}
 	dad = is_zero16(h.src);
 	if (dad && !is_solicited_node(h.dst)) {
-		reason = SP_BPF_R_DAD_NOT_SOLICITED;
+		reason = SIXPLANE_ND_DAD_NOT_SOLICITED;
 		goto malformed;
 	}
 	if (dad && w.has_slla) {
-		reason = SP_BPF_R_DAD_WITH_SLLA;
+		reason = SIXPLANE_ND_DAD_WITH_SLLA;
 		goto malformed;
 	}
 

@@ -9,29 +9,16 @@
 
 #include <linux/types.h>
 
+/* enum sixplane_nd_reason: the counters are indexed by the library's
+ * reasons, from the one header both sides read */
+#include "sixplane_nd_wire.h"
+
 /* NS longer than this (ICMPv6 payload) are left alone: no Ethernet MTU
  * carries one, and the program keeps its copy in a fixed buffer. */
 #define SP_BPF_MAX_PLEN 2048
 #define SP_BPF_MAX_PROXIES 64
 #define SP_BPF_MAX_KEYS 4096
 #define SP_BPF_MAX_IFACES 256
-/* enum sixplane_nd_reason of sixplane.h (checked in daemon/tc.c, where
- * both are seen) */
-#define SP_BPF_REASONS 16
-#define SP_BPF_R_EXTENSION_HEADER 2
-#define SP_BPF_R_TRUNCATED 4
-#define SP_BPF_R_BAD_VERSION 5
-#define SP_BPF_R_BAD_HOP_LIMIT 6
-#define SP_BPF_R_BAD_CHECKSUM 7
-#define SP_BPF_R_BAD_CODE 8
-#define SP_BPF_R_BAD_LENGTH 9
-#define SP_BPF_R_MULTICAST_TARGET 10
-#define SP_BPF_R_MULTICAST_SOURCE 11
-#define SP_BPF_R_BAD_OPTION 12
-#define SP_BPF_R_BAD_SLLA 13
-#define SP_BPF_R_DAD_NOT_SOLICITED 14
-#define SP_BPF_R_DAD_WITH_SLLA 15
-
 enum sp_bpf_net_kind {
 	SP_BPF_NET_6PLANE = 0,	/* the /40: 5 prefix bytes, owner in bytes 5..9 */
 	SP_BPF_NET_RFC4193 = 1, /* the /88: 11 prefix bytes, owner in bytes 11..15 */
@@ -46,7 +33,7 @@ struct sp_bpf_net_key {
 };
 
 /* What answering for a network needs: MAC(nwid, owner) is mac0 followed
- * by the owner's five bytes XOR xor[] (spec/addressing.md), and this
+ * by the owner's five bytes XOR xor[] (doc/addressing.md), and this
  * host's node as it appears in an address. */
 struct sp_bpf_net {
 	__u8 mac0;
@@ -102,7 +89,7 @@ struct sp_bpf_counters {
 	__u64 passed;
 	__u64 na_sent;
 	__u64 send_errors;
-	__u64 reasons[SP_BPF_REASONS];
+	__u64 reasons[SIXPLANE_ND_REASON_MAX];
 };
 
 #endif

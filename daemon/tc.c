@@ -16,15 +16,8 @@
 #include "ndp_shared.h"
 #include "tc.h"
 
-_Static_assert(SP_BPF_REASONS == SIXPLANE_ND_REASON_MAX, "reasons differ");
-_Static_assert(SP_BPF_R_EXTENSION_HEADER == SIXPLANE_ND_EXTENSION_HEADER &&
-		       SP_BPF_R_TRUNCATED == SIXPLANE_ND_TRUNCATED &&
-		       SP_BPF_R_BAD_VERSION == SIXPLANE_ND_BAD_VERSION &&
-		       SP_BPF_R_BAD_HOP_LIMIT == SIXPLANE_ND_BAD_HOP_LIMIT &&
-		       SP_BPF_R_BAD_CHECKSUM == SIXPLANE_ND_BAD_CHECKSUM &&
-		       SP_BPF_R_BAD_OPTION == SIXPLANE_ND_BAD_OPTION &&
-		       SP_BPF_R_DAD_WITH_SLLA == SIXPLANE_ND_DAD_WITH_SLLA,
-	       "reason numbers differ");
+/* the reasons are one enum (sixplane_nd_wire.h) on both sides; the
+ * counters' layout is this one */
 _Static_assert(sizeof(struct sp_bpf_counters) == sizeof(struct sp_counters), "counters differ");
 
 /* Where our filters sit on an interface: a previous instance's are found,

@@ -45,6 +45,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sixplane_nd_wire.h" /* enum sixplane_nd_reason, the extension headers */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -237,30 +239,8 @@ const char *sixplane_scope_name(uint8_t scope);
 
 /* ---- Neighbor Discovery (RFC 4861), over Ethernet frames ---------------- */
 
-/* Why a frame is not an NS we may act on. The first group is "not for us"
- * (passed on untouched, not malformed); the rest are RFC 4861 section 7.1.1
- * violations (silently ignored, counted). */
-enum sixplane_nd_reason {
-	SIXPLANE_ND_OK,
-	/* pass on untouched */
-	SIXPLANE_ND_NOT_IPV6,	      /* EtherType is not 0x86dd */
-	SIXPLANE_ND_EXTENSION_HEADER, /* an NS behind extension headers: spec/ndp.md step 1 */
-	SIXPLANE_ND_NOT_NS,	      /* not ICMPv6, or not type 135 */
-	/* malformed: never answered */
-	SIXPLANE_ND_TRUNCATED,	       /* shorter than its headers or payload length */
-	SIXPLANE_ND_BAD_VERSION,       /* IP version is not 6 */
-	SIXPLANE_ND_BAD_HOP_LIMIT,     /* not 255 */
-	SIXPLANE_ND_BAD_CHECKSUM,      /* ICMPv6 checksum */
-	SIXPLANE_ND_BAD_CODE,	       /* ICMP code not 0 */
-	SIXPLANE_ND_BAD_LENGTH,	       /* ICMP length < 24 */
-	SIXPLANE_ND_MULTICAST_TARGET,  /* target is multicast */
-	SIXPLANE_ND_MULTICAST_SOURCE,  /* source is multicast (RFC 4291 section 2.7) */
-	SIXPLANE_ND_BAD_OPTION,	       /* an option of length 0, or one overrunning the packet */
-	SIXPLANE_ND_BAD_SLLA,	       /* a source link-layer option not 8 bytes long */
-	SIXPLANE_ND_DAD_NOT_SOLICITED, /* source :: but destination not solicited-node */
-	SIXPLANE_ND_DAD_WITH_SLLA,     /* source :: with a source link-layer option */
-	SIXPLANE_ND_REASON_MAX,
-};
+/* enum sixplane_nd_reason, why a frame is not an NS we may act on, is in
+ * sixplane_nd_wire.h, which the tc programs read too. */
 
 /* A validated Neighbor Solicitation. */
 struct sixplane_ns {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Neighbor Solicitation validation, the answer decision of spec/ndp.md and
+/* Neighbor Solicitation validation, the answer decision of doc/ndp.md and
  * the Neighbor Advertisement we send: pure functions over byte buffers. */
 #include <errno.h>
 #include <string.h>
@@ -24,54 +24,33 @@ static uint16_t be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* RFC 8200 section 4: the extension headers a packet may carry before its
- * upper-layer header (and RFC 7045's list of those assigned since). */
-static bool extension_header(uint8_t nh)
-{
-	switch (nh) {
-	case 0:	  /* hop-by-hop */
-	case 43:  /* routing */
-	case 44:  /* fragment */
-	case 50:  /* ESP */
-	case 51:  /* AH */
-	case 60:  /* destination options */
-	case 135: /* mobility */
-	case 139: /* HIP */
-	case 140: /* shim6 */
-	case 253:
-	case 254: /* experiments */
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* An NS behind extension headers is passed on, not answered (spec/ndp.md
+/* An NS behind extension headers is passed on, not answered (doc/ndp.md
  * step 1); walk the chain (RFC 8200 section 4) only to tell such an NS from
- * the other traffic there, e.g. MLD reports behind hop-by-hop. */
+ * the other traffic there, e.g. MLD reports behind hop-by-hop. The headers
+ * and how each one's length is read come from sixplane_nd_wire.h, the list
+ * the tc programs and the AF_PACKET socket filter are made from too. */
 static enum sixplane_nd_reason behind_extensions(const uint8_t *ip, size_t avail, size_t plen)
 {
+	/* the packet ends where its payload length says, or where the frame
+	 * does if that is sooner: never in the Ethernet padding after it */
 	size_t end = IP6_HLEN + (plen < avail - IP6_HLEN ? plen : avail - IP6_HLEN);
 	size_t off = IP6_HLEN;
 	uint8_t nh = ip[6];
+	enum sixplane_ext_kind kind;
 
-	for (int hops = 0; hops < 16 && extension_header(nh); hops++) {
+	for (int hops = 0; hops < 16 && (kind = sixplane_ext_kind(nh)) != SIXPLANE_EXT_NONE;
+	     hops++) {
 		size_t hlen;
 
 		if (end - off < 8)
 			return SIXPLANE_ND_NOT_NS;
-		if (nh == 44) {
-			/* only a first fragment carries the ICMPv6 header */
-			if ((be16(ip + off + 2) & 0xfff8) != 0)
-				return SIXPLANE_ND_NOT_NS;
-			hlen = 8;
-		} else if (nh == 51) {
-			hlen = ((size_t)ip[off + 1] + 2) * 4; /* RFC 4302 */
-		} else if (nh == 50) {
+		/* only a first fragment carries the ICMPv6 header */
+		if (kind == SIXPLANE_EXT_FRAGMENT &&
+		    (be16(ip + off + 2) & SIXPLANE_FRAG_OFFSET_MASK) != 0)
+			return SIXPLANE_ND_NOT_NS;
+		hlen = sixplane_ext_len(kind, ip[off + 1]);
+		if (hlen == 0)
 			return SIXPLANE_ND_NOT_NS; /* ESP: encrypted */
-		} else {
-			hlen = ((size_t)ip[off + 1] + 1) * 8;
-		}
 		nh = ip[off];
 		if (hlen > end - off)
 			return SIXPLANE_ND_NOT_NS;
