@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: MIT
-# Build a backplane in network namespaces (spec/fabric.md, "Testing it
-# here"): an underlay namespace with a bridge, hosts on it, and on each host
+# Build a backplane in network namespaces (doc/fabric.md, "How it is
+# tested"): an underlay namespace with a bridge, hosts on it, and on each host
 # either sixplaned (mode "sixplane") or the same VXLAN made by hand with
 # flooding and multicast NDP (mode "vxlan", the peer we compare against),
 # and containers behind a Docker-style bridge. Sourced (POSIX sh) by make
@@ -35,7 +35,7 @@ fab_die() {
 	exit 1
 }
 
-# fab_node I: node id of host I (the spec's three, then generated ones)
+# fab_node I: node id of host I (the three of the examples, then generated ones)
 fab_node() {
 	if [ "$1" -le 3 ]; then
 		echo "$FAB_NODES_FIXED" | cut -d' ' -f"$1"

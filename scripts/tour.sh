@@ -3,7 +3,7 @@
 # calculator. One network, three hosts, their /80s, Docker and CNI config for
 # one of them, and decodes. Every value is computed by the sixplane binary
 # given as $1; the checks at the end make the tour fail loudly if anything
-# disagrees with the specification's worked example.
+# disagrees with the worked example of doc/addressing.md.
 set -eu
 
 SP=${1:-build/sixplane}
@@ -48,7 +48,7 @@ run slaac 72:9c:d5:34:47:59 2001:db8:1::/64
 say "Canonical text (RFC 5952) of untidy input"
 run addr 2001:0DB8:0000:0000:0000:0000:0000:0001 0:0:0:0:0:ffff:c000:0201 fe80:0:0:0:1:0:0:1
 
-say "Checks against the worked example of spec/addressing.md"
+say "Checks against the worked example of doc/addressing.md"
 check() {
 	if [ "$2" = "$3" ]; then
 		printf '  ok    %s = %s\n' "$1" "$2"

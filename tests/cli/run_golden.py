@@ -17,7 +17,7 @@ paths in a cmd are relative to it (identity.public, ...); where the output
 names that folder itself, the expected files say @TMP@.
 
 Beyond the files, every case's actual output must keep the contract
-(design.md "Command line contract"): each stderr line starts "sixplane: ";
+(sixplane(1), man/sixplane.1: OPTIONS, BULK MODE, EXIT STATUS): each stderr line starts "sixplane: ";
 a failing command says why on stderr and a successful one only warns there;
 --help goes to stdout with exit 0 and nothing on stderr.
 

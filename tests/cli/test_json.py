@@ -9,8 +9,8 @@ argument and in stdin mode:
   values are the text form's (yes/no are true/false there);
 - in stdin mode the keys start with the columns of the TSV form and carry
   the same values: for plane the columns of vectors/6plane.tsv, for slaac
-  those of vectors/eui64.tsv after nwid and node (design.md: "keys = the
-  column names above").
+  those of vectors/eui64.tsv after nwid and node (sixplane(1), --json:
+  "the keys are the field names of the text output").
 docker and cni print one JSON document (with or without --json) whose
 values are the host's /80 and the network's /40.
 """

@@ -2,7 +2,7 @@
 /* Derived values: the 6PLANE and RFC4193 addresses and their owners, node
  * MACs and their inverse, EUI-64 and SLAAC, the solicited-node group, the
  * multicast MAC and reverse DNS names. Expected values come from the RFCs'
- * own examples, spec/addressing.md's worked example, or a model of the spec
+ * own examples, doc/addressing.md's worked example, or a model of its rules
  * written here byte by byte. */
 #include <errno.h>
 
@@ -55,7 +55,7 @@ static void mac_equal(const struct sixplane_mac *got, const uint8_t want[6])
 			 want[1], want[2], want[3], want[4], want[5]);
 }
 
-/* ---- spec/addressing.md, worked example ----------------------------------- */
+/* ---- doc/addressing.md, worked example ------------------------------------ */
 
 static void test_spec_example(void **state)
 {
@@ -298,7 +298,7 @@ static void test_eui64(void **state)
 	struct sixplane_addr ll = sixplane_link_local(&m);
 	addr_equal(&ll, "fe80 0000 0000 0000 3656 78ff fe9a bcde");
 
-	/* spec/addressing.md */
+	/* doc/addressing.md */
 	struct sixplane_mac s = {{0x72, 0x9c, 0xd5, 0x34, 0x47, 0x59}};
 	ll = sixplane_link_local(&s);
 	addr_equal(&ll, "fe80 0000 0000 0000 709c d5ff fe34 4759");
@@ -439,7 +439,7 @@ static void test_multicast_mac(void **state)
 	static const uint8_t dhcp[6] = {0x33, 0x33, 0x00, 0x01, 0x00, 0x03};
 	m = sixplane_multicast_mac(&a);
 	mac_equal(&m, dhcp);
-	/* the solicited-node group's MAC from spec/addressing.md:
+	/* the solicited-node group's MAC from doc/addressing.md:
 	 * 33:33:ff:T[13]:T[14]:T[15] */
 	a = hexaddr("fc9c 56c2 e389 e92c eee5 0000 dead beef");
 	struct sixplane_addr g = sixplane_solicited_node(&a);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Every row of tests/vectors/6plane.tsv and eui64.tsv against every
  * derivation. The vectors come from the reference implementation (see
- * spec/addressing.md), so each expected value here is independent of our
- * code. Both the text (RFC 5952) and the bytes behind it are compared. */
+ * doc/addressing.md, "ZeroTier compatibility"), so each expected value
+ * here is independent of our code. Both the text (RFC 5952) and the bytes
+ * behind it are compared. */
 #include "helpers.h"
 
 #ifndef SIXPLANE_VECTORS
