@@ -86,7 +86,7 @@ static void test_spec_example(void **state)
 	addr_equal(&p.addr, "fc00 0000 0000 0000 0000 0000 0000 0000");
 }
 
-/* ---- the spec as a model, on random ids ----------------------------------- */
+/* ---- doc/addressing.md's rules as a model, on random ids ------------------ */
 
 static void test_spec_model(void **state)
 {
