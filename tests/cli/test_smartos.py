@@ -179,7 +179,7 @@ def t_limit_13(sx):
     p, _ = limit_case(sx, 13)
     if p.returncode != 1 or p.stdout:
         return "exit %d, stdout %r" % (p.returncode, p.stdout)
-    return one_error(p, r"sixplane: vm %s nic net0 \(72:9c:d5:34:47:59\): 14 allowed_ips .*13.*" % UUID1)
+    return one_error(p, r"sixplane: vm %s \(web\) nic net0 \(72:9c:d5:34:47:59\): 14 allowed_ips .*13.*" % UUID1)
 
 
 def t_limit_14(sx):
@@ -222,7 +222,7 @@ def t_list_all_or_nothing(sx):
     if p.returncode != 1 or p.stdout:
         return "exit %d, stdout %r (a payload for the good VM must not be printed)" % (
             p.returncode, p.stdout)
-    return one_error(p, r"sixplane: vm %s nic net0 .*" % UUID2)
+    return one_error(p, r"sixplane: vm %s \(web\) nic net0 .*" % UUID2)
 
 
 def t_filters(sx):
@@ -260,7 +260,7 @@ def t_missing_mac(sx):
     p = aip(sx, doc, "--prefix", P1)
     if p.returncode != 1 or p.stdout:
         return "exit %d, stdout %r" % (p.returncode, p.stdout)
-    return one_error(p, r"sixplane: vm %s nic net1: no mac .*" % UUID1)
+    return one_error(p, r"sixplane: vm %s \(web\) nic net1: no mac .*" % UUID1)
 
 
 def t_malformed(sx):
@@ -357,7 +357,7 @@ def t_static_bad_prefixlen(sx):
     p = st(sx, [], "--prefixlen", "129")
     if p.returncode != 1:
         return "exit %d" % p.returncode
-    return one_error(p, r"sixplane: invalid prefix length '129': expected 1 to 128")
+    return one_error(p, r"sixplane: invalid prefix length '129': expected 1 to 128, decimal .*")
 
 
 def t_static_from_file(sx):
@@ -367,6 +367,222 @@ def t_static_from_file(sx):
             json.dump([nic("net1", "72:9c:d5:34:47:59", ips=["2001:db8::1/64"])], f)
         p = clitest.run(sx, ["smartos", "static", path])
         return None if p.stdout == b"ipadm create-addr -t -T static -a local=2001:db8::1/64 net1/sp6s0\n" else "got %r" % p.stdout
+
+
+# ---- what vmadm would lose: a wrong type is refused, never replaced ----
+
+MAC = "72:9c:d5:34:47:59"
+WHERE = r"vm %s \(web\) nic net0 \(72:9c:d5:34:47:59\)" % UUID1
+
+
+def t_allowed_ips_wrong_type(sx):
+    # a string or an object where vmadm keeps an array: the update would
+    # replace it and the value would be lost, so nothing is printed
+    for value, shown in (("2001:db8:9::1", r'"2001:db8:9::1"'),
+                         ({"a": "2001:db8:9::1"}, r'\{"a":"2001:db8:9::1"\}'),
+                         (7, "7"), (None, "null")):
+        what = {str: "a string", dict: "an object", int: "a number",
+                type(None): "null"}[type(value)]
+        doc = vm(UUID1, [nic("net0", MAC, allowed_ips=value)])
+        p = aip(sx, doc, "--prefix", P1)
+        if p.returncode != 1 or p.stdout:
+            return "%r: exit %d, stdout %r" % (value, p.returncode, p.stdout)
+        why = one_error(p, r"sixplane: %s: allowed_ips is %s \(%s\), not an array of strings"
+                        % (WHERE, what, shown))
+        if why:
+            return "%r: %s" % (value, why)
+    # in a list, no VM's payload is printed either
+    good = vm(UUID2, [nic("net0", "02:08:20:aa:bb:cc")])
+    bad = vm(UUID1, [nic("net0", MAC, allowed_ips="2001:db8:9::1")])
+    p = aip(sx, [good, bad], "--prefix", P1)
+    if p.returncode != 1 or p.stdout:
+        return "list: exit %d, stdout %r" % (p.returncode, p.stdout)
+    return one_error(p, r"sixplane: %s: allowed_ips is a string .*" % WHERE)
+
+
+def t_ips_wrong_type_addrconf(sx):
+    doc = vm(UUID1, [nic("net0", MAC, ips="198.51.100.37/24")])
+    p = aip(sx, doc, "--addrconf")
+    if p.returncode != 1 or p.stdout:
+        return "exit %d, stdout %r" % (p.returncode, p.stdout)
+    return one_error(p, r"sixplane: %s: ips is a string \(\"198.51.100.37/24\"\), not an array "
+                     r"of strings" % WHERE)
+
+
+def t_allowed_ips_non_string(sx):
+    for bad, what, shown in ((5, "a number", "5"), (None, "null", "null"),
+                             (["2001:db8:9::1"], "an array", r'\["2001:db8:9::1"\]'),
+                             ({"ip": "x"}, "an object", r'\{"ip":"x"\}'),
+                             (True, "true", "true")):
+        doc = vm(UUID1, [nic("net0", MAC, allowed_ips=["2001:db8:9::1", bad])])
+        p = aip(sx, doc, "--prefix", P1)
+        if p.returncode != 1 or p.stdout:
+            return "%r: exit %d, stdout %r" % (bad, p.returncode, p.stdout)
+        why = one_error(p, r"sixplane: %s: element 1 of allowed_ips is %s \(%s\), not a string"
+                        % (WHERE, what, shown))
+        if why:
+            return "%r: %s" % (bad, why)
+    # and in ips, with --addrconf as without
+    doc = vm(UUID1, [nic("net0", MAC, ips=["dhcp", 3])])
+    for args in (["--addrconf"], ["--prefix", P1]):
+        p = aip(sx, doc, *args)
+        if p.returncode != 1 or p.stdout:
+            return "ips %r: exit %d" % (args, p.returncode)
+        why = one_error(p, r"sixplane: %s: element 1 of ips is a number \(3\), not a string"
+                        % WHERE)
+        if why:
+            return why
+    return None
+
+
+def t_vm_without_uuid_named_by_alias(sx):
+    doc = {"alias": "db1", "nics": [nic("net0", MAC, allowed_ips={})]}
+    p = aip(sx, doc, "--prefix", P1)
+    if p.returncode != 1:
+        return "exit %d" % p.returncode
+    return one_error(p, r"sixplane: vm \(no uuid\) \(db1\) nic net0 \(72:9c:d5:34:47:59\): "
+                     r"allowed_ips is an object .*")
+
+
+def t_same_mac_twice(sx):
+    doc = vm(UUID1, [nic("net0", MAC), nic("net1", MAC.upper())])
+    p = aip(sx, doc, "--prefix", P1)
+    if p.returncode != 1 or p.stdout:
+        return "exit %d, stdout %r" % (p.returncode, p.stdout)
+    return one_error(p, r"sixplane: vm %s \(web\) nic net1 \(72:9C:D5:34:47:59\): the mac of "
+                     r"element 1 of nics is that of element 0 .*" % UUID1)
+
+
+def t_static_wrong_type(sx):
+    for key, value, what in (("allowed_ips", "2001:db8:3::5", "a string"),
+                             ("ips", {"a": 1}, "an object")):
+        p = st(sx, [nic("net0", MAC, ips=["2001:db8::1/64"]), nic("net1", "02:08:20:aa:bb:cc", **{key: value})])
+        if p.returncode != 1 or p.stdout:
+            return "%s: exit %d, stdout %r (nothing is printed for a refused list)" % (
+                key, p.returncode, p.stdout)
+        why = one_error(p, r"sixplane: nic net1 \(02:08:20:aa:bb:cc\): %s is %s .*not an array "
+                        r"of strings" % (key, what))
+        if why:
+            return why
+    p = st(sx, [nic("net0", MAC, allowed_ips=["2001:db8:3::5", 9])])
+    if p.returncode != 1 or p.stdout:
+        return "element: exit %d" % p.returncode
+    return one_error(p, r"sixplane: nic net0 \(72:9c:d5:34:47:59\): element 1 of allowed_ips is "
+                     r"a number \(9\), not a string")
+
+
+# ---- static: one command an address, whatever the count ----
+
+def static_lines(sx, nics, *args):
+    p = st(sx, nics, *args)
+    if p.returncode != 0 or p.stderr:
+        raise AssertionError("exit %d, stderr %r" % (p.returncode, p.stderr))
+    return p.stdout.decode().splitlines()
+
+
+def want_static(iface, addrs):
+    return ["ipadm create-addr -t -T static -a local=%s %s/sp6s%d" % (a, iface, i)
+            for i, a in enumerate(addrs)]
+
+
+def t_static_no_duplicates(sx):
+    for distinct in (31, 32, 33, 40):
+        n_ips = min(distinct, 20)
+        ips = ["2001:db8:1::%x/64" % (i + 1) for i in range(n_ips)]
+        singles = ["2001:db8:2::%x" % (i + 1) for i in range(distinct - n_ips)]
+        # every address again, after the 32nd too: in ips (another length
+        # too), as a bare address, as a /128 and in upper case
+        again = ([x.upper() + "/128" for x in singles] + singles[::-1] +
+                 [x.replace("/64", "") for x in ips] + [x.replace("/64", "/80") for x in ips])
+        nics = [nic("net0", MAC, ips=["dhcp"] + ips + ips[::-1],
+                    allowed_ips=singles + again)]
+        got = static_lines(sx, nics)
+        want = want_static("net0", ips + [x + "/64" for x in singles])
+        if got != want:
+            return "%d addresses: got %d lines %r, want %d" % (distinct, len(got), got, len(want))
+    # a duplicate's own prefix length does not make it another address
+    got = static_lines(sx, [nic("net0", MAC, ips=["2001:db8::1/64", "2001:db8::1/48"])])
+    return None if got == want_static("net0", ["2001:db8::1/64"]) else "got %r" % got
+
+
+def t_static_same_interface_twice(sx):
+    p = st(sx, [nic("net0", MAC, ips=["2001:db8::1/64"]),
+                nic("net0", "02:08:20:aa:bb:cc", ips=["2001:db8::2/64"])])
+    if p.returncode != 1 or p.stdout:
+        return "exit %d, stdout %r" % (p.returncode, p.stdout)
+    return one_error(p, r"sixplane: elements 0 and 1 of the nics array both have interface 'net0'")
+
+
+def t_static_link_name_limit(sx):
+    # illumos: MAXLINKNAMELEN is 32 with the NUL, so 31 bytes at most
+    name31 = "n" * 30 + "1"
+    got = static_lines(sx, [nic(name31, MAC, ips=["2001:db8::1/64"])])
+    if got != want_static(name31, ["2001:db8::1/64"]):
+        return "31 bytes: got %r" % got
+    name32 = "n" * 31 + "1"
+    p = st(sx, [nic("net0", "02:08:20:aa:bb:cc", ips=["2001:db8::2/64"]),
+                nic(name32, MAC, ips=["2001:db8::1/64"])])
+    if p.returncode != 1 or p.stdout:
+        return "32 bytes: exit %d, stdout %r" % (p.returncode, p.stdout)
+    return one_error(p, r"sixplane: nic 72:9c:d5:34:47:59: invalid interface name '%s'" % name32)
+
+
+def t_static_prefixlen_forms(sx):
+    nics = [nic("net0", MAC, allowed_ips=["2001:db8:3::5"])]
+    for arg, length in (("1", 1), ("9", 9), ("64", 64), ("128", 128)):
+        got = static_lines(sx, nics, "--prefixlen", arg)
+        if got != want_static("net0", ["2001:db8:3::5/%d" % length]):
+            return "--prefixlen %s: got %r" % (arg, got)
+    # as everywhere else a prefix length is read: no leading zero, sign or space
+    for arg in ("064", "0", "00", "0128", "+64", " 64", "64 ", "-1", "129", "1000", "", "6x"):
+        p = st(sx, nics, "--prefixlen", arg)
+        if p.returncode != 1 or p.stdout:
+            return "--prefixlen %r: exit %d, stdout %r" % (arg, p.returncode, p.stdout)
+        why = one_error(p, r"sixplane: invalid prefix length '%s': expected 1 to 128, decimal "
+                        r"digits without a leading zero" % re.escape(arg))
+        if why:
+            return why
+    return None
+
+
+# ---- vmadm's limits at their edges ----
+
+def addrconf_case(sx, n_ips, n_allowed):
+    ips = ["198.51.100.%d/24" % (i + 1) for i in range(n_ips)]
+    allowed = ["2001:db8:ff::%x" % (i + 1) for i in range(n_allowed)]
+    doc = vm(UUID1, [nic("net0", MAC, ips=ips, allowed_ips=allowed)])
+    return aip(sx, doc, "--addrconf"), ips
+
+
+def t_addrconf_limit_edges(sx):
+    # addrconf is one more address of the NIC: 31 and 32 in all fit, 33 not
+    for n_ips, n_allowed in ((17, 13), (18, 13), (19, 12)):
+        p, ips = addrconf_case(sx, n_ips, n_allowed)
+        total = n_ips + n_allowed + 1
+        if p.returncode != 0:
+            return "%d addresses: exit %d %s" % (total, p.returncode, clitest.show(p.stderr))
+        got = json.loads(p.stdout)["update_nics"][0]["ips"]
+        if got != ips + ["addrconf"]:
+            return "%d addresses: got %r" % (total, got)
+    for n_ips, n_allowed in ((19, 13), (20, 12), (20, 0)):
+        p, _ = addrconf_case(sx, n_ips, n_allowed)
+        if p.returncode != 1 or p.stdout:
+            return "%d ips + %d allowed_ips + addrconf: exit %d, stdout %r" % (
+                n_ips, n_allowed, p.returncode, p.stdout)
+        why = one_error(p, r"sixplane: %s: adding addrconf would exceed vmadm's limits "
+                        r"\(20 ips, 32 addresses a NIC\)" % WHERE)
+        if why:
+            return why
+    return None
+
+
+def t_allowed_limit_32_edge(sx):
+    ips = ["198.51.100.%d/24" % i for i in range(1, 20)]
+    p, mac = limit_case(sx, 12, ips=ips)  # 19 + 13 = 32: fits
+    if p.returncode != 0:
+        return "exit %d: %s" % (p.returncode, clitest.show(p.stderr))
+    got = json.loads(p.stdout)["update_nics"][0]["allowed_ips"]
+    return None if len(got) == 13 and got[-1] == slaac(P1, mac) else "got %r" % got
 
 
 def main():
@@ -399,6 +615,18 @@ def main():
     c.run("static-bad-interface", t_static_bad_interface)
     c.run("static-bad-prefixlen", t_static_bad_prefixlen)
     c.run("static-from-file", t_static_from_file)
+    c.run("allowed-ips-wrong-type", t_allowed_ips_wrong_type)
+    c.run("ips-wrong-type-addrconf", t_ips_wrong_type_addrconf)
+    c.run("allowed-ips-non-string", t_allowed_ips_non_string)
+    c.run("vm-named-by-alias", t_vm_without_uuid_named_by_alias)
+    c.run("same-mac-twice", t_same_mac_twice)
+    c.run("static-wrong-type", t_static_wrong_type)
+    c.run("static-no-duplicates", t_static_no_duplicates)
+    c.run("static-same-interface-twice", t_static_same_interface_twice)
+    c.run("static-link-name-31-32", t_static_link_name_limit)
+    c.run("static-prefixlen-forms", t_static_prefixlen_forms)
+    c.run("addrconf-limit-31-32-33", t_addrconf_limit_edges)
+    c.run("allowed-limit-32-fits", t_allowed_limit_32_edge)
     return report.finish()
 
 
