@@ -5,5 +5,8 @@
 
 /* The stats socket of sixplaned, read by `sixplane stats`. */
 #define SIXPLANE_STATS_SOCKET "/run/sixplane/sixplaned.sock"
+/* Where sixplaned keeps what must survive its own crash (the original
+ * values of the sysctls it changed). */
+#define SIXPLANE_STATE_DIR "/run/sixplane"
 
 #endif

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "netlink.h"
 #ifdef SIXPLANE_HAVE_BPF
+#include "ndp_shared.h"
 #include "tc.h"
 #endif
 
@@ -43,42 +44,16 @@ struct sp_dp {
 	struct mnl_socket *watch;
 };
 
-static bool wants_tc(enum sp_dataplane d)
-{
-	return d == SP_DATAPLANE_AUTO || d == SP_DATAPLANE_TC;
-}
-
-int sp_dp_open(struct sp_dp **out, const struct sp_config *cfg, char *err, size_t errlen)
+int sp_dp_open(struct sp_dp **out, const struct sp_config *cfg, bool want_tc)
 {
 	struct sp_dp *dp = calloc(1, sizeof(*dp));
-	bool want = false, must = false;
 
-	if (!dp) {
-		snprintf(err, errlen, "out of memory");
+	if (!dp)
 		return -ENOMEM;
-	}
-	for (size_t i = 0; i < cfg->n_networks; i++) {
-		const struct sp_network *n = &cfg->networks[i];
-		/* the kernel's NS must leave for the egress program to see
-		 * them: emulated-only silences them with sysctls instead */
-		if (n->dataplane == SP_DATAPLANE_TC && n->solicit == SP_SOLICIT_EMULATED_ONLY) {
-			snprintf(err, errlen,
-				 "%s: Solicit = emulated-only needs Dataplane = netlink (or auto)",
-				 n->ifname);
-			free(dp);
-			return -EINVAL;
-		}
-		want |= wants_tc(n->dataplane) && n->solicit != SP_SOLICIT_EMULATED_ONLY;
-		must |= n->dataplane == SP_DATAPLANE_TC;
-	}
-	for (size_t i = 0; i < cfg->n_proxies; i++) {
-		want |= wants_tc(cfg->proxies[i].dataplane);
-		must |= cfg->proxies[i].dataplane == SP_DATAPLANE_TC;
-	}
 #ifdef SIXPLANE_HAVE_BPF
 	/* programs a previous instance killed with -9 left behind, whatever
 	 * this one is configured to use */
-	for (size_t i = 0; i < cfg->n_networks + cfg->n_proxies; i++) {
+	for (size_t i = 0; cfg && i < cfg->n_networks + cfg->n_proxies; i++) {
 		const char *name = i < cfg->n_networks ? cfg->networks[i].ifname
 						       : cfg->proxies[i - cfg->n_networks].ifname;
 		int ifindex = (int)if_nametoindex(name), removed;
@@ -87,12 +62,13 @@ int sp_dp_open(struct sp_dp **out, const struct sp_config *cfg, char *err, size_
 				"%s: removed %d tc program(s) a previous sixplaned left", name,
 				removed);
 	}
-#endif
-	if (!want) {
+	if (!want_tc) {
+		snprintf(dp->why, sizeof(dp->why),
+			 "the tc programs are not loaded (they load at start only, when the file "
+			 "may use them)");
 		*out = dp;
 		return 0;
 	}
-#ifdef SIXPLANE_HAVE_BPF
 	int r = sp_tc_open(&dp->tc, dp->why, sizeof(dp->why));
 	if (!r) {
 		dp->watch = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -105,19 +81,25 @@ int sp_dp_open(struct sp_dp **out, const struct sp_config *cfg, char *err, size_
 	}
 	dp->tc_ok = r == 0;
 #else
+	(void)cfg;
+	(void)want_tc;
 	snprintf(dp->why, sizeof(dp->why),
 		 "built without it (needs clang, bpftool and libbpf-dev at build time)");
 #endif
-	if (!dp->tc_ok && must) {
-		snprintf(err, errlen, "Dataplane = tc: %s", dp->why);
-		sp_dp_close(dp);
-		return -EOPNOTSUPP;
-	}
-	if (!dp->tc_ok)
-		log_msg(LOG_WARNING, "tc data path unavailable, using netlink and packet: %s",
-			dp->why);
 	*out = dp;
 	return 0;
+}
+
+void sp_dp_host(const struct sp_dp *dp, struct sp_host *h, struct sp_plan_limits *limits)
+{
+	h->tc = dp->tc_ok;
+	snprintf(h->tc_why, sizeof(h->tc_why), "%s", dp->tc_ok ? "" : dp->why);
+#ifdef SIXPLANE_HAVE_BPF
+	limits->tc_rules = SP_BPF_MAX_PROXIES;
+	limits->tc_ifaces = SP_BPF_MAX_IFACES;
+#else
+	limits->tc_rules = limits->tc_ifaces = 0;
+#endif
 }
 
 static void free_ifs(struct sp_dp *dp)
@@ -140,75 +122,6 @@ void sp_dp_close(struct sp_dp *dp)
 		mnl_socket_close(dp->watch);
 	free_ifs(dp);
 	free(dp);
-}
-
-enum sp_dataplane sp_dp_network(const struct sp_dp *dp, const struct sp_network *n)
-{
-	if (n->dataplane != SP_DATAPLANE_AUTO)
-		return n->dataplane;
-	return dp->tc_ok && n->solicit != SP_SOLICIT_EMULATED_ONLY ? SP_DATAPLANE_TC
-								   : SP_DATAPLANE_NETLINK;
-}
-
-enum sp_dataplane sp_dp_proxy(const struct sp_dp *dp, const struct sp_proxy *x)
-{
-	if (x->dataplane != SP_DATAPLANE_AUTO)
-		return x->dataplane;
-	return dp->tc_ok ? SP_DATAPLANE_TC : SP_DATAPLANE_PACKET;
-}
-
-int sp_dp_split(const struct sp_dp *dp, const struct sp_config *cfg, struct sp_config *resolver,
-		struct sp_config *packet)
-{
-	size_t nn = cfg->n_networks ? cfg->n_networks : 1, np = cfg->n_proxies ? cfg->n_proxies : 1;
-
-	*resolver = *cfg;
-	*packet = *cfg;
-	resolver->networks = calloc(nn, sizeof(*resolver->networks));
-	packet->networks = calloc(nn, sizeof(*packet->networks));
-	packet->proxies = calloc(np, sizeof(*packet->proxies));
-	resolver->n_networks = packet->n_networks = packet->n_proxies = 0;
-	resolver->n_proxies = 0;
-	resolver->proxies = NULL;
-	if (!resolver->networks || !packet->networks || !packet->proxies) {
-		sp_dp_free_part(resolver);
-		sp_dp_free_part(packet);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < cfg->n_networks; i++) {
-		enum sp_dataplane d = sp_dp_network(dp, &cfg->networks[i]);
-		if (d == SP_DATAPLANE_NETLINK)
-			resolver->networks[resolver->n_networks++] = cfg->networks[i];
-		/* netlink resolves the host's own questions; what arrives
-		 * from the fabric is the responder's */
-		if (d == SP_DATAPLANE_NETLINK || d == SP_DATAPLANE_PACKET)
-			packet->networks[packet->n_networks++] = cfg->networks[i];
-	}
-	for (size_t i = 0; i < cfg->n_proxies; i++) {
-		const struct sp_proxy *x = &cfg->proxies[i];
-		bool any_auto = false;
-
-		for (size_t j = 0; j < x->n_rules; j++)
-			any_auto |= x->rules[j].mode == SIXPLANE_ND_PROXY_AUTO;
-		if (sp_dp_proxy(dp, x) == SP_DATAPLANE_TC) {
-			/* auto rules need the routing table: the responder */
-			if (!any_auto)
-				continue;
-			packet->proxies[packet->n_proxies] = *x;
-			packet->proxies[packet->n_proxies++].kernel_static = true;
-		} else {
-			packet->proxies[packet->n_proxies++] = *x;
-		}
-	}
-	return 0;
-}
-
-void sp_dp_free_part(struct sp_config *part)
-{
-	free(part->networks);
-	free(part->proxies);
-	part->networks = NULL;
-	part->proxies = NULL;
 }
 
 #ifdef SIXPLANE_HAVE_BPF
@@ -274,28 +187,7 @@ static bool serves(const struct tc_if *ifs, size_t n, int ifindex, bool egress)
 }
 #endif
 
-int sp_dp_check(const struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t errlen)
-{
-	/* the programs load at start only (then the privileges to load go):
-	 * a reload cannot ask for them if they are not there */
-	for (size_t i = 0; i < cfg->n_networks + cfg->n_proxies && !dp->tc_ok; i++) {
-		bool network = i < cfg->n_networks;
-		enum sp_dataplane want = network ? cfg->networks[i].dataplane
-						 : cfg->proxies[i - cfg->n_networks].dataplane;
-		if (want == SP_DATAPLANE_TC) {
-			snprintf(err, errlen,
-				 "%s: Dataplane = tc, but the tc programs are not loaded%s%s; they "
-				 "load at start",
-				 network ? cfg->networks[i].ifname
-					 : cfg->proxies[i - cfg->n_networks].ifname,
-				 dp->why[0] ? ": " : "", dp->why);
-			return -EOPNOTSUPP;
-		}
-	}
-	return 0;
-}
-
-int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t errlen)
+int sp_dp_apply(struct sp_dp *dp, const struct sp_plan *plan, char *err, size_t errlen)
 {
 	struct tc_if *ifs;
 	size_t n = 0;
@@ -303,26 +195,26 @@ int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t
 
 	if (!dp->tc_ok)
 		return 0;
-	ifs = calloc(cfg->n_networks + cfg->n_proxies + 1, sizeof(*ifs));
+	ifs = calloc(plan->n_ifs + 1, sizeof(*ifs));
 	if (!ifs) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < cfg->n_networks + cfg->n_proxies && !r; i++) {
-		bool network = i < cfg->n_networks;
-		const struct sp_network *net = network ? &cfg->networks[i] : NULL;
-		const struct sp_proxy *x = network ? NULL : &cfg->proxies[i - cfg->n_networks];
-		const char *name = network ? net->ifname : x->ifname;
+	for (size_t i = 0; i < plan->n_ifs && !r; i++) {
+		const struct sp_plan_iface *pi = &plan->ifs[i];
+		bool network = pi->kind == SP_PLAN_NETWORK;
+		const struct sp_network *net = network ? &plan->cfg->networks[pi->index] : NULL;
+		const struct sp_proxy *x = network ? NULL : &plan->cfg->proxies[pi->index];
 		struct tc_if *f = &ifs[n];
 
-		if ((network ? sp_dp_network(dp, net) : sp_dp_proxy(dp, x)) != SP_DATAPLANE_TC)
+		if (!pi->tc_ingress)
 			continue;
 		f->network = network;
-		snprintf(f->name, sizeof(f->name), "%s", name);
-		f->ifindex = (int)if_nametoindex(name);
+		snprintf(f->name, sizeof(f->name), "%s", pi->name);
+		f->ifindex = (int)if_nametoindex(pi->name);
 		if (!f->ifindex) {
 			r = -errno;
-			snprintf(err, errlen, "interface '%s': %s", name, strerror(errno));
+			snprintf(err, errlen, "interface '%s': %s", pi->name, strerror(errno));
 			break;
 		}
 		/* what configure found before, so that it speaks of changes */
@@ -330,7 +222,7 @@ int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t
 			if (dp->ifs[j].ifindex == f->ifindex)
 				f->peer = dp->ifs[j].peer;
 		if ((r = sp_nl_link_mac(f->ifindex, &f->mac))) {
-			snprintf(err, errlen, "interface '%s': cannot read its MAC: %s", name,
+			snprintf(err, errlen, "interface '%s': cannot read its MAC: %s", pi->name,
 				 strerror(-r));
 			break;
 		}
@@ -360,6 +252,7 @@ int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t
 		if ((r = configure(dp)))
 			snprintf(err, errlen, "cannot write the tc programs' maps: %s",
 				 strerror(-r));
+
 		/* the maps first, then the programs where they are new */
 		for (size_t i = 0; i < n && !r; i++) {
 			if (ifs[i].network)

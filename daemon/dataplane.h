@@ -9,36 +9,28 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "host.h"
+#include "plan.h"
 #include "counters.h"
 #include "stats.h"
 
 struct sp_dp;
 
-/* Decide for cfg: loads the tc programs if an interface may use them. A
- * Dataplane = tc that cannot be had is an error (err says why); auto falls
- * back with one log line saying why. */
-int sp_dp_open(struct sp_dp **out, const struct sp_config *cfg, char *err, size_t errlen);
+/* Clean what a previous instance left on cfg's interfaces (NULL: touch
+ * nothing, for -t), and load the
+ * tc programs if want_tc. Their failing to load is not an error here: the
+ * plan decides what that means (sp_dp_host says why). 0 or -ENOMEM. */
+int sp_dp_open(struct sp_dp **out, const struct sp_config *cfg, bool want_tc);
 void sp_dp_close(struct sp_dp *dp);
 
-/* The data path an interface of cfg gets (never auto). */
-enum sp_dataplane sp_dp_network(const struct sp_dp *dp, const struct sp_network *n);
-enum sp_dataplane sp_dp_proxy(const struct sp_dp *dp, const struct sp_proxy *x);
+/* What the host can do, as the plan needs it: the tc programs loaded (or
+ * why not), and their capacity. */
+void sp_dp_host(const struct sp_dp *dp, struct sp_host *h, struct sp_plan_limits *limits);
 
-/* The parts of cfg the netlink resolver and the AF_PACKET responder serve
- * (shallow copies: free with sp_dp_free_part). A [Proxy] served by tc stays
- * with the responder for its auto rules only (kernel_static set). */
-int sp_dp_split(const struct sp_dp *dp, const struct sp_config *cfg, struct sp_config *resolver,
-		struct sp_config *packet);
-void sp_dp_free_part(struct sp_config *part);
-
-/* Whether cfg can be served as loaded: a Dataplane = tc needs the programs,
- * which load at start only. 0, or a negative errno and err says why. */
-int sp_dp_check(const struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t errlen);
-
-/* Write cfg's tc interfaces into the maps (one atomic switch), attach to
- * the new ones and detach from those no longer served. cfg has passed
- * sp_dp_check (at start, sp_dp_open refused what it would refuse). */
-int sp_dp_apply(struct sp_dp *dp, const struct sp_config *cfg, char *err, size_t errlen);
+/* Write the plan's tc interfaces into the maps (one atomic switch), attach
+ * to the new ones and detach from those no longer served. On failure the
+ * running generation and attachments stay. */
+int sp_dp_apply(struct sp_dp *dp, const struct sp_plan *plan, char *err, size_t errlen);
 
 /* The address watch: its fd for epoll (-1 without tc), and what to do when
  * it is readable. */

@@ -16,23 +16,14 @@
 #include "fabric.h"
 #include "log.h"
 #include "netlink.h"
-#include "sysctl.h"
 
 /* What marks an interface as made by sixplaned, so a restart after kill -9
- * adopts it and never takes over someone else's. */
+ * adopts it and never takes over someone else's (plan.c refuses those). */
 #define OUR_ALIAS "sixplaned"
-#define VXLAN_OVERHEAD_V4 50 /* outer IPv4 20 + UDP 8 + VXLAN 8 + Ethernet 14 */
-#define VXLAN_OVERHEAD_V6 70
 
 struct sp_fabric {
-	struct sp_network net; /* peers are our own copy */
+	struct sp_network net; /* as last synced; peers are our own copy */
 	int ifindex;
-	bool created; /* by this process or an earlier one (our alias) */
-	/* IPv6 forwarding (spec/fabric.md: the host routes its /80 to its
-	 * containers), put back on exit */
-	struct sp_sysctl_saved forwarding;
-	bool forwarding_set;
-	bool route_set; /* the unreachable route of our /80 */
 };
 
 const char *sp_fabric_ifname(const struct sp_fabric *f)
@@ -67,15 +58,18 @@ static int link_create(const struct sp_network *n, int underlay_ifindex, unsigne
 	return sp_nl_do(h);
 }
 
-/* Up, and marked as ours (the kernel ignores an alias given at creation). */
-static int link_set_up(int ifindex)
+/* Up, with the MAC and MTU it must have, and marked as ours (the kernel
+ * ignores an alias given at creation). */
+static int link_set(int ifindex, const struct sixplane_mac *mac, unsigned mtu)
 {
-	char buf[128];
+	char buf[256];
 	struct ifinfomsg *ifi;
 	struct nlmsghdr *h = sp_nl_link_msg(buf, RTM_NEWLINK, 0, ifindex, &ifi);
 
 	ifi->ifi_change = IFF_UP;
 	ifi->ifi_flags = IFF_UP;
+	mnl_attr_put(h, IFLA_ADDRESS, 6, mac->b);
+	mnl_attr_put_u32(h, IFLA_MTU, mtu);
 	mnl_attr_put_strz(h, IFLA_IFALIAS, OUR_ALIAS);
 	return sp_nl_do(h);
 }
@@ -87,22 +81,23 @@ static int link_delete(int ifindex)
 	return sp_nl_do(sp_nl_link_msg(buf, RTM_DELLINK, 0, ifindex, NULL));
 }
 
-static int addr_add(int ifindex, const struct sixplane_addr *a, unsigned len)
+static int addr_msg(int type, int ifindex, const uint8_t *a, unsigned len)
 {
 	char buf[256];
 	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
 
-	h->nlmsg_type = RTM_NEWADDR;
-	/* REPLACE: an adopted interface may have it already */
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
+	h->nlmsg_type = (uint16_t)type;
+	h->nlmsg_flags = NLM_F_REQUEST;
+	if (type == RTM_NEWADDR)
+		h->nlmsg_flags |= NLM_F_CREATE | NLM_F_REPLACE;
 	ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
 	ifa->ifa_family = AF_INET6;
 	ifa->ifa_prefixlen = (unsigned char)len;
 	ifa->ifa_index = (unsigned)ifindex;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	mnl_attr_put(h, IFA_LOCAL, 16, a->b);
-	mnl_attr_put(h, IFA_ADDRESS, 16, a->b);
+	mnl_attr_put(h, IFA_LOCAL, 16, a);
+	mnl_attr_put(h, IFA_ADDRESS, 16, a);
 	return sp_nl_do(h);
 }
 
@@ -110,7 +105,8 @@ static int addr_add(int ifindex, const struct sixplane_addr *a, unsigned len)
  * runtime's route of the /80 to its bridge wins, and what it does not route
  * (no runtime yet, an unused address) gets an ICMPv6 error at once instead
  * of going back out the plane interface, where the kernel would solicit it
- * on the underlay (the /40 is on-link there). */
+ * on the underlay (the /40 is on-link there). The metric also marks the
+ * route as ours. */
 #define SP_UNREACHABLE_METRIC 0x7fffffffu
 static int unreachable_route(int type, const struct sixplane_prefix *p)
 {
@@ -157,34 +153,227 @@ static int fdb(int type, int ifindex, const uint8_t mac[6], const struct sp_endp
 	return sp_nl_do(h);
 }
 
-static int peer_add(struct sp_fabric *f, const struct sp_peer *p)
-{
-	static const uint8_t zero[6];
-	struct sixplane_mac m = sixplane_node_mac(f->net.nwid, p->node);
-	int r = fdb(RTM_NEWNEIGH, f->ifindex, m.b, &p->endpoint, false);
+/* One FDB entry as the kernel has it or as the plan wants it. */
+struct fdb_entry {
+	uint8_t mac[6];
+	struct sp_endpoint dst;
+	bool keep; /* observed: also wanted; wanted: also observed */
+};
 
-	if (!r && f->net.multicast) {
-		r = fdb(RTM_NEWNEIGH, f->ifindex, zero, &p->endpoint, true);
-		if (r == -EEXIST)
-			r = 0;
-		/* all of a peer or nothing */
-		if (r)
-			fdb(RTM_DELNEIGH, f->ifindex, m.b, &p->endpoint, false);
+struct fdb_list {
+	int ifindex;
+	struct fdb_entry *e;
+	size_t n;
+	int err;
+};
+
+static int fdb_push(struct fdb_list *l, const uint8_t mac[6], const struct sp_endpoint *dst)
+{
+	struct fdb_entry *a = realloc(l->e, (l->n + 1) * sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	l->e = a;
+	memset(&a[l->n], 0, sizeof(*a));
+	memcpy(a[l->n].mac, mac, 6);
+	a[l->n++].dst = *dst;
+	return 0;
+}
+
+static int fdb_list_cb(const struct nlmsghdr *h, void *data)
+{
+	struct fdb_list *l = data;
+	struct ndmsg *nd = mnl_nlmsg_get_payload(h);
+	const struct nlattr *attr, *ll = NULL, *dst = NULL;
+	struct sp_endpoint e = {0};
+
+	if (h->nlmsg_type != RTM_NEWNEIGH || h->nlmsg_len < mnl_nlmsg_size(sizeof(*nd)) ||
+	    nd->ndm_ifindex != l->ifindex)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, h, sizeof(*nd))
+	{
+		if (mnl_attr_get_type(attr) == NDA_LLADDR && mnl_attr_get_payload_len(attr) == 6)
+			ll = attr;
+		if (mnl_attr_get_type(attr) == NDA_DST)
+			dst = attr;
+	}
+	/* only remote entries (ours are all remote) */
+	if (!ll || !dst)
+		return MNL_CB_OK;
+	if (mnl_attr_get_payload_len(dst) == 4)
+		e.family = AF_INET;
+	else if (mnl_attr_get_payload_len(dst) == 16)
+		e.family = AF_INET6;
+	else
+		return MNL_CB_OK;
+	memcpy(e.addr, mnl_attr_get_payload(dst), mnl_attr_get_payload_len(dst));
+	if ((l->err = fdb_push(l, mnl_attr_get_payload(ll), &e)))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+static int fdb_observe(int ifindex, struct fdb_list *l)
+{
+	char buf[64];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct ndmsg *nd;
+	int r;
+
+	*l = (struct fdb_list){.ifindex = ifindex};
+	h->nlmsg_type = RTM_GETNEIGH;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nd = mnl_nlmsg_put_extra_header(h, sizeof(*nd));
+	nd->ndm_family = AF_BRIDGE;
+	nd->ndm_ifindex = ifindex;
+	r = sp_nl_query(h, fdb_list_cb, l);
+	if (l->err)
+		r = l->err;
+	if (r) {
+		free(l->e);
+		l->e = NULL;
 	}
 	return r;
 }
 
-static void peer_del(struct sp_fabric *f, const struct sp_peer *p)
+static bool same_entry(const struct fdb_entry *a, const struct fdb_entry *b)
 {
-	static const uint8_t zero[6];
-	struct sixplane_mac m = sixplane_node_mac(f->net.nwid, p->node);
-
-	fdb(RTM_DELNEIGH, f->ifindex, m.b, &p->endpoint, false);
-	if (f->net.multicast)
-		fdb(RTM_DELNEIGH, f->ifindex, zero, &p->endpoint, false);
+	return !memcmp(a->mac, b->mac, 6) && a->dst.family == b->dst.family &&
+	       !memcmp(a->dst.addr, b->dst.addr, a->dst.family == AF_INET ? 4 : 16);
 }
 
-static int copy_peers(struct sp_network *dst, const struct sp_network *src)
+/* The FDB of n as it must be: each peer's MAC to its endpoint, and with
+ * Multicast one all-zero entry per peer (head-end replication). */
+static int fdb_wanted(const struct sp_network *n, int ifindex, struct fdb_list *l)
+{
+	static const uint8_t zero[6];
+	int r = 0;
+
+	*l = (struct fdb_list){.ifindex = ifindex};
+	for (size_t i = 0; i < n->n_peers && !r; i++) {
+		struct sixplane_mac m = sixplane_node_mac(n->nwid, n->peers[i].node);
+		r = fdb_push(l, m.b, &n->peers[i].endpoint);
+		if (!r && n->multicast)
+			r = fdb_push(l, zero, &n->peers[i].endpoint);
+	}
+	return r;
+}
+
+/* Make the FDB exactly the wanted one: entries already right are not
+ * touched (flows to unchanged peers never notice); new and moved ones
+ * first, then the ones no longer wanted. */
+static int fdb_sync(const struct sp_network *n, int ifindex, char *err, size_t errlen)
+{
+	static const uint8_t zero[6];
+	struct fdb_list have, want;
+	int r;
+
+	if ((r = fdb_observe(ifindex, &have))) {
+		snprintf(err, errlen, "%s: reading its forwarding entries: %s", n->ifname,
+			 strerror(-r));
+		return r;
+	}
+	if ((r = fdb_wanted(n, ifindex, &want))) {
+		free(have.e);
+		snprintf(err, errlen, "out of memory");
+		return r;
+	}
+	for (size_t i = 0; i < want.n; i++)
+		for (size_t j = 0; j < have.n; j++)
+			if (same_entry(&want.e[i], &have.e[j]))
+				want.e[i].keep = have.e[j].keep = true;
+	for (size_t i = 0; i < want.n && !r; i++) {
+		bool all = !memcmp(want.e[i].mac, zero, 6);
+		if (!want.e[i].keep &&
+		    (r = fdb(RTM_NEWNEIGH, ifindex, want.e[i].mac, &want.e[i].dst, all)) == -EEXIST)
+			r = 0;
+		if (r) {
+			char m[SIXPLANE_MACSTRLEN];
+			sixplane_mac_format((const struct sixplane_mac *)want.e[i].mac, m);
+			snprintf(err, errlen, "%s: adding the forwarding entry of %s: %s",
+				 n->ifname, m, strerror(-r));
+		}
+	}
+	/* a unicast MAC replaced above was moved, not added: its old entry is
+	 * gone with the replace; an all-zero one to a peer gone is removed */
+	for (size_t j = 0; j < have.n && !r; j++) {
+		int e;
+		if (have.e[j].keep)
+			continue;
+		if (memcmp(have.e[j].mac, zero, 6)) {
+			bool moved = false;
+			for (size_t i = 0; i < want.n; i++)
+				moved |= !memcmp(want.e[i].mac, have.e[j].mac, 6);
+			if (moved)
+				continue;
+		}
+		if ((e = fdb(RTM_DELNEIGH, ifindex, have.e[j].mac, &have.e[j].dst, false)) &&
+		    e != -ENOENT)
+			log_msg(LOG_WARNING, "%s: cannot remove a forwarding entry: %s",
+				n->ifname, strerror(-e));
+	}
+	free(have.e);
+	free(want.e);
+	return r;
+}
+
+/* The link's VXLAN settings as n wants them (what needs a new interface:
+ * the kernel cannot change these on a live one). */
+static bool vxlan_as_wanted(const struct sp_link_info *li, const struct sp_network *n,
+			    int underlay)
+{
+	size_t len = n->underlay.family == AF_INET ? 4 : 16;
+
+	return li->vxlan.vni == n->vni && li->vxlan.port == n->port &&
+	       li->vxlan.family == n->underlay.family &&
+	       !memcmp(li->vxlan.local, n->underlay.addr, len) && li->vxlan.link == underlay &&
+	       !li->vxlan.learning;
+}
+
+/* The addresses of ours that n wants on its interface, and the rest gone
+ * (but link-local ones, which the kernel keeps itself). */
+static int addrs_sync(const struct sp_network *n, int ifindex, char *err, size_t errlen)
+{
+	struct sixplane_addr want[2];
+	unsigned len[2];
+	size_t nw = 0, na = 0;
+	struct sp_addr_entry *have = NULL;
+	int r;
+
+	/* the host address with /40, so the whole /40 is on-link */
+	if (n->sixplane) {
+		want[nw] = sixplane_6plane_addr(n->nwid, n->node);
+		len[nw++] = 40;
+	}
+	if (n->rfc4193) {
+		want[nw] = sixplane_rfc4193_addr(n->nwid, n->node);
+		len[nw++] = 88;
+	}
+	if ((r = sp_nl_addrs(&have, &na))) {
+		snprintf(err, errlen, "%s: reading its addresses: %s", n->ifname, strerror(-r));
+		return r;
+	}
+	for (size_t i = 0; i < nw && !r; i++) {
+		bool there = false;
+		for (size_t j = 0; j < na; j++)
+			there |= have[j].ifindex == ifindex && have[j].family == AF_INET6 &&
+				 !memcmp(have[j].addr, want[i].b, 16) && have[j].prefixlen == len[i];
+		if (!there && (r = addr_msg(RTM_NEWADDR, ifindex, want[i].b, len[i])))
+			snprintf(err, errlen, "%s: adding address /%u: %s", n->ifname, len[i],
+				 strerror(-r));
+	}
+	for (size_t j = 0; j < na && !r; j++) {
+		bool keep = have[j].ifindex != ifindex || have[j].family != AF_INET6 ||
+			    (have[j].addr[0] == 0xfe && (have[j].addr[1] & 0xc0) == 0x80);
+		for (size_t i = 0; i < nw; i++)
+			keep |= !memcmp(have[j].addr, want[i].b, 16) && have[j].prefixlen == len[i];
+		if (!keep)
+			addr_msg(RTM_DELADDR, ifindex, have[j].addr, have[j].prefixlen);
+	}
+	free(have);
+	return r;
+}
+
+static int copy_net(struct sp_network *dst, const struct sp_network *src)
 {
 	*dst = *src;
 	dst->peers = NULL;
@@ -197,200 +386,210 @@ static int copy_peers(struct sp_network *dst, const struct sp_network *src)
 	return 0;
 }
 
-int sp_fabric_up(const struct sp_network *n, struct sp_fabric **out, char *err, size_t errlen)
+int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
+		   const struct sp_plan_fabric *pf, char *err, size_t errlen)
 {
-	struct sp_fabric *f = calloc(1, sizeof(*f));
+	struct sp_fabric *f = *fp;
+	struct sixplane_mac mac = sixplane_node_mac(n->nwid, n->node);
 	struct sp_link_info li;
-	char u[INET6_ADDRSTRLEN];
-	int underlay, r;
-	unsigned mtu;
+	int ifindex = (int)if_nametoindex(n->ifname), r;
+	bool fresh = false;
 
-	inet_ntop(n->underlay.family, n->underlay.addr, u, sizeof(u));
-	if (!f || copy_peers(&f->net, n)) {
-		free(f);
+	if (!f && !(f = calloc(1, sizeof(*f)))) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	if ((r = sp_nl_addr_ifindex(n->underlay.family, n->underlay.addr, &underlay))) {
-		snprintf(err, errlen, "%s: Underlay %s is not an address of this host", n->ifname,
-			 u);
-		goto fail;
-	}
-	if ((r = sp_nl_link_info(underlay, &li))) {
-		snprintf(err, errlen, "%s: reading the underlay interface: %s", n->ifname,
-			 strerror(-r));
-		goto fail;
-	}
-	mtu = n->mtu ? n->mtu
-		     : li.mtu - (n->underlay.family == AF_INET ? VXLAN_OVERHEAD_V4
-							       : VXLAN_OVERHEAD_V6);
-	if (mtu < 1280) {
-		r = -EINVAL;
-		snprintf(err, errlen, "%s: MTU %u is below IPv6's 1280 (underlay MTU %u); set Mtu",
-			 n->ifname, mtu, li.mtu);
-		goto fail;
-	}
-	f->ifindex = (int)if_nametoindex(n->ifname);
-	if (f->ifindex) {
-		/* adopt only what a sixplaned made */
-		if ((r = sp_nl_link_info(f->ifindex, &li)) || strcmp(li.alias, OUR_ALIAS) ||
-		    strcmp(li.kind, "vxlan")) {
-			r = r ? r : -EEXIST;
-			snprintf(err, errlen,
-				 "%s: the interface exists and was not made by sixplaned (leave "
-				 "Underlay out to use it as it is)",
-				 n->ifname);
-			f->ifindex = 0;
+	if (ifindex) {
+		if ((r = sp_nl_link_info(ifindex, &li))) {
+			snprintf(err, errlen, "%s: reading the interface: %s", n->ifname,
+				 strerror(-r));
 			goto fail;
 		}
-		log_msg(LOG_NOTICE, "%s: adopting the VXLAN interface a previous sixplaned made",
-			n->ifname);
-	} else {
-		if ((r = link_create(n, underlay, mtu))) {
+		/* the plan saw it ours; someone may have changed that since */
+		if (strcmp(li.alias, OUR_ALIAS) || strcmp(li.kind, "vxlan")) {
+			r = -EEXIST;
+			snprintf(err, errlen,
+				 "%s: the interface exists and was not made by sixplaned", n->ifname);
+			goto fail;
+		}
+		if (!vxlan_as_wanted(&li, n, pf->underlay_ifindex)) {
+			log_msg(LOG_NOTICE,
+				"%s: making the VXLAN interface again (vni %u port %u, was vni %u "
+				"port %u)",
+				n->ifname, n->vni, n->port, li.vxlan.vni, li.vxlan.port);
+			if ((r = link_delete(ifindex))) {
+				snprintf(err, errlen, "%s: removing it to make it again: %s",
+					 n->ifname, strerror(-r));
+				goto fail;
+			}
+			ifindex = 0;
+		} else if (!*fp) {
+			log_msg(LOG_NOTICE,
+				"%s: adopting the VXLAN interface a previous sixplaned made",
+				n->ifname);
+		}
+	}
+	if (!ifindex) {
+		if ((r = link_create(n, pf->underlay_ifindex, pf->mtu))) {
 			snprintf(err, errlen, "%s: creating the VXLAN interface: %s", n->ifname,
 				 strerror(-r));
 			goto fail;
 		}
-		f->ifindex = (int)if_nametoindex(n->ifname);
+		ifindex = (int)if_nametoindex(n->ifname);
+		fresh = true;
 	}
-	f->created = true;
-	const char *step = "bringing it up";
-	if ((r = link_set_up(f->ifindex)))
-		goto step_fail;
-	/* spec/fabric.md: the host address with /40, so the whole /40 is on-link */
-	step = "adding the 6PLANE address";
-	if (n->sixplane) {
-		struct sixplane_addr a = sixplane_6plane_addr(n->nwid, n->node);
-		if ((r = addr_add(f->ifindex, &a, 40)))
-			goto step_fail;
+	f->ifindex = ifindex;
+	if ((r = link_set(ifindex, &mac, pf->mtu))) {
+		snprintf(err, errlen, "%s: bringing it up: %s", n->ifname, strerror(-r));
+		goto fail;
 	}
-	step = "adding the unreachable route of this host's /80";
-	if (n->sixplane) {
-		struct sixplane_prefix p = sixplane_6plane_prefix(n->nwid, n->node);
-		if ((r = unreachable_route(RTM_NEWROUTE, &p)))
-			goto step_fail;
-		f->route_set = true;
-	}
-	step = "adding the RFC4193 address";
-	if (n->rfc4193) {
-		struct sixplane_addr a = sixplane_rfc4193_addr(n->nwid, n->node);
-		if ((r = addr_add(f->ifindex, &a, 88)))
-			goto step_fail;
-	}
-	/* Linux forwards IPv6 by the global switch only */
-	step = "turning IPv6 forwarding on (net.ipv6.conf.all.forwarding)";
-	if ((r = sp_sysctl_set("/proc/sys/net/ipv6/conf/all/forwarding", "1", &f->forwarding)))
-		goto step_fail;
-	/* put back only what this fabric changed (not another network's, or a
-	 * crashed instance's, "1") */
-	f->forwarding_set = strcmp(f->forwarding.value, "1") != 0;
-	step = "adding a peer's forwarding entry";
-	for (size_t i = 0; i < n->n_peers; i++)
-		if ((r = peer_add(f, &n->peers[i])))
-			goto step_fail;
-	*out = f;
-	return 0;
-step_fail:
-	snprintf(err, errlen, "%s: %s: %s", n->ifname, step, strerror(-r));
-fail:
-	if (f->forwarding_set)
-		sp_sysctl_restore(&f->forwarding);
-	if (f->route_set) {
-		struct sixplane_prefix p = sixplane_6plane_prefix(n->nwid, n->node);
-		unreachable_route(RTM_DELROUTE, &p);
-	}
-	if (f->created)
-		link_delete(f->ifindex);
+	if ((r = addrs_sync(n, ifindex, err, errlen)) || (r = fdb_sync(n, ifindex, err, errlen)))
+		goto fail;
 	free(f->net.peers);
-	free(f);
+	if ((r = copy_net(&f->net, n))) {
+		snprintf(err, errlen, "out of memory");
+		f->net.peers = NULL;
+		f->net.n_peers = 0;
+		goto fail;
+	}
+	*fp = f;
+	return 0;
+fail:
+	/* what this call made goes; what was there before is the caller's to
+	 * put back (a sync to the running plan) */
+	if (fresh)
+		link_delete(ifindex);
+	if (!*fp) {
+		free(f->net.peers);
+		free(f);
+	}
 	return r;
 }
 
-static const struct sp_peer *find_peer(const struct sp_network *n, uint64_t node)
-{
-	for (size_t i = 0; i < n->n_peers; i++)
-		if (n->peers[i].node == node)
-			return &n->peers[i];
-	return NULL;
-}
+struct route_list {
+	struct sixplane_prefix *p;
+	size_t n;
+	int err;
+};
 
-/* A reload that failed half way puts back what it changed before peer
- * `done` of the new list, so the running state is the old one again: the
- * peers it added go, the ones it moved get their old endpoint back. */
-static void update_undo(struct sp_fabric *f, const struct sp_network *n, size_t done)
+static int routes_cb(const struct nlmsghdr *h, void *data)
 {
-	for (size_t i = 0; i < done; i++) {
-		const struct sp_peer *was = find_peer(&f->net, n->peers[i].node);
-		if (was && !memcmp(&was->endpoint, &n->peers[i].endpoint, sizeof(was->endpoint)))
-			continue;
-		int r;
-		peer_del(f, &n->peers[i]);
-		if (was && (r = peer_add(f, was)))
-			log_msg(LOG_WARNING, "%s: cannot put back peer %010llx: %s", n->ifname,
-				(unsigned long long)was->node, strerror(-r));
+	struct route_list *l = data;
+	struct rtmsg *rt = mnl_nlmsg_get_payload(h);
+	const struct nlattr *attr, *dst = NULL;
+	uint32_t prio = 0;
+
+	if (h->nlmsg_type != RTM_NEWROUTE || h->nlmsg_len < mnl_nlmsg_size(sizeof(*rt)) ||
+	    rt->rtm_family != AF_INET6 || rt->rtm_type != RTN_UNREACHABLE ||
+	    rt->rtm_table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, h, sizeof(*rt))
+	{
+		if (mnl_attr_get_type(attr) == RTA_DST && mnl_attr_get_payload_len(attr) == 16)
+			dst = attr;
+		if (mnl_attr_get_type(attr) == RTA_PRIORITY &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			prio = mnl_attr_get_u32(attr);
 	}
+	if (!dst || prio != SP_UNREACHABLE_METRIC)
+		return MNL_CB_OK;
+	struct sixplane_prefix *a = realloc(l->p, (l->n + 1) * sizeof(*a));
+	if (!a) {
+		l->err = -ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	l->p = a;
+	memcpy(a[l->n].addr.b, mnl_attr_get_payload(dst), 16);
+	a[l->n++].len = rt->rtm_dst_len;
+	return MNL_CB_OK;
 }
 
-int sp_fabric_update(struct sp_fabric *f, const struct sp_network *n, char *err, size_t errlen)
+int sp_fabric_routes_sync(const struct sixplane_prefix *want, size_t n, char *err, size_t errlen)
 {
-	const struct sp_network *o = &f->net;
-	struct sp_network next;
+	char buf[64];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct route_list have = {0};
+	struct rtmsg *rt;
 	int r;
 
-	if (o->nwid != n->nwid || o->node != n->node || o->vni != n->vni || o->port != n->port ||
-	    o->mtu != n->mtu || o->multicast != n->multicast || o->sixplane != n->sixplane ||
-	    o->rfc4193 != n->rfc4193 || memcmp(&o->underlay, &n->underlay, sizeof(o->underlay))) {
-		snprintf(err, errlen,
-			 "%s: only [Peer] sections can change on reload; Id, Node, Addressing, "
-			 "Underlay, Port, Vni, Mtu and Multicast need a restart",
-			 n->ifname);
-		return -EINVAL;
-	}
-	if ((r = copy_peers(&next, n))) {
-		snprintf(err, errlen, "out of memory");
+	h->nlmsg_type = RTM_GETROUTE;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
+	rt->rtm_family = AF_INET6;
+	r = sp_nl_query(h, routes_cb, &have);
+	if (have.err)
+		r = have.err;
+	if (r) {
+		free(have.p);
+		snprintf(err, errlen, "reading the routes: %s", strerror(-r));
 		return r;
 	}
-	/* new or moved peers first, then the ones gone: flows to unchanged
-	 * peers are never touched */
-	for (size_t i = 0; i < n->n_peers; i++) {
-		const struct sp_peer *was = find_peer(o, n->peers[i].node);
-		if (was && !memcmp(&was->endpoint, &n->peers[i].endpoint, sizeof(was->endpoint)))
-			continue;
-		if (was)
-			peer_del(f, was);
-		if ((r = peer_add(f, &n->peers[i]))) {
-			snprintf(err, errlen, "%s: adding peer %010llx: %s", n->ifname,
-				 (unsigned long long)n->peers[i].node, strerror(-r));
-			if (was)
-				peer_add(f, was);
-			update_undo(f, n, i);
-			free(next.peers);
-			return r;
+	for (size_t i = 0; i < n && !r; i++) {
+		bool there = false;
+		for (size_t j = 0; j < have.n; j++)
+			there |= have.p[j].len == want[i].len &&
+				 !memcmp(have.p[j].addr.b, want[i].addr.b, 16);
+		if (!there && (r = unreachable_route(RTM_NEWROUTE, &want[i]))) {
+			char p[SIXPLANE_PREFIXSTRLEN];
+			sixplane_prefix_format(&want[i], p);
+			snprintf(err, errlen, "adding the unreachable route of this host's %s: %s",
+				 p, strerror(-r));
 		}
 	}
-	for (size_t i = 0; i < o->n_peers; i++)
-		if (!find_peer(n, o->peers[i].node))
-			peer_del(f, &o->peers[i]);
-	free(f->net.peers);
-	f->net = next;
-	return 0;
+	for (size_t j = 0; j < have.n && !r; j++) {
+		bool keep = false;
+		for (size_t i = 0; i < n; i++)
+			keep |= have.p[j].len == want[i].len &&
+				!memcmp(have.p[j].addr.b, want[i].addr.b, 16);
+		if (!keep)
+			unreachable_route(RTM_DELROUTE, &have.p[j]);
+	}
+	free(have.p);
+	return r;
 }
 
-void sp_fabric_down(struct sp_fabric *f)
+int sp_fabric_remove_stale(const char *const *keep, size_t n)
 {
+	struct sp_link_entry *links = NULL;
+	size_t nl = 0;
+	int r = sp_nl_links(&links, &nl), removed = 0;
+
+	if (r)
+		return r;
+	for (size_t i = 0; i < nl; i++) {
+		bool wanted = false;
+		if (strcmp(links[i].info.alias, OUR_ALIAS) || strcmp(links[i].info.kind, "vxlan"))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			wanted |= !strcmp(keep[j], links[i].info.name);
+		if (wanted)
+			continue;
+		log_msg(LOG_NOTICE, "%s: removing the VXLAN interface a previous sixplaned made",
+			links[i].info.name);
+		if (!link_delete(links[i].ifindex))
+			removed++;
+	}
+	free(links);
+	return removed;
+}
+
+void sp_fabric_down(struct sp_fabric *f, bool honour_persist)
+{
+	bool keep;
+	int r;
+
 	if (!f)
 		return;
-	if (f->created && !f->net.persist && link_delete(f->ifindex))
-		log_errno(LOG_WARNING, "%s: cannot remove", f->net.ifname);
-	if (f->route_set && !f->net.persist) {
+	keep = honour_persist && f->net.persist;
+	if (!keep && (r = link_delete(f->ifindex)) && r != -ENODEV)
+		log_msg(LOG_WARNING, "%s: cannot remove: %s", f->net.ifname, strerror(-r));
+	if (f->net.sixplane && !keep) {
 		struct sixplane_prefix p = sixplane_6plane_prefix(f->net.nwid, f->net.node);
-		int r = unreachable_route(RTM_DELROUTE, &p);
-		if (r)
+		r = unreachable_route(RTM_DELROUTE, &p);
+		if (r && r != -ESRCH)
 			log_msg(LOG_WARNING, "%s: cannot remove the unreachable route: %s",
 				f->net.ifname, strerror(-r));
 	}
-	if (f->forwarding_set && !f->net.persist && sp_sysctl_restore(&f->forwarding))
-		log_errno(LOG_WARNING, "cannot restore %s", f->forwarding.path);
 	free(f->net.peers);
 	free(f);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The backplane (spec/fabric.md): a [Network] with an Underlay becomes a
+/* The backplane (doc/fabric.md): a [Network] with an Underlay becomes a
  * VXLAN interface with MAC(id, node), the host's 6PLANE (/40) and RFC4193
  * (/88) addresses, and one FDB entry per peer (plus head-end replication
  * with Multicast on). The kernel's VXLAN is the transport. */
@@ -9,18 +9,28 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "plan.h"
 
 struct sp_fabric;
 
-/* Create (or adopt, after a kill -9: an interface of ours is marked by its
- * alias) the fabric of n. Transactional: on failure what this call created
- * is removed and err names the step. */
-int sp_fabric_up(const struct sp_network *n, struct sp_fabric **out, char *err, size_t errlen);
-/* Apply the difference in peers (SIGHUP), touching no unchanged peer.
- * Other fabric settings cannot change without a restart: -EINVAL. */
-int sp_fabric_update(struct sp_fabric *f, const struct sp_network *n, char *err, size_t errlen);
-/* Remove what sp_fabric_up made, unless Persist; free f. */
-void sp_fabric_down(struct sp_fabric *f);
+/* Make the kernel's fabric of n exactly as planned, whatever is there now:
+ * create its interface, adopt one a previous sixplaned made (kill -9), or
+ * make it again where the kernel cannot change a setting in place (Vni,
+ * Port, Underlay); its MAC, MTU, addresses and FDB follow. FDB entries
+ * already right are not touched. *f is NULL the first time. On failure
+ * err names the step; an interface this call created is removed. */
+int sp_fabric_sync(struct sp_fabric **f, const struct sp_network *n,
+		   const struct sp_plan_fabric *pf, char *err, size_t errlen);
+/* The unreachable routes of this host's /80s (one per 6PLANE fabric):
+ * exactly want, whatever an earlier instance left. */
+int sp_fabric_routes_sync(const struct sixplane_prefix *want, size_t n, char *err, size_t errlen);
+/* Remove the VXLAN interfaces a previous sixplaned made that are not in
+ * keep (a network gone from the file since a kill -9). The number removed,
+ * or a negative errno. */
+int sp_fabric_remove_stale(const char *const *keep, size_t n);
+/* Remove the fabric's interface and route (with honour_persist, not if
+ * Persist = on: an exit; without, a fabric a failed apply made); free f. */
+void sp_fabric_down(struct sp_fabric *f, bool honour_persist);
 const char *sp_fabric_ifname(const struct sp_fabric *f);
 /* The fabric as `sixplane status` shows it: VXLAN settings, and each peer
  * with its FDB state as the kernel has it now ("ok", "missing",

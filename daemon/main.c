@@ -14,11 +14,15 @@
 #include "config.h"
 #include "dataplane.h"
 #include "fabric.h"
+#include "fault.h"
+#include "host.h"
 #include "log.h"
 #include "packet.h"
+#include "plan.h"
 #include "privs.h"
 #include "resolver.h"
 #include "stats.h"
+#include "sysctl.h"
 
 static const char usage[] =
 	"Usage: sixplaned -c FILE [-f] [-v]\n"
@@ -32,48 +36,66 @@ static const char usage[] =
 	"  -h, --help         this text\n"
 	"  -V, --version      the version\n";
 
-static void summary(const struct sp_config *c)
+/* What -t prints: the plan, as start would carry it out. */
+static void summary(const struct sp_plan *p)
 {
-	for (size_t i = 0; i < c->n_networks; i++) {
-		const struct sp_network *n = &c->networks[i];
+	const struct sp_config *c = p->cfg;
+
+	for (size_t i = 0; i < p->n_ifs; i++) {
+		const struct sp_plan_iface *f = &p->ifs[i];
+		if (f->kind == SP_PLAN_PROXY) {
+			const struct sp_proxy *x = &c->proxies[f->index];
+			for (size_t j = 0; j < x->n_rules; j++) {
+				char q[SIXPLANE_PREFIXSTRLEN];
+				sixplane_prefix_format(&x->rules[j].prefix, q);
+				printf("proxy %s on %s (%s), dataplane %s\n", q, x->ifname,
+				       x->rules[j].mode == SIXPLANE_ND_PROXY_AUTO ? "auto"
+										  : "static",
+				       sp_dataplane_name(f->dataplane));
+			}
+			continue;
+		}
+		const struct sp_network *n = &c->networks[f->index];
 		char net[SIXPLANE_PREFIXSTRLEN], host[SIXPLANE_PREFIXSTRLEN];
 		struct sixplane_prefix a = sixplane_6plane_network(n->nwid);
 		struct sixplane_prefix b = sixplane_6plane_prefix(n->nwid, n->node);
 		sixplane_prefix_format(&a, net);
 		sixplane_prefix_format(&b, host);
-		printf("network %016llx node %010llx on %s: %s%s%s, this host's /80 %s\n",
+		printf("network %016llx node %010llx on %s: %s%s%s, this host's /80 %s, dataplane "
+		       "%s\n",
 		       (unsigned long long)n->nwid, (unsigned long long)n->node, n->ifname,
 		       n->sixplane ? "6plane " : "", n->sixplane ? net : "",
-		       n->rfc4193 ? " rfc4193" : "", host);
-		if (n->underlay.family) {
+		       n->rfc4193 ? " rfc4193" : "", host, sp_dataplane_name(f->dataplane));
+		for (size_t k = 0; k < p->n_fabrics; k++) {
+			if (p->fabrics[k].network != f->index)
+				continue;
 			char u[INET6_ADDRSTRLEN];
 			inet_ntop(n->underlay.family, n->underlay.addr, u, sizeof(u));
-			printf("  vxlan vni %u port %u underlay %s, %zu peer(s), multicast %s%s\n",
-			       n->vni, n->port, u, n->n_peers, n->multicast ? "on" : "off",
-			       n->persist ? ", persist" : "");
+			printf("  vxlan vni %u port %u mtu %u underlay %s, %zu peer(s), multicast "
+			       "%s%s\n",
+			       n->vni, n->port, p->fabrics[k].mtu, u, n->n_peers,
+			       n->multicast ? "on" : "off", n->persist ? ", persist" : "");
 		}
 	}
-	for (size_t i = 0; i < c->n_proxies; i++) {
-		const struct sp_proxy *x = &c->proxies[i];
-		for (size_t j = 0; j < x->n_rules; j++) {
-			char p[SIXPLANE_PREFIXSTRLEN];
-			sixplane_prefix_format(&x->rules[j].prefix, p);
-			printf("proxy %s on %s (%s)\n", p, x->ifname,
-			       x->rules[j].mode == SIXPLANE_ND_PROXY_AUTO ? "auto" : "static");
-		}
-	}
+	for (size_t i = 0; i < p->n_sysctls; i++)
+		printf("sysctl %s = %s\n", p->sysctls[i].path + strlen("/proc/sys/"),
+		       p->sysctls[i].value);
+	for (size_t i = 0; i < p->n_notes; i++)
+		printf("note: %s\n", p->notes[i]);
 }
 
 struct daemon {
 	struct sp_config cfg;
+	struct sp_plan plan; /* of cfg, as applied */
 	struct sp_resolver *res;
 	struct sp_packet *pkt;
+	struct sp_sysctls *sys;
 	int sfd;
 	int ep;
 	const char *stats_path;
 	int stats_fd;
-	struct sp_fabric **fabrics; /* one per [Network] of cfg, NULL without Underlay */
-	struct sp_dp *dp;	    /* which data path serves what; the tc programs */
+	struct sp_fabric **fabrics; /* one per plan.fabrics, in its order */
+	struct sp_dp *dp;	    /* the tc programs */
 };
 
 static int add_fd(int ep, int fd)
@@ -87,157 +109,254 @@ static int add_fd(int ep, int fd)
  * close sockets on reload, and a closed number may come back reused. */
 static int rebuild_epoll(struct daemon *d)
 {
-	int fds[256];
-	size_t n = sp_packet_fds(d->pkt, fds, sizeof(fds) / sizeof(fds[0]));
+	size_t cap = sp_plan_count_packet(&d->plan) + 1, n;
+	int *fds = calloc(cap, sizeof(*fds));
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
-	if (ep < 0)
-		return -1;
+	if (ep < 0 || !fds)
+		goto fail;
+	n = sp_packet_fds(d->pkt, fds, cap);
 	if (add_fd(ep, d->sfd) || add_fd(ep, d->stats_fd) ||
 	    add_fd(ep, sp_resolver_notify_fd(d->res)) ||
 	    add_fd(ep, sp_resolver_request_fd(d->res)) ||
-	    (sp_dp_watch_fd(d->dp) >= 0 && add_fd(ep, sp_dp_watch_fd(d->dp)))) {
-		close(ep);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (add_fd(ep, fds[i])) {
-			close(ep);
-			return -1;
-		}
-	}
+	    (sp_dp_watch_fd(d->dp) >= 0 && add_fd(ep, sp_dp_watch_fd(d->dp))))
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		if (add_fd(ep, fds[i]))
+			goto fail;
+	free(fds);
 	if (d->ep >= 0)
 		close(d->ep);
 	d->ep = ep;
 	return 0;
+fail:
+	free(fds);
+	if (ep >= 0)
+		close(ep);
+	return -1;
 }
 
-/* The user-space paths on their share of cfg (Dataplane decides): both,
- * or, if the responder refuses it, the resolver back on the running
- * configuration. */
-static int apply_user(struct daemon *d, const struct sp_config *cfg, char *err, size_t errlen)
+/* config + what the host has now -> the plan (the tc programs' state is
+ * the daemon's: loaded at start or never). */
+static int make_plan(const struct sp_dp *dp, const struct sp_config *cfg, struct sp_plan *out,
+		     char *err, size_t errlen)
 {
-	struct sp_config for_resolver, for_packet;
-	char ignored[256];
-	int r = 0;
+	struct sp_host h = {0};
+	struct sp_plan_limits lim;
+	int r;
 
-	if (sp_dp_split(d->dp, cfg, &for_resolver, &for_packet)) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+	if ((r = sp_host_observe(&h))) {
+		snprintf(err, errlen, "reading the host's interfaces and addresses: %s",
+			 strerror(-r));
+		return r;
 	}
-	if (sp_resolver_apply(d->res, &for_resolver, err, errlen)) {
-		r = -1;
-	} else if (sp_packet_apply(d->pkt, &for_packet, err, errlen)) {
-		r = -1;
-		if (cfg != &d->cfg && apply_user(d, &d->cfg, ignored, sizeof(ignored)))
-			log_msg(LOG_ERR, "cannot restore the netlink resolver: %s", ignored);
-	}
-	sp_dp_free_part(&for_resolver);
-	sp_dp_free_part(&for_packet);
+	sp_dp_host(dp, &h, &lim);
+	r = sp_plan_build(cfg, &h, &lim, out, err, errlen);
+	sp_host_free(&h);
 	return r;
 }
 
-/* Apply cfg to every data path, or to none. */
-static int apply(struct daemon *d, const struct sp_config *cfg, char *err, size_t errlen)
-{
-	char ignored[256];
+/* The apply steps, in order: the fabric makes interfaces the others need;
+ * the sysctls make the kernel ask before the resolver listens. */
+enum step { STEP_FABRIC, STEP_SYSCTL, STEP_RESOLVER, STEP_PACKET, STEP_TC, N_STEPS };
+static const char *const step_names[N_STEPS] = {"fabric", "sysctl", "resolver", "packet", "tc"};
 
-	if (apply_user(d, cfg, err, errlen))
-		return -1;
-	if (sp_dp_apply(d->dp, cfg, err, errlen)) {
-		/* sp_dp_apply put the tc programs back itself */
-		if (apply_user(d, &d->cfg, ignored, sizeof(ignored)))
-			log_msg(LOG_ERR, "cannot restore the user-space data paths: %s", ignored);
-		return -1;
-	}
-	return 0;
+static struct sp_fabric *find_fabric(struct sp_fabric **fabrics, const struct sp_plan *p,
+				     const char *name)
+{
+	for (size_t i = 0; fabrics && i < p->n_fabrics; i++)
+		if (fabrics[i] && !strcmp(sp_fabric_ifname(fabrics[i]), name))
+			return fabrics[i];
+	return NULL;
 }
 
-/* Reload keeps the backplane networks as they are but for their peers:
- * the same networks with an Underlay, on the same interfaces, in order. */
-static int fabric_check(struct daemon *d, const struct sp_config *next, char *err, size_t errlen)
+/* The fabrics of p, synced; fabrics[i] for p->fabrics[i], taken from the
+ * running ones (held, by name) where they exist. */
+static int fabric_step(const struct sp_plan *p, struct sp_fabric **fabrics,
+		       const struct sp_plan *held, struct sp_fabric **held_f, char *err,
+		       size_t errlen)
 {
-	size_t had = 0, has = 0;
+	struct sixplane_prefix *routes = calloc(p->n_fabrics + 1, sizeof(*routes));
+	size_t nr = 0;
+	int r = 0;
 
-	for (size_t i = 0; i < d->cfg.n_networks; i++)
-		had += d->fabrics[i] != NULL;
-	for (size_t i = 0; i < next->n_networks; i++) {
-		const struct sp_network *n = &next->networks[i];
-		if (!n->underlay.family)
-			continue;
-		has++;
-		if (i >= d->cfg.n_networks || !d->fabrics[i] ||
-		    strcmp(sp_fabric_ifname(d->fabrics[i]), n->ifname)) {
-			snprintf(err, errlen,
-				 "%s: adding, removing or moving a backplane network needs a "
-				 "restart",
-				 n->ifname);
-			return -1;
+	if (!routes) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < p->n_fabrics && !r; i++) {
+		const struct sp_network *n = &p->cfg->networks[p->fabrics[i].network];
+		if (!fabrics[i])
+			fabrics[i] = find_fabric(held_f, held, n->ifname);
+		r = sp_fabric_sync(&fabrics[i], n, &p->fabrics[i], err, errlen);
+		if (n->sixplane)
+			routes[nr++] = sixplane_6plane_prefix(n->nwid, n->node);
+	}
+	if (!r)
+		r = sp_fabric_routes_sync(routes, nr, err, errlen);
+	free(routes);
+	return r;
+}
+
+static int user_step(struct daemon *d, const struct sp_plan *p, bool packet, char *err,
+		     size_t errlen)
+{
+	struct sp_config part;
+	int r;
+
+	if (sp_plan_part(p, packet, &part)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	r = packet ? sp_packet_apply(d->pkt, &part, err, errlen)
+		   : sp_resolver_apply(d->res, &part, err, errlen);
+	sp_plan_part_free(&part);
+	return r;
+}
+
+static int do_step(struct daemon *d, enum step s, const struct sp_plan *p,
+		   struct sp_fabric **fabrics, char *err, size_t errlen)
+{
+	switch (s) {
+	case STEP_FABRIC:
+		return fabric_step(p, fabrics, &d->plan, d->fabrics, err, errlen);
+	case STEP_SYSCTL:
+		return sp_sysctls_apply(d->sys, p->sysctls, p->n_sysctls, err, errlen);
+	case STEP_RESOLVER:
+		return user_step(d, p, false, err, errlen);
+	case STEP_PACKET:
+		return user_step(d, p, true, err, errlen);
+	default:
+		return sp_dp_apply(d->dp, p, err, errlen);
+	}
+}
+
+/* Carry out plan next, all of it or none: on failure every step done is
+ * done again with the running plan (d->plan; empty at start), which puts
+ * back what the kernel had. fabrics receives next's fabric objects. */
+static int transact(struct daemon *d, const struct sp_plan *next, struct sp_fabric **fabrics,
+		    char *err, size_t errlen)
+{
+	char ignored[512];
+	int s, r = 0;
+
+	for (s = 0; s < N_STEPS; s++) {
+		if ((r = do_step(d, (enum step)s, next, fabrics, err, errlen)))
+			break;
+		if ((r = sp_fault(step_names[s]))) {
+			snprintf(err, errlen, "%s: injected failure (SIXPLANED_TEST_FAIL)",
+				 step_names[s]);
+			break;
 		}
 	}
-	if (had != has) {
-		snprintf(err, errlen, "removing a backplane network needs a restart");
-		return -1;
+	if (!r)
+		return 0;
+	for (; s >= 0; s--) {
+		if (s == STEP_FABRIC) {
+			/* the running fabrics as they were; new ones go */
+			for (size_t i = 0; i < next->n_fabrics; i++)
+				if (fabrics[i] && !find_fabric(d->fabrics, &d->plan,
+							       sp_fabric_ifname(fabrics[i])))
+					sp_fabric_down(fabrics[i], false);
+			struct sp_fabric **again = calloc(d->plan.n_fabrics + 1, sizeof(*again));
+			if (!again || fabric_step(&d->plan, again, &d->plan, d->fabrics, ignored,
+						  sizeof(ignored)))
+				log_msg(LOG_ERR, "cannot put the fabric back: %s", ignored);
+			free(again);
+			continue;
+		}
+		if (do_step(d, (enum step)s, &d->plan, d->fabrics, ignored, sizeof(ignored)))
+			log_msg(LOG_ERR, "cannot put the %s back: %s", step_names[s], ignored);
 	}
-	return 0;
+	return r;
 }
 
-/* The difference in peers, applied network by network. */
-static int fabric_update(struct daemon *d, const struct sp_config *next, char *err, size_t errlen)
+/* Plan and apply cfg; on success it becomes the running one (taken). */
+static int switch_to(struct daemon *d, struct sp_config *cfg, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < next->n_networks; i++)
-		if (d->fabrics[i] &&
-		    sp_fabric_update(d->fabrics[i], &next->networks[i], err, errlen))
-			return -1;
+	struct sp_plan next;
+	struct sp_fabric **fabrics;
+	int r;
+
+	if ((r = make_plan(d->dp, cfg, &next, err, errlen)))
+		return r;
+	if (!(fabrics = calloc(next.n_fabrics + 1, sizeof(*fabrics)))) {
+		sp_plan_free(&next);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if ((r = transact(d, &next, fabrics, err, errlen))) {
+		free(fabrics);
+		sp_plan_free(&next);
+		return r;
+	}
+	for (size_t i = 0; i < next.n_notes; i++)
+		log_msg(LOG_NOTICE, "%s", next.notes[i]);
+	/* the running fabrics not in next go now */
+	for (size_t i = 0; i < d->plan.n_fabrics; i++) {
+		bool kept = false;
+		for (size_t j = 0; j < next.n_fabrics; j++)
+			kept |= fabrics[j] == d->fabrics[i];
+		if (!kept)
+			sp_fabric_down(d->fabrics[i], false);
+	}
+	free(d->fabrics);
+	d->fabrics = fabrics;
+	sp_plan_free(&d->plan);
+	if (d->cfg.path[0] && &d->cfg != cfg)
+		sp_config_free(&d->cfg);
+	d->cfg = *cfg;
+	next.cfg = &d->cfg;
+	d->plan = next;
 	return 0;
 }
 
-/* SIGHUP: parse the new file completely, then switch; a bad file changes
- * nothing. */
+/* SIGHUP: parse, plan, apply; a file that cannot be had changes nothing. */
 static void reload(struct daemon *d)
 {
 	struct sp_config next = {0};
 	char err[512];
 
 	if (sp_config_load(d->cfg.path, &next, err, sizeof(err)) ||
-	    fabric_check(d, &next, err, sizeof(err)) ||
-	    sp_dp_check(d->dp, &next, err, sizeof(err)) || apply(d, &next, err, sizeof(err)) ||
-	    fabric_update(d, &next, err, sizeof(err))) {
+	    switch_to(d, &next, err, sizeof(err))) {
 		log_msg(LOG_ERR, "reload refused, the running configuration stays: %s", err);
 		if (next.path[0])
 			sp_config_free(&next);
-		/* a data path put back on the running configuration may hold
-		 * new sockets */
-		if (rebuild_epoll(d))
-			log_errno(LOG_ERR, "epoll");
-		return;
+	} else {
+		log_msg(LOG_NOTICE, "reloaded %s", d->cfg.path);
 	}
-	sp_config_free(&d->cfg);
-	d->cfg = next;
+	/* a data path put back on the running configuration may hold new
+	 * sockets */
 	if (rebuild_epoll(d))
 		log_errno(LOG_ERR, "epoll");
-	log_msg(LOG_NOTICE, "reloaded %s", d->cfg.path);
 }
 
 static void serve_stats(struct daemon *d)
 {
-	struct sp_stats_row rows[2 * 64];
-	size_t n = 0;
+	size_t max = 2 * d->plan.n_ifs + 1, n = 0;
+	struct sp_stats_row *rows = calloc(max, sizeof(*rows));
 	const struct sp_counters *c;
 
-	for (size_t i = 0; i < d->cfg.n_networks && n + 2 <= sizeof(rows) / sizeof(rows[0]); i++) {
-		const char *ifname = d->cfg.networks[i].ifname;
-		if ((c = sp_resolver_counters(d->res, ifname)))
+	if (!rows) {
+		log_msg(LOG_ERR, "stats: out of memory");
+		return;
+	}
+	for (size_t i = 0; i < d->plan.n_ifs; i++) {
+		const char *ifname = d->plan.ifs[i].name;
+		if (d->plan.ifs[i].resolver && (c = sp_resolver_counters(d->res, ifname)))
 			rows[n++] = (struct sp_stats_row){ifname, "netlink", c, NULL, NULL};
-		if ((c = sp_packet_counters(d->pkt, ifname)))
+		if (d->plan.ifs[i].packet && (c = sp_packet_counters(d->pkt, ifname)))
 			rows[n++] = (struct sp_stats_row){ifname, "packet", c, NULL, NULL};
 	}
-	for (size_t i = 0; i < d->cfg.n_proxies && n < sizeof(rows) / sizeof(rows[0]); i++) {
-		const char *ifname = d->cfg.proxies[i].ifname;
-		if ((c = sp_packet_counters(d->pkt, ifname)))
-			rows[n++] = (struct sp_stats_row){ifname, "packet", c, NULL, NULL};
+	size_t tc = 2 * d->plan.n_ifs + 1;
+	struct sp_stats_row *all = realloc(rows, (n + tc) * sizeof(*rows));
+	if (!all) {
+		free(rows);
+		log_msg(LOG_ERR, "stats: out of memory");
+		return;
 	}
-	n += sp_dp_stats(d->dp, rows + n, sizeof(rows) / sizeof(rows[0]) - n);
+	rows = all;
+	n += sp_dp_stats(d->dp, rows + n, tc);
 	json_t *nets = json_array();
 	for (size_t i = 0; i < d->cfg.n_networks; i++) {
 		const struct sp_network *net = &d->cfg.networks[i];
@@ -247,11 +366,13 @@ static void serve_stats(struct daemon *d)
 		json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b}", "network", id, "node", node,
 				      "interface", net->ifname, "6plane", net->sixplane, "rfc4193",
 				      net->rfc4193);
-		if (d->fabrics && d->fabrics[i])
-			sp_fabric_status(d->fabrics[i], o);
+		for (size_t k = 0; k < d->plan.n_fabrics; k++)
+			if (d->plan.fabrics[k].network == i && d->fabrics[k])
+				sp_fabric_status(d->fabrics[k], o);
 		json_array_append_new(nets, o);
 	}
 	sp_stats_serve(d->stats_fd, rows, n, nets);
+	free(rows);
 }
 
 static void dispatch(struct daemon *d, int fd)
@@ -266,9 +387,53 @@ static void dispatch(struct daemon *d, int fd)
 		sp_packet_input(d->pkt, fd);
 }
 
-static int run(struct daemon *d)
+/* The exit status of a refused start (and of -t, which must agree): 1
+ * when the file asks for what cannot be, 2 when the host lacks it. */
+static int exit_code(int e)
+{
+	return e == -EINVAL || e == -E2BIG ? 1 : 2;
+}
+
+/* Start: nothing runs yet, so the running plan is the empty one and a
+ * failure puts back what the kernel had (the same transaction). */
+static int start(struct daemon *d, struct sp_config *cfg)
 {
 	char err[512];
+	const char **keep = calloc(cfg->n_networks + 1, sizeof(*keep));
+	size_t nk = 0;
+	int e;
+
+	if (!keep)
+		return 2;
+	if ((e = sp_resolver_open(&d->res)) || (e = sp_packet_open(&d->pkt))) {
+		free(keep);
+		errno = -e;
+		log_errno(LOG_ERR, "cannot open netlink or packet sockets");
+		return 2;
+	}
+	if ((e = sp_sysctls_open(&d->sys, err, sizeof(err))) ||
+	    (e = sp_dp_open(&d->dp, cfg, sp_plan_wants_tc(cfg)))) {
+		free(keep);
+		log_msg(LOG_ERR, "%s", e == -ENOMEM ? "out of memory" : err);
+		return 2;
+	}
+	/* a network gone from the file since a kill -9 leaves its interface */
+	for (size_t i = 0; i < cfg->n_networks; i++)
+		if (cfg->networks[i].underlay.family)
+			keep[nk++] = cfg->networks[i].ifname;
+	if ((e = sp_fabric_remove_stale(keep, nk)) < 0)
+		log_msg(LOG_WARNING, "cannot look for interfaces an earlier sixplaned left: %s",
+			strerror(-e));
+	free(keep);
+	if ((e = switch_to(d, cfg, err, sizeof(err)))) {
+		log_msg(LOG_ERR, "%s", err);
+		return exit_code(e);
+	}
+	return 0;
+}
+
+static int run(struct daemon *d, struct sp_config *cfg)
+{
 	sigset_t mask;
 	int ret = 2, e;
 
@@ -287,28 +452,12 @@ static int run(struct daemon *d)
 		log_errno(LOG_ERR, "stats socket %s", d->stats_path);
 		goto out;
 	}
-	/* the backplane first: the data paths attach to its interfaces */
-	d->fabrics = calloc(d->cfg.n_networks + 1, sizeof(*d->fabrics));
-	if (!d->fabrics)
-		goto out;
-	for (size_t i = 0; i < d->cfg.n_networks; i++) {
-		if (d->cfg.networks[i].underlay.family &&
-		    sp_fabric_up(&d->cfg.networks[i], &d->fabrics[i], err, sizeof(err))) {
-			log_msg(LOG_ERR, "%s", err);
-			goto out;
-		}
-	}
-	if ((e = sp_resolver_open(&d->res)) || (e = sp_packet_open(&d->pkt))) {
-		errno = -e;
-		log_errno(LOG_ERR, "cannot open netlink or packet sockets");
+	if ((ret = start(d, cfg))) {
+		if (!d->cfg.path[0])
+			sp_config_free(cfg);
 		goto out;
 	}
-	if (sp_dp_open(&d->dp, &d->cfg, err, sizeof(err)) ||
-	    apply_user(d, &d->cfg, err, sizeof(err)) ||
-	    sp_dp_apply(d->dp, &d->cfg, err, sizeof(err))) {
-		log_msg(LOG_ERR, "%s", err);
-		goto out;
-	}
+	ret = 2;
 	if (rebuild_epoll(d)) {
 		log_errno(LOG_ERR, "epoll");
 		goto out;
@@ -356,10 +505,12 @@ out:
 	sp_packet_close(d->pkt);
 	sp_resolver_close(d->res);
 	sp_dp_close(d->dp); /* detaches the tc programs */
+	sp_sysctls_close(d->sys);
 	/* after the data paths let go of the interfaces */
-	for (size_t i = 0; d->fabrics && i < d->cfg.n_networks; i++)
-		sp_fabric_down(d->fabrics[i]);
+	for (size_t i = 0; d->fabrics && i < d->plan.n_fabrics; i++)
+		sp_fabric_down(d->fabrics[i], true);
 	free(d->fabrics);
+	sp_plan_free(&d->plan);
 	if (d->ep >= 0)
 		close(d->ep);
 	if (d->sfd >= 0)
@@ -367,11 +518,37 @@ out:
 	return ret;
 }
 
+/* -t: everything start does but change the host: parse, load the tc
+ * programs if the file may use them (then unload), observe, plan. */
+static int test_config(struct sp_config *cfg)
+{
+	struct sp_dp *dp = NULL;
+	struct sp_plan plan;
+	char err[512];
+	int r;
+
+	if (sp_dp_open(&dp, NULL, sp_plan_wants_tc(cfg))) {
+		fprintf(stderr, "sixplaned: out of memory\n");
+		return 2;
+	}
+	r = make_plan(dp, cfg, &plan, err, sizeof(err));
+	sp_dp_close(dp);
+	if (r) {
+		fprintf(stderr, "sixplaned: %s\n", err);
+		return exit_code(r);
+	}
+	summary(&plan);
+	printf("%s: ok\n", cfg->path);
+	sp_plan_free(&plan);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"test", no_argument, NULL, 't'},
+		{"socket", required_argument, NULL, 's'},
 		{"foreground", no_argument, NULL, 'f'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -421,13 +598,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (test) {
-		summary(&cfg);
-		printf("%s: ok\n", path);
+		int ret = test_config(&cfg);
 		sp_config_free(&cfg);
-		return 0;
+		return ret;
 	}
-	d.cfg = cfg;
-	int ret = run(&d);
-	sp_config_free(&d.cfg);
+	int ret = run(&d, &cfg);
+	if (d.cfg.path[0])
+		sp_config_free(&d.cfg);
 	return ret;
 }

@@ -4,6 +4,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -182,25 +183,69 @@ int sp_nl_query(struct nlmsghdr *req, mnl_cb_t cb, void *data)
 	return query(req, cb, data);
 }
 
+static int vxlan_cb(const struct nlattr *a, void *data)
+{
+	struct sp_link_info *li = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case IFLA_VXLAN_ID:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			li->vxlan.vni = mnl_attr_get_u32(a);
+		break;
+	case IFLA_VXLAN_PORT:
+		if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+			li->vxlan.port = ntohs(mnl_attr_get_u16(a));
+		break;
+	case IFLA_VXLAN_LOCAL:
+		if (mnl_attr_get_payload_len(a) == 4) {
+			li->vxlan.family = AF_INET;
+			memcpy(li->vxlan.local, mnl_attr_get_payload(a), 4);
+		}
+		break;
+	case IFLA_VXLAN_LOCAL6:
+		if (mnl_attr_get_payload_len(a) == 16) {
+			li->vxlan.family = AF_INET6;
+			memcpy(li->vxlan.local, mnl_attr_get_payload(a), 16);
+		}
+		break;
+	case IFLA_VXLAN_LINK:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			li->vxlan.link = (int)mnl_attr_get_u32(a);
+		break;
+	case IFLA_VXLAN_LEARNING:
+		if (mnl_attr_validate(a, MNL_TYPE_U8) == 0)
+			li->vxlan.learning = mnl_attr_get_u8(a) != 0;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
 static int info_data_cb(const struct nlattr *a, void *data)
 {
 	struct sp_link_info *li = data;
 
 	if (mnl_attr_get_type(a) == IFLA_INFO_KIND && mnl_attr_validate(a, MNL_TYPE_STRING) == 0)
 		snprintf(li->kind, sizeof(li->kind), "%s", mnl_attr_get_str(a));
+	/* the kernel puts IFLA_INFO_KIND first; data of other kinds is not ours */
+	if (mnl_attr_get_type(a) == IFLA_INFO_DATA && !strcmp(li->kind, "vxlan"))
+		mnl_attr_parse_nested(a, vxlan_cb, li);
 	return MNL_CB_OK;
 }
 
-static int link_info_cb(const struct nlmsghdr *h, void *data)
+static void link_attrs(const struct nlmsghdr *h, struct sp_link_info *li)
 {
-	struct sp_link_info *li = data;
+	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
 	struct nlattr *attr;
 
-	if (h->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
+	li->up = ifi->ifi_flags & IFF_UP;
 	mnl_attr_for_each(attr, h, sizeof(struct ifinfomsg))
 	{
 		switch (mnl_attr_get_type(attr)) {
+		case IFLA_IFNAME:
+			if (mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
+				snprintf(li->name, sizeof(li->name), "%s",
+					 mnl_attr_get_str(attr));
+			break;
 		case IFLA_MTU:
 			if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
 				li->mtu = mnl_attr_get_u32(attr);
@@ -224,6 +269,12 @@ static int link_info_cb(const struct nlmsghdr *h, void *data)
 			break;
 		}
 	}
+}
+
+static int link_info_cb(const struct nlmsghdr *h, void *data)
+{
+	if (h->nlmsg_type == RTM_NEWLINK && h->nlmsg_len >= mnl_nlmsg_size(sizeof(struct ifinfomsg)))
+		link_attrs(h, data);
 	return MNL_CB_OK;
 }
 
@@ -299,4 +350,119 @@ int sp_nl_addr_ifindex(int family, const uint8_t *addr, int *ifindex)
 		return -EADDRNOTAVAIL;
 	*ifindex = f.ifindex;
 	return 0;
+}
+
+/* A growing array for the dumps below. */
+struct dump {
+	void *a;
+	size_t n, cap, size;
+	int err;
+};
+
+static void *dump_next(struct dump *d)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		void *a = realloc(d->a, cap * d->size);
+		if (!a) {
+			d->err = -ENOMEM;
+			return NULL;
+		}
+		d->a = a;
+		d->cap = cap;
+	}
+	return memset((char *)d->a + d->n++ * d->size, 0, d->size);
+}
+
+static int links_cb(const struct nlmsghdr *h, void *data)
+{
+	struct dump *d = data;
+	struct sp_link_entry *e;
+
+	if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < mnl_nlmsg_size(sizeof(struct ifinfomsg)))
+		return MNL_CB_OK;
+	if (!(e = dump_next(d)))
+		return MNL_CB_ERROR;
+	e->ifindex = ((struct ifinfomsg *)mnl_nlmsg_get_payload(h))->ifi_index;
+	link_attrs(h, &e->info);
+	return MNL_CB_OK;
+}
+
+static int addrs_cb(const struct nlmsghdr *h, void *data)
+{
+	struct dump *d = data;
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(h);
+	const struct nlattr *attr, *local = NULL, *address = NULL;
+	size_t len;
+	struct sp_addr_entry *e;
+
+	if (h->nlmsg_type != RTM_NEWADDR || h->nlmsg_len < mnl_nlmsg_size(sizeof(*ifa)))
+		return MNL_CB_OK;
+	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+		return MNL_CB_OK;
+	len = ifa->ifa_family == AF_INET ? 4 : 16;
+	mnl_attr_for_each(attr, h, sizeof(*ifa))
+	{
+		if (mnl_attr_get_payload_len(attr) != len)
+			continue;
+		if (mnl_attr_get_type(attr) == IFA_LOCAL)
+			local = attr;
+		else if (mnl_attr_get_type(attr) == IFA_ADDRESS)
+			address = attr;
+	}
+	/* IFA_LOCAL is the local end of a point-to-point address */
+	if (!local)
+		local = address;
+	if (!local)
+		return MNL_CB_OK;
+	if (!(e = dump_next(d)))
+		return MNL_CB_ERROR;
+	e->family = ifa->ifa_family;
+	memcpy(e->addr, mnl_attr_get_payload(local), len);
+	e->prefixlen = ifa->ifa_prefixlen;
+	e->ifindex = (int)ifa->ifa_index;
+	return MNL_CB_OK;
+}
+
+/* A dump of type (RTM_GETLINK or RTM_GETADDR), retried when a change
+ * interrupts it. */
+static int dump_all(uint16_t type, mnl_cb_t cb, size_t size, void **out, size_t *n)
+{
+	for (int tries = 0; tries < 5; tries++) {
+		char buf[64];
+		struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+		struct dump d = {.size = size};
+		int r;
+
+		h->nlmsg_type = type;
+		h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		if (type == RTM_GETLINK)
+			((struct ifinfomsg *)mnl_nlmsg_put_extra_header(h, sizeof(struct ifinfomsg)))
+				->ifi_family = AF_UNSPEC;
+		else
+			((struct ifaddrmsg *)mnl_nlmsg_put_extra_header(h, sizeof(struct ifaddrmsg)))
+				->ifa_family = AF_UNSPEC;
+		r = query(h, cb, &d);
+		if (d.err)
+			r = d.err;
+		if (!r) {
+			*out = d.a;
+			*n = d.n;
+			return 0;
+		}
+		free(d.a);
+		if (r != -EAGAIN)
+			return r;
+	}
+	return -EAGAIN;
+}
+
+int sp_nl_links(struct sp_link_entry **out, size_t *n)
+{
+	return dump_all(RTM_GETLINK, links_cb, sizeof(**out), (void **)out, n);
+}
+
+int sp_nl_addrs(struct sp_addr_entry **out, size_t *n)
+{
+	return dump_all(RTM_GETADDR, addrs_cb, sizeof(**out), (void **)out, n);
 }

@@ -6,6 +6,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,7 +23,9 @@ int sp_nl_route_oif(const struct sixplane_addr *dst, int *oif);
 int sp_nl_link_mac(int ifindex, struct sixplane_mac *out);
 
 struct sp_link_info {
+	char name[IF_NAMESIZE]; /* IFLA_IFNAME */
 	unsigned mtu;
+	bool up;
 	struct sixplane_mac mac; /* when has_mac */
 	bool has_mac;
 	char alias[64]; /* IFLA_IFALIAS, "" if none */
@@ -30,8 +33,31 @@ struct sp_link_info {
 	/* IFLA_LINK_NETNSID: the link's other side (a veth's other end, a
 	 * tunnel's underlay) is in another network namespace */
 	bool link_elsewhere;
+	/* IFLA_INFO_DATA of a VXLAN interface (kind "vxlan") */
+	struct {
+		uint32_t vni;
+		uint16_t port; /* host order */
+		int family;    /* of local: AF_INET, AF_INET6, 0 none */
+		uint8_t local[16];
+		int link; /* the underlay interface, 0 none */
+		bool learning;
+	} vxlan;
 };
 int sp_nl_link_info(int ifindex, struct sp_link_info *out);
+/* Every link of the host: *out is malloc'd, n set. 0 or a negative errno. */
+struct sp_link_entry {
+	int ifindex;
+	struct sp_link_info info;
+};
+int sp_nl_links(struct sp_link_entry **out, size_t *n);
+/* Every address of the host, IPv4 and IPv6, with its interface. */
+struct sp_addr_entry {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	unsigned char prefixlen;
+	int ifindex;
+};
+int sp_nl_addrs(struct sp_addr_entry **out, size_t *n);
 /* The interface holding a local address (family AF_INET or AF_INET6). */
 int sp_nl_addr_ifindex(int family, const uint8_t *addr, int *ifindex);
 /* An rtnetlink link message (RTM_NEWLINK, DELLINK, GETLINK) in buf, for

@@ -21,9 +21,7 @@
 
 #include "log.h"
 #include "resolver.h"
-#include "sysctl.h"
 
-#define MAX_SYSCTLS 3
 #define BATCH_SIZE 8192
 
 struct iface {
@@ -31,9 +29,6 @@ struct iface {
 	int ifindex;
 	struct sixplane_nd_network net;
 	struct sixplane_nd_config nd;
-	enum sp_solicit solicit;
-	struct sp_sysctl_saved saved[MAX_SYSCTLS];
-	int n_saved;
 	struct sp_counters c;
 };
 
@@ -68,8 +63,10 @@ static void flush(struct sp_resolver *r)
 		return;
 	if (mnl_socket_sendto(r->request, mnl_nlmsg_batch_head(r->batch), len) < 0) {
 		/* Count every answer in the lost batch against its interface. */
-		for (struct nlmsghdr *h = mnl_nlmsg_batch_head(r->batch); mnl_nlmsg_ok(h, (int)len);
-		     h = mnl_nlmsg_next(h, (int *)&len)) {
+		/* libmnl counts the bytes left in an int */
+		int left = (int)len;
+		for (struct nlmsghdr *h = mnl_nlmsg_batch_head(r->batch); mnl_nlmsg_ok(h, left);
+		     h = mnl_nlmsg_next(h, &left)) {
 			struct ndmsg *nd = mnl_nlmsg_get_payload(h);
 			struct iface *f = find_if(r, nd->ndm_ifindex);
 			if (f) {
@@ -240,8 +237,11 @@ static void read_request(struct sp_resolver *r)
 				log_errno(LOG_ERR, "netlink: receive");
 			break;
 		}
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, (int)n);
-		     h = mnl_nlmsg_next(h, (int *)&n)) {
+		/* libmnl counts the bytes left in an int: never its address
+		 * cast from a wider type (the wrong half on 64-bit big-endian) */
+		int left = (int)n;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, left);
+		     h = mnl_nlmsg_next(h, &left)) {
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
 				log_debug("netlink: ack seq %u error %d", e->msg.nlmsg_seq,
@@ -339,34 +339,6 @@ fail:;
 	return -e;
 }
 
-static void restore(struct iface *f)
-{
-	for (int i = f->n_saved; i-- > 0;)
-		if (sp_sysctl_restore(&f->saved[i]))
-			log_errno(LOG_WARNING, "cannot restore %s", f->saved[i].path);
-	f->n_saved = 0;
-}
-
-static int setup(struct iface *f, char *err, size_t errlen)
-{
-	static const char *const emulated_only[][2] = {
-		{"app_solicit", "1"}, {"mcast_solicit", "0"}, {"ucast_solicit", "0"}};
-	size_t n = f->solicit == SP_SOLICIT_EMULATED_ONLY ? 3 : 1;
-
-	for (size_t i = 0; i < n; i++) {
-		int e = sp_sysctl_set_neigh(f->name, emulated_only[i][0], emulated_only[i][1],
-					    &f->saved[f->n_saved]);
-		if (e) {
-			snprintf(err, errlen, "%s: cannot set net.ipv6.neigh.%s.%s: %s", f->name,
-				 f->name, emulated_only[i][0], strerror(-e));
-			restore(f);
-			return e;
-		}
-		f->n_saved++;
-	}
-	return 0;
-}
-
 /* Hear neighbor events only while serving an interface: every change to
  * any neighbor entry of the host is one, and a daemon serving none (the tc
  * path does it all) would wake for each. */
@@ -389,7 +361,6 @@ int sp_resolver_apply(struct sp_resolver *r, const struct sp_config *cfg, char *
 {
 	struct iface *ifs = calloc(cfg->n_networks ? cfg->n_networks : 1, sizeof(*ifs));
 	size_t n = 0;
-	int e = 0;
 
 	if (!ifs) {
 		snprintf(err, errlen, "out of memory");
@@ -398,57 +369,22 @@ int sp_resolver_apply(struct sp_resolver *r, const struct sp_config *cfg, char *
 	for (; n < cfg->n_networks; n++) {
 		const struct sp_network *net = &cfg->networks[n];
 		struct iface *f = &ifs[n];
-		struct iface *old = NULL;
 
 		memcpy(f->name, net->ifname, sizeof(f->name));
 		f->ifindex = (int)if_nametoindex(net->ifname);
 		if (!f->ifindex) {
-			e = -errno;
+			int e = -errno;
 			snprintf(err, errlen, "interface '%s': %s", net->ifname, strerror(errno));
-			break;
+			free(ifs);
+			return e;
 		}
-		f->solicit = net->solicit;
 		f->net = (struct sixplane_nd_network){net->nwid, net->sixplane, net->rfc4193};
 		f->nd = (struct sixplane_nd_config){.self = net->node, .n_networks = 1};
+		/* an interface still served keeps its counters */
 		for (size_t i = 0; i < r->n_ifs; i++)
 			if (r->ifs[i].ifindex == f->ifindex)
-				old = &r->ifs[i];
-		if (old && old->solicit == f->solicit) {
-			/* unchanged sysctls: take them over with the counters */
-			memcpy(f->saved, old->saved, sizeof(f->saved));
-			f->n_saved = old->n_saved;
-			f->c = old->c;
-			old->n_saved = 0;
-			continue;
-		}
-		if (old) {
-			f->c = old->c;
-			restore(old);
-		}
-		if ((e = setup(f, err, errlen)))
-			break;
+				f->c = r->ifs[i].c;
 	}
-	if (e) {
-		/* Undo what this call set; the old state keeps running. */
-		for (size_t i = 0; i < n; i++) {
-			bool taken = false;
-			for (size_t j = 0; j < r->n_ifs; j++)
-				if (r->ifs[j].ifindex == ifs[i].ifindex && r->ifs[j].n_saved == 0 &&
-				    ifs[i].n_saved) {
-					/* handed over: give it back */
-					memcpy(r->ifs[j].saved, ifs[i].saved, sizeof(ifs[i].saved));
-					r->ifs[j].n_saved = ifs[i].n_saved;
-					taken = true;
-				}
-			if (!taken)
-				restore(&ifs[i]);
-		}
-		free(ifs);
-		return e;
-	}
-	/* Interfaces no longer configured get their sysctls back. */
-	for (size_t i = 0; i < r->n_ifs; i++)
-		restore(&r->ifs[i]);
 	free(r->ifs);
 	r->ifs = ifs;
 	r->n_ifs = n;
@@ -456,7 +392,7 @@ int sp_resolver_apply(struct sp_resolver *r, const struct sp_config *cfg, char *
 		r->ifs[i].nd.networks = &r->ifs[i].net;
 	listen_neigh(r, n > 0);
 	/* Entries that went INCOMPLETE before we listened still wait. */
-	if (!r->dump_seq && request_dump(r))
+	if (n && !r->dump_seq && request_dump(r))
 		log_errno(LOG_WARNING, "netlink: cannot dump neighbors");
 	return 0;
 }
@@ -473,9 +409,8 @@ void sp_resolver_close(struct sp_resolver *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->n_ifs; i++)
-		restore(&r->ifs[i]);
 	free(r->ifs);
+	mnl_nlmsg_batch_stop(r->batch);
 	mnl_socket_close(r->notify);
 	mnl_socket_close(r->request);
 	free(r->batch_buf);

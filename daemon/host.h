@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* What the host has, as the plan needs it: its links (with the VXLAN
+ * details of ours), its addresses, and whether the tc programs can load.
+ * Observed once per start, reload or restart; the plan reads nothing else
+ * of the host. */
+#ifndef SIXPLANED_HOST_H
+#define SIXPLANED_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "netlink.h"
+
+struct sp_host {
+	struct sp_link_entry *links;
+	size_t n_links;
+	struct sp_addr_entry *addrs;
+	size_t n_addrs;
+	/* the tc programs loaded here (or, for -t, could): set by the caller */
+	bool tc;
+	char tc_why[256]; /* why not, when !tc */
+};
+
+/* Read the links and addresses (netlink dumps). 0 or a negative errno. */
+int sp_host_observe(struct sp_host *h);
+void sp_host_free(struct sp_host *h);
+
+/* The link called name, or NULL. */
+const struct sp_link_entry *sp_host_link(const struct sp_host *h, const char *name);
+/* The interface that holds address e on this host, or NULL. */
+const struct sp_addr_entry *sp_host_addr(const struct sp_host *h, const struct sp_endpoint *e);
+
+#endif

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: MIT */
+/* config + host -> desired state. See plan.h; the order of the checks is
+ * the order of the file, so the first problem in it is the one reported. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "plan.h"
+
+/* What marks an interface as made by sixplaned (fabric.c sets it). */
+#define OUR_ALIAS "sixplaned"
+#define VXLAN_OVERHEAD_V4 50 /* outer IPv4 20 + UDP 8 + VXLAN 8 + Ethernet 14 */
+#define VXLAN_OVERHEAD_V6 70
+
+struct build {
+	const struct sp_config *cfg;
+	const struct sp_host *host;
+	const struct sp_plan_limits *limits;
+	struct sp_plan p;
+	size_t tc_rules, tc_ifaces;
+	char *err;
+	size_t errlen;
+};
+
+/* A refusal, with the errno that tells its kind: -EINVAL the file asks
+ * for what cannot be (exit 1), -E2BIG more than the kernel side holds
+ * (exit 1), -ENODEV the host lacks what the file names, -EOPNOTSUPP the
+ * kernel or the build lacks a feature (exit 2: the host's, not the file's). */
+static int fail(struct build *b, int e, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(struct build *b, int e, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(b->err, b->errlen, "%s:%d: ", b->cfg->path, line);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < b->errlen)
+		vsnprintf(b->err + n, b->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+static void note(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(struct build *b, const char *fmt, ...)
+{
+	char(*a)[256] = realloc(b->p.notes, (b->p.n_notes + 1) * sizeof(*a));
+	va_list ap;
+
+	if (!a)
+		return; /* a log line is not worth failing for */
+	b->p.notes = a;
+	va_start(ap, fmt);
+	vsnprintf(a[b->p.n_notes++], sizeof(*a), fmt, ap);
+	va_end(ap);
+}
+
+static int add_sysctl(struct build *b, const char *path, const char *value, bool persist)
+{
+	struct sp_plan_sysctl *a;
+
+	for (size_t i = 0; i < b->p.n_sysctls; i++) {
+		if (!strcmp(b->p.sysctls[i].path, path)) {
+			b->p.sysctls[i].persist |= persist;
+			return 0;
+		}
+	}
+	a = realloc(b->p.sysctls, (b->p.n_sysctls + 1) * sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	b->p.sysctls = a;
+	a = &a[b->p.n_sysctls++];
+	memset(a, 0, sizeof(*a));
+	snprintf(a->path, sizeof(a->path), "%s", path);
+	snprintf(a->value, sizeof(a->value), "%s", value);
+	a->persist = persist;
+	return 0;
+}
+
+/* /proc/sys/net/ipv6/neigh/IFNAME/KEY: a '.' in a name (a VLAN, eth0.100)
+ * is a '/' there, as sysctl(8) spells it. */
+static int neigh_sysctl(struct build *b, const char *ifname, const char *key, const char *value)
+{
+	char path[160], name[IF_NAMESIZE];
+
+	snprintf(name, sizeof(name), "%s", ifname);
+	for (char *c = name; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/neigh/%s/%s", name, key);
+	return add_sysctl(b, path, value, false);
+}
+
+static struct sp_plan_iface *add_iface(struct build *b, const char *name, enum sp_plan_kind kind,
+				       size_t index)
+{
+	struct sp_plan_iface *a = realloc(b->p.ifs, (b->p.n_ifs + 1) * sizeof(*a));
+
+	if (!a)
+		return NULL;
+	b->p.ifs = a;
+	a = &a[b->p.n_ifs++];
+	memset(a, 0, sizeof(*a));
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->kind = kind;
+	a->index = index;
+	return a;
+}
+
+/* The backplane of n: its underlay, its MTU, and the name it takes. */
+static int plan_fabric(struct build *b, size_t index)
+{
+	const struct sp_network *n = &b->cfg->networks[index];
+	const struct sp_addr_entry *u = sp_host_addr(b->host, &n->underlay);
+	const struct sp_link_entry *l = sp_host_link(b->host, n->ifname), *ul = NULL;
+	char addr[INET6_ADDRSTRLEN];
+	struct sp_plan_fabric *f;
+	unsigned mtu;
+
+	inet_ntop(n->underlay.family, n->underlay.addr, addr, sizeof(addr));
+	if (!u)
+		return fail(b, -ENODEV, n->line, "%s: Underlay %s is not an address of this host",
+			    n->ifname, addr);
+	for (size_t i = 0; i < b->host->n_links; i++)
+		if (b->host->links[i].ifindex == u->ifindex)
+			ul = &b->host->links[i];
+	if (!ul)
+		return fail(b, -ENODEV, n->line, "%s: the interface of Underlay %s is gone", n->ifname,
+			    addr);
+	if (l && (strcmp(l->info.alias, OUR_ALIAS) || strcmp(l->info.kind, "vxlan")))
+		return fail(b, -EEXIST, n->line,
+			    "%s: the interface exists and was not made by sixplaned (leave "
+			    "Underlay out to use it as it is)",
+			    n->ifname);
+	mtu = n->mtu ? n->mtu
+		     : ul->info.mtu - (n->underlay.family == AF_INET ? VXLAN_OVERHEAD_V4
+								     : VXLAN_OVERHEAD_V6);
+	if (!n->mtu && (ul->info.mtu < VXLAN_OVERHEAD_V6 || mtu < 1280))
+		return fail(b, -EINVAL, n->line,
+			    "%s: MTU %u is below IPv6's 1280 (underlay %s MTU %u); set Mtu",
+			    n->ifname, ul->info.mtu < VXLAN_OVERHEAD_V6 ? 0 : mtu, ul->info.name,
+			    ul->info.mtu);
+	f = realloc(b->p.fabrics, (b->p.n_fabrics + 1) * sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	b->p.fabrics = f;
+	b->p.fabrics[b->p.n_fabrics++] =
+		(struct sp_plan_fabric){.network = index, .underlay_ifindex = u->ifindex, .mtu = mtu};
+	/* Linux forwards IPv6 by the global switch only: the host routes its
+	 * /80 to its containers */
+	return add_sysctl(b, "/proc/sys/net/ipv6/conf/all/forwarding", "1", n->persist);
+}
+
+static bool tc_room(struct build *b, size_t rules)
+{
+	return b->tc_ifaces < b->limits->tc_ifaces && b->tc_rules + rules <= b->limits->tc_rules;
+}
+
+static int plan_network(struct build *b, size_t index)
+{
+	const struct sp_network *n = &b->cfg->networks[index];
+	struct sp_plan_iface *f;
+	enum sp_dataplane d = n->dataplane;
+	int r;
+
+	if (n->underlay.family) {
+		if ((r = plan_fabric(b, index)))
+			return r;
+	} else if (!sp_host_link(b->host, n->ifname)) {
+		return fail(b, -ENODEV, n->line, "interface '%s' does not exist", n->ifname);
+	}
+	/* the kernel's NS must leave for the egress program to see them;
+	 * emulated-only silences them, and only the resolver then answers */
+	if (n->solicit == SP_SOLICIT_EMULATED_ONLY && d != SP_DATAPLANE_AUTO &&
+	    d != SP_DATAPLANE_NETLINK)
+		return fail(b, -EINVAL, n->line,
+			    "%s: Solicit = emulated-only needs Dataplane = netlink (or auto), not "
+			    "%s",
+			    n->ifname, sp_dataplane_name(d));
+	if (d == SP_DATAPLANE_TC && !b->host->tc)
+		return fail(b, -EOPNOTSUPP, n->line, "%s: Dataplane = tc: %s", n->ifname,
+			    b->host->tc_why);
+	if (d == SP_DATAPLANE_TC && !tc_room(b, 0))
+		return fail(b, -E2BIG, n->line,
+			    "%s: Dataplane = tc: the tc programs serve at most %zu interfaces",
+			    n->ifname, b->limits->tc_ifaces);
+	if (d == SP_DATAPLANE_AUTO) {
+		d = SP_DATAPLANE_NETLINK;
+		if (n->solicit != SP_SOLICIT_EMULATED_ONLY && b->host->tc) {
+			if (tc_room(b, 0))
+				d = SP_DATAPLANE_TC;
+			else
+				note(b,
+				     "%s: netlink, not tc: the tc programs serve at most %zu "
+				     "interfaces",
+				     n->ifname, b->limits->tc_ifaces);
+		}
+	}
+	if (!(f = add_iface(b, n->ifname, SP_PLAN_NETWORK, index)))
+		return -ENOMEM;
+	f->dataplane = d;
+	f->resolver = d == SP_DATAPLANE_NETLINK;
+	/* netlink resolves the host's own questions; what arrives from the
+	 * fabric is the responder's */
+	f->packet = d == SP_DATAPLANE_NETLINK || d == SP_DATAPLANE_PACKET;
+	f->tc_egress = f->tc_ingress = d == SP_DATAPLANE_TC;
+	b->tc_ifaces += d == SP_DATAPLANE_TC;
+	if (f->resolver) {
+		/* RFC 4861 section 7.2.2 leaves it to the implementation; Linux
+		 * asks user space first with app_solicit */
+		if ((r = neigh_sysctl(b, n->ifname, "app_solicit", "1")))
+			return r;
+		if (n->solicit == SP_SOLICIT_EMULATED_ONLY &&
+		    ((r = neigh_sysctl(b, n->ifname, "mcast_solicit", "0")) ||
+		     (r = neigh_sysctl(b, n->ifname, "ucast_solicit", "0"))))
+			return r;
+	}
+	return 0;
+}
+
+static int plan_proxy(struct build *b, size_t index)
+{
+	const struct sp_proxy *x = &b->cfg->proxies[index];
+	struct sp_plan_iface *f;
+	enum sp_dataplane d = x->dataplane;
+	bool any_auto = false;
+
+	if (!sp_host_link(b->host, x->ifname))
+		return fail(b, -ENODEV, x->line, "interface '%s' does not exist", x->ifname);
+	for (size_t j = 0; j < x->n_rules; j++)
+		any_auto |= x->rules[j].mode == SIXPLANE_ND_PROXY_AUTO;
+	if (d == SP_DATAPLANE_TC && !b->host->tc)
+		return fail(b, -EOPNOTSUPP, x->line, "%s: Dataplane = tc: %s", x->ifname,
+			    b->host->tc_why);
+	if (d == SP_DATAPLANE_TC && !tc_room(b, x->n_rules))
+		return fail(b, -E2BIG, x->line,
+			    "%s: Dataplane = tc: the tc programs hold at most %zu Prefix rules "
+			    "over %zu interfaces (%zu here, %zu before)",
+			    x->ifname, b->limits->tc_rules, b->limits->tc_ifaces, x->n_rules,
+			    b->tc_rules);
+	if (d == SP_DATAPLANE_AUTO) {
+		d = SP_DATAPLANE_PACKET;
+		if (b->host->tc) {
+			if (tc_room(b, x->n_rules))
+				d = SP_DATAPLANE_TC;
+			else
+				note(b,
+				     "%s: packet, not tc: the tc programs hold at most %zu Prefix "
+				     "rules over %zu interfaces (%zu here, %zu before)",
+				     x->ifname, b->limits->tc_rules, b->limits->tc_ifaces,
+				     x->n_rules, b->tc_rules);
+		}
+	}
+	if (!(f = add_iface(b, x->ifname, SP_PLAN_PROXY, index)))
+		return -ENOMEM;
+	f->dataplane = d;
+	f->tc_ingress = d == SP_DATAPLANE_TC;
+	/* auto rules need the routing table: the responder */
+	f->packet = d == SP_DATAPLANE_PACKET || any_auto;
+	f->kernel_static = d == SP_DATAPLANE_TC;
+	if (d == SP_DATAPLANE_TC) {
+		b->tc_ifaces++;
+		b->tc_rules += x->n_rules;
+	}
+	return 0;
+}
+
+/* an auto interface that would take tc where it can */
+static bool sp_plan_wants_auto_tc(const struct sp_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_networks; i++)
+		if (cfg->networks[i].dataplane == SP_DATAPLANE_AUTO &&
+		    cfg->networks[i].solicit != SP_SOLICIT_EMULATED_ONLY)
+			return true;
+	for (size_t i = 0; i < cfg->n_proxies; i++)
+		if (cfg->proxies[i].dataplane == SP_DATAPLANE_AUTO)
+			return true;
+	return false;
+}
+
+bool sp_plan_wants_tc(const struct sp_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_networks; i++) {
+		const struct sp_network *n = &cfg->networks[i];
+		if (n->dataplane == SP_DATAPLANE_TC ||
+		    (n->dataplane == SP_DATAPLANE_AUTO && n->solicit != SP_SOLICIT_EMULATED_ONLY))
+			return true;
+	}
+	for (size_t i = 0; i < cfg->n_proxies; i++)
+		if (cfg->proxies[i].dataplane == SP_DATAPLANE_TC ||
+		    cfg->proxies[i].dataplane == SP_DATAPLANE_AUTO)
+			return true;
+	return false;
+}
+
+int sp_plan_build(const struct sp_config *cfg, const struct sp_host *host,
+		  const struct sp_plan_limits *limits, struct sp_plan *out, char *err,
+		  size_t errlen)
+{
+	struct build b = {.cfg = cfg, .host = host, .limits = limits, .err = err, .errlen = errlen};
+	int r = 0;
+
+	b.p.cfg = cfg;
+	/* in the file's order: sections are numbered by line */
+	for (size_t i = 0, j = 0; !r && (i < cfg->n_networks || j < cfg->n_proxies);) {
+		bool network = j >= cfg->n_proxies ||
+			       (i < cfg->n_networks && cfg->networks[i].line < cfg->proxies[j].line);
+		r = network ? plan_network(&b, i++) : plan_proxy(&b, j++);
+	}
+	if (!r && !host->tc && sp_plan_wants_auto_tc(cfg))
+		note(&b, "tc data path unavailable, using netlink and packet: %s", host->tc_why);
+	if (r == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	if (r) {
+		sp_plan_free(&b.p);
+		return r;
+	}
+	*out = b.p;
+	return 0;
+}
+
+void sp_plan_free(struct sp_plan *p)
+{
+	free(p->ifs);
+	free(p->fabrics);
+	free(p->sysctls);
+	free(p->notes);
+	memset(p, 0, sizeof(*p));
+}
+
+const struct sp_plan_iface *sp_plan_iface(const struct sp_plan *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_ifs; i++)
+		if (!strcmp(p->ifs[i].name, name))
+			return &p->ifs[i];
+	return NULL;
+}
+
+int sp_plan_part(const struct sp_plan *p, bool packet, struct sp_config *out)
+{
+	const struct sp_config *cfg = p->cfg;
+
+	*out = *cfg;
+	out->networks = calloc(cfg->n_networks + 1, sizeof(*out->networks));
+	out->proxies = calloc(cfg->n_proxies + 1, sizeof(*out->proxies));
+	out->n_networks = out->n_proxies = 0;
+	if (!out->networks || !out->proxies) {
+		sp_plan_part_free(out);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < p->n_ifs; i++) {
+		const struct sp_plan_iface *f = &p->ifs[i];
+		if (!(packet ? f->packet : f->resolver))
+			continue;
+		if (f->kind == SP_PLAN_NETWORK) {
+			out->networks[out->n_networks++] = cfg->networks[f->index];
+		} else {
+			out->proxies[out->n_proxies] = cfg->proxies[f->index];
+			out->proxies[out->n_proxies++].kernel_static = f->kernel_static;
+		}
+	}
+	return 0;
+}
+
+void sp_plan_part_free(struct sp_config *part)
+{
+	free(part->networks);
+	free(part->proxies);
+	part->networks = NULL;
+	part->proxies = NULL;
+}
+
+size_t sp_plan_count_packet(const struct sp_plan *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_ifs; i++)
+		n += p->ifs[i].packet;
+	return n;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* The plan: a parsed configuration and what the host has, turned into the
+ * whole desired state (doc/architecture.md). Pure: it reads no kernel
+ * state of its own and changes none. Every rule that joins two keys, or a
+ * key and the host, lives here; -t, start and reload all call it, so -t
+ * refuses exactly what start would refuse, with FILE:LINE. */
+#ifndef SIXPLANED_PLAN_H
+#define SIXPLANED_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "host.h"
+
+enum sp_plan_kind { SP_PLAN_NETWORK, SP_PLAN_PROXY };
+
+/* One interface sixplaned answers on, and who answers there. */
+struct sp_plan_iface {
+	char name[IF_NAMESIZE];
+	enum sp_plan_kind kind;
+	size_t index; /* into cfg->networks or cfg->proxies */
+	enum sp_dataplane dataplane; /* resolved: never auto */
+	bool resolver;		     /* the netlink resolver answers the host's questions */
+	bool packet;		     /* the AF_PACKET responder answers what arrives */
+	bool kernel_static;	     /* ... its auto rules only: tc answers the static ones */
+	bool tc_egress, tc_ingress;
+};
+
+/* A sysctl and the value it must have while sixplaned runs. */
+struct sp_plan_sysctl {
+	char path[160];
+	char value[16];
+	bool persist; /* left as it is on exit (a fabric with Persist = on) */
+};
+
+/* A backplane network: its VXLAN interface as it must be. */
+struct sp_plan_fabric {
+	size_t network; /* into cfg->networks */
+	int underlay_ifindex;
+	unsigned mtu; /* Mtu, or the underlay's minus the encapsulation */
+};
+
+struct sp_plan {
+	const struct sp_config *cfg; /* borrowed: outlive the plan */
+	struct sp_plan_iface *ifs;
+	size_t n_ifs;
+	struct sp_plan_fabric *fabrics;
+	size_t n_fabrics;
+	struct sp_plan_sysctl *sysctls;
+	size_t n_sysctls;
+	/* choices made for the user that deserve one log line each (auto
+	 * falling back, and why) */
+	char (*notes)[256];
+	size_t n_notes;
+};
+
+/* The tc programs' capacity, which the plan checks against. */
+struct sp_plan_limits {
+	size_t tc_rules;  /* [Proxy] Prefix rules over all tc interfaces */
+	size_t tc_ifaces; /* interfaces on tc */
+};
+
+/* Whether any interface of cfg could take the tc programs (so whether
+ * they are worth loading to find out). */
+bool sp_plan_wants_tc(const struct sp_config *cfg);
+
+/* Build the plan of cfg on host. 0, or a negative errno with err saying
+ * "FILE:LINE: what: why" in one line; *out is then untouched. */
+int sp_plan_build(const struct sp_config *cfg, const struct sp_host *host,
+		  const struct sp_plan_limits *limits, struct sp_plan *out, char *err,
+		  size_t errlen);
+void sp_plan_free(struct sp_plan *p);
+
+/* The interface of the plan called name, or NULL. */
+const struct sp_plan_iface *sp_plan_iface(const struct sp_plan *p, const char *name);
+
+/* The share of the configuration the netlink resolver (packet false) or the
+ * AF_PACKET responder (packet true) serves: shallow copies of p->cfg's
+ * sections, free with sp_plan_part_free. */
+int sp_plan_part(const struct sp_plan *p, bool packet, struct sp_config *out);
+void sp_plan_part_free(struct sp_config *part);
+
+/* The number of interfaces with the AF_PACKET responder. */
+size_t sp_plan_count_packet(const struct sp_plan *p);
+
+#endif
