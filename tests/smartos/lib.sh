@@ -14,11 +14,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 STUBS=$HERE/stubs
 # shellcheck disable=SC2034 # FIX is for the tests that source this
 FIX=$HERE/fixtures
-
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
+# shellcheck source=skip.sh
+. "$HERE/skip.sh"
 
 [ $# -ge 2 ] || {
 	echo "usage: $0 SIXPLANE CONTRIB_SMARTOS [SHELL]" >&2
@@ -39,7 +36,8 @@ case $CONTRIB in
 /*) ;;
 *) CONTRIB=$(pwd)/$CONTRIB ;;
 esac
-command -v "$SP_SH" >/dev/null 2>&1 || skip "no shell '$SP_SH' here"
+# every shell the tests are run with (sh, ksh93) is one scripts/deps.sh installs
+command -v "$SP_SH" >/dev/null 2>&1 || skip_dep "$SP_SH" "no shell '$SP_SH' here"
 
 # The system tools the scripts use (sed, awk, tr, grep, mv, rm, cat) and
 # nothing from /usr/local: sixplane is in PATH only where a case puts it.

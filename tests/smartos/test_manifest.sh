@@ -8,10 +8,10 @@
 	exit 2
 }
 M=$2/sixplane-ipv6.xml
-command -v xmllint >/dev/null 2>&1 || {
-	echo "SKIP: xmllint not found (Debian: libxml2-utils)"
-	exit 77
-}
+# shellcheck source-path=SCRIPTDIR source=skip.sh
+. "$(dirname "$0")/skip.sh"
+command -v xmllint >/dev/null 2>&1 ||
+	skip_dep libxml2-utils "xmllint not found (Debian: libxml2-utils)"
 
 fails=0
 n=0

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 # the json stand-in and the payload checks need Python 3
-SP_PYTHON=$(command -v python3) || skip "python3 not found"
+SP_PYTHON=$(command -v python3) || skip_dep python3 "python3 not found"
 export SP_PYTHON
 
 UUID=54f1cc77-68f1-42ab-acac-5c4f64f5d6e0
