@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* The AF_PACKET responder (spec/ndp.md, "AF_PACKET").
+/* The AF_PACKET responder (doc/ndp.md, "AF_PACKET").
  *
  * One packet socket per interface with a classic BPF filter, so only
  * arriving ICMPv6 NS (and IPv6 packets whose first header is an extension
- * header, to count them) reach user space. Frames are read and answers sent
- * in batches (recvmmsg/sendmmsg). The library validates and decides; this
- * file only moves bytes. Also watches the host's addresses and routes over
- * rtnetlink: the host's own addresses are left to its kernel, and `auto`
- * proxy rules consult a route cache that any route change empties. */
+ * header, to count them) reach user space, whole up to the interface's MTU.
+ * Frames are read and answers sent in batches (recvmmsg/sendmmsg).
+ * packet_frame.c filters, validates, decides and counts; this file only
+ * moves bytes. Also watches the host's addresses, routes and links over
+ * rtnetlink: the host's own addresses are left to its kernel, `auto` proxy
+ * rules consult a route cache that any route change empties, and an MTU
+ * change resizes what is read. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -19,16 +21,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "netlink.h"
 #include "packet.h"
+#include "packet_frame.h"
 
 #define BATCH 64
-#define FRAME_MAX 2048
 #define ROUTE_CACHE 1024
+/* an interface whose MTU cannot be read: Ethernet's largest jumbo frames */
+#define MTU_UNKNOWN 9216
 
 struct route_entry {
 	struct sixplane_addr dst;
@@ -45,6 +50,7 @@ struct iface {
 	size_t n_proxies;
 	struct sixplane_nd_config nd;
 	bool kernel_static; /* the tc program answers the static rules */
+	uint32_t snaplen;   /* a whole frame at the interface's MTU */
 	struct sp_counters c;
 };
 
@@ -57,53 +63,81 @@ struct sp_packet {
 	bool addrs_stale;
 	unsigned route_gen;
 	struct route_entry routes[ROUTE_CACHE];
-	/* receive and send batches */
-	uint8_t rx[BATCH][FRAME_MAX];
+	/* receive and send batches: BATCH frames of rx_frame bytes, the
+	 * largest snaplen of the interfaces served */
+	uint8_t *rx;
+	size_t rx_frame;
 	uint8_t tx[BATCH][SIXPLANE_NA_FRAME_LEN];
 	struct sockaddr_ll tx_to[BATCH];
 };
 
-/* ether proto IPv6, not outgoing, and next header ICMPv6 with type 135, or
- * next header hop-by-hop (0), routing (43), fragment (44) or destination
- * options (60). */
-static struct sock_filter filter[] = {
-	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, (uint32_t)(SKF_AD_OFF + SKF_AD_PKTTYPE)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 11, 0),
-	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETHERTYPE_IPV6, 0, 9),
-	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14 + 6),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 58, 0, 2),
-	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14 + 40),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 135, 4, 5),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 43, 2, 0),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 44, 1, 0),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 60, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, FRAME_MAX),
-	BPF_STMT(BPF_RET | BPF_K, 0),
-};
-
-static int open_socket(int ifindex)
+/* The interface's MTU (SIOCGIFMTU), or MTU_UNKNOWN. */
+static uint32_t iface_mtu(int fd, const char *name)
 {
-	struct sock_fprog prog = {.len = sizeof(filter) / sizeof(filter[0]), .filter = filter};
-	struct sockaddr_ll sll = {
-		.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IPV6), .sll_ifindex = ifindex};
-	int big = 4 << 20;
+	struct ifreq ifr = {0};
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFMTU, &ifr) || ifr.ifr_mtu <= 0) {
+		log_errno(LOG_WARNING, "%s: cannot read the MTU, reading frames of up to %d bytes",
+			  name, MTU_UNKNOWN);
+		return MTU_UNKNOWN;
+	}
+	return (uint32_t)ifr.ifr_mtu;
+}
+
+/* The filter of packet_frame.c, keeping whole frames of snaplen bytes. */
+static int attach_filter(int fd, uint32_t snaplen)
+{
+	struct sock_filter insns[SP_FRAME_FILTER_MAX];
+	struct sock_fprog prog = {.filter = insns};
+
+	prog.len = (unsigned short)sp_frame_filter(insns, SP_FRAME_FILTER_MAX, snaplen);
+	if (prog.len == 0)
+		return -ENOSPC;
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) ? -errno : 0;
+}
+
+static int open_socket(struct iface *f)
+{
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IPV6),
+				  .sll_ifindex = f->ifindex};
+	int big = 4 << 20, r;
 	/* Bind with protocol 0 first and attach the filter before any frame
 	 * can queue unfiltered, then bind to the real protocol. */
 	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
 	if (fd < 0)
 		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) ||
-	    bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
-		int e = errno;
+	f->snaplen = sp_frame_snaplen(iface_mtu(fd, f->name));
+	if ((r = attach_filter(fd, f->snaplen)) ||
+	    (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) && (r = -errno))) {
 		close(fd);
-		return -e;
+		return r;
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 	return fd;
+}
+
+/* Room for BATCH frames of the largest interface's snaplen. */
+static int size_rx(struct sp_packet *p, const struct iface *ifs, size_t n)
+{
+	size_t want = 0;
+	uint8_t *rx;
+
+	for (size_t i = 0; i < n; i++)
+		if (ifs[i].snaplen > want)
+			want = ifs[i].snaplen;
+	if (want <= p->rx_frame)
+		return 0;
+	rx = malloc(BATCH * want);
+	if (!rx)
+		return -ENOMEM;
+	free(p->rx);
+	p->rx = rx;
+	p->rx_frame = want;
+	return 0;
 }
 
 static void refresh_addrs(struct sp_packet *p)
@@ -155,10 +189,28 @@ static bool routed_elsewhere(struct sp_packet *p, const struct sixplane_addr *ds
 
 static void read_watch(struct sp_packet *p);
 
+/* sp_frame_ctx's route question, for one interface */
+struct route_ref {
+	struct sp_packet *p;
+	int ifindex;
+};
+
+static bool route_cb(void *arg, const struct sixplane_addr *target)
+{
+	struct route_ref *r = arg;
+
+	return routed_elsewhere(r->p, target, r->ifindex);
+}
+
 static void handle_frames(struct sp_packet *p, struct iface *f, struct mmsghdr *msgs, int n)
 {
 	struct mmsghdr out[BATCH];
 	struct iovec iov[BATCH];
+	struct route_ref ref = {p, f->ifindex};
+	const struct sp_frame_ctx ctx = {.nd = &f->nd,
+					 .kernel_static = f->kernel_static,
+					 .routed_elsewhere = route_cb,
+					 .arg = &ref};
 	int k = 0;
 
 	/* An address or route change may wait behind these frames (epoll
@@ -167,36 +219,9 @@ static void handle_frames(struct sp_packet *p, struct iface *f, struct mmsghdr *
 	if (p->addrs_stale)
 		refresh_addrs(p);
 	for (int i = 0; i < n; i++) {
-		struct sixplane_ns ns;
-		struct sixplane_nd_decision d;
-		enum sixplane_nd_reason why;
-
-		if (sixplane_ns_parse(p->rx[i], msgs[i].msg_len, &ns, &why)) {
-			/* not an NS at all (what the socket filter lets through
-			 * behind extension headers, e.g. an MLD report): not
-			 * counted, as the tc programs do not count it */
-			if (why == SIXPLANE_ND_NOT_IPV6 || why == SIXPLANE_ND_NOT_NS)
-				continue;
-			f->c.reasons[why]++;
-			if (!sixplane_nd_reason_malformed(why))
-				f->c.passed++; /* e.g. behind an extension header */
+		if (!sp_frame_handle(&ctx, p->rx + (size_t)i * p->rx_frame, msgs[i].msg_len, &f->c,
+				     p->tx[k]))
 			continue;
-		}
-		f->c.ns_seen++;
-		sixplane_nd_decide(&f->nd, &ns, SIXPLANE_ND_INGRESS, &d);
-		if (f->kernel_static && d.action == SIXPLANE_ND_ANSWER) {
-			f->c.passed++; /* the tc program answered it */
-			continue;
-		}
-		if (d.action == SIXPLANE_ND_CHECK_ROUTE)
-			d.action = routed_elsewhere(p, &ns.target, f->ifindex) ? SIXPLANE_ND_ANSWER
-									       : SIXPLANE_ND_PASS;
-		if (d.action != SIXPLANE_ND_ANSWER) {
-			f->c.passed++;
-			continue;
-		}
-		f->c.answered++;
-		sixplane_na_build(&ns, &d, p->tx[k], sizeof(p->tx[k]));
 		p->tx_to[k] = (struct sockaddr_ll){.sll_family = AF_PACKET,
 						   .sll_protocol = htons(ETH_P_IPV6),
 						   .sll_ifindex = f->ifindex,
@@ -231,8 +256,14 @@ static void read_iface(struct sp_packet *p, struct iface *f)
 	struct iovec iov[BATCH];
 
 	for (int round = 0; round < 64; round++) {
+		/* an MTU change heard while handling the last batch */
+		if (size_rx(p, f, 1)) {
+			log_errno(LOG_WARNING, "%s: cannot grow the receive buffers to %u bytes",
+				  f->name, f->snaplen);
+			return;
+		}
 		for (int i = 0; i < BATCH; i++) {
-			iov[i] = (struct iovec){p->rx[i], FRAME_MAX};
+			iov[i] = (struct iovec){p->rx + (size_t)i * p->rx_frame, f->snaplen};
 			msgs[i] =
 				(struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
 		}
@@ -245,6 +276,38 @@ static void read_iface(struct sp_packet *p, struct iface *f)
 		handle_frames(p, f, msgs, n);
 		if (n < BATCH)
 			return;
+	}
+}
+
+/* A served interface's MTU changed: whole frames are read at the new one
+ * (the filter's cut at once, the buffers before the next read). */
+static void link_changed(struct sp_packet *p, const struct nlmsghdr *h)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
+	const struct nlattr *a;
+	uint32_t mtu = 0;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+		return;
+	mnl_attr_for_each(a, h, sizeof(*ifi)) if (mnl_attr_get_type(a) == IFLA_MTU &&
+						  mnl_attr_validate(a, MNL_TYPE_U32) == 0) mtu =
+		mnl_attr_get_u32(a);
+	for (size_t i = 0; mtu && i < p->n_ifs; i++) {
+		struct iface *f = &p->ifs[i];
+		int r;
+
+		if (f->ifindex != ifi->ifi_index || f->fd < 0 ||
+		    f->snaplen == sp_frame_snaplen(mtu))
+			continue;
+		if ((r = attach_filter(f->fd, sp_frame_snaplen(mtu)))) {
+			errno = -r;
+			log_errno(LOG_WARNING, "%s: MTU %u: cannot update the socket filter",
+				  f->name, mtu);
+			continue;
+		}
+		log_msg(LOG_INFO, "%s: MTU %u: reading frames of up to %u bytes", f->name, mtu,
+			sp_frame_snaplen(mtu));
+		f->snaplen = sp_frame_snaplen(mtu);
 	}
 }
 
@@ -265,12 +328,16 @@ static void read_watch(struct sp_packet *p)
 			}
 			break;
 		}
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, (int)n);
-		     h = mnl_nlmsg_next(h, (int *)&n)) {
+		/* mnl_nlmsg_next counts down an int of its own */
+		int left = (int)n;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, left);
+		     h = mnl_nlmsg_next(h, &left)) {
 			if (h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR)
 				p->addrs_stale = true;
 			else if (h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE)
 				p->route_gen++;
+			else if (h->nlmsg_type == RTM_NEWLINK)
+				link_changed(p, h);
 		}
 	}
 	/* Route entries of generation 0 must never look valid. */
@@ -308,8 +375,9 @@ int sp_packet_open(struct sp_packet **out)
 		return -ENOMEM;
 	p->route_gen = 1;
 	p->watch = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (!p->watch || mnl_socket_bind(p->watch, RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE,
-					 MNL_SOCKET_AUTOPID) < 0) {
+	if (!p->watch ||
+	    mnl_socket_bind(p->watch, RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE | RTMGRP_LINK,
+			    MNL_SOCKET_AUTOPID) < 0) {
 		int e = errno;
 		if (p->watch)
 			mnl_socket_close(p->watch);
@@ -398,16 +466,19 @@ int sp_packet_apply(struct sp_packet *p, const struct sp_config *cfg, char *err,
 			if (p->ifs[j].ifindex == f->ifindex && p->ifs[j].fd >= 0) {
 				f->c = p->ifs[j].c;
 				f->fd = p->ifs[j].fd;
+				f->snaplen = p->ifs[j].snaplen;
 				p->ifs[j].fd = -1;
 			}
 		}
-		if (f->fd < 0 && (f->fd = open_socket(f->ifindex)) < 0) {
+		if (f->fd < 0 && (f->fd = open_socket(f)) < 0) {
 			e = f->fd;
 			f->fd = -1;
 			snprintf(err, errlen, "interface '%s': packet socket: %s", f->name,
 				 strerror(-e));
 		}
 	}
+	if (!e && (e = size_rx(p, ifs, n)))
+		snprintf(err, errlen, "out of memory");
 	if (e) {
 		/* Give back the sockets taken over; close the new ones. */
 		for (size_t i = 0; i < n; i++)
@@ -447,6 +518,7 @@ void sp_packet_close(struct sp_packet *p)
 	if (!p)
 		return;
 	free_ifs(p->ifs, p->n_ifs);
+	free(p->rx);
 	free(p->host_addrs);
 	mnl_socket_close(p->watch);
 	free(p);
