@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* The tc programs and the library agree byte for byte (issue: the fast
- * path). Each frame goes through the loaded egress and ingress programs
- * with BPF_PROG_RUN and through sixplane_ns_parse + sixplane_nd_decide +
- * sixplane_na_build with the same configuration: where the library
- * answers, the program must redirect exactly the library's NA; everywhere
- * else it must pass the frame on unchanged. Every rule and rejection case,
- * then 100,000+ random frames (valid, mutated, truncated). Needs root and
- * BPF: exit 77 (skipped) where the programs cannot be loaded. */
+/* The three data paths agree byte for byte: the library, the tc programs
+ * and the AF_PACKET responder. Each frame goes through the loaded egress
+ * and ingress programs with BPF_PROG_RUN, through sixplane_ns_parse +
+ * sixplane_nd_decide + sixplane_na_build with the same configuration, and
+ * (as an arriving frame) through the AF_PACKET path: its generated socket
+ * filter, run by the kernel, then its per-frame handling. Where the library
+ * answers, the program must redirect exactly the library's NA and the
+ * AF_PACKET path must build it; everywhere else the program must pass the
+ * frame on unchanged and the AF_PACKET path send nothing. The counters of
+ * all three must say the same. Every rule and rejection case, then 100,000
+ * random frames (valid, mutated, truncated, behind every extension header).
+ * Needs root and BPF: exit 77 (skipped) where the programs cannot be
+ * loaded. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,11 +20,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <cmocka.h>
 #include <linux/pkt_cls.h>
 
+#include "packet_frame.h"
 #include "sixplane.h"
 #include "tc.h"
 
@@ -88,6 +96,88 @@ static void make_config(void)
 	};
 }
 
+/* ---- the AF_PACKET path ----
+ *
+ * Its socket filter is run by the kernel, not by an interpreter of ours:
+ * attached with SO_ATTACH_FILTER to the receiving end of an AF_UNIX
+ * datagram socket pair, whose sends the kernel passes through sk_filter,
+ * the classic BPF program converted and run as on a packet socket, and cut
+ * to the length it returns. What arrives is what a packet socket with that
+ * filter would have read (the packet type an AF_UNIX datagram carries is
+ * PACKET_HOST, an arriving frame's); what does not arrive, it would not
+ * have seen. Then sp_frame_handle, the responder's per-frame handling. */
+
+#define PACKET_MTU 9000
+static int pk_tx = -1, pk_rx = -1;
+static struct sp_counters pk_counts; /* what the AF_PACKET path counted */
+static unsigned long pk_kept, pk_route_asked;
+
+static bool route_never(void *arg, const struct sixplane_addr *target)
+{
+	(void)arg;
+	(void)target;
+	/* an auto rule is answered only where the route leaves by another
+	 * interface; here it never does, as the tc programs assume */
+	pk_route_asked++;
+	return false;
+}
+
+static int packet_pair(uint32_t snaplen, int *tx, int *rx)
+{
+	struct sock_filter insns[SP_FRAME_FILTER_MAX];
+	struct sock_fprog prog = {.filter = insns};
+	int sv[2], big = 1 << 20;
+
+	prog.len = (unsigned short)sp_frame_filter(insns, SP_FRAME_FILTER_MAX, snaplen);
+	if (prog.len == 0 || socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	if (setsockopt(sv[1], SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog))) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	*tx = sv[0];
+	*rx = sv[1];
+	return 0;
+}
+
+/* The frame through the filter: the bytes kept (into buf), or -1 if the
+ * filter dropped it. */
+static ssize_t through_filter(int tx, int rx, const uint8_t *frame, size_t len, uint8_t *buf,
+			      size_t size)
+{
+	ssize_t n;
+
+	if (send(tx, frame, len, 0) != (ssize_t)len)
+		fail_msg("AF_UNIX send of %zu bytes: %s", len, strerror(errno));
+	n = recv(rx, buf, size, MSG_DONTWAIT | MSG_TRUNC);
+	if (n < 0 && errno == EAGAIN)
+		return -1;
+	if (n < 0)
+		fail_msg("AF_UNIX receive: %s", strerror(errno));
+	if ((size_t)n > size)
+		fail_msg("the filter kept %zd bytes, more than its snap length %zu", n, size);
+	return n;
+}
+
+/* The AF_PACKET path on an arriving frame: false when it sends nothing,
+ * true with its answer in na. */
+static bool packet_path(const uint8_t *frame, size_t len, uint8_t na[SIXPLANE_NA_FRAME_LEN])
+{
+	static uint8_t buf[PACKET_MTU + SP_FRAME_LINK_HLEN];
+	const struct sp_frame_ctx ctx = {.nd = &cfg, .routed_elsewhere = route_never};
+	ssize_t n = through_filter(pk_tx, pk_rx, frame, len, buf, sizeof(buf));
+
+	if (n < 0)
+		return false;
+	pk_kept++;
+	if (!sp_frame_handle(&ctx, buf, (size_t)n, &pk_counts, na))
+		return false;
+	pk_counts.na_sent++; /* as sendmmsg would count it */
+	return true;
+}
+
 /* ---- frames ---- */
 
 struct frame {
@@ -97,20 +187,25 @@ struct frame {
 
 static const uint8_t HOST_MAC[6] = {0x02, 0x89, 0xe9, 0x30, 0x0c, 0x27};
 
-static void fix_checksum(struct frame *f)
+static void fix_checksum_of(uint8_t *b, size_t len)
 {
 	struct sixplane_addr src, dst;
-	size_t plen = (size_t)(f->b[18] << 8 | f->b[19]);
+	size_t plen = (size_t)(b[18] << 8 | b[19]);
 	uint16_t sum;
 
-	if (f->len < 54 + 4 || plen > f->len - 54)
+	if (len < 54 + 4 || plen > len - 54)
 		return;
-	memcpy(src.b, f->b + 22, 16);
-	memcpy(dst.b, f->b + 38, 16);
-	f->b[56] = f->b[57] = 0;
-	sum = sixplane_icmp6_checksum(&src, &dst, f->b + 54, plen);
-	f->b[56] = (uint8_t)(sum >> 8);
-	f->b[57] = (uint8_t)sum;
+	memcpy(src.b, b + 22, 16);
+	memcpy(dst.b, b + 38, 16);
+	b[56] = b[57] = 0;
+	sum = sixplane_icmp6_checksum(&src, &dst, b + 54, plen);
+	b[56] = (uint8_t)(sum >> 8);
+	b[57] = (uint8_t)sum;
+}
+
+static void fix_checksum(struct frame *f)
+{
+	fix_checksum_of(f->b, f->len);
 }
 
 /* A valid NS for target from src (:: for DAD), to the solicited-node
@@ -209,6 +304,7 @@ static void compare(const struct frame *f, enum sp_tc_dir dir, const char *what)
 
 	if (f->len < 14)
 		return; /* BPF_PROG_RUN needs an Ethernet header; so does a wire */
+	memset(want, 0, sizeof(want));
 	if (sixplane_ns_parse(f->b, f->len, &ns, &reason) == 0) {
 		parsed = true;
 		sixplane_nd_decide(&cfg, &ns,
@@ -219,6 +315,17 @@ static void compare(const struct frame *f, enum sp_tc_dir dir, const char *what)
 		if (answer)
 			assert_int_equal(sixplane_na_build(&ns, &d, want, sizeof(want)),
 					 SIXPLANE_NA_FRAME_LEN);
+	}
+	if (dir == SP_TC_INGRESS) {
+		uint8_t na[SIXPLANE_NA_FRAME_LEN];
+		bool pk = packet_path(f->b, f->len, na);
+
+		if (pk != answer)
+			fail_msg("%s: the library %s, the AF_PACKET path %s", what,
+				 answer ? "answers" : "does not answer",
+				 pk ? "answers" : "does not");
+		if (pk && memcmp(na, want, SIXPLANE_NA_FRAME_LEN))
+			fail_msg("%s: the AF_PACKET path's NA differs from the library's", what);
 	}
 	r = bpf_prog_test_run_opts(sp_tc_prog_fd(tc, dir), &opts);
 	/* BPF_PROG_RUN refuses an IPv6 frame shorter than the IPv6 header;
@@ -401,13 +508,20 @@ static uint32_t rnd(void)
 	return (uint32_t)(rng >> 16);
 }
 
-/* The NS behind one to three extension headers (RFC 8200 section 4):
- * hop-by-hop first if at all, then destination options, routing or a
- * fragment header, now and then a later fragment or one overrunning the
- * packet. */
+/* The extension headers (RFC 8200 section 4; RFC 7045 section 2 and the
+ * IANA registry for those assigned since), written here from the RFCs,
+ * not taken from the list the code uses. */
+static const uint8_t ext_headers[] = {0, 43, 44, 50, 51, 60, 135, 139, 140, 253, 254};
+#define N_EXT (sizeof(ext_headers) / sizeof(ext_headers[0]))
+/* frames the library called extension-header, by their first header */
+static unsigned long ext_first[256];
+
+/* The NS behind one to three extension headers: hop-by-hop first if at
+ * all, then any of the others, 8 or 16 bytes long (AH's length in its own
+ * 4-octet units, RFC 4302 section 2.2), now and then a later fragment or
+ * one overrunning the packet. What follows ESP is opaque: never an NS. */
 static void behind_headers(struct frame *f)
 {
-	static const uint8_t kinds[] = {60, 43, 44};
 	uint8_t msg[2200];
 	size_t mlen = f->len - 54, off = 54;
 	unsigned n = 1 + rnd() % 3;
@@ -415,21 +529,27 @@ static void behind_headers(struct frame *f)
 
 	memcpy(msg, f->b + 54, mlen);
 	for (unsigned i = 0; i < n; i++) {
-		uint8_t t = i == 0 && rnd() % 2 ? 0 : kinds[rnd() % 3];
+		uint8_t t = i == 0 && rnd() % 4 == 0 ? 0 : ext_headers[1 + rnd() % (N_EXT - 1)];
 		uint8_t *h = f->b + off;
+		size_t hlen = t != 44 && rnd() % 4 == 0 ? 16 : 8;
 
 		*next = t;
-		memset(h, 0, 8);
-		if (t == 0 || t == 60) {
-			h[2] = 1; /* PadN (RFC 8200 section 4.2) */
-			h[3] = 4;
-		} else if (t == 44 && rnd() % 8 == 0) {
+		memset(h, 0, hlen);
+		if (t == 51) {
+			h[1] = (uint8_t)(hlen / 4 - 2);
+		} else if (t != 44) {
+			h[1] = (uint8_t)(hlen / 8 - 1);
+			if (t == 0 || t == 60) {
+				h[2] = 1; /* PadN (RFC 8200 section 4.2) */
+				h[3] = (uint8_t)(hlen - 4);
+			}
+		} else if (rnd() % 8 == 0) {
 			h[3] = 8; /* a later fragment: no ICMPv6 header */
 		}
 		if (rnd() % 16 == 0)
 			h[1] = (uint8_t)rnd(); /* overruns the packet, most likely */
 		next = &h[0];
-		off += 8;
+		off += hlen;
 	}
 	*next = 58;
 	memcpy(f->b + off, msg, mlen);
@@ -450,6 +570,8 @@ static void test_random(void **state)
 	(void)state;
 
 	memset(want_counts, 0, sizeof(want_counts));
+	memset(&pk_counts, 0, sizeof(pk_counts));
+	memset(ext_first, 0, sizeof(ext_first));
 	for (int d = 0; d < 2; d++)
 		assert_int_equal(sp_tc_counters(tc, LO, (enum sp_tc_dir)d, &before[d]), 0);
 
@@ -495,8 +617,22 @@ static void test_random(void **state)
 			else
 				f.len += rnd() % 64;
 		}
-		if (kind == 8)
+		if (kind == 8) {
+			enum sixplane_nd_reason why;
+			struct sixplane_ns ns;
+
 			behind_headers(&f);
+			/* cut short, or of another IP version: what the tc
+			 * programs do not look at, the socket filter must
+			 * not keep either */
+			if (rnd() % 8 == 0)
+				f.len = 14 + rnd() % (f.len - 14);
+			if (rnd() % 16 == 0)
+				f.b[14] ^= 0x80;
+			if (sixplane_ns_parse(f.b, f.len, &ns, &why) &&
+			    why == SIXPLANE_ND_EXTENSION_HEADER)
+				ext_first[f.b[20]]++;
+		}
 		both(&f, "random frame");
 	}
 	/* the counters, field by field, as the user-space path would count */
@@ -515,13 +651,33 @@ static void test_random(void **state)
 					 dn, k, (unsigned long long)(a[k] - b0[k]),
 					 (unsigned long long)w[k]);
 	}
+	/* the AF_PACKET path, field by field, against the library's verdicts
+	 * (and so the ingress program's counters) */
+	{
+		const uint64_t *a = (const uint64_t *)&pk_counts;
+		const uint64_t *w = (const uint64_t *)&want_counts[SP_TC_INGRESS];
+
+		for (size_t k = 0; k < sizeof(struct sp_counters) / sizeof(uint64_t); k++)
+			if (a[k] != w[k])
+				fail_msg("AF_PACKET counter %zu: the path counted %llu, the "
+					 "library's verdicts make %llu",
+					 k, (unsigned long long)a[k], (unsigned long long)w[k]);
+	}
 	assert_true(want_counts[SP_TC_INGRESS].reasons[SIXPLANE_ND_EXTENSION_HEADER] > 0);
+	/* an NS was found behind each extension header as the first one but
+	 * ESP, and counted alike by the three paths (the counters above) */
+	for (size_t k = 0; k < N_EXT; k++)
+		if (ext_headers[k] != 50 && ext_first[ext_headers[k]] == 0)
+			fail_msg("no NS behind next header %u as the first header", ext_headers[k]);
+	assert_int_equal(ext_first[50], 0);
+	assert_true(pk_route_asked > 0);
 	/* the generator reached both outcomes often */
 	assert_true(n_answered - answered0 > rounds / 10);
 	assert_true(n_compared - compared0 >= 2 * rounds * 9 / 10);
 	printf("random: %lu runs through the two programs, %lu answers, all equal to the "
-	       "library (%lu runts BPF_PROG_RUN refuses)\n",
-	       (n_compared - compared0), n_answered - answered0, n_refused);
+	       "library (%lu runts BPF_PROG_RUN refuses); %lu frames kept by the AF_PACKET "
+	       "path's filter, its answers and counters equal too\n",
+	       (n_compared - compared0), n_answered - answered0, n_refused, pk_kept);
 }
 
 /* a reload swaps every map at once: an answer the old configuration gave
@@ -554,6 +710,70 @@ static void test_reload(void **state)
 	assert_int_equal(n_answered, a0 + 2);
 }
 
+/* The AF_PACKET path reads whole frames up to the interface's MTU: an NS
+ * of 3,278 bytes (two long unknown options after the source link-layer
+ * one) on a 9000-byte link is answered as the library answers it; where
+ * the filter cuts at a 1500-byte MTU's frame it is counted truncated. */
+static void test_jumbo(void **state)
+{
+	static uint8_t big[3278], na[SIXPLANE_NA_FRAME_LEN], want[SIXPLANE_NA_FRAME_LEN];
+	static uint8_t buf[PACKET_MTU + SP_FRAME_LINK_HLEN];
+	struct sixplane_addr t = sixplane_6plane_addr(NWID_A, PEER);
+	struct sixplane_addr src = addr_of("fc9c:56c2:e3a0:b1c2:d3e4::1");
+	static const uint8_t mac[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
+	const struct sp_frame_ctx ctx = {.nd = &cfg, .routed_elsewhere = route_never};
+	size_t plen = sizeof(big) - 54;
+	struct sixplane_ns ns;
+	struct sixplane_nd_decision d;
+	enum sixplane_nd_reason why;
+	struct sp_counters c = {0};
+	struct frame f;
+	int tx, rx;
+	ssize_t n;
+	(void)state;
+
+	t.b[15] = 0x42;
+	make_ns(&f, &t, &src, false, mac);
+	memcpy(big, f.b, f.len);
+	/* options of 2040 and 1152 bytes (type 14, RFC 4861 section 4.6:
+	 * unknown ones are skipped) */
+	big[86] = 14;
+	big[87] = 255;
+	big[86 + 2040] = 14;
+	big[86 + 2040 + 1] = (uint8_t)((sizeof(big) - 86 - 2040) / 8);
+	assert_int_equal(86 + 2040 + 8 * big[86 + 2040 + 1], sizeof(big));
+	big[18] = (uint8_t)(plen >> 8);
+	big[19] = (uint8_t)plen;
+	fix_checksum_of(big, sizeof(big));
+	assert_int_equal(sixplane_ns_parse(big, sizeof(big), &ns, &why), 0);
+	sixplane_nd_decide(&cfg, &ns, SIXPLANE_ND_INGRESS, &d);
+	assert_int_equal(d.action, SIXPLANE_ND_ANSWER);
+	assert_int_equal(sixplane_na_build(&ns, &d, want, sizeof(want)), SIXPLANE_NA_FRAME_LEN);
+
+	/* the socket of a 9000-byte link: whole, and answered */
+	assert_int_equal(packet_pair(sp_frame_snaplen(PACKET_MTU), &tx, &rx), 0);
+	n = through_filter(tx, rx, big, sizeof(big), buf, sizeof(buf));
+	assert_int_equal(n, sizeof(big));
+	assert_true(sp_frame_handle(&ctx, buf, (size_t)n, &c, na));
+	assert_memory_equal(na, want, sizeof(want));
+	assert_int_equal(c.ns_seen, 1);
+	assert_int_equal(c.answered, 1);
+	assert_int_equal(c.reasons[SIXPLANE_ND_TRUNCATED], 0);
+	close(tx);
+	close(rx);
+
+	/* a 1500-byte link's: cut at 1514 bytes, so the payload length is
+	 * longer than what was read */
+	assert_int_equal(packet_pair(sp_frame_snaplen(1500), &tx, &rx), 0);
+	n = through_filter(tx, rx, big, sizeof(big), buf, sizeof(buf));
+	assert_int_equal(n, 1514);
+	assert_false(sp_frame_handle(&ctx, buf, (size_t)n, &c, na));
+	assert_int_equal(c.reasons[SIXPLANE_ND_TRUNCATED], 1);
+	assert_int_equal(c.ns_seen, 1);
+	close(tx);
+	close(rx);
+}
+
 /* the counters count what the program did */
 static void test_counters(void **state)
 {
@@ -580,7 +800,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rules),	 cmocka_unit_test(test_rejections),
 		cmocka_unit_test(test_random),	 cmocka_unit_test(test_reload),
-		cmocka_unit_test(test_counters),
+		cmocka_unit_test(test_counters), cmocka_unit_test(test_jumbo),
 	};
 	int r;
 
@@ -588,6 +808,11 @@ int main(void)
 	if (r) {
 		printf("SKIP: %s\n", err);
 		return 77;
+	}
+	if (packet_pair(sp_frame_snaplen(PACKET_MTU), &pk_tx, &pk_rx)) {
+		printf("FAIL: the AF_PACKET path's filter on an AF_UNIX pair: %s\n",
+		       strerror(errno));
+		return 1;
 	}
 	make_config();
 	if ((r = sp_tc_configure(tc, &ifc, 1))) {
