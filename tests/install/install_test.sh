@@ -48,11 +48,21 @@ if [ -e "$root/usr/sbin/sixplaned" ]; then
 		[ -e "$root/$f" ] || { echo "missing $f" >&2; exit 1; }
 	done
 fi
-# The installed man pages render without warnings.
+# The installed man pages render without warnings. Without man(1) that
+# part is skipped, saying so, and the test counts as skipped (exit 77
+# after the rest passed); with CI=true it fails.
+skipped=""
 if command -v man >/dev/null 2>&1; then
 	for page in "$root"/usr/share/man/man*/*; do
 		w=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
 		[ -z "$w" ] || { echo "man page warnings in $page: $w" >&2; exit 1; }
 	done
+elif [ "${CI:-}" = true ]; then
+	echo "FAIL: needs man (man-db) to check the pages render (CI=true: not a skip)" >&2
+	exit 1
+else
+	echo "SKIP: needs man (man-db): the pages' rendering not checked"
+	skipped=1
 fi
 echo "install ok: $out"
+[ -z "$skipped" ] || exit 77

@@ -5,11 +5,97 @@
 skip() { echo "SKIP: $*"; exit 77; }
 die() { echo "FAIL: $*" >&2; exit 1; }
 
+# ci_skip REASON: skip for something missing that scripts/deps.sh installs
+# (a tool, or a build without the tc data path for want of clang, bpftool
+# or libbpf-dev). With CI=true that is a failure: CI installs every one of
+# them, so a skip there would hide that the test never ran.
+ci_skip() {
+	[ "${CI:-}" = true ] && die "$* (CI=true, where scripts/deps.sh installs it: not a skip)"
+	skip "$*"
+}
+# need_tool NAME: skip (ci_skip) unless the command NAME is here
+need_tool() {
+	command -v "$1" >/dev/null 2>&1 || ci_skip "needs $1"
+}
+
+# Half skips: a part of a test that cannot run here says so, the rest
+# runs, and done exits 77 (skipped) if any part was skipped, so that
+# ctest counts the test as skipped, never as a pass.
+SKIPPED=""
+skip_part() {
+	echo "SKIP: $*"
+	SKIPPED="${SKIPPED:+$SKIPPED; }$*"
+}
+# have_tool NAME: true if the command is here; else the part that needs it
+# is skipped (skip_part), or with CI=true the test fails (as need_tool)
+have_tool() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	[ "${CI:-}" = true ] && die "needs $1 (CI=true, where scripts/deps.sh installs it: not a skip)"
+	skip_part "needs $1"
+	return 1
+}
+# done MESSAGE: the test's last word: "ok: MESSAGE" and exit 0, or exit 77
+# after it if a part was skipped
+done_ok() {
+	echo "ok: $*"
+	[ -z "$SKIPPED" ] && exit 0
+	echo "SKIP: parts not run: $SKIPPED"
+	exit 77
+}
+
 need_netns() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
-	command -v ip >/dev/null 2>&1 || skip "needs iproute2"
+	need_tool ip
 	ip netns add "sp-probe-$$" 2>/dev/null || skip "cannot create network namespaces"
 	ip netns del "sp-probe-$$"
+}
+
+# tc_kernel: can this kernel run a tc program? bpfprobe (BPFPROBE, set by
+# the build where it has the tc data path) loads a trivial program of its
+# own, never sixplaned's, and attaches it to a veth in a scratch namespace.
+# Prints how it attached ("tcx" or "clsact"), or why it could not (status
+# 1); status 2 where the probe itself could not run.
+tc_kernel() {
+	_tk_ns="sp-tcprobe-$$"
+	ip netns add "$_tk_ns" || { echo "ip netns add $_tk_ns failed"; return 2; }
+	if ! ip -n "$_tk_ns" link add p0 type veth peer name p1 || ! ip -n "$_tk_ns" link set p0 up; then
+		ip netns del "$_tk_ns"
+		echo "no veth in $_tk_ns"
+		return 2
+	fi
+	_tk_out=$(ip netns exec "$_tk_ns" "$BPFPROBE" p0 2>&1)
+	_tk_rc=$?
+	ip netns del "$_tk_ns"
+	echo "$_tk_out"
+	[ "$_tk_rc" -le 1 ] || return 2
+	return "$_tk_rc"
+}
+# tc_check: sets TC_WHY, empty where this build and this kernel can run the
+# tc data path, else why not, and TC_ATTACH (tcx or clsact, as the probe
+# attached). A build without it fails with CI=true (the packages it needs
+# are scripts/deps.sh's).
+tc_check() {
+	TC_WHY=""
+	TC_ATTACH=""
+	if [ -z "${BPFPROBE:-}" ]; then
+		[ "${CI:-}" = true ] &&
+			die "this build has no tc data path (CI=true, where scripts/deps.sh installs clang, bpftool and libbpf-dev: not a skip)"
+		TC_WHY="this build has no tc data path (configure found no clang, bpftool or libbpf-dev)"
+		return 0
+	fi
+	_tc_out=$(tc_kernel)
+	# shellcheck disable=SC2034 # TC_ATTACH: for the tests' messages
+	case $? in
+	0) TC_ATTACH=$_tc_out ;;
+	1) TC_WHY="this kernel cannot run tc programs: $_tc_out" ;;
+	*) die "bpfprobe: $_tc_out" ;;
+	esac
+}
+# need_tc: skip unless the tc data path can run here (tc_check). Where it
+# can, sixplaned failing to load or attach its programs is a failure.
+need_tc() {
+	tc_check
+	[ -z "$TC_WHY" ] || skip "$TC_WHY"
 }
 
 NETNS_LIST=""
@@ -53,7 +139,7 @@ tc_progs() {
 # included, which the kernel's own counters miss for groups the receiver has
 # not joined.
 capture_start() {
-	command -v tcpdump >/dev/null 2>&1 || skip "needs tcpdump"
+	need_tool tcpdump
 	# immediate mode: without it libpcap hands over packets a block at a
 	# time, and the last block of a quiet capture never reaches the file
 	# and a short snapshot, else a burst overruns the buffer; no file

@@ -14,7 +14,7 @@ NEIGHGEN=$3
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_netns
-command -v tcpdump >/dev/null 2>&1 || skip "needs tcpdump"
+need_tool tcpdump
 # shellcheck source=scripts/fabric.sh
 . "$(dirname "$0")/../../scripts/fabric.sh"
 FAB="st$$"
