@@ -97,7 +97,8 @@ for pair in "1 $A2" "1 $A3" "2 $A1" "2 $A3" "3 $A1" "3 $A2"; do
 	# shellcheck disable=SC2086 # host and address
 	ping_ok $pair || die "ping from host ${pair% *} to ${pair#* } failed"
 done
-sleep 0.3
+# every host sends a marker after the pings, and the capture holds them
+mark_echo "$tmp/ul.pcap" "sp-fab1-$$" "$A2" "$A3"
 # NS inside the VXLAN (tcpdump decodes port 4789 as VXLAN). Resolution of an emulated address must never cross; the only NS
 # allowed are each host's DAD (source ::) for its own addresses, which the
 # kernel runs once at start-up and its peers do not answer.
@@ -140,7 +141,8 @@ ip netns exec "sp-fab1-$$" ping -6 -c1 -W2 -n "$U3" >"$tmp/unreach" 2>&1 &&
 	die "$U3 answered: nothing holds it"
 grep -q "Destination unreachable" "$tmp/unreach" ||
 	die "no ICMPv6 unreachable for $U3: $(cat "$tmp/unreach")"
-sleep 1.2
+# host 3's marker follows anything it sent for U3 onto the underlay
+mark_echo "$tmp/ul.pcap" "sp-fab3-$$" "$A1"
 u3_ns=$(tcpdump -r "$tmp/ul.pcap" -n 2>/dev/null | grep -c "who has $U3")
 [ "$u3_ns" -eq 0 ] || die "$u3_ns NS for $U3 crossed the underlay"
 

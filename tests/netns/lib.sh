@@ -151,6 +151,42 @@ capture_start() {
 	# tcpdump writes the file header once it is capturing
 	wait_for 5 test -s "$3" || die "tcpdump did not start"
 }
+# capture_shows FILE COUNT REGEX: at least COUNT lines of the capture (as
+# tcpdump -n prints it) match REGEX
+capture_shows() {
+	[ "$(tcpdump -r "$1" -n 2>/dev/null | grep -c "$3")" -ge "$2" ]
+}
+# A count read from a capture right after the traffic, or after a fixed
+# sleep, may miss frames still on their way to the file: a marker sent
+# after the traffic under test, along its path, and seen in the capture
+# proves that the capture holds everything sent before it.
+MARK=0
+# mark_ns NETNS IFACE FILE: one NS for a marker target (2001:db8:7e57::N,
+# new on each call, answered by nobody) out of IFACE in NETNS (by NSGEN);
+# returns once the capture FILE shows it
+mark_ns() {
+	MARK=$((MARK + 1))
+	_mk_t="2001:db8:7e57::$MARK"
+	ip netns exec "$1" "$NSGEN" -i "$2" -t "$_mk_t" -n 1 --wait 0 >/dev/null ||
+		die "nsgen could not send the marker out of $2"
+	wait_for 5 capture_shows "$3" 1 "who has $_mk_t," ||
+		die "the marker NS out of $2 never reached the capture $3: it was not recording"
+}
+# mark_echo FILE NETNS ADDRESS...: one ping from NETNS to each ADDRESS, of
+# a size new on each call; returns once the capture FILE shows every echo
+# reply (the askers' requests and the answerers' replies both crossed)
+mark_echo() {
+	MARK=$((MARK + 1))
+	_me_f=$1
+	_me_n=$2
+	shift 2
+	for _me_a in "$@"; do
+		ip netns exec "$_me_n" ping -6 -c1 -W2 -n -s $((1000 + MARK)) "$_me_a" >/dev/null 2>&1 ||
+			die "marker ping from $_me_n to $_me_a failed"
+	done
+	wait_for 5 capture_shows "$_me_f" $# "echo reply.* length $((1008 + MARK))" ||
+		die "the $# marker echo replies never reached the capture $_me_f: it was not recording"
+}
 # ns_count FILE TARGET_REGEX: NS captured so far for matching targets
 ns_count() {
 	tcpdump -r "$1" -n 2>/dev/null | grep -c "neighbor solicitation,.*who has $2"

@@ -6,6 +6,7 @@
 set -u
 SIXPLANED=$1
 SIXPLANE=$2
+NSGEN=$3
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_netns
@@ -61,11 +62,14 @@ while read -r addr mac; do
 	esac
 done <"$tmp/targets"
 [ "$fail" -eq 0 ] || { cat "$tmp/log"; die "resolution"; }
+# the capture holds every NS sent before a marker out of sp0
+mark_ns "$A" sp0 "$tmp/ns.pcap"
 ns1=$(ns_count "$tmp/ns.pcap" "$EMULATED")
 [ "$ns1" -eq "$ns0" ] || { tcpdump -r "$tmp/ns.pcap" -n -v 2>/dev/null; die "$((ns1 - ns0)) NS reached the wire for emulated targets"; }
 
 # A non-emulated neighbor is not answered: the kernel's own NS goes out.
 ip netns exec "$A" ping -6 -c1 -W2 -n 2001:db8:5::99 >/dev/null 2>&1
+mark_ns "$A" sp0 "$tmp/ns.pcap"
 ns2=$(ns_count "$tmp/ns.pcap" 2001:db8:5::99)
 [ "$ns2" -gt 0 ] || { tcpdump -r "$tmp/ns.pcap" -n 2>/dev/null | tail -5; ip -n "$A" -6 neigh; die "the kernel's NS for a non-emulated neighbor did not go out"; }
 case "$(ip -n "$A" -6 neigh show 2001:db8:5::99 dev sp0)" in

@@ -108,7 +108,9 @@ ip -n "$A" -6 route add 2001:db8:8::/80 dev ax0
 got=$(ask "$B" ax0b 2001:db8:8::5)
 [ -z "$got" ] || die "auto: 2001:db8:8::5 now routed through ax0 itself (a stale cache?) but answered with $got"
 
-sleep 0.3
+# both captures hold every NA sent before a marker from A along their path
+mark_ns "$A" sp0 "$tmp/sp0.pcap"
+mark_ns "$A" px0 "$tmp/px0.pcap"
 # Every NA we sent has a correct checksum (tcpdump -vv says "sum ok").
 for f in sp0 px0; do
 	total=$(tcpdump -r "$tmp/$f.pcap" -n -vv 2>/dev/null | grep -c "neighbor advertisement")
@@ -152,11 +154,15 @@ echo "$out" | grep -q "^na $HOST_PREFIX::43 $SELF_MAC $SELF_MAC S=0 O=1$" ||
 	die "DAD in our own /80: expected S=0 O=1 from $SELF_MAC, got: $out"
 # DAD for the host's own address: its kernel defends it, we stay out (the
 # counters say passed, not answered)
-pre=$("$SIXPLANE" stats --json -s "$SOCK" | grep "\"interface\":\"sp0\",\"path\":\"$PATHNAME\"")
-gen -t "$HOST_PREFIX::1" --dad >/dev/null
-sleep 0.2
-post=$("$SIXPLANE" stats --json -s "$SOCK" | grep "\"interface\":\"sp0\",\"path\":\"$PATHNAME\"")
+row() { "$SIXPLANE" stats --json -s "$SOCK" | grep "\"interface\":\"sp0\",\"path\":\"$PATHNAME\""; }
 field() { echo "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
+pre=$(row)
+gen -t "$HOST_PREFIX::1" --dad >/dev/null
+# counted once handled: wait for that, not for a fixed time
+# shellcheck disable=SC2317 # called through wait_for
+passed_more() { [ "$(field "$(row)" passed)" -gt "$(field "$pre" passed)" ]; }
+wait_for 5 passed_more || die "DAD for the host's own address was not counted as passed"
+post=$(row)
 [ $(($(field "$post" answered) - $(field "$pre" answered))) -eq 0 ] ||
 	die "DAD for the host's own address was answered by sixplaned"
 [ $(($(field "$post" passed) - $(field "$pre" passed))) -eq 1 ] ||
@@ -170,10 +176,18 @@ for kind in hop-limit checksum code zero-option multicast-target dad-slla dad-un
 	*) die "malformed ($kind): $out" ;;
 	esac
 done
-sleep 0.2
-after=$("$SIXPLANE" stats --json -s "$SOCK" | grep "\"interface\":\"sp0\",\"path\":\"$PATHNAME\"")
-[ -n "$after" ] || die "no $PATHNAME counters for sp0"
 count() { echo "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
+# each malformed NS counted once handled: wait until every reason moved
+# shellcheck disable=SC2317 # called through wait_for
+all_counted() {
+	_after=$(row)
+	for _r in $REASONS; do
+		[ "$(count "$_after" "$_r")" -gt "$(count "$before" "$_r")" ] || return 1
+	done
+}
+wait_for 5 all_counted
+after=$(row)
+[ -n "$after" ] || die "no $PATHNAME counters for sp0"
 for reason in $REASONS; do
 	d=$(($(count "$after" "$reason") - $(count "$before" "$reason")))
 	[ "$d" -eq 1 ] || die "counter $reason went up by $d, not 1: $after"

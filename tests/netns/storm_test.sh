@@ -64,9 +64,11 @@ delivered() {
 # with a container (their /80 routed to docker0, as a container runtime does:
 # else a host would send what arrives for an unused address of its /80 back
 # out sp0 and solicit it on the underlay itself). The underlay is recorded
-# while host 1 sends to every target at once, and for 1.5 s after: past the
-# kernel's retransmission (1 s: a target not answered by then is solicited
-# on the wire). neighgen's reports in MODE.hH.out.
+# while host 1 sends to every target at once, until neighgen has seen every
+# target resolved or given up (2 s: past the kernel's retransmission, 1 s,
+# after which a target the daemon did not answer is solicited on the wire)
+# and a marker from every host after that is in the capture. neighgen's
+# reports in MODE.hH.out.
 storm_once() {
 	fab_underlay
 	fab_hosts 3 "$1"
@@ -81,7 +83,9 @@ storm_once() {
 		st_pids="$st_pids $!"
 	done
 	for st_p in $st_pids; do wait "$st_p"; done
-	sleep 1.5
+	# what the storm made every host send is in the capture before
+	# the markers: host 1's echo requests, hosts 2's and 3's replies
+	mark_echo "$FAB_DIR/$1.pcap" "sp-$FAB-h1" "$(fab_addr 2)" "$(fab_addr 3)"
 	fab_capture_stop
 }
 # The kernel has one IPv6 neighbor table for all namespaces, gc_thresh3
@@ -185,7 +189,7 @@ while [ $((k * CHUNK)) -lt "$BIG" ]; do
 	ip -n "sp-$FAB-h1" -6 neigh flush dev sp0
 	k=$((k + 1))
 done
-sleep 1.5 # past the kernel's retransmission: an NS it had to send would show
+mark_echo "$FAB_DIR/big.pcap" "sp-$FAB-h1" "$(fab_addr 2)" "$(fab_addr 3)"
 fab_capture_stop
 big_ns=$(fab_ndp_count "$FAB_DIR/big.pcap" | cut -d' ' -f1)
 [ "$big_ns" -eq 0 ] || die "10,000 neighbors: $big_ns NS crossed the underlay"

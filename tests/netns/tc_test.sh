@@ -62,7 +62,7 @@ while [ "$i" -lt 20 ]; do
 done
 answered=$(($(stat answered) - before))
 [ "$answered" -ge 10000 ] || die "the egress program answered $answered, not 10000"
-sleep 0.3
+mark_ns "$A" sp0 "$tmp/wire.pcap"
 ns=$(ns_count "$tmp/wire.pcap" "${PEER_PREFIX%%:*}")
 [ "$ns" -eq 0 ] || die "$ns NS for the peer's /80 reached the wire"
 
@@ -70,7 +70,7 @@ ns=$(ns_count "$tmp/wire.pcap" "${PEER_PREFIX%%:*}")
 # leaves at once, untouched, and the peer's kernel answers it
 ip netns exec "$A" ping -6 -c1 -W2 -n 2001:db8:5::2 >"$tmp/ping" 2>&1 ||
 	die "no way to the non-emulated neighbor: $(cat "$tmp/ping")"
-sleep 0.3
+mark_ns "$A" sp0 "$tmp/wire.pcap"
 [ "$(ns_count "$tmp/wire.pcap" 2001:db8:5::2)" -ge 1 ] ||
 	die "the kernel's NS for a non-emulated neighbor did not leave"
 rtt=$(sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' "$tmp/ping")
@@ -87,7 +87,7 @@ esac
 for kind in checksum hop-limit zero-option extension-header; do
 	ip netns exec "$A" "$NSGEN" -i sp0 -t "$T" -n 1 --malform "$kind" --wait 100 >/dev/null
 done
-sleep 0.3
+mark_ns "$A" sp0 "$tmp/wire.pcap"
 [ "$(ns_count "$tmp/wire.pcap" "$T")" -eq 4 ] ||
 	die "expected the 4 malformed NS (and no valid one) on the wire, saw $(ns_count "$tmp/wire.pcap" "$T")"
 bad=$("$SIXPLANE" stats --json -s "$tmp/sock" | grep '"path":"tc-egress"')
