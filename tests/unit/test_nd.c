@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Neighbor Discovery: NS validation (RFC 4861 section 7.1.1), the decision
- * of spec/ndp.md, and the NA we build (section 7.2.4).
+ * of doc/ndp.md, and the NA we build (section 7.2.4).
  *
  * The reference frames were captured with tcpdump in two namespaces: ndisc6
  * in one asking for fc9c:56c2:e389:e92c:eee5::42, which the other's kernel
@@ -134,27 +134,44 @@ static void test_checksum_random(void **state)
 	}
 }
 
-/* A reference NS mutated by fn; expects reason r. */
+/* A reference NS mutated by fn; expects reason r. The frame is parsed
+ * where fn left it, with whatever fn wrote past its end (bytes the library
+ * must not read), and again copied into a buffer of exactly its length, so
+ * that a read past the end is an error under AddressSanitizer. */
 static void expect_reason(void (*fn)(uint8_t *f, size_t *n), enum sixplane_nd_reason r,
 			  const char *what)
 {
 	uint8_t f[256];
-	size_t n = ref_ns(f);
+	size_t n;
 	struct sixplane_ns ns, sentinel;
 	enum sixplane_nd_reason why = SIXPLANE_ND_REASON_MAX;
 
+	memset(f, 0, sizeof(f));
+	n = ref_ns(f);
 	fn(f, &n);
-	memset(&ns, 0x5a, sizeof(ns));
-	memcpy(&sentinel, &ns, sizeof(ns));
-	int ret = sixplane_ns_parse(f, n, &ns, &why);
-	if (why != r)
-		fail_msg("%s: reason %s, want %s", what, sixplane_nd_reason_name(why),
-			 sixplane_nd_reason_name(r));
-	if (r == SIXPLANE_ND_OK) {
-		assert_int_equal(ret, 0);
-	} else {
-		assert_int_equal(ret, -EINVAL);
-		assert_memory_equal(&ns, &sentinel, sizeof(ns)); /* untouched */
+	for (int exact = 0; exact < 2; exact++) {
+		uint8_t *copy = exact ? malloc(n ? n : 1) : NULL;
+		const uint8_t *frame = f;
+
+		if (exact) {
+			assert_non_null(copy);
+			memcpy(copy, f, n);
+			frame = copy;
+		}
+		memset(&ns, 0x5a, sizeof(ns));
+		memcpy(&sentinel, &ns, sizeof(ns));
+		why = SIXPLANE_ND_REASON_MAX;
+		int ret = sixplane_ns_parse(frame, n, &ns, &why);
+		free(copy);
+		if (why != r)
+			fail_msg("%s: reason %s, want %s", what, sixplane_nd_reason_name(why),
+				 sixplane_nd_reason_name(r));
+		if (r == SIXPLANE_ND_OK) {
+			assert_int_equal(ret, 0);
+		} else {
+			assert_int_equal(ret, -EINVAL);
+			assert_memory_equal(&ns, &sentinel, sizeof(ns)); /* untouched */
+		}
 	}
 }
 
@@ -312,6 +329,144 @@ static void m_hop_by_hop(uint8_t *f, size_t *n)
 	f[19] = 40;
 	*n += 8;
 }
+
+/* An extension header of next header nh and hlen bytes, its second byte
+ * b1, put in front of the NS, and the payload length grown to match
+ * (RFC 8200 section 4). */
+static void put_ext(uint8_t *f, size_t *n, uint8_t nh, size_t hlen, uint8_t b1)
+{
+	memmove(f + 54 + hlen, f + 54, *n - 54);
+	memset(f + 54, 0, hlen);
+	f[54] = f[20];
+	f[55] = b1;
+	f[20] = nh;
+	*n += hlen;
+	f[18] = (uint8_t)((*n - 54) >> 8);
+	f[19] = (uint8_t)(*n - 54);
+}
+
+/* the payload is the hop-by-hop header alone; the NS after it is in the
+ * frame but not in the packet (its payload length ends before), as in
+ * trailing bytes a link adds: not an NS behind an extension header */
+static void m_ns_past_payload(uint8_t *f, size_t *n)
+{
+	m_hop_by_hop(f, n);
+	f[19] = 8;
+}
+/* the opposite: the payload length claims more than the frame holds, and
+ * the bytes after the frame's end (not part of it) look like an NS */
+static void m_ns_past_frame(uint8_t *f, size_t *n)
+{
+	m_hop_by_hop(f, n);
+	*n = 62;
+	f[19] = 200;
+}
+
+/* a fragment header: bytes 2-3 are the 13-bit offset, two reserved bits
+ * and M (RFC 8200 section 4.5); only offset 0 carries the ICMPv6 header */
+static void put_fragment(uint8_t *f, size_t *n, unsigned off_res_m)
+{
+	put_ext(f, n, 44, 8, 0);
+	f[56] = (uint8_t)(off_res_m >> 8);
+	f[57] = (uint8_t)off_res_m;
+}
+static void m_frag_first(uint8_t *f, size_t *n)
+{
+	put_fragment(f, n, 0x0000);
+}
+static void m_frag_first_more(uint8_t *f, size_t *n)
+{
+	put_fragment(f, n, 0x0001); /* M: more fragments follow */
+}
+static void m_frag_first_reserved(uint8_t *f, size_t *n)
+{
+	put_fragment(f, n, 0x0006);
+}
+static void m_frag_offset8(uint8_t *f, size_t *n)
+{
+	put_fragment(f, n, 0x0008 | 0x0001); /* offset 1 (8 bytes), M */
+}
+static void m_frag_offset_high(uint8_t *f, size_t *n)
+{
+	put_fragment(f, n, 0x8000); /* offset 4096 (32768 bytes) */
+}
+
+/* behind the other extension headers of RFC 8200 and those assigned since
+ * (RFC 7045 section 2), each of the uniform 8-octet-unit format of RFC
+ * 6564 but AH (4-octet units, minus 2: RFC 4302 section 2.2) and ESP,
+ * after which the rest is encrypted */
+static void m_routing(uint8_t *f, size_t *n)
+{
+	put_ext(f, n, 43, 24, 2);
+}
+static void m_dest_opts(uint8_t *f, size_t *n)
+{
+	put_ext(f, n, 60, 16, 1);
+}
+static void m_ah(uint8_t *f, size_t *n)
+{
+	put_ext(f, n, 51, 16, 2); /* (2 + 2) * 4 */
+}
+static void m_ah_as_units8(uint8_t *f, size_t *n)
+{
+	put_ext(f, n, 51, 24, 2); /* 24 bytes read as AH are 16: the walk lands inside */
+}
+static void m_esp(uint8_t *f, size_t *n)
+{
+	put_ext(f, n, 50, 8, 0);
+}
+static void m_mobility(uint8_t *f, size_t *n)
+{
+	put_ext(f, n, 135, 8, 0);
+}
+static void m_hip(uint8_t *f, size_t *n)
+{
+	put_ext(f, n, 139, 16, 1);
+}
+static void m_shim6(uint8_t *f, size_t *n)
+{
+	put_ext(f, n, 140, 8, 0);
+}
+static void m_exp253(uint8_t *f, size_t *n)
+{
+	put_ext(f, n, 253, 8, 0);
+}
+static void m_exp254(uint8_t *f, size_t *n)
+{
+	put_ext(f, n, 254, 8, 0);
+}
+static void m_no_next_header(uint8_t *f, size_t *n)
+{
+	put_ext(f, n, 59, 8, 0); /* No Next Header is not an extension header */
+}
+static void m_three_headers(uint8_t *f, size_t *n)
+{
+	put_ext(f, n, 60, 8, 0);
+	put_ext(f, n, 51, 12, 1);
+	put_ext(f, n, 0, 8, 0);
+}
+
+/* an ICMPv6 message of 20 to 23 bytes with type 135: shorter than an NS
+ * (24 bytes: type, code, checksum, reserved, target; RFC 4861 section
+ * 7.1.1), its checksum right */
+static void ns_of_len(uint8_t *f, size_t *n, size_t plen)
+{
+	*n = 54 + plen;
+	f[19] = (uint8_t)plen;
+	fix_checksum(f);
+}
+static void m_len20(uint8_t *f, size_t *n)
+{
+	ns_of_len(f, n, 20);
+}
+static void m_len22(uint8_t *f, size_t *n)
+{
+	ns_of_len(f, n, 22);
+}
+static void m_len23(uint8_t *f, size_t *n)
+{
+	ns_of_len(f, n, 23);
+}
 static void m_hop_by_hop_mld(uint8_t *f, size_t *n)
 {
 	m_hop_by_hop(f, n);
@@ -346,6 +501,36 @@ static void test_validation(void **state)
 	expect_reason(m_not_ns, SIXPLANE_ND_NOT_NS, "an NA");
 	expect_reason(m_hop_by_hop, SIXPLANE_ND_EXTENSION_HEADER, "NS behind hop-by-hop");
 	expect_reason(m_hop_by_hop_mld, SIXPLANE_ND_NOT_NS, "MLD behind hop-by-hop");
+
+	/* the packet ends where its payload length says, or where the frame
+	 * does if that is sooner */
+	expect_reason(m_ns_past_payload, SIXPLANE_ND_NOT_NS, "an NS after the payload's end");
+	expect_reason(m_ns_past_frame, SIXPLANE_ND_NOT_NS, "an NS after the frame's end");
+	/* only a first fragment carries the ICMPv6 header: the offset is the
+	 * high 13 bits, whatever M and the reserved bits say */
+	expect_reason(m_frag_first, SIXPLANE_ND_EXTENSION_HEADER, "first fragment");
+	expect_reason(m_frag_first_more, SIXPLANE_ND_EXTENSION_HEADER, "first fragment, M set");
+	expect_reason(m_frag_first_reserved, SIXPLANE_ND_EXTENSION_HEADER,
+		      "first fragment, reserved bits set");
+	expect_reason(m_frag_offset8, SIXPLANE_ND_NOT_NS, "fragment at offset 8");
+	expect_reason(m_frag_offset_high, SIXPLANE_ND_NOT_NS, "fragment at offset 32768");
+	/* every extension header */
+	expect_reason(m_routing, SIXPLANE_ND_EXTENSION_HEADER, "NS behind routing");
+	expect_reason(m_dest_opts, SIXPLANE_ND_EXTENSION_HEADER, "NS behind destination options");
+	expect_reason(m_ah, SIXPLANE_ND_EXTENSION_HEADER, "NS behind AH");
+	expect_reason(m_ah_as_units8, SIXPLANE_ND_NOT_NS, "AH read in 8-octet units");
+	expect_reason(m_esp, SIXPLANE_ND_NOT_NS, "behind ESP: encrypted");
+	expect_reason(m_mobility, SIXPLANE_ND_EXTENSION_HEADER, "NS behind mobility");
+	expect_reason(m_hip, SIXPLANE_ND_EXTENSION_HEADER, "NS behind HIP");
+	expect_reason(m_shim6, SIXPLANE_ND_EXTENSION_HEADER, "NS behind shim6");
+	expect_reason(m_exp253, SIXPLANE_ND_EXTENSION_HEADER, "NS behind 253");
+	expect_reason(m_exp254, SIXPLANE_ND_EXTENSION_HEADER, "NS behind 254");
+	expect_reason(m_no_next_header, SIXPLANE_ND_NOT_NS, "behind No Next Header");
+	expect_reason(m_three_headers, SIXPLANE_ND_EXTENSION_HEADER, "NS behind three headers");
+	/* an ICMPv6 type 135 message too short to be an NS */
+	expect_reason(m_len20, SIXPLANE_ND_BAD_LENGTH, "ICMP length 20");
+	expect_reason(m_len22, SIXPLANE_ND_BAD_LENGTH, "ICMP length 22");
+	expect_reason(m_len23, SIXPLANE_ND_BAD_LENGTH, "ICMP length 23");
 
 	/* the malformed group is exactly what is never passed on as traffic */
 	assert_false(sixplane_nd_reason_malformed(SIXPLANE_ND_OK));
