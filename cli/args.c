@@ -149,7 +149,7 @@ static int host_from_config(const char *cmd, const char *path, const char *nwid_
 		return EXIT_INPUT;
 	int r = sp_config_load(path, &c, err, sizeof(err));
 	if (r) {
-		cli_error("%s", cli_q(err));
+		cli_error("%s", cli_qmsg(err));
 		return r == -EINVAL ? EXIT_INPUT : EXIT_SYSTEM;
 	}
 	for (size_t i = 0; i < c.n_networks; i++) {

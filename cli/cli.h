@@ -55,6 +55,9 @@ int cli_bad_value(const char *what, const char *s, size_t len, const char *why);
 /* s made safe for a one-line message: control bytes, backslashes and
  * non-ASCII escaped, cut after 64 bytes. Valid until four more calls. */
 const char *cli_q(const char *s);
+/* The same for a whole message of a library (a configuration error, which
+ * quotes values itself), cut after 512 bytes. Valid until the next call. */
+const char *cli_qmsg(const char *s);
 /* Misuse of the command line: the message, then "Try 'sixplane CMD --help'". */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -42,11 +42,11 @@ void cli_warn(const char *fmt, ...)
 }
 
 /* The value as it came, on one line: control bytes, backslashes and bytes
- * above 0x7e escaped, and quotes too when `quotes`; cut after 64 bytes. */
-static void quote(const char *s, size_t len, char *buf, size_t size, bool quotes)
+ * above 0x7e escaped, and quotes too when `quotes`; cut after cut bytes. */
+static void quote_cut(const char *s, size_t len, char *buf, size_t size, bool quotes, size_t cut)
 {
 	size_t o = 0;
-	size_t max = len > 64 ? 64 : len;
+	size_t max = len > cut ? cut : len;
 
 	for (size_t i = 0; i < max && o + 5 < size; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -61,6 +61,19 @@ static void quote(const char *s, size_t len, char *buf, size_t size, bool quotes
 		buf[o++] = '.';
 	}
 	buf[o] = '\0';
+}
+
+static void quote(const char *s, size_t len, char *buf, size_t size, bool quotes)
+{
+	quote_cut(s, len, buf, size, quotes, 64);
+}
+
+const char *cli_qmsg(const char *s)
+{
+	static char buf[4 * 512 + 8];
+
+	quote_cut(s, strlen(s), buf, sizeof(buf), false, 512);
+	return buf;
 }
 
 const char *cli_q(const char *s)

@@ -1,62 +1,71 @@
 /* SPDX-License-Identifier: MIT */
 /* sixplaned's configuration file (sixplane.conf(5)), read with inih.
  *
+ * Every key is declared once, in keys[] below: its section, its name, its
+ * kind of value (a parser and a formatter), the field it sets and its
+ * default. Parsing, the unknown-key error, duplicates, required keys and
+ * what -t prints all come from that table. Rules that join two keys are the
+ * plan's (daemon/plan.c), which knows where each key was given (lines[]).
+ *
  * inih hands us key/value pairs but neither line numbers (Debian builds it
  * without INI_HANDLER_LINENO) nor section boundaries (two [Network]
- * sections look like one). So we feed it through our own line reader, which
- * counts lines and sees every "[Section]" header as it passes. */
+ * sections look like one). So we feed it through our own line reader over
+ * the file read whole, which counts lines and sees every "[Section]" header
+ * as it passes. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 
-enum section { SEC_NONE, SEC_NETWORK, SEC_PROXY, SEC_PEER };
+/* A configuration or identity file larger than this is not one. */
+#define MAX_FILE (1 << 20)
 
-/* Keys seen in the current section, to refuse duplicates. */
-enum {
-	K_ID = 1 << 0,
-	K_NODE = 1 << 1,
-	K_NODEFROM = 1 << 2,
-	K_INTERFACE = 1 << 3,
-	K_ADDRESSING = 1 << 4,
-	K_SOLICIT = 1 << 5,
-	K_ANSWER = 1 << 6,
-	K_UNDERLAY = 1 << 7,
-	K_PORT = 1 << 8,
-	K_VNI = 1 << 9,
-	K_MTU = 1 << 10,
-	K_MULTICAST = 1 << 11,
-	K_PERSIST = 1 << 12,
-	K_ENDPOINT = 1 << 13,
-	K_DATAPLANE = 1 << 14,
+enum section { SEC_NONE, SEC_NETWORK, SEC_PEER, SEC_PROXY };
+static const char *const section_names[] = {"", "Network", "Peer", "Proxy"};
+
+struct parse;
+struct key;
+
+/* A kind of value: parse v into field (false: p has the error), and
+ * format field for -t. */
+struct kind {
+	bool (*parse)(struct parse *p, const struct key *k, const char *v, void *field);
+	void (*format)(const struct key *k, const void *field, char *out, size_t size);
 };
 
-const char *sp_dataplane_name(enum sp_dataplane d)
-{
-	static const char *const names[] = {"auto", "tc", "netlink", "packet"};
+enum {
+	K_REQUIRED = 1 << 0,
+	K_REPEAT = 1 << 1, /* given once or more, each adds (Prefix) */
+};
 
-	return (unsigned)d < sizeof(names) / sizeof(names[0]) ? names[d] : "?";
-}
-
-uint32_t sp_default_vni(uint64_t nwid)
-{
-	return (uint32_t)((nwid ^ (nwid >> 24) ^ (nwid >> 48)) & 0xffffff);
-}
+struct key {
+	enum section sec;
+	const char *name;
+	const struct kind *kind;
+	size_t offset; /* of the field in the section's struct */
+	const char *def;
+	unsigned flags;
+	unsigned long lo, hi; /* numbers */
+};
 
 struct parse {
-	FILE *f;
+	const char *buf; /* the file, whole */
+	size_t len, pos;
 	const char *path;
 	int line;
 	bool mid_line; /* the last chunk did not end the line */
 	enum section sec;
-	unsigned seen;
-	enum sixplane_nd_answer_mode answer;
-	bool peers_allowed; /* the last [Network] has an Underlay, only [Peer] since */
+	void *cur; /* the current section's struct */
+	int *lines;
 	struct sp_config cfg;
 	char *err;
 	size_t errlen;
@@ -82,30 +91,466 @@ static bool fail(struct parse *p, int line, const char *fmt, ...)
 	return false;
 }
 
-/* Dataplane = auto|tc|netlink|packet ([Proxy]: no netlink, which only
- * resolves the host's own neighbors) */
-static bool parse_dataplane(struct parse *p, const char *v, bool proxy, enum sp_dataplane *out)
+const char *sp_dataplane_name(enum sp_dataplane d)
 {
-	for (int d = SP_DATAPLANE_AUTO; d <= SP_DATAPLANE_PACKET; d++) {
-		if (strcmp(v, sp_dataplane_name((enum sp_dataplane)d)))
+	static const char *const names[] = {"auto", "tc", "netlink", "packet"};
+
+	return (unsigned)d < sizeof(names) / sizeof(names[0]) ? names[d] : "?";
+}
+
+uint32_t sp_default_vni(uint64_t nwid)
+{
+	return (uint32_t)((nwid ^ (nwid >> 24) ^ (nwid >> 48)) & 0xffffff);
+}
+
+/* ---- the kinds of value ---- */
+
+static bool parse_nwid(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	const char *why;
+
+	if (sixplane_nwid_parse(v, strlen(v), field, &why))
+		return fail(p, p->line, "invalid %s '%s': %s", k->name, v, why);
+	return true;
+}
+
+static void format_nwid(const struct key *k, const void *field, char *out, size_t size)
+{
+	(void)k;
+	snprintf(out, size, "%016llx", (unsigned long long)*(const uint64_t *)field);
+}
+
+static bool parse_node(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	const char *why;
+	uint64_t *node = field;
+
+	if (sixplane_node_parse(v, strlen(v), node, &why))
+		return fail(p, p->line, "invalid %s '%s': %s", k->name, v, why);
+	/* ZeroTier never assigns these; the NDP decision passes them */
+	if (sixplane_node_reserved(*node))
+		return fail(p, p->line, "invalid %s '%s': node id %010llx is reserved", k->name, v,
+			    (unsigned long long)*node);
+	return true;
+}
+
+static void format_node(const struct key *k, const void *field, char *out, size_t size)
+{
+	(void)k;
+	snprintf(out, size, "%010llx", (unsigned long long)*(const uint64_t *)field);
+}
+
+/* Read a small regular file whole, never blocking on a FIFO or a device:
+ * *size bytes into buf (which has room for cap). 0, or a negative errno
+ * with *what saying why in words when it is not a plain file. */
+static int read_small(const char *path, char *buf, size_t cap, size_t *size, const char **what)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	size_t n = 0;
+	int e = 0;
+
+	*what = NULL;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		e = -errno;
+	} else if (!S_ISREG(st.st_mode)) {
+		*what = S_ISDIR(st.st_mode)	 ? "a directory, not a file"
+			: S_ISFIFO(st.st_mode) ? "a FIFO, not a regular file"
+			: S_ISSOCK(st.st_mode) ? "a socket, not a regular file"
+					       : "a device, not a regular file";
+		e = -EINVAL;
+	} else if ((size_t)st.st_size >= cap) {
+		*what = "too large";
+		e = -EFBIG;
+	}
+	while (!e && n < cap) {
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
 			continue;
-		if (proxy && d == SP_DATAPLANE_NETLINK)
+		if (r < 0)
+			e = -errno;
+		if (r <= 0)
 			break;
-		*out = (enum sp_dataplane)d;
+		n += (size_t)r;
+	}
+	if (!e && n == cap) {
+		*what = "too large";
+		e = -EFBIG;
+	}
+	close(fd);
+	*size = n;
+	return e;
+}
+
+static bool parse_identity(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	char buf[1024];
+	const char *why;
+	size_t n;
+	int r = read_small(v, buf, sizeof(buf), &n, &why);
+
+	if (r == -EFBIG)
+		return fail(p, p->line, "invalid %s '%s': larger than an identity file", k->name,
+			    v);
+	if (r && why)
+		return fail(p, p->line, "invalid %s '%s': %s", k->name, v, why);
+	if (r)
+		return fail(p, p->line, "cannot open %s '%s': %s", k->name, v, strerror(-r));
+	if (sixplane_identity_parse(buf, n, field, &why))
+		return fail(p, p->line, "invalid %s '%s': %s", k->name, v, why);
+	if (sixplane_node_reserved(*(uint64_t *)field))
+		return fail(p, p->line, "invalid %s '%s': node id %010llx is reserved", k->name, v,
+			    (unsigned long long)*(uint64_t *)field);
+	return true;
+}
+
+static bool parse_ifname(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n >= IF_NAMESIZE)
+		return fail(p, p->line, "invalid %s '%s': must be 1 to %d characters", k->name, v,
+			    IF_NAMESIZE - 1);
+	/* what the kernel refuses in a name (dev_valid_name) */
+	if (!strcmp(v, ".") || !strcmp(v, "..") || strpbrk(v, "/: \t"))
+		return fail(p, p->line, "invalid %s '%s': not an interface name", k->name, v);
+	/* the kernel takes "name%d" as a template and makes name0, name1...:
+	 * sixplaned would then look for an interface that never exists */
+	if (strchr(v, '%'))
+		return fail(p, p->line,
+			    "invalid %s '%s': a name template ('%%'), not an interface name",
+			    k->name, v);
+	memcpy(field, v, n + 1);
+	return true;
+}
+
+static void format_string(const struct key *k, const void *field, char *out, size_t size)
+{
+	(void)k;
+	snprintf(out, size, "%s", (const char *)field);
+}
+
+/* Addressing sets the two bools that follow each other in sp_network. */
+static bool parse_addressing(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	struct sp_network *n = (struct sp_network *)((char *)field - k->offset);
+	bool six = false, rfc = false;
+	char buf[64];
+
+	if (strlen(v) >= sizeof(buf))
+		return fail(p, p->line, "invalid %s '%s': expected 6plane, rfc4193 or both",
+			    k->name, v);
+	memcpy(buf, v, strlen(v) + 1);
+	for (char *save, *w = strtok_r(buf, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+		if (!strcmp(w, "6plane"))
+			six = true;
+		else if (!strcmp(w, "rfc4193"))
+			rfc = true;
+		else
+			return fail(p, p->line, "invalid %s '%s': expected 6plane, rfc4193 or both",
+				    k->name, v);
+	}
+	if (!six && !rfc)
+		return fail(p, p->line, "invalid %s '%s': empty", k->name, v);
+	n->sixplane = six;
+	n->rfc4193 = rfc;
+	return true;
+}
+
+static void format_addressing(const struct key *k, const void *field, char *out, size_t size)
+{
+	const struct sp_network *n = (const struct sp_network *)((const char *)field - k->offset);
+
+	snprintf(out, size, "%s%s%s", n->sixplane ? "6plane" : "",
+		 n->sixplane && n->rfc4193 ? " " : "", n->rfc4193 ? "rfc4193" : "");
+}
+
+/* A word of a list, as the enum value of its index. */
+static bool parse_word(struct parse *p, const struct key *k, const char *v, int *out,
+		       const char *const *words, size_t n, const char *expected)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (words[i] && !strcmp(v, words[i])) {
+			*out = (int)i;
+			return true;
+		}
+	}
+	return fail(p, p->line, "invalid %s '%s': expected %s", k->name, v, expected);
+}
+
+static const char *const solicit_words[] = {"all", "emulated-only"};
+static const char *const answer_words[] = {
+	[SIXPLANE_ND_PROXY_STATIC] = "static",
+	[SIXPLANE_ND_PROXY_AUTO] = "auto",
+};
+/* [Proxy]: no netlink, which only resolves the host's own neighbors */
+static const char *const dataplane_words[] = {"auto", "tc", "netlink", "packet"};
+static const char *const proxy_dataplane_words[] = {"auto", "tc", NULL, "packet"};
+
+static bool parse_solicit(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	int x = 0;
+
+	if (!parse_word(p, k, v, &x, solicit_words, 2, "all or emulated-only"))
+		return false;
+	*(enum sp_solicit *)field = (enum sp_solicit)x;
+	return true;
+}
+
+static void format_solicit(const struct key *k, const void *field, char *out, size_t size)
+{
+	(void)k;
+	snprintf(out, size, "%s", solicit_words[*(const enum sp_solicit *)field]);
+}
+
+static bool parse_answer(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	int x = 0;
+
+	if (!parse_word(p, k, v, &x, answer_words, 2, "static or auto"))
+		return false;
+	*(enum sixplane_nd_answer_mode *)field = (enum sixplane_nd_answer_mode)x;
+	return true;
+}
+
+static void format_answer(const struct key *k, const void *field, char *out, size_t size)
+{
+	(void)k;
+	snprintf(out, size, "%s", answer_words[*(const enum sixplane_nd_answer_mode *)field]);
+}
+
+static bool parse_dataplane(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	bool proxy = k->sec == SEC_PROXY;
+	int x = 0;
+
+	if (!parse_word(p, k, v, &x, proxy ? proxy_dataplane_words : dataplane_words, 4,
+			proxy ? "auto, tc or packet" : "auto, tc, netlink or packet"))
+		return false;
+	*(enum sp_dataplane *)field = (enum sp_dataplane)x;
+	return true;
+}
+
+static void format_dataplane(const struct key *k, const void *field, char *out, size_t size)
+{
+	(void)k;
+	snprintf(out, size, "%s", sp_dataplane_name(*(const enum sp_dataplane *)field));
+}
+
+/* An IPv4 or IPv6 unicast literal: inet_pton for v4, the library for v6. */
+static bool parse_endpoint(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	struct sp_endpoint *out = field;
+	struct sixplane_addr a;
+	struct in_addr v4;
+	const char *why;
+
+	if (strchr(v, ':')) {
+		if (sixplane_addr_parse(v, strlen(v), 0, &a, &why))
+			return fail(p, p->line, "invalid %s '%s': %s", k->name, v, why);
+		if (a.b[0] == 0xff || !memcmp(a.b, (uint8_t[16]){0}, 16))
+			return fail(p, p->line, "invalid %s '%s': not a unicast address", k->name,
+				    v);
+		out->family = AF_INET6;
+		memcpy(out->addr, a.b, 16);
 		return true;
 	}
-	return fail(p, p->line, "invalid Dataplane '%s': expected auto, tc%s or packet", v,
-		    proxy ? "" : ", netlink");
+	if (inet_pton(AF_INET, v, &v4) != 1)
+		return fail(p, p->line, "invalid %s '%s': not an IPv4 or IPv6 address", k->name,
+			    v);
+	if (v4.s_addr == 0 || ((uint8_t *)&v4)[0] >= 224)
+		return fail(p, p->line, "invalid %s '%s': not a unicast address", k->name, v);
+	out->family = AF_INET;
+	memset(out->addr, 0, sizeof(out->addr));
+	memcpy(out->addr, &v4, 4);
+	return true;
 }
+
+static void format_endpoint(const struct key *k, const void *field, char *out, size_t size)
+{
+	const struct sp_endpoint *e = field;
+	char s[INET6_ADDRSTRLEN] = "";
+
+	(void)k;
+	if (e->family)
+		inet_ntop(e->family, e->addr, s, sizeof(s));
+	snprintf(out, size, "%s", e->family ? s : "(none)");
+}
+
+/* A decimal in [lo, hi], no sign, no leading zero. */
+static bool parse_number(struct parse *p, const struct key *k, const char *v, unsigned long *out)
+{
+	char *end;
+	unsigned long x;
+
+	if (*v < '0' || *v > '9' || (v[0] == '0' && v[1]))
+		return fail(p, p->line, "invalid %s '%s': expected a number from %lu to %lu",
+			    k->name, v, k->lo, k->hi);
+	errno = 0;
+	x = strtoul(v, &end, 10);
+	if (*end || errno || x < k->lo || x > k->hi)
+		return fail(p, p->line, "invalid %s '%s': expected a number from %lu to %lu",
+			    k->name, v, k->lo, k->hi);
+	*out = x;
+	return true;
+}
+
+static bool parse_u16(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	unsigned long x;
+
+	if (!parse_number(p, k, v, &x))
+		return false;
+	*(uint16_t *)field = (uint16_t)x;
+	return true;
+}
+
+static bool parse_u32(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	unsigned long x;
+
+	if (!parse_number(p, k, v, &x))
+		return false;
+	*(uint32_t *)field = (uint32_t)x;
+	return true;
+}
+
+static void format_u16(const struct key *k, const void *field, char *out, size_t size)
+{
+	uint16_t x = *(const uint16_t *)field;
+
+	/* Mtu 0 (below its least): the underlay's MTU minus the encapsulation */
+	if (x < k->lo)
+		snprintf(out, size, "auto");
+	else
+		snprintf(out, size, "%u", x);
+}
+
+static void format_u32(const struct key *k, const void *field, char *out, size_t size)
+{
+	(void)k;
+	snprintf(out, size, "%u", *(const uint32_t *)field);
+}
+
+static bool parse_bool(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true"))
+		*(bool *)field = true;
+	else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false"))
+		*(bool *)field = false;
+	else
+		return fail(p, p->line, "invalid %s '%s': expected on/yes/true or off/no/false",
+			    k->name, v);
+	return true;
+}
+
+static void format_bool(const struct key *k, const void *field, char *out, size_t size)
+{
+	(void)k;
+	snprintf(out, size, "%s", *(const bool *)field ? "on" : "off");
+}
+
+/* Prefix: each one adds a rule (the section's Answer is set at its end) */
+static bool parse_prefix(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	struct sp_proxy *x = (struct sp_proxy *)((char *)field - k->offset);
+	struct sixplane_nd_proxy r = {0}, *a;
+	const char *why;
+
+	if (sixplane_prefix_parse(v, strlen(v), 0, &r.prefix, &why))
+		return fail(p, p->line, "invalid %s '%s': %s", k->name, v, why);
+	if (!(a = realloc(x->rules, (x->n_rules + 1) * sizeof(*a))))
+		return fail(p, p->line, "out of memory");
+	x->rules = a;
+	a[x->n_rules++] = r;
+	return true;
+}
+
+static void format_prefixes(const struct key *k, const void *field, char *out, size_t size)
+{
+	const struct sp_proxy *x = (const struct sp_proxy *)((const char *)field - k->offset);
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < x->n_rules && n < size; i++) {
+		char s[SIXPLANE_PREFIXSTRLEN];
+		sixplane_prefix_format(&x->rules[i].prefix, s);
+		n += (size_t)snprintf(out + n, size - n, "%s%s", i ? " " : "", s);
+	}
+}
+
+static const struct kind k_nwid = {parse_nwid, format_nwid};
+static const struct kind k_node = {parse_node, format_node};
+static const struct kind k_identity = {parse_identity, format_node};
+static const struct kind k_ifname = {parse_ifname, format_string};
+static const struct kind k_addressing = {parse_addressing, format_addressing};
+static const struct kind k_solicit = {parse_solicit, format_solicit};
+static const struct kind k_dataplane = {parse_dataplane, format_dataplane};
+static const struct kind k_endpoint = {parse_endpoint, format_endpoint};
+static const struct kind k_u16 = {parse_u16, format_u16};
+static const struct kind k_u32 = {parse_u32, format_u32};
+static const struct kind k_bool = {parse_bool, format_bool};
+static const struct kind k_prefix = {parse_prefix, format_prefixes};
+static const struct kind k_answer = {parse_answer, format_answer};
+
+#define NET(f) SEC_NETWORK, offsetof(struct sp_network, f)
+#define PEER(f) SEC_PEER, offsetof(struct sp_peer, f)
+#define PROXY(f) SEC_PROXY, offsetof(struct sp_proxy, f)
+
+/* The table, in the order of enum sp_config_key (checked at start). */
+static const struct {
+	const char *name;
+	const struct kind *kind;
+	enum section sec;
+	size_t offset;
+	const char *def;
+	unsigned flags;
+	unsigned long lo, hi;
+} table[SP_N_KEYS] = {
+	[SP_KEY_NETWORK_Id] = {"Id", &k_nwid, NET(nwid), NULL, K_REQUIRED, 0, 0},
+	/* Node and NodeFrom set one field: one of them is required */
+	[SP_KEY_NETWORK_Node] = {"Node", &k_node, NET(node), NULL, K_REQUIRED, 0, 0},
+	[SP_KEY_NETWORK_NodeFrom] = {"NodeFrom", &k_identity, NET(node), NULL, K_REQUIRED, 0, 0},
+	[SP_KEY_NETWORK_Interface] = {"Interface", &k_ifname, NET(ifname), NULL, K_REQUIRED, 0, 0},
+	[SP_KEY_NETWORK_Addressing] = {"Addressing", &k_addressing, NET(sixplane), "6plane", 0, 0,
+				       0},
+	[SP_KEY_NETWORK_Solicit] = {"Solicit", &k_solicit, NET(solicit), "all", 0, 0, 0},
+	[SP_KEY_NETWORK_Dataplane] = {"Dataplane", &k_dataplane, NET(dataplane), "auto", 0, 0, 0},
+	[SP_KEY_NETWORK_Underlay] = {"Underlay", &k_endpoint, NET(underlay), NULL, 0, 0, 0},
+	[SP_KEY_NETWORK_Port] = {"Port", &k_u16, NET(port), "4789", 0, 1, 65535},
+	/* default: sp_default_vni(Id), set at the section's end */
+	[SP_KEY_NETWORK_Vni] = {"Vni", &k_u32, NET(vni), NULL, 0, 0, 0xffffff},
+	/* default 0: the underlay's MTU minus the encapsulation */
+	[SP_KEY_NETWORK_Mtu] = {"Mtu", &k_u16, NET(mtu), NULL, 0, 1280, 65535},
+	[SP_KEY_NETWORK_Multicast] = {"Multicast", &k_bool, NET(multicast), "on", 0, 0, 0},
+	[SP_KEY_NETWORK_Persist] = {"Persist", &k_bool, NET(persist), "off", 0, 0, 0},
+	[SP_KEY_PEER_Node] = {"Node", &k_node, PEER(node), NULL, K_REQUIRED, 0, 0},
+	[SP_KEY_PEER_Endpoint] = {"Endpoint", &k_endpoint, PEER(endpoint), NULL, K_REQUIRED, 0, 0},
+	[SP_KEY_PROXY_Interface] = {"Interface", &k_ifname, PROXY(ifname), NULL, K_REQUIRED, 0, 0},
+	[SP_KEY_PROXY_Prefix] = {"Prefix", &k_prefix, PROXY(rules), NULL, K_REQUIRED | K_REPEAT, 0,
+				 0},
+	[SP_KEY_PROXY_Answer] = {"Answer", &k_answer, PROXY(answer), "static", 0, 0, 0},
+	[SP_KEY_PROXY_Dataplane] = {"Dataplane", &k_dataplane, PROXY(dataplane), "auto", 0, 0, 0},
+};
+
+static struct key key_of(enum sp_config_key i)
+{
+	return (struct key){table[i].sec,   table[i].name,  table[i].kind, table[i].offset,
+			    table[i].def,   table[i].flags, table[i].lo,   table[i].hi};
+}
+
+const char *sp_config_key_name(enum sp_config_key k)
+{
+	return (unsigned)k < SP_N_KEYS ? table[k].name : "?";
+}
+
+/* ---- sections ---- */
 
 static struct sp_network *cur_network(struct parse *p)
 {
 	return &p->cfg.networks[p->cfg.n_networks - 1];
-}
-
-static struct sp_proxy *cur_proxy(struct parse *p)
-{
-	return &p->cfg.proxies[p->cfg.n_proxies - 1];
 }
 
 static void *grow(void *arr, size_t n, size_t size)
@@ -113,108 +558,141 @@ static void *grow(void *arr, size_t n, size_t size)
 	return realloc(arr, (n + 1) * size);
 }
 
-/* Checks that need the whole section: required keys, Answer applied. */
+/* The keys of a section that set the same field as key i (Node, NodeFrom). */
+static bool same_field(size_t i, size_t j)
+{
+	return table[i].sec == table[j].sec && table[i].offset == table[j].offset;
+}
+
+/* A section's completeness: every required field given. */
 static bool end_section(struct parse *p)
 {
+	int line = p->sec == SEC_NETWORK ? cur_network(p)->line
+		   : p->sec == SEC_PEER	 ? p->line
+		   : p->sec == SEC_PROXY ? p->cfg.proxies[p->cfg.n_proxies - 1].line
+					 : 0;
+
+	if (p->sec == SEC_NONE)
+		return true;
+	if (p->sec == SEC_PEER) {
+		struct sp_network *n = cur_network(p);
+		line = n->peers[n->n_peers - 1].line;
+	}
+	for (size_t i = 0; i < SP_N_KEYS; i++) {
+		bool given = false;
+		char names[64] = "";
+
+		if (table[i].sec != p->sec || !(table[i].flags & K_REQUIRED))
+			continue;
+		for (size_t j = 0; j < SP_N_KEYS; j++) {
+			if (!same_field(i, j))
+				continue;
+			given |= p->lines[j] != 0;
+			if (j < i)
+				break; /* reported with the first of them */
+			size_t n = strlen(names);
+			snprintf(names + n, sizeof(names) - n, "%s%s", n ? " or " : "",
+				 table[j].name);
+		}
+		if (!given && names[0])
+			return fail(p, line, "[%s] needs %s%s", section_names[p->sec],
+				    table[i].flags & K_REPEAT ? "at least one " : "", names);
+	}
 	if (p->sec == SEC_NETWORK) {
 		struct sp_network *n = cur_network(p);
-		if (!(p->seen & K_ID))
-			return fail(p, n->line, "[Network] needs Id");
-		if (!(p->seen & (K_NODE | K_NODEFROM)))
-			return fail(p, n->line, "[Network] needs Node or NodeFrom");
-		if (!(p->seen & K_INTERFACE))
-			return fail(p, n->line, "[Network] needs Interface");
-		unsigned fabric = K_PORT | K_VNI | K_MTU | K_MULTICAST | K_PERSIST;
-		if ((p->seen & fabric) && !(p->seen & K_UNDERLAY))
-			return fail(
-				p, n->line,
-				"[Network] sets Port, Vni, Mtu, Multicast or Persist without an "
-				"Underlay (they configure the VXLAN sixplaned creates)");
-		if (!(p->seen & K_VNI))
+		if (!p->lines[SP_KEY_NETWORK_Vni])
 			n->vni = sp_default_vni(n->nwid);
-		p->peers_allowed = p->seen & K_UNDERLAY;
-	} else if (p->sec == SEC_PEER) {
-		struct sp_network *n = cur_network(p);
-		struct sp_peer *x = &n->peers[n->n_peers - 1];
-		if (!(p->seen & K_NODE))
-			return fail(p, x->line, "[Peer] needs Node");
-		if (!(p->seen & K_ENDPOINT))
-			return fail(p, x->line, "[Peer] needs Endpoint");
-		if (x->endpoint.family != n->underlay.family)
-			return fail(p, x->line,
-				    "[Peer] Endpoint is IPv%d but the Underlay is IPv%d",
-				    x->endpoint.family == AF_INET ? 4 : 6,
-				    n->underlay.family == AF_INET ? 4 : 6);
 	} else if (p->sec == SEC_PROXY) {
-		struct sp_proxy *x = cur_proxy(p);
-		if (!(p->seen & K_INTERFACE))
-			return fail(p, x->line, "[Proxy] needs Interface");
-		if (x->n_rules == 0)
-			return fail(p, x->line, "[Proxy] needs at least one Prefix");
+		struct sp_proxy *x = &p->cfg.proxies[p->cfg.n_proxies - 1];
 		for (size_t i = 0; i < x->n_rules; i++)
-			x->rules[i].mode = p->answer;
-		p->peers_allowed = false;
+			x->rules[i].mode = x->answer;
+	}
+	return true;
+}
+
+/* The defaults of the table, parsed as if the file said them. */
+static bool defaults(struct parse *p)
+{
+	for (size_t i = 0; i < SP_N_KEYS; i++) {
+		struct key k = key_of((enum sp_config_key)i);
+		if (table[i].sec == p->sec && table[i].def &&
+		    !k.kind->parse(p, &k, table[i].def, (char *)p->cur + table[i].offset))
+			return false;
 	}
 	return true;
 }
 
 static bool begin_section(struct parse *p, const char *name, size_t len)
 {
+	enum section sec = SEC_NONE;
+
 	if (!end_section(p))
 		return false;
-	p->seen = 0;
-	p->answer = SIXPLANE_ND_PROXY_STATIC;
-	if (len == 4 && !memcmp(name, "Peer", 4)) {
-		/* a peer of the [Network] before it, which must have an Underlay */
-		if (!p->peers_allowed)
+	for (int s = SEC_NETWORK; s <= SEC_PROXY; s++)
+		if (strlen(section_names[s]) == len && !memcmp(name, section_names[s], len))
+			sec = (enum section)s;
+	if (sec == SEC_PEER) {
+		/* a peer of the [Network] before it (the plan checks that it has
+		 * an Underlay) */
+		if (p->sec != SEC_NETWORK && p->sec != SEC_PEER)
 			return fail(p, p->line,
-				    "[Peer] must follow a [Network] with an Underlay "
-				    "(or other [Peer] sections of it)");
+				    "[Peer] must follow a [Network] with an Underlay (or other "
+				    "[Peer] sections of it)");
 		struct sp_network *n = cur_network(p);
 		struct sp_peer *a = grow(n->peers, n->n_peers, sizeof(*a));
 		if (!a)
 			return fail(p, p->line, "out of memory");
 		n->peers = a;
-		a[n->n_peers++] = (struct sp_peer){.line = p->line};
-		p->sec = SEC_PEER;
-	} else if (len == 7 && !memcmp(name, "Network", 7)) {
+		a = &a[n->n_peers++];
+		*a = (struct sp_peer){.line = p->line};
+		p->cur = a;
+		p->lines = a->lines;
+	} else if (sec == SEC_NETWORK) {
 		struct sp_network *a = grow(p->cfg.networks, p->cfg.n_networks, sizeof(*a));
 		if (!a)
 			return fail(p, p->line, "out of memory");
 		p->cfg.networks = a;
 		a = &a[p->cfg.n_networks++];
-		*a = (struct sp_network){
-			.sixplane = true, .port = 4789, .multicast = true, .line = p->line};
-		p->sec = SEC_NETWORK;
-	} else if (len == 5 && !memcmp(name, "Proxy", 5)) {
+		*a = (struct sp_network){.line = p->line};
+		p->cur = a;
+		p->lines = a->lines;
+	} else if (sec == SEC_PROXY) {
 		struct sp_proxy *a = grow(p->cfg.proxies, p->cfg.n_proxies, sizeof(*a));
 		if (!a)
 			return fail(p, p->line, "out of memory");
 		p->cfg.proxies = a;
 		a = &a[p->cfg.n_proxies++];
 		*a = (struct sp_proxy){.line = p->line};
-		p->sec = SEC_PROXY;
+		p->cur = a;
+		p->lines = a->lines;
 	} else {
 		return fail(p, p->line,
 			    "unknown section '[%.*s]' (expected [Network], [Peer] or [Proxy])",
 			    (int)len, name);
 	}
-	return true;
+	p->sec = sec;
+	return defaults(p);
 }
 
-/* fgets for inih that counts lines and notices section headers. */
+/* fgets over the file in memory, for inih: counts lines and notices
+ * section headers. */
 static char *reader(char *buf, int size, void *arg)
 {
 	struct parse *p = arg;
-	char *s = fgets(buf, size, p->f);
-	size_t n;
+	size_t n = 0, cap = (size_t)size - 1;
 
-	if (!s)
+	if (p->pos >= p->len || size < 2)
 		return NULL;
-	n = strlen(s);
+	while (n < cap && p->pos < p->len) {
+		char c = p->buf[p->pos++];
+		buf[n++] = c;
+		if (c == '\n')
+			break;
+	}
+	buf[n] = '\0';
 	if (!p->mid_line) {
 		p->line++;
-		const char *t = s + strspn(s, " \t");
+		const char *t = buf + strspn(buf, " \t");
 		if (*t == '[') {
 			const char *end = strchr(t, ']');
 			if (end) {
@@ -226,10 +704,10 @@ static char *reader(char *buf, int size, void *arg)
 			}
 		}
 	}
-	p->mid_line = n > 0 && s[n - 1] != '\n' && !feof(p->f);
+	p->mid_line = n > 0 && buf[n - 1] != '\n' && p->pos < p->len;
 	if (p->mid_line)
 		fail(p, p->line, "line longer than %d characters", size - 2);
-	return s;
+	return buf;
 }
 
 /* inih strips ';' comments; '#' after whitespace is a comment here too (the
@@ -247,313 +725,51 @@ static void strip_comment(char *v)
 		v[--n] = '\0';
 }
 
-static bool once(struct parse *p, unsigned key, const char *name)
+static void list_keys(enum section sec, char *out, size_t size)
 {
-	if (p->seen & key)
-		return fail(p, p->line, "%s given twice in this section", name);
-	p->seen |= key;
-	return true;
-}
+	size_t n = 0;
 
-static bool set_ifname(struct parse *p, char *dst, const char *v)
-{
-	size_t n = strlen(v);
-
-	if (n == 0 || n >= IF_NAMESIZE)
-		return fail(p, p->line, "invalid Interface '%s': must be 1 to %d characters", v,
-			    IF_NAMESIZE - 1);
-	if (!strcmp(v, ".") || !strcmp(v, "..") || strpbrk(v, "/: \t"))
-		return fail(p, p->line, "invalid Interface '%s': not an interface name", v);
-	memcpy(dst, v, n + 1);
-	return true;
-}
-
-static bool read_identity(struct parse *p, const char *path, uint64_t *node)
-{
-	char buf[1024];
-	const char *why;
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return fail(p, p->line, "cannot open NodeFrom '%s': %s", path, strerror(errno));
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	if (n == sizeof(buf))
-		return fail(p, p->line, "invalid NodeFrom '%s': larger than an identity file",
-			    path);
-	if (sixplane_identity_parse(buf, n, node, &why))
-		return fail(p, p->line, "invalid NodeFrom '%s': %s", path, why);
-	return true;
-}
-
-/* An IPv4 or IPv6 literal: inet_pton for v4, the library for v6. */
-static bool parse_endpoint(struct parse *p, const char *key, const char *v, struct sp_endpoint *out)
-{
-	const char *why;
-	struct sixplane_addr a;
-
-	if (strchr(v, ':')) {
-		if (sixplane_addr_parse(v, strlen(v), 0, &a, &why))
-			return fail(p, p->line, "invalid %s '%s': %s", key, v, why);
-		if (a.b[0] == 0xff || !memcmp(a.b, (uint8_t[16]){0}, 16))
-			return fail(p, p->line, "invalid %s '%s': not a unicast address", key, v);
-		out->family = AF_INET6;
-		memcpy(out->addr, a.b, 16);
-		return true;
-	}
-	struct in_addr v4;
-	if (inet_pton(AF_INET, v, &v4) != 1)
-		return fail(p, p->line, "invalid %s '%s': not an IPv4 or IPv6 address", key, v);
-	uint8_t first = ((uint8_t *)&v4)[0];
-	if (v4.s_addr == 0 || first >= 224)
-		return fail(p, p->line, "invalid %s '%s': not a unicast address", key, v);
-	out->family = AF_INET;
-	memset(out->addr, 0, sizeof(out->addr));
-	memcpy(out->addr, &v4, 4);
-	return true;
-}
-
-/* A decimal in [lo, hi]. */
-static bool parse_uint(struct parse *p, const char *key, const char *v, unsigned long lo,
-		       unsigned long hi, unsigned long *out)
-{
-	char *end;
-	unsigned long x;
-
-	if (*v < '0' || *v > '9' || (v[0] == '0' && v[1]))
-		return fail(p, p->line, "invalid %s '%s': expected a number from %lu to %lu", key,
-			    v, lo, hi);
-	x = strtoul(v, &end, 10);
-	if (*end || x < lo || x > hi)
-		return fail(p, p->line, "invalid %s '%s': expected a number from %lu to %lu", key,
-			    v, lo, hi);
-	*out = x;
-	return true;
-}
-
-static bool parse_bool(struct parse *p, const char *key, const char *v, bool *out)
-{
-	if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true"))
-		*out = true;
-	else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false"))
-		*out = false;
-	else
-		return fail(p, p->line, "invalid %s '%s': expected on/yes/true or off/no/false",
-			    key, v);
-	return true;
-}
-
-static bool peer_key(struct parse *p, const char *name, const char *v)
-{
-	struct sp_network *n = cur_network(p);
-	struct sp_peer *x = &n->peers[n->n_peers - 1];
-	const char *why;
-
-	if (!strcmp(name, "Node")) {
-		if (!once(p, K_NODE, name))
-			return false;
-		if (sixplane_node_parse(v, strlen(v), &x->node, &why))
-			return fail(p, p->line, "invalid Node '%s': %s", v, why);
-		if (sixplane_node_reserved(x->node))
-			return fail(p, p->line, "invalid Node '%s': node id is reserved", v);
-		if (x->node == n->node)
-			return fail(p, p->line, "invalid Node '%s': that is this host's own node",
-				    v);
-		for (size_t i = 0; i + 1 < n->n_peers; i++)
-			if (n->peers[i].node == x->node)
-				return fail(p, p->line, "Node '%s' is already a peer at line %d", v,
-					    n->peers[i].line);
-	} else if (!strcmp(name, "Endpoint")) {
-		if (!once(p, K_ENDPOINT, name) || !parse_endpoint(p, name, v, &x->endpoint))
-			return false;
-		if (!memcmp(&x->endpoint, &n->underlay, sizeof(x->endpoint)))
-			return fail(p, p->line,
-				    "invalid Endpoint '%s': that is this host's Underlay", v);
-	} else {
-		return fail(p, p->line, "unknown key '%s' in [Peer]", name);
-	}
-	return true;
-}
-
-static bool network_key(struct parse *p, const char *name, const char *v)
-{
-	struct sp_network *n = cur_network(p);
-	const char *why;
-
-	if (!strcmp(name, "Id")) {
-		if (!once(p, K_ID, name))
-			return false;
-		if (sixplane_nwid_parse(v, strlen(v), &n->nwid, &why))
-			return fail(p, p->line, "invalid Id '%s': %s", v, why);
-	} else if (!strcmp(name, "Node") || !strcmp(name, "NodeFrom")) {
-		bool from = name[4] != '\0';
-		if (p->seen & (K_NODE | K_NODEFROM))
-			return fail(p, p->line, "Node and NodeFrom given together or twice");
-		p->seen |= from ? K_NODEFROM : K_NODE;
-		if (from ? !read_identity(p, v, &n->node)
-			 : sixplane_node_parse(v, strlen(v), &n->node, &why) != 0)
-			return from ? false : fail(p, p->line, "invalid Node '%s': %s", v, why);
-		/* ZeroTier never assigns these; the NDP decision passes them. */
-		if (sixplane_node_reserved(n->node))
-			return fail(p, p->line, "invalid %s '%s': node id %010llx is reserved",
-				    name, v, (unsigned long long)n->node);
-	} else if (!strcmp(name, "Interface")) {
-		return once(p, K_INTERFACE, name) && set_ifname(p, n->ifname, v);
-	} else if (!strcmp(name, "Addressing")) {
-		if (!once(p, K_ADDRESSING, name))
-			return false;
-		n->sixplane = n->rfc4193 = false;
-		char buf[64];
-		snprintf(buf, sizeof(buf), "%s", v);
-		for (char *save, *w = strtok_r(buf, " \t,", &save); w;
-		     w = strtok_r(NULL, " \t,", &save)) {
-			if (!strcmp(w, "6plane"))
-				n->sixplane = true;
-			else if (!strcmp(w, "rfc4193"))
-				n->rfc4193 = true;
-			else
-				return fail(
-					p, p->line,
-					"invalid Addressing '%s': expected 6plane, rfc4193 or both",
-					v);
-		}
-		if (!n->sixplane && !n->rfc4193)
-			return fail(p, p->line, "invalid Addressing '%s': empty", v);
-	} else if (!strcmp(name, "Solicit")) {
-		if (!once(p, K_SOLICIT, name))
-			return false;
-		if (!strcmp(v, "all"))
-			n->solicit = SP_SOLICIT_ALL;
-		else if (!strcmp(v, "emulated-only"))
-			n->solicit = SP_SOLICIT_EMULATED_ONLY;
-		else
-			return fail(p, p->line,
-				    "invalid Solicit '%s': expected all or emulated-only", v);
-	} else if (!strcmp(name, "Dataplane")) {
-		return once(p, K_DATAPLANE, name) && parse_dataplane(p, v, false, &n->dataplane);
-	} else if (!strcmp(name, "Underlay")) {
-		return once(p, K_UNDERLAY, name) && parse_endpoint(p, name, v, &n->underlay);
-	} else if (!strcmp(name, "Port") || !strcmp(name, "Vni") || !strcmp(name, "Mtu")) {
-		unsigned long x = 0;
-		unsigned key = name[0] == 'P' ? K_PORT : name[0] == 'V' ? K_VNI : K_MTU;
-		unsigned long lo = key == K_MTU ? 1280 : key == K_PORT ? 1 : 0;
-		unsigned long hi = key == K_VNI ? 0xffffff : 65535;
-		if (!once(p, key, name) || !parse_uint(p, name, v, lo, hi, &x))
-			return false;
-		if (key == K_PORT)
-			n->port = (uint16_t)x;
-		else if (key == K_VNI)
-			n->vni = (uint32_t)x;
-		else
-			n->mtu = (uint16_t)x;
-	} else if (!strcmp(name, "Multicast")) {
-		return once(p, K_MULTICAST, name) && parse_bool(p, name, v, &n->multicast);
-	} else if (!strcmp(name, "Persist")) {
-		return once(p, K_PERSIST, name) && parse_bool(p, name, v, &n->persist);
-	} else {
-		return fail(p, p->line, "unknown key '%s' in [Network]", name);
-	}
-	return true;
-}
-
-static bool proxy_key(struct parse *p, const char *name, const char *v)
-{
-	struct sp_proxy *x = cur_proxy(p);
-	const char *why;
-
-	if (!strcmp(name, "Interface")) {
-		return once(p, K_INTERFACE, name) && set_ifname(p, x->ifname, v);
-	} else if (!strcmp(name, "Prefix")) {
-		struct sixplane_nd_proxy r = {0};
-		if (sixplane_prefix_parse(v, strlen(v), 0, &r.prefix, &why))
-			return fail(p, p->line, "invalid Prefix '%s': %s", v, why);
-		struct sixplane_nd_proxy *a = grow(x->rules, x->n_rules, sizeof(*a));
-		if (!a)
-			return fail(p, p->line, "out of memory");
-		x->rules = a;
-		a[x->n_rules++] = r;
-	} else if (!strcmp(name, "Answer")) {
-		if (!once(p, K_ANSWER, name))
-			return false;
-		if (!strcmp(v, "static"))
-			p->answer = SIXPLANE_ND_PROXY_STATIC;
-		else if (!strcmp(v, "auto"))
-			p->answer = SIXPLANE_ND_PROXY_AUTO;
-		else
-			return fail(p, p->line, "invalid Answer '%s': expected static or auto", v);
-	} else if (!strcmp(name, "Dataplane")) {
-		return once(p, K_DATAPLANE, name) && parse_dataplane(p, v, true, &x->dataplane);
-	} else {
-		return fail(p, p->line, "unknown key '%s' in [Proxy]", name);
-	}
-	return true;
+	out[0] = '\0';
+	for (size_t i = 0; i < SP_N_KEYS && n < size; i++)
+		if (table[i].sec == sec)
+			n += (size_t)snprintf(out + n, size - n, "%s%s", n ? ", " : "",
+					      table[i].name);
 }
 
 static int handler(void *arg, const char *section, const char *name, const char *value)
 {
 	struct parse *p = arg;
-	char v[256];
+	char v[256], keys[256];
 
 	(void)section; /* the reader tracks sections, with their boundaries */
 	if (p->failed)
 		return 0;
+	if (p->sec == SEC_NONE)
+		return fail(p, p->line, "'%s' outside a section", name);
 	snprintf(v, sizeof(v), "%s", value);
 	strip_comment(v);
-	if (!*v)
-		return fail(p, p->line, "empty value for %s", name);
-	switch (p->sec) {
-	case SEC_NETWORK:
-		return network_key(p, name, v);
-	case SEC_PROXY:
-		return proxy_key(p, name, v);
-	case SEC_PEER:
-		return peer_key(p, name, v);
-	default:
-		return fail(p, p->line, "'%s' outside a section", name);
-	}
-}
-
-/* Checks across sections. */
-static bool check_whole(struct parse *p)
-{
-	const struct sp_config *c = &p->cfg;
-
-	for (size_t i = 0; i < c->n_networks; i++) {
-		const struct sp_network *a = &c->networks[i];
-		for (size_t j = 0; j < i; j++) {
-			const struct sp_network *b = &c->networks[j];
-			if (!strcmp(a->ifname, b->ifname))
-				return fail(p, a->line, "Interface '%s' already used at line %d",
-					    a->ifname, b->line);
-			if (a->nwid == b->nwid)
-				return fail(p, a->line,
-					    "network %016llx already configured at line %d",
-					    (unsigned long long)a->nwid, b->line);
-			/* Two ids with one fold share a /40: NDP could not tell whose. */
-			if (a->sixplane && b->sixplane &&
-			    sixplane_fold(a->nwid) == sixplane_fold(b->nwid))
-				return fail(p, a->line,
-					    "network %016llx has the same 6PLANE /40 as %016llx at "
-					    "line %d",
-					    (unsigned long long)a->nwid,
-					    (unsigned long long)b->nwid, b->line);
+	for (size_t i = 0; i < SP_N_KEYS; i++) {
+		struct key k = key_of((enum sp_config_key)i);
+		if (table[i].sec != p->sec || strcmp(table[i].name, name))
+			continue;
+		if (!*v)
+			return fail(p, p->line, "empty value for %s", name);
+		for (size_t j = 0; j < SP_N_KEYS && !(table[i].flags & K_REPEAT); j++) {
+			if (!same_field(i, j) || !p->lines[j])
+				continue;
+			if (i == j)
+				return fail(p, p->line, "%s given twice in this section (line %d)",
+					    name, p->lines[j]);
+			return fail(p, p->line, "%s and %s given together (line %d)",
+				    table[j].name, name, p->lines[j]);
 		}
+		if (!p->lines[i])
+			p->lines[i] = p->line;
+		return k.kind->parse(p, &k, v, (char *)p->cur + table[i].offset);
 	}
-	for (size_t i = 0; i < c->n_proxies; i++) {
-		const struct sp_proxy *a = &c->proxies[i];
-		for (size_t j = 0; j < c->n_networks; j++)
-			if (!strcmp(a->ifname, c->networks[j].ifname))
-				return fail(p, a->line, "Interface '%s' already used at line %d",
-					    a->ifname, c->networks[j].line);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(a->ifname, c->proxies[j].ifname))
-				return fail(p, a->line, "Interface '%s' already used at line %d",
-					    a->ifname, c->proxies[j].line);
-	}
-	if (c->n_networks == 0 && c->n_proxies == 0)
-		return fail(p, p->line, "no [Network] or [Proxy] section: nothing to do");
-	return true;
+	list_keys(p->sec, keys, sizeof(keys));
+	return fail(p, p->line, "unknown key '%s' in [%s] (expected %s)", name,
+		    section_names[p->sec], keys);
 }
 
 void sp_config_free(struct sp_config *c)
@@ -567,32 +783,111 @@ void sp_config_free(struct sp_config *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Text, not some other file: a NUL would end the line there for inih and
+ * drop the rest of it in silence; a byte order mark would glue itself to
+ * the first key. */
+static bool plain_text(struct parse *p)
+{
+	const char *nul = memchr(p->buf, '\0', p->len);
+
+	if (p->len >= 3 && !memcmp(p->buf, "\xef\xbb\xbf", 3))
+		return fail(p, 1, "starts with a byte order mark (U+FEFF): save it without one");
+	if (nul) {
+		int line = 1;
+		for (const char *c = p->buf; c < nul; c++)
+			line += *c == '\n';
+		return fail(p, line, "a NUL byte: not a text file");
+	}
+	return true;
+}
+
 int sp_config_load(const char *path, struct sp_config *out, char *err, size_t errlen)
 {
 	struct parse p = {.path = path, .err = err, .errlen = errlen};
+	char *buf = malloc(MAX_FILE);
+	const char *what;
 	int r;
 
-	p.f = fopen(path, "r");
-	if (!p.f) {
-		int e = errno;
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e));
-		return -e;
+	/* the table's order is the enum's: a key out of place is a bug here */
+	for (size_t i = 0; i < SP_N_KEYS; i++)
+		if (!table[i].name || !table[i].kind) {
+			snprintf(err, errlen, "%s: key %zu missing from the table", path, i);
+			free(buf);
+			return -EINVAL;
+		}
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
 	}
-	r = ini_parse_stream(reader, &p, handler, &p);
-	fclose(p.f);
-	if (!p.failed && r > 0)
-		fail(&p, r, "syntax error (expected [Section] or Key = Value)");
-	if (!p.failed && r < 0)
-		fail(&p, p.line, "cannot parse (out of memory)");
-	if (!p.failed)
-		end_section(&p);
-	if (!p.failed)
-		check_whole(&p);
+	if ((r = read_small(path, buf, MAX_FILE, &p.len, &what))) {
+		if (what)
+			snprintf(err, errlen, "%s: cannot read: %s", path,
+				 r == -EFBIG ? "larger than 1 MiB" : what);
+		else
+			snprintf(err, errlen, "%s: cannot open: %s", path, strerror(-r));
+		free(buf);
+		return what ? -EINVAL : r;
+	}
+	p.buf = buf;
+	if (plain_text(&p)) {
+		r = ini_parse_stream(reader, &p, handler, &p);
+		if (!p.failed && r > 0)
+			fail(&p, r, "syntax error (expected [Section] or Key = Value)");
+		if (!p.failed && r < 0)
+			fail(&p, p.line, "cannot parse (out of memory)");
+		if (!p.failed)
+			end_section(&p);
+		if (!p.failed && p.cfg.n_networks == 0 && p.cfg.n_proxies == 0)
+			fail(&p, p.line ? p.line : 1,
+			     "no [Network] or [Proxy] section: nothing to do");
+	}
+	free(buf);
 	if (p.failed) {
 		sp_config_free(&p.cfg);
 		return -EINVAL;
 	}
 	snprintf(p.cfg.path, sizeof(p.cfg.path), "%s", path);
+	p.cfg.last_line = p.line;
 	*out = p.cfg;
 	return 0;
+}
+
+/* ---- -t ---- */
+
+static void dump_section(enum section sec, const void *s, const int *lines, FILE *out, bool first)
+{
+	fprintf(out, "%s[%s]\n", first ? "" : "\n", section_names[sec]);
+	for (size_t i = 0; i < SP_N_KEYS; i++) {
+		struct key k = key_of((enum sp_config_key)i);
+		char v[4096];
+
+		if (table[i].sec != sec)
+			continue;
+		/* of keys that set one field, the one given (or the first) */
+		bool other = false;
+		for (size_t j = 0; j < SP_N_KEYS; j++)
+			if (j != i && same_field(i, j) && (lines[j] || (!lines[i] && j < i)))
+				other = true;
+		if (other)
+			continue;
+		/* an Underlay not given: the fabric keys say nothing */
+		if (sec == SEC_NETWORK && !((const struct sp_network *)s)->underlay.family &&
+		    i >= SP_KEY_NETWORK_Underlay && i <= SP_KEY_NETWORK_Persist && !lines[i])
+			continue;
+		k.kind->format(&k, (const char *)s + table[i].offset, v, sizeof(v));
+		fprintf(out, "%s = %s%s\n", table[i].name, v, lines[i] ? "" : "  # default");
+	}
+}
+
+void sp_config_dump(const struct sp_config *c, FILE *out)
+{
+	for (size_t i = 0; i < c->n_networks; i++) {
+		const struct sp_network *n = &c->networks[i];
+		dump_section(SEC_NETWORK, n, n->lines, out, i == 0);
+		for (size_t j = 0; j < n->n_peers; j++)
+			dump_section(SEC_PEER, &n->peers[j], n->peers[j].lines, out, false);
+	}
+	for (size_t i = 0; i < c->n_proxies; i++)
+		dump_section(SEC_PROXY, &c->proxies[i], c->proxies[i].lines, out,
+			     i == 0 && c->n_networks == 0);
 }

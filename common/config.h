@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sixplane.h"
 
@@ -25,6 +26,38 @@ enum sp_dataplane {
 };
 const char *sp_dataplane_name(enum sp_dataplane d);
 
+/* Every key of the file, declared once: section, name, and the kind of
+ * value (the parser; config.c's table adds the field and the default).
+ * The key's id indexes the lines[] of its section, where the line that set
+ * it is kept for the messages of rules across keys (plan.c). */
+#define SP_CONFIG_KEYS(X)                                                                          \
+	X(NETWORK, Id)                                                                             \
+	X(NETWORK, Node)                                                                           \
+	X(NETWORK, NodeFrom)                                                                       \
+	X(NETWORK, Interface)                                                                      \
+	X(NETWORK, Addressing)                                                                     \
+	X(NETWORK, Solicit)                                                                        \
+	X(NETWORK, Dataplane)                                                                      \
+	X(NETWORK, Underlay)                                                                       \
+	X(NETWORK, Port)                                                                           \
+	X(NETWORK, Vni)                                                                            \
+	X(NETWORK, Mtu)                                                                            \
+	X(NETWORK, Multicast)                                                                      \
+	X(NETWORK, Persist)                                                                        \
+	X(PEER, Node)                                                                              \
+	X(PEER, Endpoint)                                                                          \
+	X(PROXY, Interface)                                                                        \
+	X(PROXY, Prefix)                                                                           \
+	X(PROXY, Answer)                                                                           \
+	X(PROXY, Dataplane)
+
+enum sp_config_key {
+#define SP_KEY_ID(sec, name) SP_KEY_##sec##_##name,
+	SP_CONFIG_KEYS(SP_KEY_ID)
+#undef SP_KEY_ID
+	SP_N_KEYS
+};
+
 /* An IPv4 or IPv6 underlay address. */
 struct sp_endpoint {
 	int family; /* AF_INET or AF_INET6; 0: none */
@@ -35,6 +68,7 @@ struct sp_peer {
 	uint64_t node;
 	struct sp_endpoint endpoint;
 	int line;
+	int lines[SP_N_KEYS]; /* where each key was given; 0: not given */
 };
 
 struct sp_network {
@@ -45,7 +79,7 @@ struct sp_network {
 	bool rfc4193;
 	enum sp_solicit solicit;
 	enum sp_dataplane dataplane;
-	/* the backplane (spec/fabric.md): with an Underlay, sixplaned creates
+	/* the backplane (doc/fabric.md): with an Underlay, sixplaned creates
 	 * Interface as VXLAN; without one, the interface must exist */
 	struct sp_endpoint underlay;
 	uint16_t port;	       /* default 4789 */
@@ -56,6 +90,7 @@ struct sp_network {
 	struct sp_peer *peers; /* the [Peer] sections after this [Network] */
 	size_t n_peers;
 	int line; /* where the section starts, for messages */
+	int lines[SP_N_KEYS];
 };
 
 /* The VNI when none is configured: the 64-bit id folded to 24 bits, the
@@ -66,11 +101,13 @@ struct sp_proxy {
 	char ifname[IF_NAMESIZE];
 	struct sixplane_nd_proxy *rules; /* one per Prefix, all with the section's Answer */
 	size_t n_rules;
+	enum sixplane_nd_answer_mode answer;
 	enum sp_dataplane dataplane; /* auto, tc or packet */
 	/* set by the daemon, not read from the file: the tc program answers
 	 * the static rules, the responder only the auto ones */
 	bool kernel_static;
 	int line;
+	int lines[SP_N_KEYS];
 };
 
 struct sp_config {
@@ -79,10 +116,20 @@ struct sp_config {
 	size_t n_networks;
 	struct sp_proxy *proxies;
 	size_t n_proxies;
+	int last_line; /* the file's last line, for messages about the whole */
 };
 
-/* Parse and check path. On error returns a negative errno, leaves *out
- * untouched and writes "FILE:LINE: what 'value': why" to err. */
+/* The name of a key ("Vni"), from the table. */
+const char *sp_config_key_name(enum sp_config_key k);
+/* Every key of every section with its value in effect, defaults included,
+ * one "Key = value" a line under its "[Section]" (what -t shows). */
+void sp_config_dump(const struct sp_config *c, FILE *out);
+
+/* Parse path: a regular file of text (no NUL, no byte order mark), every
+ * value checked on its own and every section complete; the rules across
+ * keys and sections are the plan's (daemon/plan.c). On error returns a
+ * negative errno (-EINVAL: the file's content), leaves *out untouched and
+ * writes "FILE:LINE: what 'value': why" to err. */
 int sp_config_load(const char *path, struct sp_config *out, char *err, size_t errlen);
 void sp_config_free(struct sp_config *c);
 

@@ -36,7 +36,7 @@ static const char usage[] =
 	"  -h, --help         this text\n"
 	"  -V, --version      the version\n";
 
-/* What -t prints: the plan, as start would carry it out. */
+/* What -t prints after the file: the plan, as start would carry it out. */
 static void summary(const struct sp_plan *p)
 {
 	const struct sp_config *c = p->cfg;
@@ -537,6 +537,10 @@ static int test_config(struct sp_config *cfg)
 		fprintf(stderr, "sixplaned: %s\n", err);
 		return exit_code(r);
 	}
+	/* the file as the daemon reads it (defaults included), then what it
+	 * would do with it on this host */
+	sp_config_dump(cfg, stdout);
+	printf("\n# on this host:\n");
 	summary(&plan);
 	printf("%s: ok\n", cfg->path);
 	sp_plan_free(&plan);

@@ -298,12 +298,117 @@ bool sp_plan_wants_tc(const struct sp_config *cfg)
 	return false;
 }
 
+static void format_endpoint(const struct sp_endpoint *e, char *out, size_t size)
+{
+	if (!inet_ntop(e->family, e->addr, out, (socklen_t)size))
+		snprintf(out, size, "?");
+}
+
+/* The peers of a backplane network: after a [Network] with an Underlay, of
+ * its family, none of them this host or twice. */
+static int check_peers(struct build *b, const struct sp_network *n)
+{
+	for (size_t i = 0; i < n->n_peers; i++) {
+		const struct sp_peer *x = &n->peers[i];
+		char node[SIXPLANE_NODESTRLEN], ep[INET6_ADDRSTRLEN];
+
+		sixplane_node_format(x->node, node);
+		format_endpoint(&x->endpoint, ep, sizeof(ep));
+		if (!n->underlay.family)
+			return fail(b, -EINVAL, x->line,
+				    "[Peer] must follow a [Network] with an Underlay (or other "
+				    "[Peer] sections of it)");
+		if (x->node == n->node)
+			return fail(b, -EINVAL, x->lines[SP_KEY_PEER_Node],
+				    "invalid Node '%s': that is this host's own node", node);
+		for (size_t j = 0; j < i; j++)
+			if (n->peers[j].node == x->node)
+				return fail(b, -EINVAL, x->lines[SP_KEY_PEER_Node],
+					    "Node '%s' is already a peer at line %d", node,
+					    n->peers[j].line);
+		if (x->endpoint.family != n->underlay.family)
+			return fail(b, -EINVAL, x->line,
+				    "[Peer] Endpoint is IPv%d but the Underlay is IPv%d",
+				    x->endpoint.family == AF_INET ? 4 : 6,
+				    n->underlay.family == AF_INET ? 4 : 6);
+		if (!memcmp(&x->endpoint, &n->underlay, sizeof(x->endpoint)))
+			return fail(b, -EINVAL, x->lines[SP_KEY_PEER_Endpoint],
+				    "invalid Endpoint '%s': that is this host's Underlay", ep);
+	}
+	return 0;
+}
+
+/* The rules across keys and sections that need nothing of the host. */
+static int check_config(struct build *b)
+{
+	static const enum sp_config_key fabric_keys[] = {
+		SP_KEY_NETWORK_Port, SP_KEY_NETWORK_Vni, SP_KEY_NETWORK_Mtu,
+		SP_KEY_NETWORK_Multicast, SP_KEY_NETWORK_Persist};
+	const struct sp_config *c = b->cfg;
+	int r;
+
+	for (size_t i = 0; i < c->n_networks; i++) {
+		const struct sp_network *a = &c->networks[i];
+		for (size_t k = 0; k < sizeof(fabric_keys) / sizeof(fabric_keys[0]); k++)
+			if (!a->underlay.family && a->lines[fabric_keys[k]])
+				return fail(b, -EINVAL, a->lines[fabric_keys[k]],
+					    "%s without an Underlay (Port, Vni, Mtu, Multicast "
+					    "and Persist configure the VXLAN sixplaned creates)",
+					    sp_config_key_name(fabric_keys[k]));
+		if ((r = check_peers(b, a)))
+			return r;
+		for (size_t j = 0; j < i; j++) {
+			const struct sp_network *o = &c->networks[j];
+			if (!strcmp(a->ifname, o->ifname))
+				return fail(b, -EINVAL, a->line,
+					    "Interface '%s' already used at line %d", a->ifname,
+					    o->line);
+			if (a->nwid == o->nwid)
+				return fail(b, -EINVAL, a->line,
+					    "network %016llx already configured at line %d",
+					    (unsigned long long)a->nwid, o->line);
+			/* two ids with one fold share a /40: NDP could not tell whose */
+			if (a->sixplane && o->sixplane &&
+			    sixplane_fold(a->nwid) == sixplane_fold(o->nwid))
+				return fail(b, -EINVAL, a->line,
+					    "network %016llx has the same 6PLANE /40 as %016llx at "
+					    "line %d",
+					    (unsigned long long)a->nwid,
+					    (unsigned long long)o->nwid, o->line);
+		}
+	}
+	for (size_t i = 0; i < c->n_proxies; i++) {
+		const struct sp_proxy *a = &c->proxies[i];
+		for (size_t j = 0; j < c->n_networks; j++)
+			if (!strcmp(a->ifname, c->networks[j].ifname))
+				return fail(b, -EINVAL, a->line,
+					    "Interface '%s' already used at line %d", a->ifname,
+					    c->networks[j].line);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(a->ifname, c->proxies[j].ifname))
+				return fail(b, -EINVAL, a->line,
+					    "Interface '%s' already used at line %d", a->ifname,
+					    c->proxies[j].line);
+	}
+	return 0;
+}
+
+int sp_plan_check(const struct sp_config *cfg, char *err, size_t errlen)
+{
+	struct build b = {.cfg = cfg, .err = err, .errlen = errlen};
+
+	return check_config(&b);
+}
+
 int sp_plan_build(const struct sp_config *cfg, const struct sp_host *host,
 		  const struct sp_plan_limits *limits, struct sp_plan *out, char *err,
 		  size_t errlen)
 {
 	struct build b = {.cfg = cfg, .host = host, .limits = limits, .err = err, .errlen = errlen};
-	int r = 0;
+	int r = check_config(&b);
+
+	if (r)
+		return r;
 
 	b.p.cfg = cfg;
 	/* in the file's order: sections are numbered by line */

@@ -65,6 +65,11 @@ struct sp_plan_limits {
  * they are worth loading to find out). */
 bool sp_plan_wants_tc(const struct sp_config *cfg);
 
+/* The rules of the plan that need nothing of the host (sections and keys
+ * that must agree); sp_plan_build checks them first. 0 or -EINVAL with
+ * err saying "FILE:LINE: ...". */
+int sp_plan_check(const struct sp_config *cfg, char *err, size_t errlen);
+
 /* Build the plan of cfg on host. 0, or a negative errno with err saying
  * "FILE:LINE: what: why" in one line; *out is then untouched. */
 int sp_plan_build(const struct sp_config *cfg, const struct sp_host *host,

@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "config.h"
+#include "plan.h"
 
 static char path[64];
 
@@ -45,7 +47,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Loads text, expects failure, and checks the message names the line and
+/* Loads text, expects failure (of the parser, or of the plan's rules that
+ * need nothing of the host), and checks the message names the line and
  * contains want. */
 static void refuses(const char *text, int line, const char *want)
 {
@@ -54,12 +57,33 @@ static void refuses(const char *text, int line, const char *want)
 
 	memset(&c, 0x5a, sizeof(c));
 	write_conf(text);
-	assert_int_not_equal(sp_config_load(path, &c, err, sizeof(err)), 0);
+	if (sp_config_load(path, &c, err, sizeof(err)) == 0) {
+		int r = sp_plan_check(&c, err, sizeof(err));
+		sp_config_free(&c);
+		if (r == 0)
+			fail_msg("accepted, want '%s'", want);
+		assert_int_equal(r, -EINVAL);
+	} else {
+		/* nothing written on failure */
+		assert_int_equal(((unsigned char *)&c)[0], 0x5a);
+	}
 	snprintf(prefix, sizeof(prefix), "%s:%d: ", path, line);
 	if (strncmp(err, prefix, strlen(prefix)) || !strstr(err, want))
 		fail_msg("got '%s', want '%s...%s'", err, prefix, want);
-	/* nothing written on failure */
-	assert_int_equal(((unsigned char *)&c)[0], 0x5a);
+}
+
+/* Loads text, expects it to pass the parser and the plan's checks. */
+static void accepts(const char *text)
+{
+	struct sp_config c;
+	char err[512];
+
+	write_conf(text);
+	if (sp_config_load(path, &c, err, sizeof(err)))
+		fail_msg("%s", err);
+	if (sp_plan_check(&c, err, sizeof(err)))
+		fail_msg("%s", err);
+	sp_config_free(&c);
 }
 
 static void test_full(void **state)
@@ -271,7 +295,8 @@ static void test_fabric_refusals(void **state)
 	refuses(NET "Underlay = 192.0.2.300\n", 5, "invalid Underlay '192.0.2.300'");
 	refuses(NET "Underlay = 224.0.0.1\n", 5, "not a unicast address");
 	refuses(NET "Underlay = ff02::1\n", 5, "not a unicast address");
-	refuses(NET "Port = 4789\n", 1, "without an Underlay");
+	refuses(NET "Port = 4789\n", 5, "Port without an Underlay");
+	refuses(NET "Persist = on\n", 5, "Persist without an Underlay");
 	refuses(NETU "Underlay = 192.0.2.9\n", 6, "Underlay given twice");
 	refuses("[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n", 1, "[Peer] must follow");
 	refuses(NET "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n", 5, "[Peer] must follow");
@@ -279,15 +304,167 @@ static void test_fabric_refusals(void **state)
 		"[Peer] must follow");
 	refuses(NETU "[Peer]\nEndpoint=192.0.2.2\n", 6, "[Peer] needs Node");
 	refuses(NETU "[Peer]\nNode=1122334455\n", 6, "[Peer] needs Endpoint");
-	refuses(NETU "[Peer]\nNode=89e92ceee5\n", 7, "this host's own node");
+	refuses(NETU "[Peer]\nNode=89e92ceee5\nEndpoint=192.0.2.2\n", 7, "this host's own node");
 	refuses(NETU "[Peer]\nNode=0000000000\n", 7, "reserved");
-	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n[Peer]\nNode=1122334455\n", 10,
+	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n[Peer]\nNode=1122334455\n"
+		"Endpoint=192.0.2.3\n", 10,
 		"already a peer at line 6");
 	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=2001:db8::2\n", 6,
 		"Endpoint is IPv6 but the Underlay is IPv4");
 	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.1\n", 8, "this host's Underlay");
 	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\nWeight=1\n", 9,
 		"unknown key 'Weight' in [Peer]");
+}
+
+/* Every key given twice in its section is refused, naming the first line;
+ * Prefix is the one key that may repeat. */
+static void test_duplicates(void **state)
+{
+	static const char *const network[][2] = {
+		{"Id", "8056c2e21c000001"}, {"Node", "89e92ceee5"}, {"Interface", "sp0"},
+		{"Addressing", "6plane"},   {"Solicit", "all"},	    {"Dataplane", "auto"},
+		{"Underlay", "192.0.2.1"},  {"Port", "4789"},	    {"Vni", "7"},
+		{"Mtu", "1400"},	    {"Multicast", "on"},    {"Persist", "off"},
+	};
+	char text[1024], want[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(network) / sizeof(network[0]); i++) {
+		snprintf(text, sizeof(text),
+			 NETU "%s = %s\n%s = %s\n[Peer]\nNode = 1122334455\nEndpoint = 192.0.2.2\n",
+			 network[i][0], network[i][1], network[i][0], network[i][1]);
+		/* a key of NETU is given there first */
+		int first = !strcmp(network[i][0], "Id")	  ? 2
+			    : !strcmp(network[i][0], "Node")	  ? 3
+			    : !strcmp(network[i][0], "Interface") ? 4
+			    : !strcmp(network[i][0], "Underlay")  ? 5
+								  : 6;
+		int line = first == 6 ? 7 : 6;
+		snprintf(want, sizeof(want), "%s given twice in this section (line %d)",
+			 network[i][0], first);
+		refuses(text, line, want);
+	}
+	refuses(NETU "[Peer]\nNode = 1122334455\nNode = 1122334455\nEndpoint = 192.0.2.2\n", 8,
+		"Node given twice in this section (line 7)");
+	refuses(NETU "[Peer]\nNode = 1122334455\nEndpoint = 192.0.2.2\nEndpoint = 192.0.2.2\n", 9,
+		"Endpoint given twice in this section (line 8)");
+	refuses("[Proxy]\nInterface = eth0\nInterface = eth0\nPrefix = 2001:db8::/64\n", 3,
+		"Interface given twice");
+	refuses("[Proxy]\nInterface = eth0\nPrefix = 2001:db8::/64\nAnswer = auto\nAnswer = auto\n",
+		5, "Answer given twice");
+	refuses("[Proxy]\nInterface = eth0\nPrefix = 2001:db8::/64\nDataplane = tc\n"
+		"Dataplane = tc\n",
+		5, "Dataplane given twice");
+	refuses("[Network]\nId=8056c2e21c000001\nNode=89e92ceee5\nNodeFrom=/x\nInterface=sp0\n", 4,
+		"Node and NodeFrom given together (line 3)");
+	accepts("[Proxy]\nInterface = eth0\nPrefix = 2001:db8::/64\nPrefix = 2001:db8:1::/64\n");
+}
+
+/* Endpoints that are not a host: unspecified and multicast, both families. */
+static void test_endpoints(void **state)
+{
+	(void)state;
+	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=0.0.0.0\n", 8,
+		"invalid Endpoint '0.0.0.0': not a unicast address");
+	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=::\n", 8,
+		"invalid Endpoint '::': not a unicast address");
+	refuses(NET "Underlay = ::\n", 5, "invalid Underlay '::': not a unicast address");
+	refuses(NET "Underlay = 0.0.0.0\n", 5, "invalid Underlay '0.0.0.0': not a unicast address");
+	refuses(NET "Underlay = 239.1.1.1\n", 5, "not a unicast address");
+	accepts(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n");
+	accepts(NET "Underlay = 2001:db8::1\n[Peer]\nNode=1122334455\nEndpoint=2001:db8::2\n");
+}
+
+/* Interfaces: one section each, and names the kernel would take as names. */
+static void test_interfaces(void **state)
+{
+	(void)state;
+	refuses("[Proxy]\nInterface = eth0\nPrefix = 2001:db8::/64\n"
+		"[Proxy]\nInterface = eth0\nPrefix = 2001:db8:1::/64\n",
+		4, "Interface 'eth0' already used at line 1");
+	refuses(NET "[Proxy]\nInterface = sp0\nPrefix = 2001:db8::/64\n", 5,
+		"Interface 'sp0' already used at line 1");
+	refuses(NET "[Network]\nId=1111222233334444\nNode=89e92ceee5\nInterface=sp0\n", 5,
+		"Interface 'sp0' already used at line 1");
+	refuses("[Network]\nId=8056c2e21c000001\nNode=89e92ceee5\nInterface=spx%d\n", 4,
+		"invalid Interface 'spx%d': a name template");
+	refuses("[Network]\nId=8056c2e21c000001\nNode=89e92ceee5\nInterface=..\n", 4,
+		"not an interface name");
+	accepts("[Network]\nId=8056c2e21c000001\nNode=89e92ceee5\nInterface=eth0.100\n");
+	/* 15 characters: the most IFNAMSIZ holds */
+	accepts("[Network]\nId=8056c2e21c000001\nNode=89e92ceee5\nInterface=abcdefghijklmno\n");
+}
+
+/* What is not a text file of configuration: refused with one clear line. */
+static void test_not_text(void **state)
+{
+	struct sp_config c;
+	char err[512], dir[64] = "/tmp/sixplane-test-dir-XXXXXX", fifo[80];
+	FILE *f;
+
+	(void)state;
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(NET, f);
+	fputc('\0', f);
+	fputs("Solicit = emulated-only\n", f);
+	fclose(f);
+	assert_int_equal(sp_config_load(path, &c, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, ":5: a NUL byte"))
+		fail_msg("NUL: %s", err);
+	refuses("\xef\xbb\xbf" NET, 1, "byte order mark");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(sp_config_load(dir, &c, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, "a directory, not a file"))
+		fail_msg("directory: %s", err);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	/* a FIFO nobody writes: refused at once, not waited on */
+	assert_int_equal(sp_config_load(fifo, &c, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, "a FIFO, not a regular file"))
+		fail_msg("FIFO: %s", err);
+	char text[256];
+	snprintf(text, sizeof(text), "[Network]\nId=8056c2e21c000001\nNodeFrom=%s\nInterface=sp0\n",
+		 fifo);
+	refuses(text, 3, "a FIFO, not a regular file");
+	snprintf(text, sizeof(text), "[Network]\nId=8056c2e21c000001\nNodeFrom=%s\nInterface=sp0\n",
+		 dir);
+	refuses(text, 3, "a directory, not a file");
+	unlink(fifo);
+	rmdir(dir);
+	/* a key's line is where the error points, also after a comment */
+	refuses("# a comment\n\n" NETU "Vni = x\n", 8, "invalid Vni 'x'");
+}
+
+/* -t shows every key, defaults marked, from the same table. */
+static void test_dump(void **state)
+{
+	struct sp_config c;
+	char err[512], *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	(void)state;
+	write_conf(NETU "Vni = 7\n[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n"
+			"[Proxy]\nInterface=eth0\nPrefix=2001:db8::/64\nPrefix=2001:db8:1::/64\n");
+	if (sp_config_load(path, &c, err, sizeof(err)))
+		fail_msg("%s", err);
+	sp_config_dump(&c, out);
+	fclose(out);
+	static const char *const want[] = {
+		"[Network]\nId = 8056c2e21c000001\nNode = 89e92ceee5\nInterface = sp0\n",
+		"Solicit = all  # default\n",
+		"Port = 4789  # default\nVni = 7\nMtu = auto  # default\n",
+		"\n[Peer]\nNode = 1122334455\nEndpoint = 192.0.2.2\n",
+		"\n[Proxy]\nInterface = eth0\nPrefix = 2001:db8::/64 2001:db8:1::/64\nAnswer = static  # "
+		"default\nDataplane = auto  # default\n",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(buf, want[i]))
+			fail_msg("no '%s' in:\n%s", want[i], buf);
+	assert_null(strstr(buf, "NodeFrom"));
+	free(buf);
+	sp_config_free(&c);
 }
 
 static void test_missing_file(void **state)
@@ -310,6 +487,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fabric, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fabric_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_endpoints, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interfaces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dump, setup, teardown),
 		cmocka_unit_test(test_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
