@@ -185,6 +185,52 @@ static void test_parse_explicit_length(void **state)
 	refuses_n("::", 0, 0, "empty");
 }
 
+/* A group of one to four digits is read four at once when a fifth byte
+ * follows them, digit by digit otherwise: that is, a group of four is read
+ * digit by digit only where it ends the text, so no fifth digit can follow
+ * it there. Five or more are refused wherever the group stands. Every
+ * length at the start, at the end and in the middle, and a group cut by
+ * the length passed (the digit after it is not the parser's to read). */
+static void test_group_lengths(void **state)
+{
+	static const char digits[] = "abcdef";
+	(void)state;
+
+	for (size_t k = 1; k <= 6; k++) {
+		char g[8], text[64], want[64], want8[64];
+
+		memcpy(g, digits, k);
+		g[k] = 0;
+		/* the last group's value as four hex digits, for hexaddr */
+		snprintf(want, sizeof(want), "0000 0000 0000 0000 0000 0000 0000 %.*s%s",
+			 (int)(k < 4 ? 4 - k : 0), "0000", k <= 4 ? g : "");
+		snprintf(want8, sizeof(want8), "0001 0002 0003 0004 0005 0006 0007 %.*s%s",
+			 (int)(k < 4 ? 4 - k : 0), "0000", k <= 4 ? g : "");
+		snprintf(text, sizeof(text), "::%s", g);
+		if (k <= 4)
+			parses(text, want);
+		else
+			refuses(text, "group of more than 4 hex digits");
+		snprintf(text, sizeof(text), "1:2:3:4:5:6:7:%s", g);
+		if (k <= 4)
+			parses(text, want8);
+		else
+			refuses(text, "group of more than 4 hex digits");
+		snprintf(text, sizeof(text), "%s::", g);
+		if (k > 4)
+			refuses(text, "group of more than 4 hex digits");
+		snprintf(text, sizeof(text), "1:%s::1", g);
+		if (k > 4)
+			refuses(text, "group of more than 4 hex digits");
+	}
+	/* the value itself, where four digits end the text */
+	parses("1:2:3:4:5:6:7:abcd", "0001 0002 0003 0004 0005 0006 0007 abcd");
+	parses("::beef", "0000 0000 0000 0000 0000 0000 0000 beef");
+	/* cut by the length passed: the fifth digit is past the end */
+	parses_n("::12345", 6, 0, "0000 0000 0000 0000 0000 0000 0000 1234");
+	parses_n("1:2:3:4:5:6:7:abcde", 18, 0, "0001 0002 0003 0004 0005 0006 0007 abcd");
+}
+
 /* ---- parsing: every refusal --------------------------------------------- */
 
 static void test_refuse_structure(void **state)
@@ -652,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_parse_ipv4),
 		cmocka_unit_test(test_parse_zone),
 		cmocka_unit_test(test_parse_explicit_length),
+		cmocka_unit_test(test_group_lengths),
 		cmocka_unit_test(test_refuse_structure),
 		cmocka_unit_test(test_refuse_characters),
 		cmocka_unit_test(test_refuse_ipv4),
