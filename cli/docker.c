@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "docker_merge.h"
 
 static const char help[] =
 	"Usage: sixplane docker --network NWID (--node NODE | --identity FILE)\n"
@@ -48,8 +49,7 @@ static int replace_file(const char *path, json_t *obj, const struct stat *old)
 	}
 	if (fchmod(fd, old ? old->st_mode & 07777 : 0644) ||
 	    (old && fchown(fd, old->st_uid, old->st_gid) && errno != EPERM) ||
-	    json_dumpfd(obj, fd, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || write(fd, "\n", 1) != 1 ||
-	    fsync(fd)) {
+	    json_dumpfd(obj, fd, DOCKER_JSON_DUMP_FLAGS) || write(fd, "\n", 1) != 1 || fsync(fd)) {
 		cli_error("cannot write '%s': %s", cli_q(tmp), strerror(errno));
 		close(fd);
 		goto out;
@@ -114,12 +114,12 @@ static int resolve(const char *file, char *out, size_t size)
 
 static int merge(const char *file, const char *cidr, bool force)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], why[512];
 	struct stat st;
 	json_error_t err;
 	json_t *obj;
-	int ret = EXIT_INPUT;
-	bool exists;
+	int ret;
+	bool exists, changed;
 
 	/* Follow symlinks, dangling ones too, so a link stays a link and its
 	 * target is what gets replaced (or created). */
@@ -138,7 +138,7 @@ static int merge(const char *file, const char *cidr, bool force)
 		return EXIT_SYSTEM;
 	}
 	if (exists) {
-		obj = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+		obj = json_load_file(path, DOCKER_JSON_LOAD_FLAGS, &err);
 		if (!obj) {
 			if (err.line < 0) {
 				cli_error("cannot read '%s': %s", cli_q(path), cli_q(err.text));
@@ -148,39 +148,17 @@ static int merge(const char *file, const char *cidr, bool force)
 				  err.line, err.column, cli_q(err.text));
 			return EXIT_INPUT;
 		}
-		if (!json_is_object(obj)) {
-			cli_error("invalid daemon.json '%s': the top level is not an object",
-				  cli_q(path));
-			goto out;
-		}
 	} else {
 		obj = json_object();
 	}
-
-	json_t *ipv6 = json_object_get(obj, "ipv6");
-	json_t *old = json_object_get(obj, "fixed-cidr-v6");
-	bool same_cidr = false;
-	if (old) {
-		struct sixplane_prefix a, b;
-		const char *s = json_string_value(old);
-		same_cidr = s && !sixplane_prefix_parse(s, strlen(s), 0, &a, NULL) &&
-			    !sixplane_prefix_parse(cidr, strlen(cidr), 0, &b, NULL) &&
-			    a.len == b.len && !memcmp(&a.addr, &b.addr, 16);
-		if (!same_cidr && !force) {
-			cli_error("'%s' already has fixed-cidr-v6 %s%s%s; --force replaces it with "
-				  "'%s'",
-				  cli_q(path), s ? "'" : "", s ? cli_q(s) : "(not a string)",
-				  s ? "'" : "", cidr);
-			goto out;
-		}
-	}
-	if (json_is_true(ipv6) && same_cidr) {
-		fprintf(stderr, "%s: '%s' is up to date\n", prog, cli_q(path));
-		ret = 0;
+	if ((ret = docker_merge_doc(obj, path, cidr, force, &changed, why, sizeof(why)))) {
+		cli_error("%s", why);
 		goto out;
 	}
-	json_object_set_new(obj, "ipv6", json_true());
-	json_object_set_new(obj, "fixed-cidr-v6", json_string(cidr));
+	if (!changed) {
+		fprintf(stderr, "%s: '%s' is up to date\n", prog, cli_q(path));
+		goto out;
+	}
 	ret = replace_file(path, obj, exists ? &st : NULL);
 	if (!ret)
 		fprintf(stderr, "%s: updated '%s'; restart dockerd to apply it\n", prog,

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "paths.h"
+#include "reply.h"
 
 static const char help[] =
 	"Usage: sixplane stats [--json] [--socket PATH]\n"
@@ -85,11 +86,6 @@ fail:
 	return NULL;
 }
 
-static long long num(json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
 int daemon_command(int argc, char **argv, const char *cmd, const char *usage, bool *json,
 		   json_t **root, const char **path)
 {
@@ -133,82 +129,28 @@ int daemon_command(int argc, char **argv, const char *cmd, const char *usage, bo
 	return 0;
 }
 
+static void put_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	out_str(line);
+}
+
 int stats_main(int argc, char **argv)
 {
+	const struct reply_out out = {put_line, NULL};
 	const char *path;
+	char err[256];
 	bool json;
 	json_t *root;
 	int ret = daemon_command(argc, argv, "stats ", help, &json, &root, &path);
 
 	if (ret || !root)
 		return ret;
-	json_t *rows = json_object_get(root, "counters");
-	if (!json_is_array(rows)) {
-		cli_error("unexpected answer from '%s': no \"counters\" array", cli_q(path));
-		json_decref(root);
-		return EXIT_SYSTEM;
-	}
-	size_t i;
-	json_t *row;
-	if (!json) {
-		char line[256];
-		snprintf(line, sizeof(line), "%-16s %-8s %12s %12s %12s %12s %11s %10s\n",
-			 "INTERFACE", "PATH", "NS_SEEN", "ANSWERED", "PASSED", "NA_SENT",
-			 "SEND_ERRORS", "MALFORMED");
-		out_str(line);
-	}
-	json_array_foreach(rows, i, row)
-	{
-		if (json) {
-			if ((ret = out_json(row, JSON_COMPACT | JSON_PRESERVE_ORDER)))
-				break;
-			continue;
-		}
-		json_t *reasons = json_object_get(row, "reasons");
-		long long malformed = 0;
-		const char *k;
-		json_t *v;
-		json_object_foreach(reasons, k, v)
-		{
-			if (strcmp(k, "not-ipv6") && strcmp(k, "extension-header") &&
-			    strcmp(k, "not-ns"))
-				malformed += json_integer_value(v);
-		}
-		char line[256];
-		const char *ifname = json_string_value(json_object_get(row, "interface"));
-		const char *dpath = json_string_value(json_object_get(row, "path"));
-		if (!ifname || !dpath) {
-			cli_error("unexpected answer from '%s': a row without interface or path",
-				  cli_q(path));
-			json_decref(root);
-			return EXIT_SYSTEM;
-		}
-		snprintf(line, sizeof(line),
-			 "%-16s %-8s %12lld %12lld %12lld %12lld %11lld %10lld\n", cli_q(ifname),
-			 cli_q(dpath), num(row, "ns_seen"), num(row, "answered"),
-			 num(row, "passed"), num(row, "na_sent"), num(row, "send_errors"),
-			 malformed);
-		out_str(line);
-		/* a tc row: how its program hangs, and where its answers go */
-		const char *attach = json_string_value(json_object_get(row, "attach"));
-		const char *answers = json_string_value(json_object_get(row, "answers"));
-		if (attach) {
-			snprintf(line, sizeof(line), "  attached by %s%s\n", cli_q(attach),
-				 !answers ? ""
-				 : !strcmp(answers, "veth-peer")
-					 ? ", answers into the veth's other end"
-					 : ", answers out through the interface");
-			out_str(line);
-		}
-		json_object_foreach(reasons, k, v)
-		{
-			if (json_integer_value(v)) {
-				snprintf(line, sizeof(line), "  %-26s %12lld\n", cli_q(k),
-					 (long long)json_integer_value(v));
-				out_str(line);
-			}
-		}
-	}
+	ret = stats_render(root, json, &out, err, sizeof(err));
 	json_decref(root);
-	return ret ? ret : out_flush();
+	if (ret) {
+		cli_error("unexpected answer from '%s': %s", cli_q(path), err);
+		return ret;
+	}
+	return out_flush();
 }

@@ -191,6 +191,18 @@ def t_refuses_other_cidr(sx, d):
     return refuse(sx, d, content, "'%s'" % OTHER_CIDR)
 
 
+def t_refuses_same_address_other_length(sx, d):
+    # the host's address with another prefix length is another network: a
+    # /96 or /128 is not the /80, and must not count as up to date
+    for length in ("96", "128"):
+        other = CIDR.replace("/80", "/" + length)
+        content = '{"ipv6": true, "fixed-cidr-v6": "%s"}\n' % other
+        problem = refuse(sx, d, content, "'%s'" % other)
+        if problem:
+            return "/%s: %s" % (length, problem)
+    return ""
+
+
 def t_refuses_non_string_cidr(sx, d):
     return refuse(sx, d, '{"fixed-cidr-v6": 80}\n', "fixed-cidr-v6")
 
@@ -420,6 +432,7 @@ def main():
     case.run("equivalent-cidr-is-up-to-date", t_equivalent_cidr_is_up_to_date)
     case.run("ipv6-false-is-updated", t_ipv6_off_same_cidr_is_updated)
     case.run("refuses-other-cidr-without-force", t_refuses_other_cidr)
+    case.run("refuses-same-address-other-length", t_refuses_same_address_other_length)
     case.run("refuses-non-string-cidr-without-force", t_refuses_non_string_cidr)
     case.run("force-replaces-cidr", t_force_replaces)
     case.run("creates-missing-file", t_creates_missing)

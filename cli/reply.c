@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/* The stats and status tables from the daemon's answer (reply.h). Every
+ * value from the answer goes through cli_q, so a line is one line whatever
+ * the daemon sent, and the buffers hold the longest quoted values. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "reply.h"
+
+/* cli_q gives at most 4 * 64 + 3 bytes */
+#define LINE_MAX_BYTES 2048
+
+static int put_json(const struct reply_out *out, const json_t *j, char *err, size_t errlen)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	size_t n;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return EXIT_SYSTEM;
+	}
+	n = strlen(s);
+	char *line = realloc(s, n + 2);
+	if (!line) {
+		free(s);
+		snprintf(err, errlen, "out of memory");
+		return EXIT_SYSTEM;
+	}
+	memcpy(line + n, "\n", 2);
+	out->put(out->ctx, line);
+	free(line);
+	return 0;
+}
+
+static long long num(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+/* a + b, held at the ends of long long rather than overflowing */
+static long long sum(long long a, long long b)
+{
+	long long s;
+
+	if (__builtin_add_overflow(a, b, &s))
+		return b < 0 ? LLONG_MIN : LLONG_MAX;
+	return s;
+}
+
+int stats_render(json_t *root, bool json, const struct reply_out *out, char *err, size_t errlen)
+{
+	json_t *rows = json_object_get(root, "counters"), *row;
+	char line[LINE_MAX_BYTES];
+	size_t i;
+	int ret;
+
+	if (!json_is_array(rows)) {
+		snprintf(err, errlen, "no \"counters\" array");
+		return EXIT_SYSTEM;
+	}
+	if (json) {
+		json_array_foreach(rows, i, row)
+		{
+			if ((ret = put_json(out, row, err, errlen)))
+				return ret;
+		}
+		return 0;
+	}
+	json_array_foreach(rows, i, row)
+	{
+		if (!json_string_value(json_object_get(row, "interface")) ||
+		    !json_string_value(json_object_get(row, "path"))) {
+			snprintf(err, errlen, "row %zu has no interface or path", i);
+			return EXIT_SYSTEM;
+		}
+	}
+	snprintf(line, sizeof(line), "%-16s %-8s %12s %12s %12s %12s %11s %10s\n", "INTERFACE",
+		 "PATH", "NS_SEEN", "ANSWERED", "PASSED", "NA_SENT", "SEND_ERRORS", "MALFORMED");
+	out->put(out->ctx, line);
+	json_array_foreach(rows, i, row)
+	{
+		json_t *reasons = json_object_get(row, "reasons");
+		long long malformed = 0;
+		const char *k;
+		json_t *v;
+		/* what is not for us is not malformed */
+		json_object_foreach(reasons, k, v)
+		{
+			if (strcmp(k, "not-ipv6") && strcmp(k, "extension-header") &&
+			    strcmp(k, "not-ns"))
+				malformed = sum(malformed, json_integer_value(v));
+		}
+		const char *ifname = json_string_value(json_object_get(row, "interface"));
+		const char *dpath = json_string_value(json_object_get(row, "path"));
+		snprintf(line, sizeof(line),
+			 "%-16s %-8s %12lld %12lld %12lld %12lld %11lld %10lld\n", cli_q(ifname),
+			 cli_q(dpath), num(row, "ns_seen"), num(row, "answered"),
+			 num(row, "passed"), num(row, "na_sent"), num(row, "send_errors"),
+			 malformed);
+		out->put(out->ctx, line);
+		/* a tc row: how its program hangs, and where its answers go */
+		const char *attach = json_string_value(json_object_get(row, "attach"));
+		const char *answers = json_string_value(json_object_get(row, "answers"));
+		if (attach) {
+			snprintf(line, sizeof(line), "  attached by %s%s\n", cli_q(attach),
+				 !answers ? ""
+				 : !strcmp(answers, "veth-peer")
+					 ? ", answers into the veth's other end"
+					 : ", answers out through the interface");
+			out->put(out->ctx, line);
+		}
+		json_object_foreach(reasons, k, v)
+		{
+			if (json_integer_value(v)) {
+				snprintf(line, sizeof(line), "  %-26s %12lld\n", cli_q(k),
+					 (long long)json_integer_value(v));
+				out->put(out->ctx, line);
+			}
+		}
+	}
+	return 0;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? cli_q(s) : "?";
+}
+
+int status_render(json_t *root, bool json, const struct reply_out *out, char *err, size_t errlen)
+{
+	json_t *nets = json_object_get(root, "networks"), *n, *p;
+	char line[LINE_MAX_BYTES];
+	size_t i, k;
+	int ret;
+
+	if (!json_is_array(nets)) {
+		snprintf(err, errlen, "no \"networks\" array");
+		return EXIT_SYSTEM;
+	}
+	json_array_foreach(nets, i, n)
+	{
+		if (json) {
+			if ((ret = put_json(out, n, err, errlen)))
+				return ret;
+			continue;
+		}
+		/* str() quotes through cli_q, which keeps four values at once */
+		snprintf(line, sizeof(line), "%snetwork %s  node %s  interface %s%s%s\n",
+			 i ? "\n" : "", str(n, "network"), str(n, "node"), str(n, "interface"),
+			 json_is_true(json_object_get(n, "6plane")) ? "  6plane" : "",
+			 json_is_true(json_object_get(n, "rfc4193")) ? "  rfc4193" : "");
+		out->put(out->ctx, line);
+		if (!json_object_get(n, "vni"))
+			continue;
+		snprintf(line, sizeof(line),
+			 "  vxlan vni %lld  port %lld  underlay %s  multicast %s%s\n",
+			 json_integer_value(json_object_get(n, "vni")),
+			 json_integer_value(json_object_get(n, "port")), str(n, "underlay"),
+			 json_is_true(json_object_get(n, "multicast")) ? "on" : "off",
+			 json_is_true(json_object_get(n, "persist")) ? "  persist" : "");
+		out->put(out->ctx, line);
+		json_array_foreach(json_object_get(n, "peers"), k, p)
+		{
+			snprintf(line, sizeof(line), "  peer %s  endpoint %s  mac %s  fdb %s\n",
+				 str(p, "node"), str(p, "endpoint"), str(p, "mac"), str(p, "fdb"));
+			out->put(out->ctx, line);
+		}
+	}
+	return 0;
+}
