@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/* sixplaned's configuration parser, sp_config_load (common/config.h), on
+ * any file. The input is written to a file in a folder made once, as the
+ * daemon reads a path. Beyond not crashing or leaking: the result is 0 or
+ * a negative errno; a refusal is one line starting with the file's name
+ * and leaves the output untouched. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "fuzz.h"
+
+static char dir[64], path[96];
+
+static const uint8_t *in;
+static size_t in_n;
+
+#define MUST(cond) CHECK(cond, in, in_n)
+
+static void cleanup(void)
+{
+	if (path[0])
+		unlink(path);
+	if (dir[0])
+		rmdir(dir);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	(void)argc;
+	(void)argv;
+	snprintf(dir, sizeof(dir), "%s/fuzz_config.XXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(path, sizeof(path), "%s/sixplane.conf", dir);
+	atexit(cleanup);
+	/* a NodeFrom naming /dev/stdin must not wait for a terminal */
+	fd = open("/dev/null", O_RDONLY);
+	if (fd < 0 || dup2(fd, STDIN_FILENO) < 0)
+		abort();
+	close(fd);
+	return 0;
+}
+
+static void write_input(const uint8_t *data, size_t size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t off = 0;
+
+	if (fd < 0)
+		abort();
+	while (off < size) {
+		ssize_t n = write(fd, data + off, size - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			abort();
+		off += (size_t)n;
+	}
+	close(fd);
+}
+
+static int load(struct sp_config *c, char *err, size_t errlen)
+{
+	memset(c, FUZZ_SENTINEL, sizeof(*c));
+	memset(err, 0, errlen);
+	int r = sp_config_load(path, c, err, errlen);
+
+	MUST(r <= 0);
+	if (r) {
+		MUST(err[0] && !strchr(err, '\n'));
+		MUST(!strncmp(err, path, strlen(path)) && err[strlen(path)] == ':');
+		MUST(fuzz_all(c, sizeof(*c), FUZZ_SENTINEL));
+	} else {
+		MUST(!c->n_networks || c->networks);
+		MUST(!c->n_proxies || c->proxies);
+	}
+	return r;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sp_config c;
+	char err[512];
+
+	in = data;
+	in_n = size;
+	write_input(data, size);
+	if (load(&c, err, sizeof(err)) == 0)
+		sp_config_free(&c);
+	return 0;
+}
