@@ -8,7 +8,8 @@ Checked: the table (columns, the malformed total that leaves out the three
 row, the daemon's keys and values in order), an empty list, and the
 failures: no daemon, an answer that is not JSON or lacks "counters", an
 empty answer, rows missing fields, a path too long for a socket, stdout
-that cannot be written. Failures exit 2 with one line on stderr.
+that cannot be written; long quoted names still give whole lines, and a
+malformed total too large for 64 bits is held at the largest value. Failures exit 2 with one line on stderr.
 """
 
 import json
@@ -192,6 +193,33 @@ def main():
         report.check(
             "row-missing-fields-no-null",
             b"(null)" not in p.stdout and p.returncode in (0, 2),
+            "exit %d, stdout %r" % (p.returncode, p.stdout),
+        )
+
+        # Long names quoted byte by byte (\xc3\xa9...) still give whole
+        # lines: one per row, one per reason counted, each ending in "\n".
+        long_name = "\u00e9" * 40
+        p = with_reply(
+            answer([row(long_name, "packet\u00e9" * 20, 1, 1, 0, 1, 0, truncated=2),
+                    row("sp1", "tc-ingress", 1, 1, 0, 1, 0)]), [])
+        lines = p.stdout.decode().split("\n")
+        report.check(
+            "long-quoted-names-whole-lines",
+            p.returncode == 0 and len(lines) == 5 and lines[-1] == ""
+            and lines[1].startswith("\\xc3\\xa9") and lines[1].endswith("          2")
+            and lines[3].startswith("sp1 "),
+            "exit %d, stdout %r" % (p.returncode, p.stdout),
+        )
+
+        # The malformed total of counters near 2^63 is held at the largest
+        # value rather than wrapping to a negative number.
+        big = 2**63 - 1
+        p = with_reply(answer([row("sp0", "packet", 1, 1, 0, 1, 0, truncated=big,
+                                   bad_code=big, not_ipv6=big)]), [])
+        first = p.stdout.decode().splitlines()[1:2]
+        report.check(
+            "malformed-total-held",
+            p.returncode == 0 and first and first[0].endswith(" %d" % big),
             "exit %d, stdout %r" % (p.returncode, p.stdout),
         )
 
