@@ -2,6 +2,7 @@
 /* The backplane on the kernel's VXLAN, all through rtnetlink (libmnl). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "fabric.h"
 #include "log.h"
@@ -96,6 +98,10 @@ static int addr_msg(int type, int ifindex, const uint8_t *a, unsigned len)
 	ifa->ifa_prefixlen = (unsigned char)len;
 	ifa->ifa_index = (unsigned)ifindex;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	/* no duplicate address detection: the address is derived from this
+	 * node's id, which no other host has, and DAD's NS would only go to
+	 * every peer by head-end replication and delay the address a second */
+	ifa->ifa_flags = IFA_F_NODAD;
 	mnl_attr_put(h, IFA_LOCAL, 16, a);
 	mnl_attr_put(h, IFA_ADDRESS, 16, a);
 	return sp_nl_do(h);
@@ -373,6 +379,24 @@ static int addrs_sync(const struct sp_network *n, int ifindex, char *err, size_t
 	return r;
 }
 
+static int no_dad(const char *ifname)
+{
+	char path[96], name[IF_NAMESIZE];
+	int fd, r = 0;
+
+	snprintf(name, sizeof(name), "%s", ifname);
+	for (char *c = name; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/dad_transmits", name);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	if (write(fd, "0", 1) != 1)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
 static int copy_net(struct sp_network *dst, const struct sp_network *src)
 {
 	*dst = *src;
@@ -437,6 +461,11 @@ int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
 		}
 		ifindex = (int)if_nametoindex(n->ifname);
 		fresh = true;
+		/* nor for its link-local address, derived from MAC(Id, Node),
+		 * before it comes up: it is ours, and made new with it */
+		if ((r = no_dad(n->ifname)))
+			log_msg(LOG_WARNING, "%s: cannot turn duplicate address detection off: %s",
+				n->ifname, strerror(-r));
 	}
 	f->ifindex = ifindex;
 	if ((r = link_set(ifindex, &mac, pf->mtu))) {

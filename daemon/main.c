@@ -231,9 +231,12 @@ static int do_step(struct daemon *d, enum step s, const struct sp_plan *p,
 	}
 }
 
-/* Carry out plan next, all of it or none: on failure every step done is
- * done again with the running plan (d->plan; empty at start), which puts
- * back what the kernel had. fabrics receives next's fabric objects. */
+/* Carry out plan next, all of it or none: on failure every step is done
+ * again with the running plan (d->plan; empty at start), which puts back
+ * what the kernel had. All of them, not only those done: a VXLAN interface
+ * made again (a new Vni) takes its sysctls and programs with it, and the
+ * steps after the fabric must find its new self. fabrics receives next's
+ * fabric objects. */
 static int transact(struct daemon *d, const struct sp_plan *next, struct sp_fabric **fabrics,
 		    char *err, size_t errlen)
 {
@@ -251,22 +254,25 @@ static int transact(struct daemon *d, const struct sp_plan *next, struct sp_fabr
 	}
 	if (!r)
 		return 0;
-	for (; s >= 0; s--) {
+	/* the running fabrics as they were; new ones go */
+	for (size_t i = 0; i < next->n_fabrics; i++)
+		if (fabrics[i] && !find_fabric(d->fabrics, &d->plan, sp_fabric_ifname(fabrics[i])))
+			sp_fabric_down(fabrics[i], false);
+	for (s = 0; s < N_STEPS; s++) {
+		int e;
 		if (s == STEP_FABRIC) {
-			/* the running fabrics as they were; new ones go */
-			for (size_t i = 0; i < next->n_fabrics; i++)
-				if (fabrics[i] && !find_fabric(d->fabrics, &d->plan,
-							       sp_fabric_ifname(fabrics[i])))
-					sp_fabric_down(fabrics[i], false);
 			struct sp_fabric **again = calloc(d->plan.n_fabrics + 1, sizeof(*again));
-			if (!again || fabric_step(&d->plan, again, &d->plan, d->fabrics, ignored,
-						  sizeof(ignored)))
-				log_msg(LOG_ERR, "cannot put the fabric back: %s", ignored);
+			e = again ? fabric_step(&d->plan, again, &d->plan, d->fabrics, ignored,
+						sizeof(ignored))
+				  : -ENOMEM;
 			free(again);
-			continue;
+		} else {
+			e = do_step(d, (enum step)s, &d->plan, d->fabrics, ignored,
+				    sizeof(ignored));
 		}
-		if (do_step(d, (enum step)s, &d->plan, d->fabrics, ignored, sizeof(ignored)))
-			log_msg(LOG_ERR, "cannot put the %s back: %s", step_names[s], ignored);
+		if (e)
+			log_msg(LOG_ERR, "cannot put the %s back: %s", step_names[s],
+				e == -ENOMEM ? "out of memory" : ignored);
 	}
 	return r;
 }

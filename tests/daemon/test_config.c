@@ -456,8 +456,8 @@ static void test_dump(void **state)
 		"Solicit = all  # default\n",
 		"Port = 4789  # default\nVni = 7\nMtu = auto  # default\n",
 		"\n[Peer]\nNode = 1122334455\nEndpoint = 192.0.2.2\n",
-		"\n[Proxy]\nInterface = eth0\nPrefix = 2001:db8::/64 2001:db8:1::/64\nAnswer = static  # "
-		"default\nDataplane = auto  # default\n",
+		("\n[Proxy]\nInterface = eth0\nPrefix = 2001:db8::/64 2001:db8:1::/64\n"
+		 "Answer = static  # default\nDataplane = auto  # default\n"),
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (!strstr(buf, want[i]))

@@ -19,6 +19,9 @@ SNAPSHOT="$(dirname "$0")/snapshot.py"
 . "$(dirname "$0")/../netns/lib.sh"
 need_netns
 need_tool python3
+# Debian's interpreter, not a version manager's shim (a second a call)
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
 need_tool bridge
 DP=${DATAPLANE:-netlink}
 if [ "$DP" = tc ]; then
@@ -87,11 +90,21 @@ EMU=emulated-only
 # only a proxy: the backplane network is gone from the file
 proxy px1 2001:db8:6::/64 >"$tmp/proxyonly.conf"
 
+# no address in duplicate address detection: the kernel adds its routes
+# when that ends, which would differ from one moment to the next
+settled() { [ -z "$(ip -n "$A" -6 addr show tentative)" ]; }
 snap() { # FILE [--ids]: the kernel's state now
-	python3 "$SNAPSHOT" "$A" --pid "$DAEMON_PID" "$@" >"$1.tmp" || die "snapshot failed"
-	mv "$1.tmp" "$1"
+	wait_for 5 settled || die "addresses still tentative: $(ip -n "$A" -6 addr show tentative)"
+	_f=$1
+	shift
+	ip netns exec "$A" "$PY" -S "$SNAPSHOT" - --pid "$DAEMON_PID" "$@" >"$_f.tmp" ||
+		die "snapshot failed"
+	mv "$_f.tmp" "$_f"
 }
-snap_idle() { python3 "$SNAPSHOT" "$A" >"$1" || die "snapshot failed"; }
+snap_idle() {
+	wait_for 5 settled || die "addresses still tentative"
+	ip netns exec "$A" "$PY" -S "$SNAPSHOT" - >"$1" || die "snapshot failed"
+}
 same() { # WHAT A B
 	diff -u "$2" "$3" >"$tmp/diff" || die "$1: the kernel's state differs:
 $(head -40 "$tmp/diff")"
@@ -138,6 +151,7 @@ snap_idle "$tmp/s0"
 # 1. refused reloads
 start "$tmp/base.conf"
 snap "$tmp/before" --ids
+snap "$tmp/before-names"
 # each a whole file: the good changes and one bad thing
 bad() { # NAME: the file on stdout is "good" plus a bad line
 	cat "$tmp/good.conf"
@@ -222,14 +236,26 @@ awk '/^Vni/ {printf "%c", 0} {print}' "$tmp/good.conf" >"$tmp/nul.conf"
 reload "$tmp/nul.conf" refused
 snap "$tmp/after" --ids
 same "refused reload (a NUL)" "$tmp/before" "$tmp/after"
-# a failure in each apply step, after the steps before it were done
-for step in fabric sysctl resolver packet tc; do
-	echo "$step" >"$tmp/fail"
-	reload "$tmp/good.conf" refused
-	grep -q "reload refused.*$step: injected failure" "$tmp/log" ||
-		die "the $step failure was not the reason: $(tail -1 "$tmp/log")"
-	snap "$tmp/after" --ids
-	same "rolled back from a failure in step $step" "$tmp/before" "$tmp/after"
+# a failure in each apply step, after the steps before it were done: with
+# changes the kernel makes in place, exactly as before; with a Vni that
+# needs the VXLAN interface made again, as before but for its index (the
+# kernel cannot give an interface back the index it had)
+grep -v -e '^Vni' -e '^Port' "$tmp/good.conf" |
+	sed 's/^Underlay = .*/&\nVni = 100/' >"$tmp/inplace.conf"
+for conf in inplace good; do
+	for step in fabric sysctl resolver packet tc; do
+		echo "$step" >"$tmp/fail"
+		reload "$tmp/$conf.conf" refused
+		grep -q "reload refused.*$step: injected failure" "$tmp/log" ||
+			die "the $step failure was not the reason: $(tail -1 "$tmp/log")"
+		if [ $conf = inplace ]; then
+			snap "$tmp/after" --ids
+			same "rolled back from a failure in step $step" "$tmp/before" "$tmp/after"
+		else
+			snap "$tmp/after"
+			same "rolled back from a failure in step $step (Vni)" "$tmp/before-names" "$tmp/after"
+		fi
+	done
 done
 rm -f "$tmp/fail"
 
