@@ -397,7 +397,10 @@ static __always_inline int decide(__u32 ifindex, __u32 gen, __u32 dir, const str
 				  const __u8 *target, int dad, struct answer *a)
 {
 	struct sp_bpf_net_key nk = {.ifindex = ifindex, .gen = gen, .kind = SP_BPF_NET_6PLANE};
-	struct sp_bpf_host_key hk = {.ifindex = ifindex, .gen = gen};
+	/* the host's addresses are the host's, whatever the interface: one
+	 * set per generation (ifindex 0), not one per interface, which grew
+	 * as interfaces times addresses past the map's size */
+	struct sp_bpf_host_key hk = {.ifindex = 0, .gen = gen};
 	const struct sp_bpf_net *net;
 	const __u8 *owner;
 

@@ -141,9 +141,11 @@ static void format_node(const struct key *k, const void *field, char *out, size_
 }
 
 /* Read a small regular file whole, never blocking on a FIFO or a device:
- * *size bytes into buf (which has room for cap). 0, or a negative errno
- * with *what saying why in words when it is not a plain file. */
-static int read_small(const char *path, char *buf, size_t cap, size_t *size, const char **what)
+ * into buf (room for cap bytes), or with buf NULL into *out, allocated for
+ * the file's size (less than cap); *size bytes. 0, or a negative errno with
+ * *what saying why in words when it is not a plain file. */
+static int read_small(const char *path, char *buf, size_t cap, char **out, size_t *size,
+		      const char **what)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	struct stat st;
@@ -164,6 +166,14 @@ static int read_small(const char *path, char *buf, size_t cap, size_t *size, con
 	} else if ((size_t)st.st_size >= cap) {
 		*what = "too large";
 		e = -EFBIG;
+	} else if (!buf) {
+		/* one more byte than the file: what it grows by meanwhile is
+		 * seen as too large rather than cut */
+		cap = (size_t)st.st_size + 1;
+		if (!(buf = malloc(cap)))
+			e = -ENOMEM;
+		else
+			*out = buf;
 	}
 	while (!e && n < cap) {
 		ssize_t r = read(fd, buf + n, cap - n);
@@ -189,7 +199,7 @@ static bool parse_identity(struct parse *p, const struct key *k, const char *v, 
 	char buf[1024];
 	const char *why;
 	size_t n;
-	int r = read_small(v, buf, sizeof(buf), &n, &why);
+	int r = read_small(v, buf, sizeof(buf), NULL, &n, &why);
 
 	if (r == -EFBIG)
 		return fail(p, p->line, "invalid %s '%s': larger than an identity file", k->name,
@@ -804,7 +814,7 @@ static bool plain_text(struct parse *p)
 int sp_config_load(const char *path, struct sp_config *out, char *err, size_t errlen)
 {
 	struct parse p = {.path = path, .err = err, .errlen = errlen};
-	char *buf = malloc(MAX_FILE);
+	char *buf = NULL;
 	const char *what;
 	int r;
 
@@ -812,14 +822,9 @@ int sp_config_load(const char *path, struct sp_config *out, char *err, size_t er
 	for (size_t i = 0; i < SP_N_KEYS; i++)
 		if (!table[i].name || !table[i].kind) {
 			snprintf(err, errlen, "%s: key %zu missing from the table", path, i);
-			free(buf);
 			return -EINVAL;
 		}
-	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	if ((r = read_small(path, buf, MAX_FILE, &p.len, &what))) {
+	if ((r = read_small(path, NULL, MAX_FILE, &buf, &p.len, &what))) {
 		if (what)
 			snprintf(err, errlen, "%s: cannot read: %s", path,
 				 r == -EFBIG ? "larger than 1 MiB" : what);

@@ -22,6 +22,10 @@ struct build {
 	const struct sp_plan_limits *limits;
 	struct sp_plan p;
 	size_t tc_rules, tc_ifaces;
+	/* interfaces auto did not put on tc for the programs' capacity: one
+	 * line for all of them */
+	size_t full, full_rules;
+	char full_first[IF_NAMESIZE];
 	char *err;
 	size_t errlen;
 };
@@ -161,6 +165,13 @@ static bool tc_room(struct build *b, size_t rules)
 	return b->tc_ifaces < b->limits->tc_ifaces && b->tc_rules + rules <= b->limits->tc_rules;
 }
 
+static void no_room(struct build *b, const char *ifname, size_t rules)
+{
+	if (!b->full++)
+		snprintf(b->full_first, sizeof(b->full_first), "%s", ifname);
+	b->full_rules += rules;
+}
+
 static int plan_network(struct build *b, size_t index)
 {
 	const struct sp_network *n = &b->cfg->networks[index];
@@ -195,10 +206,7 @@ static int plan_network(struct build *b, size_t index)
 			if (tc_room(b, 0))
 				d = SP_DATAPLANE_TC;
 			else
-				note(b,
-				     "%s: netlink, not tc: the tc programs serve at most %zu "
-				     "interfaces",
-				     n->ifname, b->limits->tc_ifaces);
+				no_room(b, n->ifname, 0);
 		}
 	}
 	if (!(f = add_iface(b, n->ifname, SP_PLAN_NETWORK, index)))
@@ -249,11 +257,7 @@ static int plan_proxy(struct build *b, size_t index)
 			if (tc_room(b, x->n_rules))
 				d = SP_DATAPLANE_TC;
 			else
-				note(b,
-				     "%s: packet, not tc: the tc programs hold at most %zu Prefix "
-				     "rules over %zu interfaces (%zu here, %zu before)",
-				     x->ifname, b->limits->tc_rules, b->limits->tc_ifaces,
-				     x->n_rules, b->tc_rules);
+				no_room(b, x->ifname, x->n_rules);
 		}
 	}
 	if (!(f = add_iface(b, x->ifname, SP_PLAN_PROXY, index)))
@@ -417,6 +421,11 @@ int sp_plan_build(const struct sp_config *cfg, const struct sp_host *host,
 			       (i < cfg->n_networks && cfg->networks[i].line < cfg->proxies[j].line);
 		r = network ? plan_network(&b, i++) : plan_proxy(&b, j++);
 	}
+	if (!r && b.full)
+		note(&b,
+		     "%zu interface(s) from %s on netlink or packet, not tc: the tc programs "
+		     "hold at most %zu Prefix rules over %zu interfaces (%zu rules there)",
+		     b.full, b.full_first, limits->tc_rules, limits->tc_ifaces, b.full_rules);
 	if (!r && !host->tc && sp_plan_wants_auto_tc(cfg))
 		note(&b, "tc data path unavailable, using netlink and packet: %s", host->tc_why);
 	if (r == -ENOMEM)
@@ -448,7 +457,9 @@ const struct sp_plan_iface *sp_plan_iface(const struct sp_plan *p, const char *n
 
 int sp_plan_part(const struct sp_plan *p, bool packet, struct sp_config *out)
 {
-	const struct sp_config *cfg = p->cfg;
+	static const struct sp_config none;
+	/* the empty plan (nothing running yet) has no configuration */
+	const struct sp_config *cfg = p->cfg ? p->cfg : &none;
 
 	*out = *cfg;
 	out->networks = calloc(cfg->n_networks + 1, sizeof(*out->networks));

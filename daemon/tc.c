@@ -246,8 +246,13 @@ static int write_gen(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n, u
 					return r;
 			}
 		}
-		for (size_t j = 0; j < c->n_host_addrs; j++) {
-			struct sp_bpf_host_key k = {.ifindex = (__u32)ifs[i].ifindex,
+		/* one set for the host (ifindex 0): the union over the
+		 * interfaces, which the daemon gives the same list (written
+		 * once, not once per interface) */
+		bool same = i > 0 && ifs[i - 1].cfg->host_addrs == c->host_addrs &&
+			    ifs[i - 1].cfg->n_host_addrs == c->n_host_addrs;
+		for (size_t j = 0; j < c->n_host_addrs && !same; j++) {
+			struct sp_bpf_host_key k = {.ifindex = 0,
 						    .gen = (__u8)gen};
 			__u8 one = 1;
 

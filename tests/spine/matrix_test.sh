@@ -148,6 +148,19 @@ reload() {
 
 snap_idle "$tmp/s0"
 
+# 0. a start that fails in any apply step leaves what was there
+for step in fabric sysctl resolver packet tc; do
+	echo "$step" >"$tmp/fail"
+	cp "$tmp/base.conf" "$tmp/sixplane.conf"
+	ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -s "$tmp/sock" 2>"$tmp/log"
+	rc=$?
+	[ "$rc" -eq 2 ] || die "a start failing in step $step: exit $rc, not 2: $(tail -2 "$tmp/log")"
+	grep -q "$step: injected failure" "$tmp/log" || die "start: $(tail -2 "$tmp/log")"
+	snap_idle "$tmp/after"
+	same "a start failing in step $step" "$tmp/s0" "$tmp/after"
+done
+rm -f "$tmp/fail"
+
 # 1. refused reloads
 start "$tmp/base.conf"
 snap "$tmp/before" --ids
