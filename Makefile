@@ -8,6 +8,8 @@
 #   make bench      benchmarks against the peers, one table
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make fuzz       longer fuzz runs (FUZZ_SECONDS=60 each)
+#   make mutate     one-line mutations of the code (tests/mutations.txt), each in a
+#                   scratch copy, against the fast tests: prints the survivors
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -19,7 +21,7 @@ CMAKE_FLAGS ?=
 
 NODAEMON_BUILD ?= build-nodaemon
 
-.PHONY: all build deps test test-main test-san test-nodaemon demo tour bench install fuzz format clean
+.PHONY: all build deps test test-main test-san test-nodaemon demo tour bench install fuzz mutate format clean
 
 all: build
 
@@ -72,6 +74,11 @@ fuzz: deps
 		-DSIXPLANE_FUZZ=ON -DSIXPLANE_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(SAN_BUILD) -j $(JOBS)
 	tests/fuzz/run $(SAN_BUILD) $(FUZZ_SECONDS)
+
+# Never touches this checkout or its build directories: scripts/mutate copies
+# the tree to /tmp and builds there.
+mutate:
+	scripts/mutate
 
 format:
 	clang-format -i include/*.h lib/*.c lib/*.h cli/*.c cli/*.h common/*.c common/*.h daemon/*.c daemon/*.h bpf/*.c bpf/*.h \
