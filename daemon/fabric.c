@@ -2,7 +2,6 @@
 /* The backplane on the kernel's VXLAN, all through rtnetlink (libmnl). */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -13,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "fabric.h"
 #include "log.h"
@@ -379,24 +377,6 @@ static int addrs_sync(const struct sp_network *n, int ifindex, char *err, size_t
 	return r;
 }
 
-static int no_dad(const char *ifname)
-{
-	char path[96], name[IF_NAMESIZE];
-	int fd, r = 0;
-
-	snprintf(name, sizeof(name), "%s", ifname);
-	for (char *c = name; *c; c++)
-		if (*c == '.')
-			*c = '/';
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/dad_transmits", name);
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	if (write(fd, "0", 1) != 1)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 static int copy_net(struct sp_network *dst, const struct sp_network *src)
 {
 	*dst = *src;
@@ -461,11 +441,6 @@ int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
 		}
 		ifindex = (int)if_nametoindex(n->ifname);
 		fresh = true;
-		/* nor for its link-local address, derived from MAC(Id, Node),
-		 * before it comes up: it is ours, and made new with it */
-		if ((r = no_dad(n->ifname)))
-			log_msg(LOG_WARNING, "%s: cannot turn duplicate address detection off: %s",
-				n->ifname, strerror(-r));
 	}
 	f->ifindex = ifindex;
 	if ((r = link_set(ifindex, &mac, pf->mtu))) {

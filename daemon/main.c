@@ -11,18 +11,11 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "config.h"
-#include "dataplane.h"
-#include "fabric.h"
-#include "fault.h"
-#include "host.h"
 #include "log.h"
-#include "packet.h"
-#include "plan.h"
 #include "privs.h"
-#include "resolver.h"
 #include "stats.h"
-#include "sysctl.h"
 
 static const char usage[] =
 	"Usage: sixplaned -c FILE [-f] [-v]\n"
@@ -85,17 +78,11 @@ static void summary(const struct sp_plan *p)
 }
 
 struct daemon {
-	struct sp_config cfg;
-	struct sp_plan plan; /* of cfg, as applied */
-	struct sp_resolver *res;
-	struct sp_packet *pkt;
-	struct sp_sysctls *sys;
+	struct sp_apply ap; /* what runs */
 	int sfd;
 	int ep;
 	const char *stats_path;
 	int stats_fd;
-	struct sp_fabric **fabrics; /* one per plan.fabrics, in its order */
-	struct sp_dp *dp;	    /* the tc programs */
 };
 
 static int add_fd(int ep, int fd)
@@ -109,17 +96,17 @@ static int add_fd(int ep, int fd)
  * close sockets on reload, and a closed number may come back reused. */
 static int rebuild_epoll(struct daemon *d)
 {
-	size_t cap = sp_plan_count_packet(&d->plan) + 1, n;
+	size_t cap = sp_plan_count_packet(&d->ap.plan) + 1, n;
 	int *fds = calloc(cap, sizeof(*fds));
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	if (ep < 0 || !fds)
 		goto fail;
-	n = sp_packet_fds(d->pkt, fds, cap);
+	n = sp_packet_fds(d->ap.pkt, fds, cap);
 	if (add_fd(ep, d->sfd) || add_fd(ep, d->stats_fd) ||
-	    add_fd(ep, sp_resolver_notify_fd(d->res)) ||
-	    add_fd(ep, sp_resolver_request_fd(d->res)) ||
-	    (sp_dp_watch_fd(d->dp) >= 0 && add_fd(ep, sp_dp_watch_fd(d->dp))))
+	    add_fd(ep, sp_resolver_notify_fd(d->ap.res)) ||
+	    add_fd(ep, sp_resolver_request_fd(d->ap.res)) ||
+	    (sp_dp_watch_fd(d->ap.dp) >= 0 && add_fd(ep, sp_dp_watch_fd(d->ap.dp))))
 		goto fail;
 	for (size_t i = 0; i < n; i++)
 		if (add_fd(ep, fds[i]))
@@ -136,200 +123,19 @@ fail:
 	return -1;
 }
 
-/* config + what the host has now -> the plan (the tc programs' state is
- * the daemon's: loaded at start or never). */
-static int make_plan(const struct sp_dp *dp, const struct sp_config *cfg, struct sp_plan *out,
-		     char *err, size_t errlen)
-{
-	struct sp_host h = {0};
-	struct sp_plan_limits lim;
-	int r;
-
-	if ((r = sp_host_observe(&h))) {
-		snprintf(err, errlen, "reading the host's interfaces and addresses: %s",
-			 strerror(-r));
-		return r;
-	}
-	sp_dp_host(dp, &h, &lim);
-	r = sp_plan_build(cfg, &h, &lim, out, err, errlen);
-	sp_host_free(&h);
-	return r;
-}
-
-/* The apply steps, in order: the fabric makes interfaces the others need;
- * the sysctls make the kernel ask before the resolver listens. */
-enum step { STEP_FABRIC, STEP_SYSCTL, STEP_RESOLVER, STEP_PACKET, STEP_TC, N_STEPS };
-static const char *const step_names[N_STEPS] = {"fabric", "sysctl", "resolver", "packet", "tc"};
-
-static struct sp_fabric *find_fabric(struct sp_fabric **fabrics, const struct sp_plan *p,
-				     const char *name)
-{
-	for (size_t i = 0; fabrics && i < p->n_fabrics; i++)
-		if (fabrics[i] && !strcmp(sp_fabric_ifname(fabrics[i]), name))
-			return fabrics[i];
-	return NULL;
-}
-
-/* The fabrics of p, synced; fabrics[i] for p->fabrics[i], taken from the
- * running ones (held, by name) where they exist. */
-static int fabric_step(const struct sp_plan *p, struct sp_fabric **fabrics,
-		       const struct sp_plan *held, struct sp_fabric **held_f, char *err,
-		       size_t errlen)
-{
-	struct sixplane_prefix *routes = calloc(p->n_fabrics + 1, sizeof(*routes));
-	size_t nr = 0;
-	int r = 0;
-
-	if (!routes) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < p->n_fabrics && !r; i++) {
-		const struct sp_network *n = &p->cfg->networks[p->fabrics[i].network];
-		if (!fabrics[i])
-			fabrics[i] = find_fabric(held_f, held, n->ifname);
-		r = sp_fabric_sync(&fabrics[i], n, &p->fabrics[i], err, errlen);
-		if (n->sixplane)
-			routes[nr++] = sixplane_6plane_prefix(n->nwid, n->node);
-	}
-	if (!r)
-		r = sp_fabric_routes_sync(routes, nr, err, errlen);
-	free(routes);
-	return r;
-}
-
-static int user_step(struct daemon *d, const struct sp_plan *p, bool packet, char *err,
-		     size_t errlen)
-{
-	struct sp_config part;
-	int r;
-
-	if (sp_plan_part(p, packet, &part)) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	r = packet ? sp_packet_apply(d->pkt, &part, err, errlen)
-		   : sp_resolver_apply(d->res, &part, err, errlen);
-	sp_plan_part_free(&part);
-	return r;
-}
-
-static int do_step(struct daemon *d, enum step s, const struct sp_plan *p,
-		   struct sp_fabric **fabrics, char *err, size_t errlen)
-{
-	switch (s) {
-	case STEP_FABRIC:
-		return fabric_step(p, fabrics, &d->plan, d->fabrics, err, errlen);
-	case STEP_SYSCTL:
-		return sp_sysctls_apply(d->sys, p->sysctls, p->n_sysctls, err, errlen);
-	case STEP_RESOLVER:
-		return user_step(d, p, false, err, errlen);
-	case STEP_PACKET:
-		return user_step(d, p, true, err, errlen);
-	default:
-		return sp_dp_apply(d->dp, p, err, errlen);
-	}
-}
-
-/* Carry out plan next, all of it or none: on failure every step is done
- * again with the running plan (d->plan; empty at start), which puts back
- * what the kernel had. All of them, not only those done: a VXLAN interface
- * made again (a new Vni) takes its sysctls and programs with it, and the
- * steps after the fabric must find its new self. fabrics receives next's
- * fabric objects. */
-static int transact(struct daemon *d, const struct sp_plan *next, struct sp_fabric **fabrics,
-		    char *err, size_t errlen)
-{
-	char ignored[512];
-	int s, r = 0;
-
-	for (s = 0; s < N_STEPS; s++) {
-		if ((r = do_step(d, (enum step)s, next, fabrics, err, errlen)))
-			break;
-		if ((r = sp_fault(step_names[s]))) {
-			snprintf(err, errlen, "%s: injected failure (SIXPLANED_TEST_FAIL)",
-				 step_names[s]);
-			break;
-		}
-	}
-	if (!r)
-		return 0;
-	/* the running fabrics as they were; new ones go */
-	for (size_t i = 0; i < next->n_fabrics; i++)
-		if (fabrics[i] && !find_fabric(d->fabrics, &d->plan, sp_fabric_ifname(fabrics[i])))
-			sp_fabric_down(fabrics[i], false);
-	for (s = 0; s < N_STEPS; s++) {
-		int e;
-		if (s == STEP_FABRIC) {
-			struct sp_fabric **again = calloc(d->plan.n_fabrics + 1, sizeof(*again));
-			e = again ? fabric_step(&d->plan, again, &d->plan, d->fabrics, ignored,
-						sizeof(ignored))
-				  : -ENOMEM;
-			free(again);
-		} else {
-			e = do_step(d, (enum step)s, &d->plan, d->fabrics, ignored,
-				    sizeof(ignored));
-		}
-		if (e)
-			log_msg(LOG_ERR, "cannot put the %s back: %s", step_names[s],
-				e == -ENOMEM ? "out of memory" : ignored);
-	}
-	return r;
-}
-
-/* Plan and apply cfg; on success it becomes the running one (taken). */
-static int switch_to(struct daemon *d, struct sp_config *cfg, char *err, size_t errlen)
-{
-	struct sp_plan next;
-	struct sp_fabric **fabrics;
-	int r;
-
-	if ((r = make_plan(d->dp, cfg, &next, err, errlen)))
-		return r;
-	if (!(fabrics = calloc(next.n_fabrics + 1, sizeof(*fabrics)))) {
-		sp_plan_free(&next);
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	if ((r = transact(d, &next, fabrics, err, errlen))) {
-		free(fabrics);
-		sp_plan_free(&next);
-		return r;
-	}
-	for (size_t i = 0; i < next.n_notes; i++)
-		log_msg(LOG_NOTICE, "%s", next.notes[i]);
-	/* the running fabrics not in next go now */
-	for (size_t i = 0; i < d->plan.n_fabrics; i++) {
-		bool kept = false;
-		for (size_t j = 0; j < next.n_fabrics; j++)
-			kept |= fabrics[j] == d->fabrics[i];
-		if (!kept)
-			sp_fabric_down(d->fabrics[i], false);
-	}
-	free(d->fabrics);
-	d->fabrics = fabrics;
-	sp_plan_free(&d->plan);
-	if (d->cfg.path[0] && &d->cfg != cfg)
-		sp_config_free(&d->cfg);
-	d->cfg = *cfg;
-	next.cfg = &d->cfg;
-	d->plan = next;
-	return 0;
-}
-
 /* SIGHUP: parse, plan, apply; a file that cannot be had changes nothing. */
 static void reload(struct daemon *d)
 {
 	struct sp_config next = {0};
 	char err[512];
 
-	if (sp_config_load(d->cfg.path, &next, err, sizeof(err)) ||
-	    switch_to(d, &next, err, sizeof(err))) {
+	if (sp_config_load(d->ap.cfg.path, &next, err, sizeof(err)) ||
+	    sp_apply_switch(&d->ap, &next, err, sizeof(err))) {
 		log_msg(LOG_ERR, "reload refused, the running configuration stays: %s", err);
 		if (next.path[0])
 			sp_config_free(&next);
 	} else {
-		log_msg(LOG_NOTICE, "reloaded %s", d->cfg.path);
+		log_msg(LOG_NOTICE, "reloaded %s", d->ap.cfg.path);
 	}
 	/* a data path put back on the running configuration may hold new
 	 * sockets */
@@ -339,7 +145,7 @@ static void reload(struct daemon *d)
 
 static void serve_stats(struct daemon *d)
 {
-	size_t max = 2 * d->plan.n_ifs + 1, n = 0;
+	size_t max = 2 * d->ap.plan.n_ifs + 1, n = 0;
 	struct sp_stats_row *rows = calloc(max, sizeof(*rows));
 	const struct sp_counters *c;
 
@@ -347,14 +153,14 @@ static void serve_stats(struct daemon *d)
 		log_msg(LOG_ERR, "stats: out of memory");
 		return;
 	}
-	for (size_t i = 0; i < d->plan.n_ifs; i++) {
-		const char *ifname = d->plan.ifs[i].name;
-		if (d->plan.ifs[i].resolver && (c = sp_resolver_counters(d->res, ifname)))
+	for (size_t i = 0; i < d->ap.plan.n_ifs; i++) {
+		const char *ifname = d->ap.plan.ifs[i].name;
+		if (d->ap.plan.ifs[i].resolver && (c = sp_resolver_counters(d->ap.res, ifname)))
 			rows[n++] = (struct sp_stats_row){ifname, "netlink", c, NULL, NULL};
-		if (d->plan.ifs[i].packet && (c = sp_packet_counters(d->pkt, ifname)))
+		if (d->ap.plan.ifs[i].packet && (c = sp_packet_counters(d->ap.pkt, ifname)))
 			rows[n++] = (struct sp_stats_row){ifname, "packet", c, NULL, NULL};
 	}
-	size_t tc = 2 * d->plan.n_ifs + 1;
+	size_t tc = 2 * d->ap.plan.n_ifs + 1;
 	struct sp_stats_row *all = realloc(rows, (n + tc) * sizeof(*rows));
 	if (!all) {
 		free(rows);
@@ -362,19 +168,19 @@ static void serve_stats(struct daemon *d)
 		return;
 	}
 	rows = all;
-	n += sp_dp_stats(d->dp, rows + n, tc);
+	n += sp_dp_stats(d->ap.dp, rows + n, tc);
 	json_t *nets = json_array();
-	for (size_t i = 0; i < d->cfg.n_networks; i++) {
-		const struct sp_network *net = &d->cfg.networks[i];
+	for (size_t i = 0; i < d->ap.cfg.n_networks; i++) {
+		const struct sp_network *net = &d->ap.cfg.networks[i];
 		char id[SIXPLANE_NWIDSTRLEN], node[SIXPLANE_NODESTRLEN];
 		sixplane_nwid_format(net->nwid, id);
 		sixplane_node_format(net->node, node);
 		json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b}", "network", id, "node", node,
 				      "interface", net->ifname, "6plane", net->sixplane, "rfc4193",
 				      net->rfc4193);
-		for (size_t k = 0; k < d->plan.n_fabrics; k++)
-			if (d->plan.fabrics[k].network == i && d->fabrics[k])
-				sp_fabric_status(d->fabrics[k], o);
+		for (size_t k = 0; k < d->ap.plan.n_fabrics; k++)
+			if (d->ap.plan.fabrics[k].network == i && d->ap.fabrics[k])
+				sp_fabric_status(d->ap.fabrics[k], o);
 		json_array_append_new(nets, o);
 	}
 	sp_stats_serve(d->stats_fd, rows, n, nets);
@@ -385,12 +191,12 @@ static void dispatch(struct daemon *d, int fd)
 {
 	if (fd == d->stats_fd)
 		serve_stats(d);
-	else if (fd == sp_resolver_notify_fd(d->res) || fd == sp_resolver_request_fd(d->res))
-		sp_resolver_input(d->res, fd);
-	else if (fd == sp_dp_watch_fd(d->dp))
-		sp_dp_watch_input(d->dp);
+	else if (fd == sp_resolver_notify_fd(d->ap.res) || fd == sp_resolver_request_fd(d->ap.res))
+		sp_resolver_input(d->ap.res, fd);
+	else if (fd == sp_dp_watch_fd(d->ap.dp))
+		sp_dp_watch_input(d->ap.dp);
 	else
-		sp_packet_input(d->pkt, fd);
+		sp_packet_input(d->ap.pkt, fd);
 }
 
 /* The exit status of a refused start (and of -t, which must agree): 1
@@ -405,33 +211,13 @@ static int exit_code(int e)
 static int start(struct daemon *d, struct sp_config *cfg)
 {
 	char err[512];
-	const char **keep = calloc(cfg->n_networks + 1, sizeof(*keep));
-	size_t nk = 0;
 	int e;
 
-	if (!keep)
-		return 2;
-	if ((e = sp_resolver_open(&d->res)) || (e = sp_packet_open(&d->pkt))) {
-		free(keep);
-		errno = -e;
-		log_errno(LOG_ERR, "cannot open netlink or packet sockets");
+	if ((e = sp_apply_open(&d->ap, cfg, err, sizeof(err)))) {
+		log_msg(LOG_ERR, "%s", err);
 		return 2;
 	}
-	if ((e = sp_sysctls_open(&d->sys, err, sizeof(err))) ||
-	    (e = sp_dp_open(&d->dp, cfg, sp_plan_wants_tc(cfg)))) {
-		free(keep);
-		log_msg(LOG_ERR, "%s", e == -ENOMEM ? "out of memory" : err);
-		return 2;
-	}
-	/* a network gone from the file since a kill -9 leaves its interface */
-	for (size_t i = 0; i < cfg->n_networks; i++)
-		if (cfg->networks[i].underlay.family)
-			keep[nk++] = cfg->networks[i].ifname;
-	if ((e = sp_fabric_remove_stale(keep, nk)) < 0)
-		log_msg(LOG_WARNING, "cannot look for interfaces an earlier sixplaned left: %s",
-			strerror(-e));
-	free(keep);
-	if ((e = switch_to(d, cfg, err, sizeof(err)))) {
+	if ((e = sp_apply_switch(&d->ap, cfg, err, sizeof(err)))) {
 		log_msg(LOG_ERR, "%s", err);
 		return exit_code(e);
 	}
@@ -459,7 +245,7 @@ static int run(struct daemon *d, struct sp_config *cfg)
 		goto out;
 	}
 	if ((ret = start(d, cfg))) {
-		if (!d->cfg.path[0])
+		if (!d->ap.cfg.path[0])
 			sp_config_free(cfg);
 		goto out;
 	}
@@ -474,7 +260,7 @@ static int run(struct daemon *d, struct sp_config *cfg)
 		goto out;
 	}
 	log_msg(LOG_NOTICE, "serving %zu network(s) and %zu proxy interface(s) from %s",
-		d->cfg.n_networks, d->cfg.n_proxies, d->cfg.path);
+		d->ap.cfg.n_networks, d->ap.cfg.n_proxies, d->ap.cfg.path);
 	for (;;) {
 		struct epoll_event ev[16];
 		int n = epoll_wait(d->ep, ev, 16, -1);
@@ -508,15 +294,7 @@ out:
 		close(d->stats_fd);
 		unlink(d->stats_path);
 	}
-	sp_packet_close(d->pkt);
-	sp_resolver_close(d->res);
-	sp_dp_close(d->dp); /* detaches the tc programs */
-	sp_sysctls_close(d->sys);
-	/* after the data paths let go of the interfaces */
-	for (size_t i = 0; d->fabrics && i < d->plan.n_fabrics; i++)
-		sp_fabric_down(d->fabrics[i], true);
-	free(d->fabrics);
-	sp_plan_free(&d->plan);
+	sp_apply_close(&d->ap);
 	if (d->ep >= 0)
 		close(d->ep);
 	if (d->sfd >= 0)
@@ -537,7 +315,7 @@ static int test_config(struct sp_config *cfg)
 		fprintf(stderr, "sixplaned: out of memory\n");
 		return 2;
 	}
-	r = make_plan(dp, cfg, &plan, err, sizeof(err));
+	r = sp_apply_plan(dp, cfg, &plan, err, sizeof(err));
 	sp_dp_close(dp);
 	if (r) {
 		fprintf(stderr, "sixplaned: %s\n", err);
@@ -612,8 +390,5 @@ int main(int argc, char **argv)
 		sp_config_free(&cfg);
 		return ret;
 	}
-	int ret = run(&d, &cfg);
-	if (d.cfg.path[0])
-		sp_config_free(&d.cfg);
-	return ret;
+	return run(&d, &cfg);
 }
