@@ -10,7 +10,7 @@
 
 #include "sixplane.h"
 
-/* Exit statuses (design.md): bad usage or input, system failure. */
+/* Exit statuses (sixplane(1)): bad usage or input, system failure. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_SYSTEM = 2 };
 
 struct command {

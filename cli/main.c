@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 		return cli_usage_error(NULL, "missing command");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
 		return usage();
-	/* --version is honoured anywhere, as for every command (design.md). */
+	/* --version is honoured anywhere, as for every command (sixplane(1)). */
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "--version") || (i == 1 && !strcmp(argv[i], "-V"))) {
 			out_str("sixplane " SIXPLANE_VERSION "\n");

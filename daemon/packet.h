@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The AF_PACKET responder data path: NS arriving on an interface, for this
- * node's own /80 on [Network] interfaces (spec/ndp.md step 5) and for
+ * node's own /80 on [Network] interfaces (doc/ndp.md step 5) and for
  * [Proxy] prefixes, answered from user space in batches. */
 #ifndef SIXPLANED_PACKET_H
 #define SIXPLANED_PACKET_H

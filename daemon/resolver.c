@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The netlink resolver (spec/ndp.md, "rtnetlink app_solicit").
+/* The netlink resolver (doc/ndp.md, "Netlink resolver").
  *
  * With net.ipv6.neigh.DEV.app_solicit=1 the kernel, before (or, with
  * mcast_solicit=0 and ucast_solicit=0, instead of) sending an NS, notifies
  * RTNLGRP_NEIGH with an RTM_GETNEIGH for the entry. We decide as the tc
- * egress path would (spec/ndp.md, egress) and answer with RTM_NEWNEIGH,
+ * egress path would (doc/ndp.md, egress) and answer with RTM_NEWNEIGH,
  * NUD_REACHABLE and the owner's MAC. If notifications are lost (ENOBUFS),
  * a dump finds the INCOMPLETE entries still waiting. */
 #include <errno.h>

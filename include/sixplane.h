@@ -8,7 +8,7 @@
  * and can say why they refused: pass a `const char **why` to receive a short
  * static phrase ("more than one '::'") meant to follow "invalid X 'text': ".
  *
- * The derivations are specified byte by byte in spec/addressing.md and are
+ * The derivations are specified byte by byte in doc/addressing.md and are
  * compatible bit for bit with ZeroTier's 6PLANE and RFC4193 modes.
  *
  * 6PLANE (one /40 per network, one /80 per node):
@@ -326,7 +326,7 @@ struct sixplane_nd_decision {
 	uint64_t owner;		 /* when network >= 0 */
 };
 
-/* spec/ndp.md: which NS are answered, and how. */
+/* doc/ndp.md: which NS are answered, and how. */
 void sixplane_nd_decide(const struct sixplane_nd_config *cfg, const struct sixplane_ns *ns,
 			enum sixplane_nd_direction dir, struct sixplane_nd_decision *out);
 
@@ -334,7 +334,7 @@ void sixplane_nd_decide(const struct sixplane_nd_config *cfg, const struct sixpl
 #define SIXPLANE_NA_FRAME_LEN 86
 
 /* The Neighbor Advertisement answering ns (RFC 4861 section 7.2.4, as
- * spec/ndp.md says: source = target, DAD answers to ff02::1 with S=0).
+ * doc/ndp.md says: source = target, DAD answers to ff02::1 with S=0).
  * Returns the frame length, or -ENOSPC if size is too small. */
 int sixplane_na_build(const struct sixplane_ns *ns, const struct sixplane_nd_decision *d,
 		      uint8_t *buf, size_t size);

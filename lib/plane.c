@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* 6PLANE and RFC4193 addresses and node MACs (spec/addressing.md). */
+/* 6PLANE and RFC4193 addresses and node MACs (doc/addressing.md). */
 #include <errno.h>
 #include <string.h>
 
 #include "sixplane.h"
 
-/* N[k] in the spec: byte k of the id in big-endian order. */
+/* N[k] in doc/addressing.md: byte k of the id in big-endian order. */
 static uint8_t nbyte(uint64_t nwid, int k)
 {
 	return (uint8_t)(nwid >> (56 - 8 * k));

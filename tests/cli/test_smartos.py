@@ -2,7 +2,7 @@
 """sixplane smartos allowed-ips / static, from the outside.
 
 Fixtures are built here in the documented shapes of `vmadm get`, `vmadm
-list -j` and `mdata-get sdc:nics` (spec/smartos.md). Expected SLAAC
+list -j` and `mdata-get sdc:nics` (doc/smartos.md). Expected SLAAC
 addresses are computed here from RFC 4291 appendix A with Python's
 ipaddress, never by sixplane. Checks: the payload (existing entries kept,
 ours appended, no duplicates, stable order, lower-case mac keys, gateways

@@ -6,7 +6,7 @@
   node and mac; "sixplane node NWID -" fed the mac column gives the node
   back; "sixplane decode - --network NWID --json" of the host address and
   the RFC4193 address names the node and its MAC. Warnings on stderr are
-  exactly the ones the spec asks for (reserved node ids, an nwid whose
+  exactly the ones doc/addressing.md lists (reserved node ids, an nwid whose
   halves are equal), nothing else.
 - eui64.tsv, grouped by prefix: "sixplane slaac - PREFIX" fed the mac column
   prints mac, link_local, slaac_addr; without a prefix, mac and link_local.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # contrib/smartos/sixplane-ipv6.xml: well-formed, and what the SMF DTD
-# (service_bundle.dtd.1, not on Linux) and the spec require, checked with
+# (service_bundle.dtd.1, not on Linux) and doc/smartos.md require, checked with
 # xmllint --xpath.
 #   sh test_manifest.sh SIXPLANE CONTRIB_SMARTOS
 [ $# -ge 2 ] || {
@@ -52,7 +52,7 @@ is "service type" "string($S/@type)" service
 is "service version is an integer" "boolean(number($S/@version) = floor(number($S/@version)))" true
 is "transient" "string($S/property_group[@name='startd' and @type='framework']/propval[@name='duration' and @type='astring']/@value)" transient
 
-# dependencies: grouping and FMRI as the spec says; each with the attributes
+# dependencies: grouping and FMRI as doc/smartos.md says; each with the attributes
 # the DTD requires
 dep() {
 	is "dependency $2 $1" "count($S/dependency[@grouping='$2' and @type='service' and @name!='' and @restart_on!='' and service_fmri/@value='$1'])" 1
