@@ -563,9 +563,20 @@ static struct sp_network *cur_network(struct parse *p)
 	return &p->cfg.networks[p->cfg.n_networks - 1];
 }
 
-static void *grow(void *arr, size_t n, size_t size)
+/* A new zeroed element at the end of the array *arrp of *n elements. */
+static void *append(struct parse *p, void *arrp, size_t *n, size_t size)
 {
-	return realloc(arr, (n + 1) * size);
+	void **arr = arrp;
+	char *a = realloc(*arr, (*n + 1) * size);
+
+	if (!a) {
+		fail(p, p->line, "out of memory");
+		return NULL;
+	}
+	*arr = a;
+	a += (*n)++ * size;
+	memset(a, 0, size);
+	return a;
 }
 
 /* The keys of a section that set the same field as key i (Node, NodeFrom). */
@@ -649,30 +660,25 @@ static bool begin_section(struct parse *p, const char *name, size_t len)
 				    "[Peer] must follow a [Network] with an Underlay (or other "
 				    "[Peer] sections of it)");
 		struct sp_network *n = cur_network(p);
-		struct sp_peer *a = grow(n->peers, n->n_peers, sizeof(*a));
+		struct sp_peer *a = append(p, &n->peers, &n->n_peers, sizeof(*a));
 		if (!a)
-			return fail(p, p->line, "out of memory");
-		n->peers = a;
-		a = &a[n->n_peers++];
-		*a = (struct sp_peer){.line = p->line};
+			return false;
+		a->line = p->line;
 		p->cur = a;
 		p->lines = a->lines;
 	} else if (sec == SEC_NETWORK) {
-		struct sp_network *a = grow(p->cfg.networks, p->cfg.n_networks, sizeof(*a));
+		struct sp_network *a =
+			append(p, &p->cfg.networks, &p->cfg.n_networks, sizeof(*a));
 		if (!a)
-			return fail(p, p->line, "out of memory");
-		p->cfg.networks = a;
-		a = &a[p->cfg.n_networks++];
-		*a = (struct sp_network){.line = p->line};
+			return false;
+		a->line = p->line;
 		p->cur = a;
 		p->lines = a->lines;
 	} else if (sec == SEC_PROXY) {
-		struct sp_proxy *a = grow(p->cfg.proxies, p->cfg.n_proxies, sizeof(*a));
+		struct sp_proxy *a = append(p, &p->cfg.proxies, &p->cfg.n_proxies, sizeof(*a));
 		if (!a)
-			return fail(p, p->line, "out of memory");
-		p->cfg.proxies = a;
-		a = &a[p->cfg.n_proxies++];
-		*a = (struct sp_proxy){.line = p->line};
+			return false;
+		a->line = p->line;
 		p->cur = a;
 		p->lines = a->lines;
 	} else {

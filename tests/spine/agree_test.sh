@@ -150,11 +150,13 @@ for f in "$C"/*; do
 	t_out=$(ip netns exec "$A" "$SIXPLANED" -t -c "$f" 2>"$tmp/t.err")
 	t_rc=$?
 	: >"$tmp/log"
-	ip netns exec "$A" "$SIXPLANED" -c "$f" -s "$tmp/sock" 2>"$tmp/log" &
+	# --socket, as documented (it was missing from the option table)
+	ip netns exec "$A" "$SIXPLANED" -c "$f" --socket "$tmp/sock" 2>"$tmp/log" &
 	pid=$!
 	wait_for 10 sh -c "grep -q serving '$tmp/log' || ! kill -0 $pid" ||
 		die "$name: sixplaned neither served nor exited: $(cat "$tmp/log")"
 	if grep -q serving "$tmp/log"; then
+		[ -S "$tmp/sock" ] || die "$name: no stats socket at --socket $tmp/sock"
 		kill -TERM "$pid"
 		wait "$pid" || die "$name: exit after serving: $(tail -2 "$tmp/log")"
 		[ "$t_rc" -eq 0 ] || die "$name: started, but -t refused it ($t_rc): $(cat "$tmp/t.err")"
