@@ -21,10 +21,14 @@
 /* The most instructions sp_frame_filter writes. */
 #define SP_FRAME_FILTER_MAX 32
 
-/* The bytes a whole frame of an interface with this MTU takes. */
+/* The 4 bytes of an 802.1Q tag, which the kernel allows a received frame
+ * beyond the MTU and the Ethernet header (veth and most drivers). */
+#define SP_FRAME_VLAN_HLEN 4
+
+/* The bytes of the largest frame an interface with this MTU hands over. */
 static inline uint32_t sp_frame_snaplen(uint32_t mtu)
 {
-	return mtu + SP_FRAME_LINK_HLEN;
+	return mtu + SP_FRAME_LINK_HLEN + SP_FRAME_VLAN_HLEN;
 }
 
 /* The classic BPF program for an interface's packet socket. It keeps the

@@ -5,7 +5,7 @@
  *
  *   nsgen -i IFACE -t TARGET [-n COUNT] [-r RATE] [-s SRC] [-m MAC]
  *         [--random-tail BITS] [--malform KIND] [--dad] [--unicast MAC]
- *         [--wait MS] [--print] [--batch N] [--rx-ring]
+ *         [--wait MS] [--print] [--batch N] [--rx-ring] [--pad BYTES]
  *
  * Prints one line: "sent N answered M elapsed_s S rate R refused F cpu_s C"
  * (F: frames the kernel would not take, a full queue; C: this process's
@@ -16,7 +16,9 @@
  * (with -r, a batch leaves when its first frame is due); answers are
  * read with recvmmsg, or with --rx-ring from a PACKET_RX_RING the kernel
  * fills (no copy and no system call per answer: at the top speed, reading
- * the answers would otherwise take the sending CPU's time). */
+ * the answers would otherwise take the sending CPU's time). --pad BYTES
+ * adds that many bytes of options an NS may carry and a receiver skips, for
+ * NS larger than a 1500-byte link carries. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -187,6 +189,13 @@ static unsigned long drain(int fd, bool print)
 }
 
 /* Build one NS frame; returns its length. */
+/* The largest frame built: a 9000-byte MTU and its Ethernet header. */
+#define FRAME_MAX 9014
+
+/* --pad: this many more bytes of options (rounded up to 8), which a
+ * receiver must skip (RFC 4861 section 4.6: types it does not know) */
+static size_t pad_bytes;
+
 static size_t build(uint8_t *f, const struct sixplane_mac *src_mac, const struct sixplane_addr *src,
 		    const struct sixplane_addr *target, bool dad, const uint8_t *unicast_mac,
 		    enum malform m)
@@ -250,6 +259,16 @@ static size_t build(uint8_t *f, const struct sixplane_mac *src_mac, const struct
 		memcpy(icmp + 26, src_mac->b, 6);
 		plen = 32;
 	}
+	/* unknown options of up to 255 units of 8 bytes each (type 253, for
+	 * experiments: RFC 4727) */
+	for (size_t left = (pad_bytes + 7) / 8 * 8; left > 0;) {
+		size_t n = left > 255 * 8 ? 255 * 8 : left;
+		memset(icmp + plen, 0, n);
+		icmp[plen] = 253;
+		icmp[plen + 1] = (uint8_t)(n / 8);
+		plen += n;
+		left -= n;
+	}
 	if (m == M_SHORT)
 		plen = 16;
 	uint16_t sum = sixplane_icmp6_checksum(&s, &d, icmp, plen);
@@ -277,7 +296,8 @@ int main(int argc, char **argv)
 		O_PRINT,
 		O_SEED,
 		O_BATCH,
-		O_RING
+		O_RING,
+		O_PAD
 	};
 	static const struct option opts[] = {
 		{"iface", required_argument, NULL, 'i'},
@@ -295,6 +315,7 @@ int main(int argc, char **argv)
 		{"seed", required_argument, NULL, O_SEED},
 		{"batch", required_argument, NULL, O_BATCH},
 		{"rx-ring", no_argument, NULL, O_RING},
+		{"pad", required_argument, NULL, O_PAD},
 		{0},
 	};
 	const char *ifname = NULL, *why;
@@ -360,6 +381,14 @@ int main(int argc, char **argv)
 		case O_PRINT:
 			print = true;
 			break;
+		case O_PAD:
+			pad_bytes = strtoul(optarg, NULL, 10);
+			if (14 + 40 + 32 + (pad_bytes + 7) / 8 * 8 > FRAME_MAX) {
+				fprintf(stderr, "nsgen: --pad %s: the frame would pass %d bytes\n",
+					optarg, FRAME_MAX);
+				return 1;
+			}
+			break;
 		case O_RING:
 			rx_ring = true;
 			break;
@@ -397,7 +426,7 @@ int main(int argc, char **argv)
 	if (rx_ring)
 		ring_open(fd);
 
-	static uint8_t frames[256][256];
+	static uint8_t frames[256][FRAME_MAX];
 	struct sockaddr_ll to[256];
 	struct iovec iov[256];
 	struct mmsghdr msgs[256];
