@@ -549,6 +549,11 @@ static void behind_headers(struct frame *f)
 			}
 		} else if (rnd() % 8 == 0) {
 			h[3] = 8; /* a later fragment: no ICMPv6 header */
+		} else {
+			/* a first fragment, now and then with the M flag or the
+			 * reserved bits set (RFC 8200 section 4.5), which do not
+			 * make it a later one */
+			h[3] = (uint8_t)(rnd() % 8);
 		}
 		if (rnd() % 16 == 0)
 			h[1] = (uint8_t)rnd(); /* overruns the packet, most likely */
