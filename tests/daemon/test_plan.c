@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: MIT */
+/* The plan (daemon/plan.c) as the pure function it is: configurations and
+ * made-up hosts in, the desired state or a FILE:LINE refusal out. No
+ * kernel, no root. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "plan.h"
+
+static char path[64];
+
+/* The host of these tests: lo, eth0.100 (a VLAN), lan0, px0, px1, u0 with
+ * 192.0.2.1 and 2001:db8::1 at MTU 1500, u1 with 192.0.2.65 at MTU 1300,
+ * and sp0, a VXLAN interface an earlier sixplaned made, and sp9, one it
+ * did not. */
+static struct sp_link_entry links[] = {
+	{1, {.name = "lo", .mtu = 65536}},
+	{2, {.name = "eth0.100", .mtu = 1500}},
+	{3, {.name = "lan0", .mtu = 1500}},
+	{4, {.name = "px0", .mtu = 1500}},
+	{5, {.name = "px1", .mtu = 1500}},
+	{6, {.name = "u0", .mtu = 1500}},
+	{7, {.name = "u1", .mtu = 1300}},
+	{8, {.name = "sp0", .mtu = 1450, .alias = "sixplaned", .kind = "vxlan"}},
+	{9, {.name = "sp9", .mtu = 1450, .kind = "vxlan"}},
+};
+static struct sp_addr_entry addrs[] = {
+	{AF_INET, {192, 0, 2, 1}, 24, 6},
+	{AF_INET6, {0x20, 0x01, 0x0d, 0xb8, [15] = 1}, 64, 6},
+	{AF_INET, {192, 0, 2, 65}, 26, 7},
+};
+static struct sp_host host = {links, sizeof(links) / sizeof(links[0]), addrs,
+			      sizeof(addrs) / sizeof(addrs[0]), true, ""};
+static const struct sp_plan_limits limits = {.tc_rules = 64, .tc_ifaces = 256};
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/sixplane-test-plan-XXXXXX");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	host.tc = true;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	return 0;
+}
+
+static void load(const char *text, struct sp_config *c)
+{
+	FILE *f = fopen(path, "w");
+	char err[512];
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	if (sp_config_load(path, c, err, sizeof(err)))
+		fail_msg("%s", err);
+}
+
+/* text must plan; *p holds the plan, c the configuration it borrows */
+static void plans(const char *text, struct sp_config *c, struct sp_plan *p)
+{
+	char err[512];
+
+	load(text, c);
+	if (sp_plan_build(c, &host, &limits, p, err, sizeof(err)))
+		fail_msg("refused: %s", err);
+}
+
+/* text must be refused with e, at line, saying want */
+static void refuses(const char *text, int e, int line, const char *want)
+{
+	struct sp_config c;
+	struct sp_plan p;
+	char err[512], prefix[128];
+
+	load(text, &c);
+	memset(&p, 0x5a, sizeof(p));
+	int r = sp_plan_build(&c, &host, &limits, &p, err, sizeof(err));
+	sp_config_free(&c);
+	if (r == 0)
+		fail_msg("planned, want '%s'", want);
+	assert_int_equal(r, e);
+	snprintf(prefix, sizeof(prefix), "%s:%d: ", path, line);
+	if (strncmp(err, prefix, strlen(prefix)) || !strstr(err, want))
+		fail_msg("got '%s', want '%s...%s'", err, prefix, want);
+	/* nothing written on refusal */
+	assert_int_equal(((unsigned char *)&p)[0], 0x5a);
+}
+
+static bool has_sysctl(const struct sp_plan *p, const char *path_, const char *value)
+{
+	for (size_t i = 0; i < p->n_sysctls; i++)
+		if (!strcmp(p->sysctls[i].path, path_))
+			return !strcmp(p->sysctls[i].value, value);
+	return false;
+}
+
+#define NET(ifname) "[Network]\nId = 8056c2e21c000001\nNode = 89e92ceee5\nInterface = " ifname "\n"
+
+static void test_dataplane(void **state)
+{
+	struct sp_config c;
+	struct sp_plan p;
+
+	(void)state;
+	/* auto: tc where it loaded */
+	plans(NET("lan0"), &c, &p);
+	assert_int_equal(p.n_ifs, 1);
+	assert_int_equal(p.ifs[0].dataplane, SP_DATAPLANE_TC);
+	assert_true(p.ifs[0].tc_egress && p.ifs[0].tc_ingress);
+	assert_false(p.ifs[0].resolver || p.ifs[0].packet);
+	assert_int_equal(p.n_sysctls, 0);
+	assert_int_equal(p.n_notes, 0);
+	sp_plan_free(&p);
+	sp_config_free(&c);
+
+	/* auto with emulated-only: the resolver, with its three sysctls */
+	plans(NET("lan0") "Solicit = emulated-only\n", &c, &p);
+	assert_int_equal(p.ifs[0].dataplane, SP_DATAPLANE_NETLINK);
+	assert_true(p.ifs[0].resolver && p.ifs[0].packet);
+	assert_false(p.ifs[0].tc_egress || p.ifs[0].tc_ingress);
+	assert_true(has_sysctl(&p, "/proc/sys/net/ipv6/neigh/lan0/app_solicit", "1"));
+	assert_true(has_sysctl(&p, "/proc/sys/net/ipv6/neigh/lan0/mcast_solicit", "0"));
+	assert_true(has_sysctl(&p, "/proc/sys/net/ipv6/neigh/lan0/ucast_solicit", "0"));
+	sp_plan_free(&p);
+	sp_config_free(&c);
+
+	/* netlink, Solicit = all: app_solicit only; a VLAN's name has a '/' */
+	plans(NET("eth0.100") "Dataplane = netlink\n", &c, &p);
+	assert_int_equal(p.n_sysctls, 1);
+	assert_true(has_sysctl(&p, "/proc/sys/net/ipv6/neigh/eth0/100/app_solicit", "1"));
+	sp_plan_free(&p);
+	sp_config_free(&c);
+
+	/* packet: the responder alone, no sysctl */
+	plans(NET("lan0") "Dataplane = packet\n", &c, &p);
+	assert_int_equal(p.ifs[0].dataplane, SP_DATAPLANE_PACKET);
+	assert_true(p.ifs[0].packet);
+	assert_false(p.ifs[0].resolver);
+	assert_int_equal(p.n_sysctls, 0);
+	sp_plan_free(&p);
+	sp_config_free(&c);
+
+	/* no tc here: auto falls back, in one note saying why */
+	host.tc = false;
+	snprintf(host.tc_why, sizeof(host.tc_why), "cannot load the tc programs: no");
+	plans(NET("lan0") "\n[Proxy]\nInterface = px0\nPrefix = 2001:db8::/64\n", &c, &p);
+	assert_int_equal(p.ifs[0].dataplane, SP_DATAPLANE_NETLINK);
+	assert_int_equal(p.ifs[1].dataplane, SP_DATAPLANE_PACKET);
+	assert_int_equal(p.n_notes, 1);
+	assert_non_null(strstr(p.notes[0], "tc data path unavailable, using netlink and packet: "
+					   "cannot load the tc programs: no"));
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	refuses(NET("lan0") "Dataplane = tc\n", -EOPNOTSUPP, 1,
+		"lan0: Dataplane = tc: cannot load the tc programs: no");
+	refuses("[Proxy]\nInterface = px0\nPrefix = 2001:db8::/64\nDataplane = tc\n", -EOPNOTSUPP,
+		1, "px0: Dataplane = tc: cannot load");
+	host.tc = true;
+
+	refuses(NET("lan0") "Solicit = emulated-only\nDataplane = tc\n", -EINVAL, 1,
+		"lan0: Solicit = emulated-only needs Dataplane = netlink (or auto), not tc");
+	refuses(NET("lan0") "Solicit = emulated-only\nDataplane = packet\n", -EINVAL, 1,
+		"not packet");
+}
+
+/* [Proxy] Prefix rules over the tc interfaces, against the maps' room */
+static void test_tc_room(void **state)
+{
+	char text[8192];
+	size_t n;
+	struct sp_config c;
+	struct sp_plan p;
+
+	(void)state;
+	for (int rules = 64; rules <= 65; rules++) {
+		n = (size_t)snprintf(text, sizeof(text), "[Proxy]\nInterface = px0\n");
+		for (int i = 0; i < rules; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+					      "Prefix = 2001:db8:%x::/64\n", i + 4096);
+		/* auto: tc while the rules fit, else packet with one note */
+		plans(text, &c, &p);
+		assert_int_equal(p.ifs[0].dataplane,
+				 rules == 64 ? SP_DATAPLANE_TC : SP_DATAPLANE_PACKET);
+		assert_int_equal(p.n_notes, rules == 64 ? 0 : 1);
+		if (rules == 65)
+			assert_non_null(strstr(p.notes[0], "1 interface(s) from px0 on netlink or "
+							   "packet, not tc: the tc programs hold at "
+							   "most 64 Prefix rules"));
+		sp_plan_free(&p);
+		sp_config_free(&c);
+		/* tc: an error naming the limit */
+		snprintf(text + n, sizeof(text) - n, "Dataplane = tc\n");
+		if (rules == 64) {
+			plans(text, &c, &p);
+			assert_int_equal(p.ifs[0].dataplane, SP_DATAPLANE_TC);
+			sp_plan_free(&p);
+			sp_config_free(&c);
+		} else {
+			refuses(text, -E2BIG, 1,
+				"px0: Dataplane = tc: the tc programs hold at most 64 Prefix rules");
+		}
+	}
+	/* two proxies: the second is the one that does not fit */
+	n = 0;
+	for (int x = 0; x < 2; x++) {
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "[Proxy]\nInterface = px%d\n", x);
+		for (int i = 0; i < 40; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+					      "Prefix = 2001:db8:%x::/64\n", x * 64 + i + 4096);
+	}
+	plans(text, &c, &p);
+	assert_int_equal(p.ifs[0].dataplane, SP_DATAPLANE_TC);
+	assert_int_equal(p.ifs[1].dataplane, SP_DATAPLANE_PACKET);
+	assert_non_null(strstr(p.notes[0], "from px1"));
+	sp_plan_free(&p);
+	sp_config_free(&c);
+
+	/* auto rules on tc: the responder answers them (the routing table) */
+	plans("[Proxy]\nInterface = px0\nPrefix = 2001:db8::/64\nAnswer = auto\n", &c, &p);
+	assert_int_equal(p.ifs[0].dataplane, SP_DATAPLANE_TC);
+	assert_true(p.ifs[0].tc_ingress && p.ifs[0].packet && p.ifs[0].kernel_static);
+	struct sp_config part;
+	assert_int_equal(sp_plan_part(&p, true, &part), 0);
+	assert_int_equal(part.n_proxies, 1);
+	assert_true(part.proxies[0].kernel_static);
+	sp_plan_part_free(&part);
+	assert_int_equal(sp_plan_part(&p, false, &part), 0);
+	assert_int_equal(part.n_proxies + part.n_networks, 0);
+	sp_plan_part_free(&part);
+	sp_plan_free(&p);
+	sp_config_free(&c);
+}
+
+static void test_host(void **state)
+{
+	(void)state;
+	refuses(NET("nosuch0"), -ENODEV, 1, "interface 'nosuch0' does not exist");
+	refuses("# first\n[Proxy]\nInterface = nosuch1\nPrefix = 2001:db8::/64\n", -ENODEV, 2,
+		"interface 'nosuch1' does not exist");
+	refuses(NET("sp1") "Underlay = 198.51.100.1\n", -ENODEV, 1,
+		"sp1: Underlay 198.51.100.1 is not an address of this host");
+	refuses(NET("sp9") "Underlay = 192.0.2.1\n", -EEXIST, 1,
+		"sp9: the interface exists and was not made by sixplaned");
+	refuses(NET("lan0") "Underlay = 192.0.2.1\n", -EEXIST, 1, "not made by sixplaned");
+	refuses(NET("sp1") "Underlay = 192.0.2.65\n", -EINVAL, 1,
+		"sp1: MTU 1250 is below IPv6's 1280 (underlay u1 MTU 1300); set Mtu");
+	/* the first problem in the file is the one said */
+	refuses(NET("nosuch0") "\n[Proxy]\nInterface = nosuch1\nPrefix = 2001:db8::/64\n", -ENODEV,
+		1, "nosuch0");
+	refuses("[Proxy]\nInterface = nosuch1\nPrefix = 2001:db8::/64\n\n" NET("nosuch0"), -ENODEV,
+		1, "nosuch1");
+}
+
+static void test_fabric(void **state)
+{
+	struct sp_config c;
+	struct sp_plan p;
+
+	(void)state;
+	/* sp0 is ours (adopted); the MTU is the underlay's minus VXLAN's 50 */
+	plans(NET("sp0") "Underlay = 192.0.2.1\n", &c, &p);
+	assert_int_equal(p.n_fabrics, 1);
+	assert_int_equal(p.fabrics[0].underlay_ifindex, 6);
+	assert_int_equal(p.fabrics[0].mtu, 1450);
+	assert_true(has_sysctl(&p, "/proc/sys/net/ipv6/conf/all/forwarding", "1"));
+	assert_false(p.sysctls[0].persist);
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	/* over IPv6: 70 */
+	plans(NET("sp1") "Underlay = 2001:db8::1\nPersist = on\n", &c, &p);
+	assert_int_equal(p.fabrics[0].mtu, 1430);
+	assert_true(p.sysctls[0].persist);
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	/* Mtu given: taken as it is, even over a small underlay */
+	plans(NET("sp1") "Underlay = 192.0.2.65\nMtu = 1280\n", &c, &p);
+	assert_int_equal(p.fabrics[0].mtu, 1280);
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	/* two fabrics, one forwarding sysctl, persistent if either is */
+	plans(NET("sp0") "Underlay = 192.0.2.1\n\n[Network]\nId = 1111222233334444\nNode = "
+			 "89e92ceee5\nInterface = sp1\nUnderlay = 192.0.2.1\nPort = 4790\nPersist = "
+			 "yes\n",
+	      &c, &p);
+	assert_int_equal(p.n_fabrics, 2);
+	assert_int_equal(p.n_sysctls, 1);
+	assert_true(p.sysctls[0].persist);
+	sp_plan_free(&p);
+	sp_config_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_dataplane, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tc_room, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fabric, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
