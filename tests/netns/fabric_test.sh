@@ -158,7 +158,7 @@ bridge -n "sp-fab1-$$" fdb del "$M2" dev sp0 dst "$(ul_addr 2)" self
 bridge -n "sp-fab1-$$" fdb add "$M2" dev sp0 dst "$(ul_addr 2)" self permanent
 
 # A host cannot claim an address in another host's /80: its DAD is answered
-# (spec/ndp.md step 4), while its own addresses above passed DAD.
+# (doc/ndp.md step 4); its own addresses skip DAD (derived from its node id).
 ip -n "sp-fab1-$$" addr add "${A2%::1}::42/40" dev sp0
 wait_for 5 sh -c "ip -n sp-fab1-$$ -6 addr show dev sp0 | grep -q dadfailed" ||
 	die "host 1 claimed ${A2%::1}::42 in host 2's /80 and DAD did not fail"

@@ -84,7 +84,7 @@ got=$(ask "$B" px0b 2001:db8:1:2::42)
 # a target outside the proxy prefix: not answered
 got=$(ask "$B" px0b 2001:db8:1:3::42)
 [ -z "$got" ] || die "2001:db8:1:3::42 is not proxied but was answered with $got"
-# an address in this node's /80 asked from the fabric (spec/ndp.md step 5)
+# an address in this node's /80 asked from the fabric (doc/ndp.md step 5)
 got=$(ask "$B" sp0b "$HOST_PREFIX::42")
 [ "$got" = "$SELF_MAC" ] || { cat "$tmp/log"; die "own /80: got '$got', want $SELF_MAC"; }
 # another node's address asked on the plane interface (step 4)

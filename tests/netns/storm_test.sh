@@ -1,5 +1,5 @@
 #!/bin/sh
-# A storm of new neighbors on a three-host backplane (spec/fabric.md, "Scale"):
+# A storm of new neighbors on a three-host backplane (doc/fabric.md, "Scale"):
 # host 1 sends to N fresh addresses, half in host 2's /80 and half in host
 # 3's, the same targets twice. On plain VXLAN with multicast NDP every target
 # costs an NS replicated to both peers; with sixplaned on every host no
