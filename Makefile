@@ -42,13 +42,19 @@ test: deps
 test-main: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer, and
-# the libFuzzer targets (built with clang) for a short run each.
+# The unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer, the
+# libFuzzer targets (built with clang) for a short run each, and sixplaned
+# itself under both in four namespace tests.
 test-san:
 	CC=clang cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSIXPLANE_SANITIZE=ON \
 		-DSIXPLANE_FUZZ=ON -DSIXPLANE_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(SAN_BUILD) -j $(JOBS)
 	cd $(SAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|fuzz'
+	# and the daemon itself under them, in namespaces, through start, reloads
+	# (refused and accepted), rollbacks and exits: a leak or an overrun ends
+	# its exit status, which these tests check
+	cd $(SAN_BUILD) && ctest --output-on-failure -L netns \
+		-R '^(netns_resolver|netns_reload|spine_agree|spine_matrix_netlink)$$'
 
 # The portable configuration (what builds on illumos): library and CLI only.
 test-nodaemon:
