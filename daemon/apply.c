@@ -67,8 +67,8 @@ static int fabric_step(const struct sp_plan *p, struct sp_fabric **fabrics,
 		if (!fabrics[i])
 			fabrics[i] = find_fabric(held_f, held, n->ifname);
 		r = sp_fabric_sync(&fabrics[i], n, &p->fabrics[i], err, errlen);
-		if (n->sixplane)
-			routes[nr++] = sixplane_6plane_prefix(n->nwid, n->node);
+		if (p->fabrics[i].has_route)
+			routes[nr++] = p->fabrics[i].route;
 	}
 	if (!r)
 		r = sp_fabric_routes_sync(routes, nr, err, errlen);

@@ -24,6 +24,8 @@
 struct sp_fabric {
 	struct sp_network net; /* as last synced; peers are our own copy */
 	int ifindex;
+	bool has_route; /* the plan's unreachable /80, removed on exit */
+	struct sixplane_prefix route;
 };
 
 const char *sp_fabric_ifname(const struct sp_fabric *f)
@@ -31,16 +33,15 @@ const char *sp_fabric_ifname(const struct sp_fabric *f)
 	return f->net.ifname;
 }
 
-static int link_create(const struct sp_network *n, int underlay_ifindex, unsigned mtu)
+static int link_create(const struct sp_network *n, const struct sp_plan_fabric *pf)
 {
 	char buf[1024];
 	struct nlmsghdr *h = sp_nl_link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, NULL);
 	struct nlattr *info, *data;
-	struct sixplane_mac mac = sixplane_node_mac(n->nwid, n->node);
 
 	mnl_attr_put_strz(h, IFLA_IFNAME, n->ifname);
-	mnl_attr_put(h, IFLA_ADDRESS, 6, mac.b);
-	mnl_attr_put_u32(h, IFLA_MTU, mtu);
+	mnl_attr_put(h, IFLA_ADDRESS, 6, pf->mac.b);
+	mnl_attr_put_u32(h, IFLA_MTU, pf->mtu);
 	info = mnl_attr_nest_start(h, IFLA_LINKINFO);
 	mnl_attr_put_strz(h, IFLA_INFO_KIND, "vxlan");
 	data = mnl_attr_nest_start(h, IFLA_INFO_DATA);
@@ -49,7 +50,7 @@ static int link_create(const struct sp_network *n, int underlay_ifindex, unsigne
 		mnl_attr_put(h, IFLA_VXLAN_LOCAL, 4, n->underlay.addr);
 	else
 		mnl_attr_put(h, IFLA_VXLAN_LOCAL6, 16, n->underlay.addr);
-	mnl_attr_put_u32(h, IFLA_VXLAN_LINK, (uint32_t)underlay_ifindex);
+	mnl_attr_put_u32(h, IFLA_VXLAN_LINK, (uint32_t)pf->underlay_ifindex);
 	mnl_attr_put_u16(h, IFLA_VXLAN_PORT, htons(n->port));
 	/* MACs and endpoints come from the configuration, never from traffic */
 	mnl_attr_put_u8(h, IFLA_VXLAN_LEARNING, 0);
@@ -245,27 +246,22 @@ static bool same_entry(const struct fdb_entry *a, const struct fdb_entry *b)
 	       !memcmp(a->dst.addr, b->dst.addr, a->dst.family == AF_INET ? 4 : 16);
 }
 
-/* The FDB of n as it must be: each peer's MAC to its endpoint, and with
- * Multicast one all-zero entry per peer (head-end replication). */
-static int fdb_wanted(const struct sp_network *n, int ifindex, struct fdb_list *l)
+/* The plan's FDB, to compare with the kernel's. */
+static int fdb_wanted(const struct sp_plan_fabric *pf, int ifindex, struct fdb_list *l)
 {
-	static const uint8_t zero[6];
 	int r = 0;
 
 	*l = (struct fdb_list){.ifindex = ifindex};
-	for (size_t i = 0; i < n->n_peers && !r; i++) {
-		struct sixplane_mac m = sixplane_node_mac(n->nwid, n->peers[i].node);
-		r = fdb_push(l, m.b, &n->peers[i].endpoint);
-		if (!r && n->multicast)
-			r = fdb_push(l, zero, &n->peers[i].endpoint);
-	}
+	for (size_t i = 0; i < pf->n_fdb && !r; i++)
+		r = fdb_push(l, pf->fdb[i].mac.b, &pf->fdb[i].dst);
 	return r;
 }
 
 /* Make the FDB exactly the wanted one: entries already right are not
  * touched (flows to unchanged peers never notice); new and moved ones
  * first, then the ones no longer wanted. */
-static int fdb_sync(const struct sp_network *n, int ifindex, char *err, size_t errlen)
+static int fdb_sync(const struct sp_network *n, const struct sp_plan_fabric *pf, int ifindex,
+		    char *err, size_t errlen)
 {
 	static const uint8_t zero[6];
 	struct fdb_list have, want;
@@ -276,7 +272,7 @@ static int fdb_sync(const struct sp_network *n, int ifindex, char *err, size_t e
 			 strerror(-r));
 		return r;
 	}
-	if ((r = fdb_wanted(n, ifindex, &want))) {
+	if ((r = fdb_wanted(pf, ifindex, &want))) {
 		free(have.e);
 		snprintf(err, errlen, "out of memory");
 		return r;
@@ -333,25 +329,16 @@ static bool vxlan_as_wanted(const struct sp_link_info *li, const struct sp_netwo
 	       !li->vxlan.learning;
 }
 
-/* The addresses of ours that n wants on its interface, and the rest gone
- * (but link-local ones, which the kernel keeps itself). */
-static int addrs_sync(const struct sp_network *n, int ifindex, char *err, size_t errlen)
+/* The plan's addresses on the interface, and the rest gone (but
+ * link-local ones, which the kernel keeps itself). */
+static int addrs_sync(const struct sp_network *n, const struct sp_plan_fabric *pf, int ifindex,
+		      char *err, size_t errlen)
 {
-	struct sixplane_addr want[2];
-	unsigned len[2];
-	size_t nw = 0, na = 0;
+	const struct sp_plan_addr *want = pf->addrs;
+	size_t nw = pf->n_addrs, na = 0;
 	struct sp_addr_entry *have = NULL;
 	int r;
 
-	/* the host address with /40, so the whole /40 is on-link */
-	if (n->sixplane) {
-		want[nw] = sixplane_6plane_addr(n->nwid, n->node);
-		len[nw++] = 40;
-	}
-	if (n->rfc4193) {
-		want[nw] = sixplane_rfc4193_addr(n->nwid, n->node);
-		len[nw++] = 88;
-	}
 	if ((r = sp_nl_addrs(&have, &na))) {
 		snprintf(err, errlen, "%s: reading its addresses: %s", n->ifname, strerror(-r));
 		return r;
@@ -360,16 +347,18 @@ static int addrs_sync(const struct sp_network *n, int ifindex, char *err, size_t
 		bool there = false;
 		for (size_t j = 0; j < na; j++)
 			there |= have[j].ifindex == ifindex && have[j].family == AF_INET6 &&
-				 !memcmp(have[j].addr, want[i].b, 16) && have[j].prefixlen == len[i];
-		if (!there && (r = addr_msg(RTM_NEWADDR, ifindex, want[i].b, len[i])))
-			snprintf(err, errlen, "%s: adding address /%u: %s", n->ifname, len[i],
+				 !memcmp(have[j].addr, want[i].addr.b, 16) &&
+				 have[j].prefixlen == want[i].len;
+		if (!there && (r = addr_msg(RTM_NEWADDR, ifindex, want[i].addr.b, want[i].len)))
+			snprintf(err, errlen, "%s: adding address /%u: %s", n->ifname, want[i].len,
 				 strerror(-r));
 	}
 	for (size_t j = 0; j < na && !r; j++) {
 		bool keep = have[j].ifindex != ifindex || have[j].family != AF_INET6 ||
 			    (have[j].addr[0] == 0xfe && (have[j].addr[1] & 0xc0) == 0x80);
 		for (size_t i = 0; i < nw; i++)
-			keep |= !memcmp(have[j].addr, want[i].b, 16) && have[j].prefixlen == len[i];
+			keep |= !memcmp(have[j].addr, want[i].addr.b, 16) &&
+				have[j].prefixlen == want[i].len;
 		if (!keep)
 			addr_msg(RTM_DELADDR, ifindex, have[j].addr, have[j].prefixlen);
 	}
@@ -394,7 +383,6 @@ int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
 		   const struct sp_plan_fabric *pf, char *err, size_t errlen)
 {
 	struct sp_fabric *f = *fp;
-	struct sixplane_mac mac = sixplane_node_mac(n->nwid, n->node);
 	struct sp_link_info li;
 	int ifindex = (int)if_nametoindex(n->ifname), r;
 	bool fresh = false;
@@ -434,7 +422,7 @@ int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
 		}
 	}
 	if (!ifindex) {
-		if ((r = link_create(n, pf->underlay_ifindex, pf->mtu))) {
+		if ((r = link_create(n, pf))) {
 			snprintf(err, errlen, "%s: creating the VXLAN interface: %s", n->ifname,
 				 strerror(-r));
 			goto fail;
@@ -443,11 +431,12 @@ int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
 		fresh = true;
 	}
 	f->ifindex = ifindex;
-	if ((r = link_set(ifindex, &mac, pf->mtu))) {
+	if ((r = link_set(ifindex, &pf->mac, pf->mtu))) {
 		snprintf(err, errlen, "%s: bringing it up: %s", n->ifname, strerror(-r));
 		goto fail;
 	}
-	if ((r = addrs_sync(n, ifindex, err, errlen)) || (r = fdb_sync(n, ifindex, err, errlen)))
+	if ((r = addrs_sync(n, pf, ifindex, err, errlen)) ||
+	    (r = fdb_sync(n, pf, ifindex, err, errlen)))
 		goto fail;
 	free(f->net.peers);
 	if ((r = copy_net(&f->net, n))) {
@@ -456,6 +445,8 @@ int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
 		f->net.n_peers = 0;
 		goto fail;
 	}
+	f->has_route = pf->has_route;
+	f->route = pf->route;
 	*fp = f;
 	return 0;
 fail:
@@ -587,9 +578,8 @@ void sp_fabric_down(struct sp_fabric *f, bool honour_persist)
 	keep = honour_persist && f->net.persist;
 	if (!keep && (r = link_delete(f->ifindex)) && r != -ENODEV)
 		log_msg(LOG_WARNING, "%s: cannot remove: %s", f->net.ifname, strerror(-r));
-	if (f->net.sixplane && !keep) {
-		struct sixplane_prefix p = sixplane_6plane_prefix(f->net.nwid, f->net.node);
-		r = unreachable_route(RTM_DELROUTE, &p);
+	if (f->has_route && !keep) {
+		r = unreachable_route(RTM_DELROUTE, &f->route);
 		if (r && r != -ESRCH)
 			log_msg(LOG_WARNING, "%s: cannot remove the unreachable route: %s",
 				f->net.ifname, strerror(-r));

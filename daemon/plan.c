@@ -153,8 +153,32 @@ static int plan_fabric(struct build *b, size_t index)
 	if (!f)
 		return -ENOMEM;
 	b->p.fabrics = f;
-	b->p.fabrics[b->p.n_fabrics++] =
-		(struct sp_plan_fabric){.network = index, .underlay_ifindex = u->ifindex, .mtu = mtu};
+	f = &f[b->p.n_fabrics++];
+	*f = (struct sp_plan_fabric){.network = index,
+				     .underlay_ifindex = u->ifindex,
+				     .mtu = mtu,
+				     .mac = sixplane_node_mac(n->nwid, n->node)};
+	/* the host address with /40, so the whole /40 is on-link */
+	if (n->sixplane) {
+		f->addrs[f->n_addrs++] =
+			(struct sp_plan_addr){sixplane_6plane_addr(n->nwid, n->node), 40};
+		f->has_route = true;
+		f->route = sixplane_6plane_prefix(n->nwid, n->node);
+	}
+	if (n->rfc4193)
+		f->addrs[f->n_addrs++] =
+			(struct sp_plan_addr){sixplane_rfc4193_addr(n->nwid, n->node), 88};
+	if (n->n_peers &&
+	    !(f->fdb = calloc(n->n_peers * (n->multicast ? 2 : 1), sizeof(*f->fdb))))
+		return -ENOMEM;
+	for (size_t i = 0; i < n->n_peers; i++) {
+		f->fdb[f->n_fdb++] = (struct sp_plan_fdb){
+			sixplane_node_mac(n->nwid, n->peers[i].node), n->peers[i].endpoint};
+		/* head-end replication: a copy of each broadcast and multicast
+		 * frame to every peer */
+		if (n->multicast)
+			f->fdb[f->n_fdb++] = (struct sp_plan_fdb){{{0}}, n->peers[i].endpoint};
+	}
 	/* Linux forwards IPv6 by the global switch only: the host routes its
 	 * /80 to its containers */
 	return add_sysctl(b, "/proc/sys/net/ipv6/conf/all/forwarding", "1", n->persist);
@@ -440,6 +464,8 @@ int sp_plan_build(const struct sp_config *cfg, const struct sp_host *host,
 
 void sp_plan_free(struct sp_plan *p)
 {
+	for (size_t i = 0; i < p->n_fabrics; i++)
+		free(p->fabrics[i].fdb);
 	free(p->ifs);
 	free(p->fabrics);
 	free(p->sysctls);

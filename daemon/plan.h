@@ -34,11 +34,34 @@ struct sp_plan_sysctl {
 	bool persist; /* left as it is on exit (a fabric with Persist = on) */
 };
 
+/* An address of ours on a VXLAN interface. */
+struct sp_plan_addr {
+	struct sixplane_addr addr;
+	unsigned len;
+};
+
+/* A forwarding entry: frames to mac go to the endpoint (all-zero mac:
+ * every broadcast and multicast frame, one copy per entry). */
+struct sp_plan_fdb {
+	struct sixplane_mac mac;
+	struct sp_endpoint dst;
+};
+
 /* A backplane network: its VXLAN interface as it must be. */
 struct sp_plan_fabric {
 	size_t network; /* into cfg->networks */
 	int underlay_ifindex;
-	unsigned mtu; /* Mtu, or the underlay's minus the encapsulation */
+	unsigned mtu;		/* Mtu, or the underlay's minus the encapsulation */
+	struct sixplane_mac mac; /* MAC(Id, Node) */
+	/* the 6PLANE host address with /40 (the /40 on-link), the RFC4193
+	 * address with /88 */
+	struct sp_plan_addr addrs[2];
+	size_t n_addrs;
+	/* this host's /80, routed as unreachable (6PLANE only) */
+	bool has_route;
+	struct sixplane_prefix route;
+	struct sp_plan_fdb *fdb; /* each peer's MAC, and with Multicast one all-zero per peer */
+	size_t n_fdb;
 };
 
 struct sp_plan {

@@ -277,18 +277,51 @@ static void test_fabric(void **state)
 	struct sp_plan p;
 
 	(void)state;
-	/* sp0 is ours (adopted); the MTU is the underlay's minus VXLAN's 50 */
-	plans(NET("sp0") "Underlay = 192.0.2.1\n", &c, &p);
+	/* sp0 is ours (adopted); the MTU is the underlay's minus VXLAN's 50;
+	 * what the interface holds, from the library's derivations */
+	plans(NET("sp0") "Underlay = 192.0.2.1\nAddressing = 6plane rfc4193\n"
+			 "[Peer]\nNode = 1122334455\nEndpoint = 192.0.2.2\n"
+			 "[Peer]\nNode = 2233445566\nEndpoint = 192.0.2.3\n",
+	      &c, &p);
 	assert_int_equal(p.n_fabrics, 1);
 	assert_int_equal(p.fabrics[0].underlay_ifindex, 6);
 	assert_int_equal(p.fabrics[0].mtu, 1450);
+	const struct sp_plan_fabric *f = &p.fabrics[0];
+	const uint64_t nwid = 0x8056c2e21c000001ULL, self = 0x89e92ceee5ULL;
+	struct sixplane_mac m = sixplane_node_mac(nwid, self);
+	assert_memory_equal(f->mac.b, m.b, 6);
+	assert_int_equal(f->n_addrs, 2);
+	struct sixplane_addr a = sixplane_6plane_addr(nwid, self);
+	assert_memory_equal(f->addrs[0].addr.b, a.b, 16);
+	assert_int_equal(f->addrs[0].len, 40);
+	a = sixplane_rfc4193_addr(nwid, self);
+	assert_memory_equal(f->addrs[1].addr.b, a.b, 16);
+	assert_int_equal(f->addrs[1].len, 88);
+	assert_true(f->has_route);
+	struct sixplane_prefix r80 = sixplane_6plane_prefix(nwid, self);
+	assert_memory_equal(f->route.addr.b, r80.addr.b, 16);
+	assert_int_equal(f->route.len, 80);
+	/* each peer's MAC, and one all-zero entry each (Multicast on) */
+	assert_int_equal(f->n_fdb, 4);
+	m = sixplane_node_mac(nwid, 0x2233445566ULL);
+	assert_memory_equal(f->fdb[2].mac.b, m.b, 6);
+	assert_memory_equal(f->fdb[2].dst.addr, "\xc0\x00\x02\x03", 4);
+	assert_memory_equal(f->fdb[3].mac.b, "\0\0\0\0\0\0", 6);
+	assert_memory_equal(f->fdb[3].dst.addr, "\xc0\x00\x02\x03", 4);
 	assert_true(has_sysctl(&p, "/proc/sys/net/ipv6/conf/all/forwarding", "1"));
 	assert_false(p.sysctls[0].persist);
 	sp_plan_free(&p);
 	sp_config_free(&c);
-	/* over IPv6: 70 */
-	plans(NET("sp1") "Underlay = 2001:db8::1\nPersist = on\n", &c, &p);
+	/* over IPv6: 70; RFC4193 only: no /80, no route; no Multicast: no
+	 * all-zero entries */
+	plans(NET("sp1") "Underlay = 2001:db8::1\nPersist = on\nAddressing = rfc4193\n"
+			 "Multicast = off\n[Peer]\nNode = 1122334455\nEndpoint = 2001:db8::2\n",
+	      &c, &p);
 	assert_int_equal(p.fabrics[0].mtu, 1430);
+	assert_int_equal(p.fabrics[0].n_addrs, 1);
+	assert_int_equal(p.fabrics[0].addrs[0].len, 88);
+	assert_false(p.fabrics[0].has_route);
+	assert_int_equal(p.fabrics[0].n_fdb, 1);
 	assert_true(p.sysctls[0].persist);
 	sp_plan_free(&p);
 	sp_config_free(&c);
