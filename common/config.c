@@ -158,7 +158,7 @@ static int read_small(const char *path, char *buf, size_t cap, char **out, size_
 	if (fstat(fd, &st)) {
 		e = -errno;
 	} else if (!S_ISREG(st.st_mode)) {
-		*what = S_ISDIR(st.st_mode)	 ? "a directory, not a file"
+		*what = S_ISDIR(st.st_mode)    ? "a directory, not a file"
 			: S_ISFIFO(st.st_mode) ? "a FIFO, not a regular file"
 			: S_ISSOCK(st.st_mode) ? "a socket, not a regular file"
 					       : "a device, not a regular file";
@@ -368,8 +368,7 @@ static bool parse_endpoint(struct parse *p, const struct key *k, const char *v, 
 		return true;
 	}
 	if (inet_pton(AF_INET, v, &v4) != 1)
-		return fail(p, p->line, "invalid %s '%s': not an IPv4 or IPv6 address", k->name,
-			    v);
+		return fail(p, p->line, "invalid %s '%s': not an IPv4 or IPv6 address", k->name, v);
 	if (v4.s_addr == 0 || ((uint8_t *)&v4)[0] >= 224)
 		return fail(p, p->line, "invalid %s '%s': not a unicast address", k->name, v);
 	out->family = AF_INET;
@@ -547,8 +546,8 @@ static const struct {
 
 static struct key key_of(enum sp_config_key i)
 {
-	return (struct key){table[i].sec,   table[i].name,  table[i].kind, table[i].offset,
-			    table[i].def,   table[i].flags, table[i].lo,   table[i].hi};
+	return (struct key){table[i].sec, table[i].name,  table[i].kind, table[i].offset,
+			    table[i].def, table[i].flags, table[i].lo,	 table[i].hi};
 }
 
 const char *sp_config_key_name(enum sp_config_key k)
@@ -667,8 +666,7 @@ static bool begin_section(struct parse *p, const char *name, size_t len)
 		p->cur = a;
 		p->lines = a->lines;
 	} else if (sec == SEC_NETWORK) {
-		struct sp_network *a =
-			append(p, &p->cfg.networks, &p->cfg.n_networks, sizeof(*a));
+		struct sp_network *a = append(p, &p->cfg.networks, &p->cfg.n_networks, sizeof(*a));
 		if (!a)
 			return false;
 		a->line = p->line;
@@ -776,8 +774,8 @@ static int handler(void *arg, const char *section, const char *name, const char 
 			if (i == j)
 				return fail(p, p->line, "%s given twice in this section (line %d)",
 					    name, p->lines[j]);
-			return fail(p, p->line, "%s and %s given together (line %d)",
-				    table[j].name, name, p->lines[j]);
+			return fail(p, p->line, "%s and %s given together (line %d)", table[j].name,
+				    name, p->lines[j]);
 		}
 		if (!p->lines[i])
 			p->lines[i] = p->line;

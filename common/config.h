@@ -55,7 +55,7 @@ enum sp_config_key {
 #define SP_KEY_ID(sec, name) SP_KEY_##sec##_##name,
 	SP_CONFIG_KEYS(SP_KEY_ID)
 #undef SP_KEY_ID
-	SP_N_KEYS
+		SP_N_KEYS
 };
 
 /* An IPv4 or IPv6 underlay address. */

@@ -17,7 +17,7 @@
 /* config + what the host has now -> the plan (the tc programs' state is
  * the daemon's: loaded at start or never). */
 int sp_apply_plan(const struct sp_dp *dp, const struct sp_config *cfg, struct sp_plan *out,
-		     char *err, size_t errlen)
+		  char *err, size_t errlen)
 {
 	struct sp_host h = {0};
 	struct sp_plan_limits lim;
@@ -134,7 +134,8 @@ static int transact(struct sp_apply *ap, const struct sp_plan *next, struct sp_f
 		return 0;
 	/* the running fabrics as they were; new ones go */
 	for (size_t i = 0; i < next->n_fabrics; i++)
-		if (fabrics[i] && !find_fabric(ap->fabrics, &ap->plan, sp_fabric_ifname(fabrics[i])))
+		if (fabrics[i] &&
+		    !find_fabric(ap->fabrics, &ap->plan, sp_fabric_ifname(fabrics[i])))
 			sp_fabric_down(fabrics[i], false);
 	for (s = 0; s < N_STEPS; s++) {
 		int e;
@@ -194,7 +195,6 @@ int sp_apply_switch(struct sp_apply *ap, struct sp_config *cfg, char *err, size_
 	ap->plan = next;
 	return 0;
 }
-
 
 int sp_apply_open(struct sp_apply *ap, const struct sp_config *cfg, char *err, size_t errlen)
 {

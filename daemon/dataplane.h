@@ -9,9 +9,9 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "counters.h"
 #include "host.h"
 #include "plan.h"
-#include "counters.h"
 #include "stats.h"
 
 struct sp_dp;

@@ -308,8 +308,8 @@ static int fdb_sync(const struct sp_network *n, const struct sp_plan_fabric *pf,
 		}
 		if ((e = fdb(RTM_DELNEIGH, ifindex, have.e[j].mac, &have.e[j].dst, false)) &&
 		    e != -ENOENT)
-			log_msg(LOG_WARNING, "%s: cannot remove a forwarding entry: %s",
-				n->ifname, strerror(-e));
+			log_msg(LOG_WARNING, "%s: cannot remove a forwarding entry: %s", n->ifname,
+				strerror(-e));
 	}
 	free(have.e);
 	free(want.e);
@@ -318,8 +318,7 @@ static int fdb_sync(const struct sp_network *n, const struct sp_plan_fabric *pf,
 
 /* The link's VXLAN settings as n wants them (what needs a new interface:
  * the kernel cannot change these on a live one). */
-static bool vxlan_as_wanted(const struct sp_link_info *li, const struct sp_network *n,
-			    int underlay)
+static bool vxlan_as_wanted(const struct sp_link_info *li, const struct sp_network *n, int underlay)
 {
 	size_t len = n->underlay.family == AF_INET ? 4 : 16;
 
@@ -401,7 +400,8 @@ int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
 		if (strcmp(li.alias, OUR_ALIAS) || strcmp(li.kind, "vxlan")) {
 			r = -EEXIST;
 			snprintf(err, errlen,
-				 "%s: the interface exists and was not made by sixplaned", n->ifname);
+				 "%s: the interface exists and was not made by sixplaned",
+				 n->ifname);
 			goto fail;
 		}
 		if (!vxlan_as_wanted(&li, n, pf->underlay_ifindex)) {

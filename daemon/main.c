@@ -334,14 +334,10 @@ static int test_config(struct sp_config *cfg)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"test", no_argument, NULL, 't'},
-		{"socket", required_argument, NULL, 's'},
-		{"foreground", no_argument, NULL, 'f'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		{"config", required_argument, NULL, 'c'}, {"test", no_argument, NULL, 't'},
+		{"socket", required_argument, NULL, 's'}, {"foreground", no_argument, NULL, 'f'},
+		{"verbose", no_argument, NULL, 'v'},	  {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},	  {0},
 	};
 	const char *path = NULL;
 	bool test = false;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
-#include <arpa/inet.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -243,8 +243,7 @@ static void link_attrs(const struct nlmsghdr *h, struct sp_link_info *li)
 		switch (mnl_attr_get_type(attr)) {
 		case IFLA_IFNAME:
 			if (mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
-				snprintf(li->name, sizeof(li->name), "%s",
-					 mnl_attr_get_str(attr));
+				snprintf(li->name, sizeof(li->name), "%s", mnl_attr_get_str(attr));
 			break;
 		case IFLA_MTU:
 			if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
@@ -273,7 +272,8 @@ static void link_attrs(const struct nlmsghdr *h, struct sp_link_info *li)
 
 static int link_info_cb(const struct nlmsghdr *h, void *data)
 {
-	if (h->nlmsg_type == RTM_NEWLINK && h->nlmsg_len >= mnl_nlmsg_size(sizeof(struct ifinfomsg)))
+	if (h->nlmsg_type == RTM_NEWLINK &&
+	    h->nlmsg_len >= mnl_nlmsg_size(sizeof(struct ifinfomsg)))
 		link_attrs(h, data);
 	return MNL_CB_OK;
 }
@@ -437,10 +437,12 @@ static int dump_all(uint16_t type, mnl_cb_t cb, size_t size, void **out, size_t 
 		h->nlmsg_type = type;
 		h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 		if (type == RTM_GETLINK)
-			((struct ifinfomsg *)mnl_nlmsg_put_extra_header(h, sizeof(struct ifinfomsg)))
+			((struct ifinfomsg *)mnl_nlmsg_put_extra_header(h,
+									sizeof(struct ifinfomsg)))
 				->ifi_family = AF_UNSPEC;
 		else
-			((struct ifaddrmsg *)mnl_nlmsg_put_extra_header(h, sizeof(struct ifaddrmsg)))
+			((struct ifaddrmsg *)mnl_nlmsg_put_extra_header(h,
+									sizeof(struct ifaddrmsg)))
 				->ifa_family = AF_UNSPEC;
 		r = query(h, cb, &d);
 		if (d.err)

@@ -134,8 +134,8 @@ static int plan_fabric(struct build *b, size_t index)
 		if (b->host->links[i].ifindex == u->ifindex)
 			ul = &b->host->links[i];
 	if (!ul)
-		return fail(b, -ENODEV, n->line, "%s: the interface of Underlay %s is gone", n->ifname,
-			    addr);
+		return fail(b, -ENODEV, n->line, "%s: the interface of Underlay %s is gone",
+			    n->ifname, addr);
 	if (l && (strcmp(l->info.alias, OUR_ALIAS) || strcmp(l->info.kind, "vxlan")))
 		return fail(b, -EEXIST, n->line,
 			    "%s: the interface exists and was not made by sixplaned (leave "
@@ -168,8 +168,7 @@ static int plan_fabric(struct build *b, size_t index)
 	if (n->rfc4193)
 		f->addrs[f->n_addrs++] =
 			(struct sp_plan_addr){sixplane_rfc4193_addr(n->nwid, n->node), 88};
-	if (n->n_peers &&
-	    !(f->fdb = calloc(n->n_peers * (n->multicast ? 2 : 1), sizeof(*f->fdb))))
+	if (n->n_peers && !(f->fdb = calloc(n->n_peers * (n->multicast ? 2 : 1), sizeof(*f->fdb))))
 		return -ENOMEM;
 	for (size_t i = 0; i < n->n_peers; i++) {
 		f->fdb[f->n_fdb++] = (struct sp_plan_fdb){
@@ -441,8 +440,9 @@ int sp_plan_build(const struct sp_config *cfg, const struct sp_host *host,
 	b.p.cfg = cfg;
 	/* in the file's order: sections are numbered by line */
 	for (size_t i = 0, j = 0; !r && (i < cfg->n_networks || j < cfg->n_proxies);) {
-		bool network = j >= cfg->n_proxies ||
-			       (i < cfg->n_networks && cfg->networks[i].line < cfg->proxies[j].line);
+		bool network =
+			j >= cfg->n_proxies ||
+			(i < cfg->n_networks && cfg->networks[i].line < cfg->proxies[j].line);
 		r = network ? plan_network(&b, i++) : plan_proxy(&b, j++);
 	}
 	if (!r && b.full)

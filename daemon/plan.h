@@ -19,7 +19,7 @@ enum sp_plan_kind { SP_PLAN_NETWORK, SP_PLAN_PROXY };
 struct sp_plan_iface {
 	char name[IF_NAMESIZE];
 	enum sp_plan_kind kind;
-	size_t index; /* into cfg->networks or cfg->proxies */
+	size_t index;		     /* into cfg->networks or cfg->proxies */
 	enum sp_dataplane dataplane; /* resolved: never auto */
 	bool resolver;		     /* the netlink resolver answers the host's questions */
 	bool packet;		     /* the AF_PACKET responder answers what arrives */
@@ -51,7 +51,7 @@ struct sp_plan_fdb {
 struct sp_plan_fabric {
 	size_t network; /* into cfg->networks */
 	int underlay_ifindex;
-	unsigned mtu;		/* Mtu, or the underlay's minus the encapsulation */
+	unsigned mtu;		 /* Mtu, or the underlay's minus the encapsulation */
 	struct sixplane_mac mac; /* MAC(Id, Node) */
 	/* the 6PLANE host address with /40 (the /40 on-link), the RFC4193
 	 * address with /88 */

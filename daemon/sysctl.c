@@ -165,8 +165,9 @@ int sp_sysctls_open(struct sp_sysctls **out, char *err, size_t errlen)
 		return r;
 	}
 	if (s->n)
-		log_msg(LOG_NOTICE, "%s: %zu sysctl(s) a previous sixplaned changed; their values "
-				    "from before it are kept",
+		log_msg(LOG_NOTICE,
+			"%s: %zu sysctl(s) a previous sixplaned changed; their values "
+			"from before it are kept",
 			s->journal, s->n);
 	*out = s;
 	return 0;
@@ -193,7 +194,7 @@ int sp_sysctls_apply(struct sp_sysctls *s, const struct sp_plan_sysctl *want, si
 		     size_t errlen)
 {
 	size_t had = s->n, i;
-	char (*before)[32] = calloc(n + 1, sizeof(*before));
+	char(*before)[32] = calloc(n + 1, sizeof(*before));
 	struct entry *a;
 	int r = 0;
 

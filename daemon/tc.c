@@ -252,8 +252,7 @@ static int write_gen(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n, u
 		bool same = i > 0 && ifs[i - 1].cfg->host_addrs == c->host_addrs &&
 			    ifs[i - 1].cfg->n_host_addrs == c->n_host_addrs;
 		for (size_t j = 0; j < c->n_host_addrs && !same; j++) {
-			struct sp_bpf_host_key k = {.ifindex = 0,
-						    .gen = (__u8)gen};
+			struct sp_bpf_host_key k = {.ifindex = 0, .gen = (__u8)gen};
 			__u8 one = 1;
 
 			memcpy(k.addr, c->host_addrs[j].b, 16);

@@ -307,8 +307,8 @@ static void test_fabric_refusals(void **state)
 	refuses(NETU "[Peer]\nNode=89e92ceee5\nEndpoint=192.0.2.2\n", 7, "this host's own node");
 	refuses(NETU "[Peer]\nNode=0000000000\n", 7, "reserved");
 	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n[Peer]\nNode=1122334455\n"
-		"Endpoint=192.0.2.3\n", 10,
-		"already a peer at line 6");
+		     "Endpoint=192.0.2.3\n",
+		10, "already a peer at line 6");
 	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=2001:db8::2\n", 6,
 		"Endpoint is IPv6 but the Underlay is IPv4");
 	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.1\n", 8, "this host's Underlay");
@@ -321,10 +321,18 @@ static void test_fabric_refusals(void **state)
 static void test_duplicates(void **state)
 {
 	static const char *const network[][2] = {
-		{"Id", "8056c2e21c000001"}, {"Node", "89e92ceee5"}, {"Interface", "sp0"},
-		{"Addressing", "6plane"},   {"Solicit", "all"},	    {"Dataplane", "auto"},
-		{"Underlay", "192.0.2.1"},  {"Port", "4789"},	    {"Vni", "7"},
-		{"Mtu", "1400"},	    {"Multicast", "on"},    {"Persist", "off"},
+		{"Id", "8056c2e21c000001"},
+		{"Node", "89e92ceee5"},
+		{"Interface", "sp0"},
+		{"Addressing", "6plane"},
+		{"Solicit", "all"},
+		{"Dataplane", "auto"},
+		{"Underlay", "192.0.2.1"},
+		{"Port", "4789"},
+		{"Vni", "7"},
+		{"Mtu", "1400"},
+		{"Multicast", "on"},
+		{"Persist", "off"},
 	};
 	char text[1024], want[64];
 

@@ -40,8 +40,8 @@ static struct sp_addr_entry addrs[] = {
 	{AF_INET6, {0x20, 0x01, 0x0d, 0xb8, [15] = 1}, 64, 6},
 	{AF_INET, {192, 0, 2, 65}, 26, 7},
 };
-static struct sp_host host = {links, sizeof(links) / sizeof(links[0]), addrs,
-			      sizeof(addrs) / sizeof(addrs[0]), true, ""};
+static struct sp_host host = {
+	links, sizeof(links) / sizeof(links[0]), addrs, sizeof(addrs) / sizeof(addrs[0]), true, ""};
 static const struct sp_plan_limits limits = {.tc_rules = 64, .tc_ifaces = 256};
 
 static int setup(void **state)
@@ -203,9 +203,10 @@ static void test_tc_room(void **state)
 				 rules == 64 ? SP_DATAPLANE_TC : SP_DATAPLANE_PACKET);
 		assert_int_equal(p.n_notes, rules == 64 ? 0 : 1);
 		if (rules == 65)
-			assert_non_null(strstr(p.notes[0], "1 interface(s) from px0 on netlink or "
-							   "packet, not tc: the tc programs hold at "
-							   "most 64 Prefix rules"));
+			assert_non_null(strstr(p.notes[0],
+					       "1 interface(s) from px0 on netlink or "
+					       "packet, not tc: the tc programs hold at "
+					       "most 64 Prefix rules"));
 		sp_plan_free(&p);
 		sp_config_free(&c);
 		/* tc: an error naming the limit */
@@ -217,7 +218,8 @@ static void test_tc_room(void **state)
 			sp_config_free(&c);
 		} else {
 			refuses(text, -E2BIG, 1,
-				"px0: Dataplane = tc: the tc programs hold at most 64 Prefix rules");
+				"px0: Dataplane = tc: the tc programs hold at most 64 Prefix "
+				"rules");
 		}
 	}
 	/* two proxies: the second is the one that does not fit */
@@ -332,7 +334,8 @@ static void test_fabric(void **state)
 	sp_config_free(&c);
 	/* two fabrics, one forwarding sysctl, persistent if either is */
 	plans(NET("sp0") "Underlay = 192.0.2.1\n\n[Network]\nId = 1111222233334444\nNode = "
-			 "89e92ceee5\nInterface = sp1\nUnderlay = 192.0.2.1\nPort = 4790\nPersist = "
+			 "89e92ceee5\nInterface = sp1\nUnderlay = 192.0.2.1\nPort = 4790\nPersist "
+			 "= "
 			 "yes\n",
 	      &c, &p);
 	assert_int_equal(p.n_fabrics, 2);
