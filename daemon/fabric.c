@@ -14,12 +14,9 @@
 #include <sys/socket.h>
 
 #include "fabric.h"
+#include "host.h"
 #include "log.h"
 #include "netlink.h"
-
-/* What marks an interface as made by sixplaned, so a restart after kill -9
- * adopts it and never takes over someone else's (plan.c refuses those). */
-#define OUR_ALIAS "sixplaned"
 
 struct sp_fabric {
 	struct sp_network net; /* as last synced; peers are our own copy */
@@ -71,7 +68,7 @@ static int link_set(int ifindex, const struct sixplane_mac *mac, unsigned mtu)
 	ifi->ifi_flags = IFF_UP;
 	mnl_attr_put(h, IFLA_ADDRESS, 6, mac->b);
 	mnl_attr_put_u32(h, IFLA_MTU, mtu);
-	mnl_attr_put_strz(h, IFLA_IFALIAS, OUR_ALIAS);
+	mnl_attr_put_strz(h, IFLA_IFALIAS, SP_HOST_OUR_ALIAS);
 	return sp_nl_do(h);
 }
 
@@ -397,7 +394,7 @@ int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
 			goto fail;
 		}
 		/* the plan saw it ours; someone may have changed that since */
-		if (strcmp(li.alias, OUR_ALIAS) || strcmp(li.kind, "vxlan")) {
+		if (!sp_host_ours(&li)) {
 			r = -EEXIST;
 			snprintf(err, errlen,
 				 "%s: the interface exists and was not made by sixplaned",
@@ -553,7 +550,7 @@ int sp_fabric_remove_stale(const char *const *keep, size_t n)
 		return r;
 	for (size_t i = 0; i < nl; i++) {
 		bool wanted = false;
-		if (strcmp(links[i].info.alias, OUR_ALIAS) || strcmp(links[i].info.kind, "vxlan"))
+		if (!sp_host_ours(&links[i].info))
 			continue;
 		for (size_t j = 0; j < n; j++)
 			wanted |= !strcmp(keep[j], links[i].info.name);

@@ -31,6 +31,11 @@ void sp_host_free(struct sp_host *h)
 	h->n_links = h->n_addrs = 0;
 }
 
+bool sp_host_ours(const struct sp_link_info *li)
+{
+	return !strcmp(li->alias, SP_HOST_OUR_ALIAS) && !strcmp(li->kind, "vxlan");
+}
+
 const struct sp_link_entry *sp_host_link(const struct sp_host *h, const char *name)
 {
 	for (size_t i = 0; i < h->n_links; i++)

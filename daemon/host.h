@@ -22,6 +22,12 @@ struct sp_host {
 	char tc_why[256]; /* why not, when !tc */
 };
 
+/* The alias that marks a VXLAN interface as made by sixplaned, so that a
+ * restart after kill -9 adopts it and never takes over someone else's. */
+#define SP_HOST_OUR_ALIAS "sixplaned"
+/* Whether a link is such an interface of ours. */
+bool sp_host_ours(const struct sp_link_info *li);
+
 /* Read the links and addresses (netlink dumps). 0 or a negative errno. */
 int sp_host_observe(struct sp_host *h);
 void sp_host_free(struct sp_host *h);

@@ -11,8 +11,6 @@
 
 #include "plan.h"
 
-/* What marks an interface as made by sixplaned (fabric.c sets it). */
-#define OUR_ALIAS "sixplaned"
 #define VXLAN_OVERHEAD_V4 50 /* outer IPv4 20 + UDP 8 + VXLAN 8 + Ethernet 14 */
 #define VXLAN_OVERHEAD_V6 70
 
@@ -136,7 +134,7 @@ static int plan_fabric(struct build *b, size_t index)
 	if (!ul)
 		return fail(b, -ENODEV, n->line, "%s: the interface of Underlay %s is gone",
 			    n->ifname, addr);
-	if (l && (strcmp(l->info.alias, OUR_ALIAS) || strcmp(l->info.kind, "vxlan")))
+	if (l && !sp_host_ours(&l->info))
 		return fail(b, -EEXIST, n->line,
 			    "%s: the interface exists and was not made by sixplaned (leave "
 			    "Underlay out to use it as it is)",
