@@ -113,6 +113,7 @@ class Report:
         self.failed = []
         self.xfail = []
         self.xpass = []
+        self.skipped = []
         if self.mine:
             print("KNOWN_BUGS for %s (these checks are expected to fail):" % suite)
             for bug, text in self.bug_order:
@@ -149,6 +150,13 @@ class Report:
         sys.stdout.flush()
         return ok
 
+    def skip(self, cid, reason):
+        """A check that cannot run here: said, and the suite ends skipped
+        (exit 77) if nothing failed, never passed."""
+        self.skipped.append(cid)
+        print("SKIP   %s (%s)" % (cid, reason))
+        sys.stdout.flush()
+
     def finish(self):
         stale = sorted(set(self.mine) - self.seen)
         for cid in stale:
@@ -162,7 +170,11 @@ class Report:
         bad = self.failed + self.xpass + stale
         if bad:
             print("failing: %s" % " ".join(bad))
-        return 1 if bad else 0
+            return 1
+        if self.skipped:
+            print("SKIP: not run here: %s" % " ".join(self.skipped))
+            return 77
+        return 0
 
 
 def _indent(s):

@@ -448,7 +448,7 @@ def main():
     if os.geteuid() == 0:
         case.run("keeps-owner", t_keeps_owner)
     else:
-        print("skip   docker-merge/keeps-owner (needs root to chown)")
+        report.skip("docker-merge/keeps-owner", "needs root to chown")
     case.run("write-failure-exit-2-no-temp-file", t_write_failure_leaves_nothing)
     case.run("unwritable-folder-exit-2", t_unwritable_folder)
     case.run("directory-target-exit-2", t_directory_target)
