@@ -207,13 +207,17 @@ int sp_apply_open(struct sp_apply *ap, const struct sp_config *cfg, char *err, s
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	/* first: it holds the lock that keeps a second instance out */
+	if ((e = sp_sysctls_open(&ap->sys, err, errlen))) {
+		free(keep);
+		return e;
+	}
 	if ((e = sp_resolver_open(&ap->res)) || (e = sp_packet_open(&ap->pkt))) {
 		snprintf(err, errlen, "cannot open netlink or packet sockets: %s", strerror(-e));
 		free(keep);
 		return e;
 	}
-	if ((e = sp_sysctls_open(&ap->sys, err, errlen)) ||
-	    (e = sp_dp_open(&ap->dp, cfg, sp_plan_wants_tc(cfg)))) {
+	if ((e = sp_dp_open(&ap->dp, cfg, sp_plan_wants_tc(cfg)))) {
 		if (e == -ENOMEM)
 			snprintf(err, errlen, "out of memory");
 		free(keep);

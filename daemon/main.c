@@ -239,17 +239,19 @@ static int run(struct daemon *d, struct sp_config *cfg)
 		log_errno(LOG_ERR, "signalfd");
 		goto out;
 	}
-	if ((d->stats_fd = sp_stats_listen(d->stats_path)) < 0) {
-		errno = -d->stats_fd;
-		log_errno(LOG_ERR, "stats socket %s", d->stats_path);
-		goto out;
-	}
+	/* first the start, which refuses a second instance in this namespace
+	 * before it could take the first one's stats socket */
 	if ((ret = start(d, cfg))) {
 		if (!d->ap.cfg.path[0])
 			sp_config_free(cfg);
 		goto out;
 	}
 	ret = 2;
+	if ((d->stats_fd = sp_stats_listen(d->stats_path)) < 0) {
+		errno = -d->stats_fd;
+		log_errno(LOG_ERR, "stats socket %s", d->stats_path);
+		goto out;
+	}
 	if (rebuild_epoll(d)) {
 		log_errno(LOG_ERR, "epoll");
 		goto out;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@ struct entry {
 };
 
 struct sp_sysctls {
+	int lock; /* held while this instance runs */
 	char journal[PATH_MAX];
 	struct entry *e;
 	size_t n;
@@ -157,9 +159,29 @@ int sp_sysctls_open(struct sp_sysctls **out, char *err, size_t errlen)
 		free(s);
 		return r;
 	}
+	/* one sixplaned per namespace: a second would take the first's
+	 * journal for its own and its interfaces for leftovers to remove.
+	 * The kernel drops the lock with the process, kill -9 included. */
+	char lock[PATH_MAX + 8];
+	snprintf(lock, sizeof(lock), "%s.lock", s->journal);
+	s->lock = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (s->lock < 0 || flock(s->lock, LOCK_EX | LOCK_NB)) {
+		r = -errno;
+		if (r == -EWOULDBLOCK)
+			snprintf(err, errlen,
+				 "another sixplaned runs in this network namespace (it holds %s)",
+				 lock);
+		else
+			snprintf(err, errlen, "cannot lock %s: %s", lock, strerror(-r));
+		if (s->lock >= 0)
+			close(s->lock);
+		free(s);
+		return r == -EWOULDBLOCK ? -EBUSY : r;
+	}
 	if ((r = load(s, err, errlen))) {
 		if (r != -EINVAL)
 			snprintf(err, errlen, "cannot read %s: %s", s->journal, strerror(-r));
+		close(s->lock);
 		free(s->e);
 		free(s);
 		return r;
@@ -280,6 +302,7 @@ void sp_sysctls_close(struct sp_sysctls *s)
 	s->n = 0;
 	if ((r = save(s)))
 		log_msg(LOG_WARNING, "cannot remove %s: %s", s->journal, strerror(-r));
+	close(s->lock);
 	free(s->e);
 	free(s);
 }

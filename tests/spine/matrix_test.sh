@@ -165,6 +165,17 @@ rm -f "$tmp/fail"
 start "$tmp/base.conf"
 snap "$tmp/before" --ids
 snap "$tmp/before-names"
+# a second sixplaned in this namespace is refused before it touches
+# anything: the first one's interfaces, sysctl record and stats socket
+cp "$tmp/good.conf" "$tmp/second.conf"
+ip netns exec "$A" "$SIXPLANED" -c "$tmp/second.conf" -s "$tmp/sock" 2>"$tmp/second.log"
+rc=$?
+[ "$rc" -eq 2 ] || die "a second sixplaned: exit $rc, not 2: $(cat "$tmp/second.log")"
+grep -q "another sixplaned runs in this network namespace" "$tmp/second.log" ||
+	die "a second sixplaned: $(cat "$tmp/second.log")"
+[ -S "$tmp/sock" ] || die "the second sixplaned took the first one's stats socket"
+snap "$tmp/after" --ids
+same "a second sixplaned refused" "$tmp/before" "$tmp/after"
 # each a whole file: the good changes and one bad thing
 bad() { # NAME: the file on stdout is "good" plus a bad line
 	cat "$tmp/good.conf"
@@ -309,6 +320,8 @@ for pair in base:good good:base base:base good:proxyonly proxyonly:base; do
 done
 snap_idle "$tmp/after"
 same "the end" "$tmp/s0" "$tmp/after"
-[ -z "$(ls -A "$tmp/state" 2>/dev/null)" ] || die "a sysctl journal stayed: $(ls "$tmp/state")"
+# the record goes with the last exit (the lock file, empty, stays)
+[ -z "$(ls -A "$tmp/state" 2>/dev/null | grep -v '\.lock$')" ] ||
+	die "a sysctl journal stayed: $(ls "$tmp/state")"
 rm -rf "$tmp"
 done_ok "refused reloads change nothing, accepted ones and restarts after kill -9 reach a fresh start's state, exits put everything back ($DP)"
