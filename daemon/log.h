@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Logging to stderr with syslog priority prefixes ("<3>..."), which
- * journald reads as the message priority. */
+/* Logging to stderr: with syslog priority prefixes ("<3>..."), which
+ * journald reads as the message priority, or on a terminal with a
+ * timestamp and the priority in words. */
 #ifndef SIXPLANED_LOG_H
 #define SIXPLANED_LOG_H
 
