@@ -199,16 +199,16 @@ static int fdb_list_cb(const struct nlmsghdr *h, void *data)
 		if (mnl_attr_get_type(attr) == NDA_DST)
 			dst = attr;
 	}
-	/* only remote entries (ours are all remote) */
-	if (!ll || !dst)
+	if (!ll)
 		return MNL_CB_OK;
-	if (mnl_attr_get_payload_len(dst) == 4)
+	/* an entry with no remote (or an odd one) keeps family 0: never ours,
+	 * but status shows a peer's MAC pointing nowhere as wrong */
+	if (dst && mnl_attr_get_payload_len(dst) == 4)
 		e.family = AF_INET;
-	else if (mnl_attr_get_payload_len(dst) == 16)
+	else if (dst && mnl_attr_get_payload_len(dst) == 16)
 		e.family = AF_INET6;
-	else
-		return MNL_CB_OK;
-	memcpy(e.addr, mnl_attr_get_payload(dst), mnl_attr_get_payload_len(dst));
+	if (e.family)
+		memcpy(e.addr, mnl_attr_get_payload(dst), mnl_attr_get_payload_len(dst));
 	if ((l->err = fdb_push(l, mnl_attr_get_payload(ll), &e)))
 		return MNL_CB_ERROR;
 	return MNL_CB_OK;
@@ -216,18 +216,10 @@ static int fdb_list_cb(const struct nlmsghdr *h, void *data)
 
 static int fdb_observe(int ifindex, struct fdb_list *l)
 {
-	char buf[64];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct ndmsg *nd;
 	int r;
 
 	*l = (struct fdb_list){.ifindex = ifindex};
-	h->nlmsg_type = RTM_GETNEIGH;
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nd = mnl_nlmsg_put_extra_header(h, sizeof(*nd));
-	nd->ndm_family = AF_BRIDGE;
-	nd->ndm_ifindex = ifindex;
-	r = sp_nl_query(h, fdb_list_cb, l);
+	r = sp_nl_dump(RTM_GETNEIGH, AF_BRIDGE, ifindex, fdb_list_cb, l);
 	if (l->err)
 		r = l->err;
 	if (r) {
@@ -294,7 +286,8 @@ static int fdb_sync(const struct sp_network *n, const struct sp_plan_fabric *pf,
 	 * gone with the replace; an all-zero one to a peer gone is removed */
 	for (size_t j = 0; j < have.n && !r; j++) {
 		int e;
-		if (have.e[j].keep)
+		/* kept, or no remote: not one of ours (ours are all remote) */
+		if (have.e[j].keep || !have.e[j].dst.family)
 			continue;
 		if (memcmp(have.e[j].mac, zero, 6)) {
 			bool moved = false;
@@ -498,17 +491,9 @@ static int routes_cb(const struct nlmsghdr *h, void *data)
 
 int sp_fabric_routes_sync(const struct sixplane_prefix *want, size_t n, char *err, size_t errlen)
 {
-	char buf[64];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 	struct route_list have = {0};
-	struct rtmsg *rt;
-	int r;
+	int r = sp_nl_dump(RTM_GETROUTE, AF_INET6, 0, routes_cb, &have);
 
-	h->nlmsg_type = RTM_GETROUTE;
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
-	rt->rtm_family = AF_INET6;
-	r = sp_nl_query(h, routes_cb, &have);
 	if (have.err)
 		r = have.err;
 	if (r) {
@@ -585,66 +570,15 @@ void sp_fabric_down(struct sp_fabric *f, bool honour_persist)
 	free(f);
 }
 
-struct fdb_dump {
-	int ifindex;
-	const struct sp_fabric *f;
-	const char **state; /* per peer */
-};
-
-static int fdb_cb(const struct nlmsghdr *h, void *data)
-{
-	struct fdb_dump *d = data;
-	struct ndmsg *nd = mnl_nlmsg_get_payload(h);
-	const struct nlattr *attr, *ll = NULL, *dst = NULL;
-
-	if (h->nlmsg_type != RTM_NEWNEIGH || nd->ndm_ifindex != d->ifindex)
-		return MNL_CB_OK;
-	mnl_attr_for_each(attr, h, sizeof(*nd))
-	{
-		if (mnl_attr_get_type(attr) == NDA_LLADDR && mnl_attr_get_payload_len(attr) == 6)
-			ll = attr;
-		if (mnl_attr_get_type(attr) == NDA_DST)
-			dst = attr;
-	}
-	if (!ll)
-		return MNL_CB_OK;
-	for (size_t i = 0; i < d->f->net.n_peers; i++) {
-		const struct sp_peer *p = &d->f->net.peers[i];
-		struct sixplane_mac m = sixplane_node_mac(d->f->net.nwid, p->node);
-		size_t alen = p->endpoint.family == AF_INET ? 4 : 16;
-		if (memcmp(mnl_attr_get_payload(ll), m.b, 6))
-			continue;
-		d->state[i] =
-			dst && mnl_attr_get_payload_len(dst) == alen &&
-					!memcmp(mnl_attr_get_payload(dst), p->endpoint.addr, alen)
-				? "ok"
-				: "wrong-endpoint";
-	}
-	return MNL_CB_OK;
-}
-
 void sp_fabric_status(const struct sp_fabric *f, json_t *obj)
 {
-	char u[INET6_ADDRSTRLEN], buf[64];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct ndmsg *nd;
-	const char **state = calloc(f->net.n_peers + 1, sizeof(*state));
-	struct fdb_dump d = {f->ifindex, f, state};
-	json_t *peers;
+	char u[INET6_ADDRSTRLEN];
+	struct fdb_list have;
+	json_t *peers = json_array();
+	/* one dump: each peer's entry as the kernel has it (the last of its
+	 * MAC, as the kernel would use it) */
+	bool known = fdb_observe(f->ifindex, &have) == 0;
 
-	if (!state)
-		return;
-	peers = json_array();
-	for (size_t i = 0; i < f->net.n_peers; i++)
-		state[i] = "missing";
-	h->nlmsg_type = RTM_GETNEIGH;
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nd = mnl_nlmsg_put_extra_header(h, sizeof(*nd));
-	nd->ndm_family = AF_BRIDGE;
-	nd->ndm_ifindex = f->ifindex;
-	if (sp_nl_query(h, fdb_cb, &d))
-		for (size_t i = 0; i < f->net.n_peers; i++)
-			state[i] = "unknown";
 	inet_ntop(f->net.underlay.family, f->net.underlay.addr, u, sizeof(u));
 	json_object_set_new(obj, "vni", json_integer(f->net.vni));
 	json_object_set_new(obj, "port", json_integer(f->net.port));
@@ -658,9 +592,16 @@ void sp_fabric_status(const struct sp_fabric *f, json_t *obj)
 		sixplane_node_format(p->node, node);
 		sixplane_mac_format(&m, mac);
 		inet_ntop(p->endpoint.family, p->endpoint.addr, u, sizeof(u));
+		const char *state = known ? "missing" : "unknown";
+		struct fdb_entry mine = {.dst = p->endpoint};
+		memcpy(mine.mac, m.b, 6);
+		for (size_t j = 0; known && j < have.n; j++)
+			if (!memcmp(have.e[j].mac, m.b, 6))
+				state = same_entry(&have.e[j], &mine) ? "ok" : "wrong-endpoint";
 		json_array_append_new(peers, json_pack("{s:s, s:s, s:s, s:s}", "node", node,
-						       "endpoint", u, "mac", mac, "fdb", state[i]));
+						       "endpoint", u, "mac", mac, "fdb", state));
 	}
 	json_object_set_new(obj, "peers", peers);
-	free(state);
+	if (known)
+		free(have.e);
 }

@@ -62,6 +62,38 @@ out:
 	return ret;
 }
 
+int sp_nl_dump(uint16_t type, unsigned char family, int ifindex, mnl_cb_t cb, void *data)
+{
+	char buf[64];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+
+	h->nlmsg_type = type;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	switch (type) {
+	case RTM_GETLINK:
+		((struct ifinfomsg *)mnl_nlmsg_put_extra_header(h, sizeof(struct ifinfomsg)))
+			->ifi_family = family;
+		break;
+	case RTM_GETADDR:
+		((struct ifaddrmsg *)mnl_nlmsg_put_extra_header(h, sizeof(struct ifaddrmsg)))
+			->ifa_family = family;
+		break;
+	case RTM_GETROUTE:
+		((struct rtmsg *)mnl_nlmsg_put_extra_header(h, sizeof(struct rtmsg)))->rtm_family =
+			family;
+		break;
+	case RTM_GETNEIGH: {
+		struct ndmsg *nd = mnl_nlmsg_put_extra_header(h, sizeof(*nd));
+		nd->ndm_family = family;
+		nd->ndm_ifindex = ifindex;
+		break;
+	}
+	default:
+		return -EINVAL;
+	}
+	return query(h, cb, data);
+}
+
 struct addr_list {
 	struct sixplane_addr *a;
 	size_t n, cap;
@@ -99,16 +131,8 @@ static int addr_cb(const struct nlmsghdr *h, void *data)
 int sp_nl_host_addrs(struct sixplane_addr **out, size_t *n)
 {
 	for (int tries = 0; tries < 5; tries++) {
-		char buf[64];
-		struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 		struct addr_list l = {0};
-		struct ifaddrmsg *ifa;
-
-		h->nlmsg_type = RTM_GETADDR;
-		h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-		ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
-		ifa->ifa_family = AF_INET6;
-		int r = query(h, addr_cb, &l);
+		int r = sp_nl_dump(RTM_GETADDR, AF_INET6, 0, addr_cb, &l);
 		if (l.err)
 			r = l.err;
 		if (r == 0) {
@@ -334,17 +358,10 @@ static int addr_find_cb(const struct nlmsghdr *h, void *data)
 
 int sp_nl_addr_ifindex(int family, const uint8_t *addr, int *ifindex)
 {
-	char buf[64];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct ifaddrmsg *ifa;
 	struct addr_find f = {family, addr, 0};
 	int r;
 
-	h->nlmsg_type = RTM_GETADDR;
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
-	ifa->ifa_family = (unsigned char)family;
-	if ((r = query(h, addr_find_cb, &f)))
+	if ((r = sp_nl_dump(RTM_GETADDR, (unsigned char)family, 0, addr_find_cb, &f)))
 		return r;
 	if (!f.ifindex)
 		return -EADDRNOTAVAIL;
@@ -429,22 +446,8 @@ static int addrs_cb(const struct nlmsghdr *h, void *data)
 static int dump_all(uint16_t type, mnl_cb_t cb, size_t size, void **out, size_t *n)
 {
 	for (int tries = 0; tries < 5; tries++) {
-		char buf[64];
-		struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 		struct dump d = {.size = size};
-		int r;
-
-		h->nlmsg_type = type;
-		h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-		if (type == RTM_GETLINK)
-			((struct ifinfomsg *)mnl_nlmsg_put_extra_header(h,
-									sizeof(struct ifinfomsg)))
-				->ifi_family = AF_UNSPEC;
-		else
-			((struct ifaddrmsg *)mnl_nlmsg_put_extra_header(h,
-									sizeof(struct ifaddrmsg)))
-				->ifa_family = AF_UNSPEC;
-		r = query(h, cb, &d);
+		int r = sp_nl_dump(type, AF_UNSPEC, 0, cb, &d);
 		if (d.err)
 			r = d.err;
 		if (!r) {

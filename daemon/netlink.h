@@ -66,6 +66,10 @@ struct nlmsghdr *sp_nl_link_msg(char *buf, uint16_t type, uint16_t flags, int if
 				struct ifinfomsg **ifi);
 /* Send one request and wait for the kernel's answer: 0 or its negative errno. */
 int sp_nl_do(struct nlmsghdr *req);
+/* A dump (RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE or RTM_GETNEIGH) of
+ * family, ifindex narrowing a neighbor dump (0: all), cb called for every
+ * message. 0 or a negative errno (-EAGAIN: a change interrupted it). */
+int sp_nl_dump(uint16_t type, unsigned char family, int ifindex, mnl_cb_t cb, void *data);
 /* The same, with cb called for every message of the answer (dumps too). */
 int sp_nl_query(struct nlmsghdr *req, mnl_cb_t cb, void *data);
 
