@@ -68,26 +68,27 @@ bool vmadm_valid_link(const char *s)
 	return true;
 }
 
-/* "vm UUID (ALIAS)", for messages. */
-static const char *vm_name(json_t *vm, char *buf, size_t size)
+/* "KIND ID (ALSO)" for messages: a VM by uuid and alias, a NIC by
+ * interface and mac; "(ALSO)" only where it is given. */
+static const char *named(json_t *o, const char *kind, const char *id_key, const char *no_id,
+			 const char *also_key, char *buf, size_t size)
 {
-	const char *uuid = json_string_value(json_object_get(vm, "uuid"));
-	const char *alias = json_string_value(json_object_get(vm, "alias"));
+	const char *id = json_string_value(json_object_get(o, id_key));
+	const char *also = json_string_value(json_object_get(o, also_key));
 
-	snprintf(buf, size, "vm %s%s%s%s", uuid ? cli_q(uuid) : "(no uuid)", alias ? " (" : "",
-		 alias ? cli_q(alias) : "", alias ? ")" : "");
+	snprintf(buf, size, "%s %s%s%s%s", kind, id ? cli_q(id) : no_id, also ? " (" : "",
+		 also ? cli_q(also) : "", also ? ")" : "");
 	return buf;
 }
 
-/* "nic netN (MAC)", for messages. */
+static const char *vm_name(json_t *vm, char *buf, size_t size)
+{
+	return named(vm, "vm", "uuid", "(no uuid)", "alias", buf, size);
+}
+
 static const char *nic_name(json_t *nic, char *buf, size_t size)
 {
-	const char *ifname = json_string_value(json_object_get(nic, "interface"));
-	const char *mac = json_string_value(json_object_get(nic, "mac"));
-
-	snprintf(buf, size, "nic %s%s%s%s", ifname ? cli_q(ifname) : "?", mac ? " (" : "",
-		 mac ? cli_q(mac) : "", mac ? ")" : "");
-	return buf;
+	return named(nic, "nic", "interface", "?", "mac", buf, size);
 }
 
 /* "vm UUID (ALIAS) nic netN (MAC)", or without the vm for sdc:nics. */
