@@ -15,6 +15,7 @@
 #include "config.h"
 #include "log.h"
 #include "privs.h"
+#include "report.h"
 #include "stats.h"
 
 static const char usage[] =
@@ -82,7 +83,8 @@ struct daemon {
 	int sfd;
 	int ep;
 	const char *stats_path;
-	int stats_fd;
+	struct sp_stats *stats;
+	struct sp_report_daemon dm;
 };
 
 static int add_fd(int ep, int fd)
@@ -103,7 +105,7 @@ static int rebuild_epoll(struct daemon *d)
 	if (ep < 0 || !fds)
 		goto fail;
 	n = sp_packet_fds(d->ap.pkt, fds, cap);
-	if (add_fd(ep, d->sfd) || add_fd(ep, d->stats_fd) ||
+	if (add_fd(ep, d->sfd) || add_fd(ep, sp_stats_fd(d->stats)) ||
 	    add_fd(ep, sp_resolver_notify_fd(d->ap.res)) ||
 	    add_fd(ep, sp_resolver_request_fd(d->ap.res)) ||
 	    (sp_dp_watch_fd(d->ap.dp) >= 0 && add_fd(ep, sp_dp_watch_fd(d->ap.dp))))
@@ -132,65 +134,32 @@ static void reload(struct daemon *d)
 	if (sp_config_load(d->ap.cfg.path, &next, err, sizeof(err)) ||
 	    sp_apply_switch(&d->ap, &next, err, sizeof(err))) {
 		log_msg(LOG_ERR, "reload refused, the running configuration stays: %s", err);
+		d->dm.reload_ok = false;
+		snprintf(d->dm.reload_error, sizeof(d->dm.reload_error), "%s", err);
 		if (next.path[0])
 			sp_config_free(&next);
 	} else {
 		log_msg(LOG_NOTICE, "reloaded %s", d->ap.cfg.path);
+		d->dm.reload_ok = true;
 	}
+	d->dm.reloads++;
 	/* a data path put back on the running configuration may hold new
 	 * sockets */
 	if (rebuild_epoll(d))
 		log_errno(LOG_ERR, "epoll");
 }
 
-static void serve_stats(struct daemon *d)
+static char *stats_reply(void *ctx)
 {
-	size_t max = 2 * d->ap.plan.n_ifs + 1, n = 0;
-	struct sp_stats_row *rows = calloc(max, sizeof(*rows));
-	const struct sp_counters *c;
+	struct daemon *d = ctx;
 
-	if (!rows) {
-		log_msg(LOG_ERR, "stats: out of memory");
-		return;
-	}
-	for (size_t i = 0; i < d->ap.plan.n_ifs; i++) {
-		const char *ifname = d->ap.plan.ifs[i].name;
-		if (d->ap.plan.ifs[i].resolver && (c = sp_resolver_counters(d->ap.res, ifname)))
-			rows[n++] = (struct sp_stats_row){ifname, "netlink", c, NULL, NULL};
-		if (d->ap.plan.ifs[i].packet && (c = sp_packet_counters(d->ap.pkt, ifname)))
-			rows[n++] = (struct sp_stats_row){ifname, "packet", c, NULL, NULL};
-	}
-	size_t tc = 2 * d->ap.plan.n_ifs + 1;
-	struct sp_stats_row *all = realloc(rows, (n + tc) * sizeof(*rows));
-	if (!all) {
-		free(rows);
-		log_msg(LOG_ERR, "stats: out of memory");
-		return;
-	}
-	rows = all;
-	n += sp_dp_stats(d->ap.dp, rows + n, tc);
-	json_t *nets = json_array();
-	for (size_t i = 0; i < d->ap.cfg.n_networks; i++) {
-		const struct sp_network *net = &d->ap.cfg.networks[i];
-		char id[SIXPLANE_NWIDSTRLEN], node[SIXPLANE_NODESTRLEN];
-		sixplane_nwid_format(net->nwid, id);
-		sixplane_node_format(net->node, node);
-		json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b}", "network", id, "node", node,
-				      "interface", net->ifname, "6plane", net->sixplane, "rfc4193",
-				      net->rfc4193);
-		for (size_t k = 0; k < d->ap.plan.n_fabrics; k++)
-			if (d->ap.plan.fabrics[k].network == i && d->ap.fabrics[k])
-				sp_fabric_status(d->ap.fabrics[k], o);
-		json_array_append_new(nets, o);
-	}
-	sp_stats_serve(d->stats_fd, rows, n, nets);
-	free(rows);
+	return sp_report_json(&d->ap, &d->dm);
 }
 
 static void dispatch(struct daemon *d, int fd)
 {
-	if (fd == d->stats_fd)
-		serve_stats(d);
+	if (fd == sp_stats_fd(d->stats))
+		sp_stats_input(d->stats, stats_reply, d);
 	else if (fd == sp_resolver_notify_fd(d->ap.res) || fd == sp_resolver_request_fd(d->ap.res))
 		sp_resolver_input(d->ap.res, fd);
 	else if (fd == sp_dp_watch_fd(d->ap.dp))
@@ -247,10 +216,12 @@ static int run(struct daemon *d, struct sp_config *cfg)
 		goto out;
 	}
 	ret = 2;
-	if ((d->stats_fd = sp_stats_listen(d->stats_path)) < 0) {
-		errno = -d->stats_fd;
-		log_errno(LOG_ERR, "stats socket %s", d->stats_path);
-		goto out;
+	{
+		char err[512];
+		if (sp_stats_open(&d->stats, d->stats_path, err, sizeof(err))) {
+			log_msg(LOG_ERR, "%s", err);
+			goto out;
+		}
 	}
 	if (rebuild_epoll(d)) {
 		log_errno(LOG_ERR, "epoll");
@@ -292,10 +263,7 @@ static int run(struct daemon *d, struct sp_config *cfg)
 		}
 	}
 out:
-	if (d->stats_fd >= 0) {
-		close(d->stats_fd);
-		unlink(d->stats_path);
-	}
+	sp_stats_close(d->stats);
 	sp_apply_close(&d->ap);
 	if (d->ep >= 0)
 		close(d->ep);
@@ -343,7 +311,8 @@ int main(int argc, char **argv)
 	};
 	const char *path = NULL;
 	bool test = false;
-	struct daemon d = {.sfd = -1, .ep = -1, .stats_fd = -1, .stats_path = SP_STATS_SOCKET};
+	struct daemon d = {
+		.sfd = -1, .ep = -1, .stats_path = SP_STATS_SOCKET, .dm = {.reload_ok = true}};
 	struct sp_config cfg;
 	char err[512];
 	int opt;

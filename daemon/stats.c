@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
-#include <jansson.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,71 +12,72 @@
 #include "log.h"
 #include "stats.h"
 
-int sp_stats_listen(const char *path)
+struct sp_stats {
+	int fd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
+int sp_stats_open(struct sp_stats **out, const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	char dir[sizeof(sun.sun_path)];
-	int fd;
+	struct sp_stats *st;
+	int fd, e;
 
-	if (strlen(path) >= sizeof(sun.sun_path))
+	*out = NULL;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "stats socket %s: the path is too long", path);
 		return -ENAMETOOLONG;
+	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	memcpy(dir, path, strlen(path) + 1);
-	if (mkdir(dirname(dir), 0755) && errno != EEXIST)
-		return -errno;
+	if (mkdir(dirname(dir), 0755) && errno != EEXIST) {
+		e = errno;
+		snprintf(err, errlen, "stats socket %s: %s", path, strerror(e));
+		return -e;
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		e = errno;
+		snprintf(err, errlen, "stats socket %s: %s", path, strerror(e));
+		return -e;
+	}
 	/* A socket left by a daemon that was killed is replaced. */
 	unlink(path);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0666) || listen(fd, 16)) {
-		int e = errno;
+		e = errno;
 		close(fd);
+		snprintf(err, errlen, "stats socket %s: %s", path, strerror(e));
 		return -e;
 	}
-	return fd;
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		close(fd);
+		unlink(path);
+		snprintf(err, errlen, "stats socket %s: out of memory", path);
+		return -ENOMEM;
+	}
+	st->fd = fd;
+	memcpy(st->path, path, strlen(path) + 1);
+	*out = st;
+	return 0;
 }
 
-static json_t *row_json(const struct sp_stats_row *r)
+int sp_stats_fd(const struct sp_stats *st)
 {
-	json_t *o =
-		json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "interface", r->ifname, "path",
-			  r->path, "ns_seen", (json_int_t)r->c->ns_seen, "answered",
-			  (json_int_t)r->c->answered, "passed", (json_int_t)r->c->passed, "na_sent",
-			  (json_int_t)r->c->na_sent, "send_errors", (json_int_t)r->c->send_errors);
-	json_t *reasons = json_object();
-
-	for (int k = SIXPLANE_ND_OK + 1; k < SIXPLANE_ND_REASON_MAX; k++)
-		json_object_set_new(reasons, sixplane_nd_reason_name((enum sixplane_nd_reason)k),
-				    json_integer((json_int_t)r->c->reasons[k]));
-	if (r->attach)
-		json_object_set_new(o, "attach", json_string(r->attach));
-	if (r->answers)
-		json_object_set_new(o, "answers", json_string(r->answers));
-	json_object_set_new(o, "reasons", reasons);
-	return o;
+	return st->fd;
 }
 
-void sp_stats_serve(int fd, const struct sp_stats_row *rows, size_t n, json_t *networks)
+void sp_stats_input(struct sp_stats *st, sp_stats_reply_fn reply, void *ctx)
 {
-	int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-	json_t *o, *arr;
+	int c = accept4(st->fd, NULL, NULL, SOCK_CLOEXEC);
 	char *s;
 
-	if (c < 0) {
-		json_decref(networks);
+	if (c < 0)
 		return;
-	}
-	arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, row_json(&rows[i]));
-	o = json_pack("{s:s, s:o, s:o}", "version", SIXPLANE_VERSION, "counters", arr, "networks",
-		      networks ? networks : json_array());
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
+	s = reply(ctx);
 	if (s) {
 		size_t len = strlen(s), off = 0;
-		s[len++] = '\n'; /* overwrites the NUL: written by length */
 		while (off < len) {
 			ssize_t w = send(c, s + off, len - off, MSG_NOSIGNAL);
 			if (w < 0) {
@@ -91,4 +91,13 @@ void sp_stats_serve(int fd, const struct sp_stats_row *rows, size_t n, json_t *n
 		free(s);
 	}
 	close(c);
+}
+
+void sp_stats_close(struct sp_stats *st)
+{
+	if (!st)
+		return;
+	close(st->fd);
+	unlink(st->path);
+	free(st);
 }

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The stats socket: a unix stream socket that answers every connection
- * with the counters as one JSON object, then closes it. */
+ * with one line of JSON (report.h), then closes it. */
 #ifndef SIXPLANED_STATS_H
 #define SIXPLANED_STATS_H
 
-#include <jansson.h>
+#include <stddef.h>
 
 #include "counters.h"
-
 #include "paths.h"
 
 #define SP_STATS_SOCKET SIXPLANE_STATS_SOCKET
@@ -22,11 +21,23 @@ struct sp_stats_row {
 	const char *answers;
 };
 
-/* Listen on path (its directory is created if missing). The fd, or a
- * negative errno. */
-int sp_stats_listen(const char *path);
-/* Accept one connection on fd and write rows to it, and networks (a JSON
- * array, reference taken; may be NULL) for `sixplane status`. */
-void sp_stats_serve(int fd, const struct sp_stats_row *rows, size_t n, json_t *networks);
+struct sp_stats;
+
+/* Listen on path (its directory is created if missing). 0 or a negative
+ * errno, and err says why. */
+int sp_stats_open(struct sp_stats **out, const char *path, char *err, size_t errlen);
+
+/* The one descriptor the main loop waits on (readable: call input). */
+int sp_stats_fd(const struct sp_stats *st);
+
+/* The reply's text (one line of JSON ending in '\n', malloc'd, or NULL),
+ * built only when a client waits for it. */
+typedef char *(*sp_stats_reply_fn)(void *ctx);
+
+/* Accept and answer clients; never blocks. */
+void sp_stats_input(struct sp_stats *st, sp_stats_reply_fn reply, void *ctx);
+
+/* Close every client and the socket, and remove it. NULL is fine. */
+void sp_stats_close(struct sp_stats *st);
 
 #endif

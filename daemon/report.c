@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "stats.h"
+
+static json_t *row_json(const struct sp_stats_row *r)
+{
+	json_t *o =
+		json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "interface", r->ifname, "path",
+			  r->path, "ns_seen", (json_int_t)r->c->ns_seen, "answered",
+			  (json_int_t)r->c->answered, "passed", (json_int_t)r->c->passed, "na_sent",
+			  (json_int_t)r->c->na_sent, "send_errors", (json_int_t)r->c->send_errors);
+	json_t *reasons = json_object();
+
+	for (int k = SIXPLANE_ND_OK + 1; k < SIXPLANE_ND_REASON_MAX; k++)
+		json_object_set_new(reasons, sixplane_nd_reason_name((enum sixplane_nd_reason)k),
+				    json_integer((json_int_t)r->c->reasons[k]));
+	if (r->attach)
+		json_object_set_new(o, "attach", json_string(r->attach));
+	if (r->answers)
+		json_object_set_new(o, "answers", json_string(r->answers));
+	json_object_set_new(o, "reasons", reasons);
+	return o;
+}
+
+static json_t *counters_json(const struct sp_apply *ap)
+{
+	size_t max = 4 * ap->plan.n_ifs + 1, n = 0;
+	struct sp_stats_row *rows = calloc(max, sizeof(*rows));
+	const struct sp_counters *c;
+	json_t *arr = json_array();
+
+	if (!rows || !arr) {
+		free(rows);
+		json_decref(arr);
+		return NULL;
+	}
+	for (size_t i = 0; i < ap->plan.n_ifs; i++) {
+		const char *ifname = ap->plan.ifs[i].name;
+		if (ap->plan.ifs[i].resolver && (c = sp_resolver_counters(ap->res, ifname)))
+			rows[n++] = (struct sp_stats_row){ifname, "netlink", c, NULL, NULL};
+		if (ap->plan.ifs[i].packet && (c = sp_packet_counters(ap->pkt, ifname)))
+			rows[n++] = (struct sp_stats_row){ifname, "packet", c, NULL, NULL};
+	}
+	n += sp_dp_stats(ap->dp, rows + n, max - n);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, row_json(&rows[i]));
+	free(rows);
+	return arr;
+}
+
+static json_t *networks_json(const struct sp_apply *ap)
+{
+	json_t *nets = json_array();
+
+	for (size_t i = 0; i < ap->cfg.n_networks; i++) {
+		const struct sp_network *net = &ap->cfg.networks[i];
+		char id[SIXPLANE_NWIDSTRLEN], node[SIXPLANE_NODESTRLEN];
+		sixplane_nwid_format(net->nwid, id);
+		sixplane_node_format(net->node, node);
+		json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b}", "network", id, "node", node,
+				      "interface", net->ifname, "6plane", net->sixplane, "rfc4193",
+				      net->rfc4193);
+		for (size_t k = 0; k < ap->plan.n_fabrics; k++)
+			if (ap->plan.fabrics[k].network == i && ap->fabrics[k])
+				sp_fabric_status(ap->fabrics[k], o);
+		json_array_append_new(nets, o);
+	}
+	return nets;
+}
+
+static json_t *daemon_json(const struct sp_report_daemon *dm)
+{
+	json_t *o = json_pack("{s:I, s:I, s:s}", "pid", (json_int_t)getpid(), "reloads",
+			      (json_int_t)dm->reloads, "reload", dm->reload_ok ? "ok" : "refused");
+
+	if (o && !dm->reload_ok)
+		json_object_set_new(o, "reload_error", json_string(dm->reload_error));
+	return o;
+}
+
+char *sp_report_json(const struct sp_apply *ap, const struct sp_report_daemon *dm)
+{
+	json_t *counters = counters_json(ap);
+	json_t *o = json_pack("{s:s, s:o*, s:o, s:o*}", "version", SIXPLANE_VERSION, "counters",
+			      counters, "networks", networks_json(ap), "daemon", daemon_json(dm));
+	char *s;
+	size_t len;
+
+	if (!o)
+		return NULL;
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!s)
+		return NULL;
+	len = strlen(s);
+	char *line = realloc(s, len + 2);
+	if (!line) {
+		free(s);
+		return NULL;
+	}
+	line[len] = '\n';
+	line[len + 1] = '\0';
+	return line;
+}
