@@ -1,103 +1,432 @@
 /* SPDX-License-Identifier: MIT */
+/* The stats socket (stats.h). One epoll set of its own holds the listening
+ * socket, a timer and every client, so the main loop waits on one
+ * descriptor; whatever a client does (never read, read a byte a second,
+ * connect a thousand times), the loop only ever spends the time of a
+ * non-blocking call on it and goes back to answering NDP. */
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "stats.h"
 
-struct sp_stats {
-	int fd;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+/* What a call accepts at most, so a flood of connections takes its turn
+ * with the packets: the listening socket stays readable for the next. */
+#define ACCEPTS_PER_CALL (2 * SP_STATS_MAX_CLIENTS)
+#define BACKLOG 128
+
+/* epoll tags: the listening socket, the timer, then client i as 2 + i */
+enum { TAG_LISTEN, TAG_TIMER, TAG_CLIENT };
+
+/* One reply, shared by every client taken in the same call. */
+struct text {
+	unsigned refs;
+	size_t len;
+	char *s;
 };
 
-int sp_stats_open(struct sp_stats **out, const char *path, char *err, size_t errlen)
-{
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	char dir[sizeof(sun.sun_path)];
-	struct sp_stats *st;
-	int fd, e;
+struct client {
+	int fd;	     /* -1: a free slot */
+	bool polled; /* in the epoll set, for EPOLLOUT */
+	struct text *t;
+	size_t off;
+	long long stall; /* ms, CLOCK_MONOTONIC: closed then unless it took more */
+	long long end;	 /* ms: closed then whatever */
+};
 
-	*out = NULL;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "stats socket %s: the path is too long", path);
-		return -ENAMETOOLONG;
-	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	memcpy(dir, path, strlen(path) + 1);
-	if (mkdir(dirname(dir), 0755) && errno != EEXIST) {
-		e = errno;
-		snprintf(err, errlen, "stats socket %s: %s", path, strerror(e));
-		return -e;
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		e = errno;
-		snprintf(err, errlen, "stats socket %s: %s", path, strerror(e));
-		return -e;
-	}
-	/* A socket left by a daemon that was killed is replaced. */
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0666) || listen(fd, 16)) {
-		e = errno;
-		close(fd);
-		snprintf(err, errlen, "stats socket %s: %s", path, strerror(e));
-		return -e;
-	}
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		close(fd);
-		unlink(path);
-		snprintf(err, errlen, "stats socket %s: out of memory", path);
-		return -ENOMEM;
-	}
-	st->fd = fd;
-	memcpy(st->path, path, strlen(path) + 1);
-	*out = st;
-	return 0;
+struct sp_stats {
+	int ep, lfd, tfd, lock;
+	struct client c[SP_STATS_MAX_CLIENTS];
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char lock_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 5];
+};
+
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-int sp_stats_fd(const struct sp_stats *st)
+static void text_put(struct text *t)
 {
-	return st->fd;
+	if (t && !--t->refs) {
+		free(t->s);
+		free(t);
+	}
+}
+
+static void drop(struct client *c)
+{
+	/* closing the only descriptor of the socket takes it out of the
+	 * epoll set; a client still reading sees the reply end early */
+	close(c->fd);
+	text_put(c->t);
+	*c = (struct client){.fd = -1};
+}
+
+/* Write as far as the socket takes it; the rest waits for EPOLLOUT. */
+static void client_write(struct sp_stats *st, struct client *c, long long now)
+{
+	while (c->off < c->t->len) {
+		ssize_t w = send(c->fd, c->t->s + c->off, c->t->len - c->off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w > 0) {
+			c->off += (size_t)w;
+			c->stall = now + SP_STATS_STALL_MS;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (c->polled)
+				return;
+			struct epoll_event ev = {.events = EPOLLOUT,
+						 .data.u64 = TAG_CLIENT + (uint64_t)(c - st->c)};
+			if (!epoll_ctl(st->ep, EPOLL_CTL_ADD, c->fd, &ev)) {
+				c->polled = true;
+				return;
+			}
+		}
+		/* EPIPE, ECONNRESET: gone; or it cannot be waited for */
+		log_debug("stats: a client's reply ends at %zu of %zu bytes: %s", c->off, c->t->len,
+			  w < 0 ? strerror(errno) : "no progress");
+		break;
+	}
+	drop(c);
+}
+
+static struct client *free_slot(struct sp_stats *st)
+{
+	for (size_t i = 0; i < SP_STATS_MAX_CLIENTS; i++)
+		if (st->c[i].fd < 0)
+			return &st->c[i];
+	return NULL;
+}
+
+/* The reply for this call's new clients, or NULL (logged). */
+static struct text *text_new(sp_stats_reply_fn reply, void *ctx)
+{
+	struct text *t = calloc(1, sizeof(*t));
+
+	if (!t || !(t->s = reply(ctx))) {
+		log_msg(LOG_ERR, "stats: out of memory for the reply");
+		free(t);
+		return NULL;
+	}
+	t->len = strlen(t->s);
+	t->refs = 1;
+	if (t->len > SP_STATS_REPLY_MAX) {
+		log_msg(LOG_ERR, "stats: the reply of %zu bytes is longer than the %u sent", t->len,
+			SP_STATS_REPLY_MAX);
+		text_put(t);
+		return NULL;
+	}
+	return t;
+}
+
+static void accept_clients(struct sp_stats *st, sp_stats_reply_fn reply, void *ctx, long long now)
+{
+	struct text *t = NULL;
+	bool failed = false;
+
+	for (int k = 0; k < ACCEPTS_PER_CALL; k++) {
+		int fd = accept4(st->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_errno(LOG_WARNING, "stats: accept");
+			break;
+		}
+		struct client *c = free_slot(st);
+		if (!c) {
+			/* beyond the limit: it reads an empty reply at once */
+			close(fd);
+			continue;
+		}
+		if (!t && !failed)
+			failed = !(t = text_new(reply, ctx));
+		if (!t) {
+			close(fd);
+			continue;
+		}
+		t->refs++;
+		*c = (struct client){.fd = fd,
+				     .t = t,
+				     .stall = now + SP_STATS_STALL_MS,
+				     .end = now + SP_STATS_CLIENT_MS};
+		client_write(st, c, now);
+	}
+	text_put(t);
+}
+
+/* Close the clients past their time, and set the timer for the next one
+ * (or stop it). */
+static void expire(struct sp_stats *st, long long now)
+{
+	long long next = 0;
+
+	for (size_t i = 0; i < SP_STATS_MAX_CLIENTS; i++) {
+		struct client *c = &st->c[i];
+		if (c->fd < 0)
+			continue;
+		if (now >= c->stall || now >= c->end) {
+			log_debug("stats: a client took %zu of %zu bytes and is closed (%s)",
+				  c->off, c->t->len, now >= c->stall ? "no progress" : "too long");
+			drop(c);
+			continue;
+		}
+		long long due = c->stall < c->end ? c->stall : c->end;
+		if (!next || due < next)
+			next = due;
+	}
+	/* absolute: a 0 it_value stops the timer */
+	struct itimerspec its = {.it_value = {next / 1000, (next % 1000) * 1000000}};
+	timerfd_settime(st->tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
 void sp_stats_input(struct sp_stats *st, sp_stats_reply_fn reply, void *ctx)
 {
-	int c = accept4(st->fd, NULL, NULL, SOCK_CLOEXEC);
-	char *s;
+	struct epoll_event ev[SP_STATS_MAX_CLIENTS + 2];
+	int n = epoll_wait(st->ep, ev, SP_STATS_MAX_CLIENTS + 2, 0);
+	long long now = now_ms();
+	bool listening = false;
 
-	if (c < 0)
-		return;
-	s = reply(ctx);
-	if (s) {
-		size_t len = strlen(s), off = 0;
-		while (off < len) {
-			ssize_t w = send(c, s + off, len - off, MSG_NOSIGNAL);
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				log_debug("stats: %s", strerror(errno));
-				break;
-			}
-			off += (size_t)w;
+	for (int i = 0; i < n; i++) {
+		uint64_t tag = ev[i].data.u64;
+		if (tag == TAG_LISTEN) {
+			listening = true;
+		} else if (tag == TAG_TIMER) {
+			uint64_t ticks;
+			if (read(st->tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+				log_errno(LOG_WARNING, "stats: timer");
+		} else if (tag - TAG_CLIENT < SP_STATS_MAX_CLIENTS) {
+			struct client *c = &st->c[tag - TAG_CLIENT];
+			if (c->fd >= 0)
+				client_write(st, c, now);
 		}
-		free(s);
 	}
-	close(c);
+	/* after the writes, which free the slots of finished clients */
+	if (listening)
+		accept_clients(st, reply, ctx, now);
+	expire(st, now);
+}
+
+int sp_stats_fd(const struct sp_stats *st)
+{
+	return st->ep;
+}
+
+/* The pid a lock file names, 0 if none. */
+static long lock_pid(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	char *end;
+	long pid;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, &end, 10);
+	return pid > 0 && (*end == '\n' || !*end) ? pid : 0;
+}
+
+/* Take PATH.lock: a second daemon on the same path is refused before it
+ * removes anything. The lock file is removed on close, so a lock taken on
+ * a file that was removed meanwhile is taken again on the new one. */
+static int take_lock(struct sp_stats *st, char *err, size_t errlen)
+{
+	for (int tries = 0; tries < 10; tries++) {
+		struct stat a, b;
+		int fd = open(st->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		int e;
+		if (fd < 0) {
+			e = errno;
+			snprintf(err, errlen, "stats socket %s: cannot open %s: %s", st->path,
+				 st->lock_path, strerror(e));
+			return -e;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			e = errno;
+			if (e == EWOULDBLOCK) {
+				long pid = lock_pid(fd);
+				char who[32] = "";
+				if (pid)
+					snprintf(who, sizeof(who), " (pid %ld)", pid);
+				snprintf(err, errlen,
+					 "stats socket %s: another sixplaned serves it%s", st->path,
+					 who);
+			} else {
+				snprintf(err, errlen, "stats socket %s: cannot lock %s: %s",
+					 st->path, st->lock_path, strerror(e));
+			}
+			close(fd);
+			return e == EWOULDBLOCK ? -EBUSY : -e;
+		}
+		if (fstat(fd, &a) || stat(st->lock_path, &b) || a.st_ino != b.st_ino ||
+		    a.st_dev != b.st_dev) {
+			close(fd);
+			continue;
+		}
+		char pid[32];
+		int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+		if (ftruncate(fd, 0) || pwrite(fd, pid, (size_t)len, 0) != len)
+			log_errno(LOG_WARNING, "stats socket %s: cannot write the pid into %s",
+				  st->path, st->lock_path);
+		st->lock = fd;
+		return 0;
+	}
+	snprintf(err, errlen, "stats socket %s: %s keeps being replaced", st->path, st->lock_path);
+	return -EAGAIN;
+}
+
+/* Bind and listen, mode 0660, the group SP_STATS_GROUP when root can give
+ * it. The umask makes the socket at most 0660 from the start: a client
+ * can connect as soon as it is bound. */
+static int make_socket(struct sp_stats *st, char *err, size_t errlen)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	const char *what = "socket";
+	int e;
+
+	memcpy(sun.sun_path, st->path, strlen(st->path) + 1);
+	st->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (st->lfd < 0)
+		goto fail;
+	/* a socket left by a daemon that was killed: ours now, by the lock */
+	if (unlink(st->path) && errno != ENOENT) {
+		what = "cannot remove the old socket";
+		goto fail;
+	}
+	mode_t old = umask(0117);
+	e = bind(st->lfd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (e) {
+		what = "bind";
+		goto fail;
+	}
+	if (geteuid() == 0) {
+		struct group *g = getgrnam(SP_STATS_GROUP);
+		if (g && chown(st->path, (uid_t)-1, g->gr_gid)) {
+			what = "chown";
+			goto fail;
+		}
+	}
+	if (chmod(st->path, 0660)) {
+		what = "chmod";
+		goto fail;
+	}
+	if (listen(st->lfd, BACKLOG)) {
+		what = "listen";
+		goto fail;
+	}
+	return 0;
+fail:
+	e = errno;
+	snprintf(err, errlen, "stats socket %s: %s: %s", st->path, what, strerror(e));
+	return -e;
+}
+
+static int add(int ep, int fd, uint64_t tag)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = tag};
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int sp_stats_open(struct sp_stats **out, const char *path, char *err, size_t errlen)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct sp_stats *st;
+	int r;
+
+	*out = NULL;
+	if (strlen(path) >= sizeof(st->path)) {
+		snprintf(err, errlen, "stats socket %s: the path is too long", path);
+		return -ENAMETOOLONG;
+	}
+	if (!(st = calloc(1, sizeof(*st)))) {
+		snprintf(err, errlen, "stats socket %s: out of memory", path);
+		return -ENOMEM;
+	}
+	st->ep = st->lfd = st->tfd = st->lock = -1;
+	for (size_t i = 0; i < SP_STATS_MAX_CLIENTS; i++)
+		st->c[i].fd = -1;
+	memcpy(st->path, path, strlen(path) + 1);
+	snprintf(st->lock_path, sizeof(st->lock_path), "%s.lock", path);
+	memcpy(dir, path, strlen(path) + 1);
+	/* readable by all: the socket's own mode says who may connect */
+	if (!mkdir(dirname(dir), 0755)) {
+		if (chmod(dir, 0755)) {
+			r = -errno;
+			snprintf(err, errlen, "stats socket %s: chmod %s: %s", path, dir,
+				 strerror(-r));
+			goto fail;
+		}
+	} else if (errno != EEXIST) {
+		r = -errno;
+		snprintf(err, errlen, "stats socket %s: cannot make %s: %s", path, dir,
+			 strerror(-r));
+		goto fail;
+	}
+	if ((r = take_lock(st, err, errlen)))
+		goto fail;
+	if ((r = make_socket(st, err, errlen)))
+		goto fail;
+	st->ep = epoll_create1(EPOLL_CLOEXEC);
+	st->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (st->ep < 0 || st->tfd < 0 || add(st->ep, st->lfd, TAG_LISTEN) ||
+	    add(st->ep, st->tfd, TAG_TIMER)) {
+		r = -errno;
+		snprintf(err, errlen, "stats socket %s: %s", path, strerror(-r));
+		goto fail;
+	}
+	*out = st;
+	return 0;
+fail:
+	sp_stats_close(st);
+	return r;
 }
 
 void sp_stats_close(struct sp_stats *st)
 {
 	if (!st)
 		return;
-	close(st->fd);
-	unlink(st->path);
+	for (size_t i = 0; i < SP_STATS_MAX_CLIENTS; i++)
+		if (st->c[i].fd >= 0)
+			drop(&st->c[i]);
+	if (st->lfd >= 0) {
+		close(st->lfd);
+		unlink(st->path);
+	}
+	if (st->tfd >= 0)
+		close(st->tfd);
+	if (st->ep >= 0)
+		close(st->ep);
+	if (st->lock >= 0) {
+		/* removed while still held: a daemon that opened it before
+		 * sees, once it has the lock, that the path names another
+		 * file or none (take_lock), and takes the lock again */
+		unlink(st->lock_path);
+		close(st->lock);
+	}
 	free(st);
 }
