@@ -12,7 +12,8 @@
 # The copy is an overlay on the cached root (cp -a where overlayfs is not
 # available), so the cache stays as built. The container gets its own
 # network (--network-veth: host0 inside, ve-... outside, nothing routed) and
-# every capability (--capability=all), so that what the unit grants is what
+# every capability (--capability=all) and bpf() (which nspawn's own system
+# call filter refuses otherwise), so that what the unit grants is what
 # limits the daemon, not the container. Commands run inside with nsenter
 # into the container's namespaces: the host need not run systemd or
 # machined (--register=no). sysd_why says why a boot failed.
@@ -57,7 +58,7 @@ sysd_leader() {
 sysd_boot() { # sysd_boot [nspawn options]: 0 when systemd is up inside
 	systemd-nspawn --quiet --boot --register=no --keep-unit \
 		--directory="$SYSD_DIR" --machine="$SYSD_NAME" \
-		--network-veth --capability=all "$@" \
+		--network-veth --capability=all --system-call-filter=bpf "$@" \
 		</dev/null >"$SYSD_LOG" 2>&1 &
 	SYSD_PID=$!
 	i=0
