@@ -3,27 +3,36 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "apply.h"
 #include "config.h"
 #include "log.h"
 #include "privs.h"
+#include "reload_client.h"
 #include "report.h"
 #include "stats.h"
 
 static const char usage[] =
-	"Usage: sixplaned -c FILE [-f] [-v]\n"
+	"Usage: sixplaned -c FILE [-u USER] [-s PATH] [-f] [-v]\n"
 	"       sixplaned -t -c FILE\n"
+	"       sixplaned --reload [-s PATH]\n"
 	"\n"
 	"  -c, --config FILE  the configuration (sixplane.conf(5))\n"
 	"  -t, --test         check the configuration and exit\n"
+	"  -r, --reload       make the sixplaned serving PATH reload, wait for the result\n"
+	"                     (exit 0 applied, 1 refused)\n"
+	"  -u, --user USER    started as root: run as USER, with only the capabilities\n"
+	"                     the data paths need\n"
 	"  -s, --socket PATH  the stats socket (default " SP_STATS_SOCKET ")\n"
 	"  -f, --foreground   (the daemon always runs in the foreground; for systemd)\n"
 	"  -v, --verbose      debug messages\n"
@@ -83,6 +92,7 @@ struct daemon {
 	int sfd;
 	int ep;
 	const char *stats_path;
+	const char *user; /* -u */
 	struct sp_stats *stats;
 	struct sp_report_daemon dm;
 };
@@ -125,22 +135,45 @@ fail:
 	return -1;
 }
 
+/* systemd (Type=notify): what runs, in `systemctl status` */
+static void notify_serving(const struct daemon *d, const char *state)
+{
+	sd_notifyf(0, "%sSTATUS=serving %zu network(s) and %zu proxy interface(s) from %s", state,
+		   d->ap.cfg.n_networks, d->ap.cfg.n_proxies, d->ap.cfg.path);
+}
+
+/* RELOADING=1 with the time systemd wants beside it (its notify-reload
+ * protocol; older systemd ignores the field) */
+static void notify_reloading(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+		   (unsigned long long)t.tv_sec * 1000000ULL +
+			   (unsigned long long)t.tv_nsec / 1000);
+}
+
 /* SIGHUP: parse, plan, apply; a file that cannot be had changes nothing. */
 static void reload(struct daemon *d)
 {
 	struct sp_config next = {0};
 	char err[512];
 
+	notify_reloading();
 	if (sp_config_load(d->ap.cfg.path, &next, err, sizeof(err)) ||
 	    sp_apply_switch(&d->ap, &next, err, sizeof(err))) {
 		log_msg(LOG_ERR, "reload refused, the running configuration stays: %s", err);
 		d->dm.reload_ok = false;
 		snprintf(d->dm.reload_error, sizeof(d->dm.reload_error), "%s", err);
+		sd_notifyf(0, "READY=1\nSTATUS=reload refused, the running configuration stays: %s",
+			   err);
 		if (next.path[0])
 			sp_config_free(&next);
 	} else {
 		log_msg(LOG_NOTICE, "reloaded %s", d->ap.cfg.path);
 		d->dm.reload_ok = true;
+		notify_serving(d, "READY=1\n");
 	}
 	d->dm.reloads++;
 	/* a data path put back on the running configuration may hold new
@@ -184,11 +217,32 @@ static int start(struct daemon *d, struct sp_config *cfg)
 
 	if ((e = sp_apply_open(&d->ap, cfg, err, sizeof(err)))) {
 		log_msg(LOG_ERR, "%s", err);
+		sd_notifyf(0, "STATUS=%s", err);
 		return 2;
 	}
 	if ((e = sp_apply_switch(&d->ap, cfg, err, sizeof(err)))) {
 		log_msg(LOG_ERR, "%s", err);
+		sd_notifyf(0, "STATUS=%s", err);
 		return exit_code(e);
+	}
+	return 0;
+}
+
+/* -u USER: the state directory and the socket's become USER's, then the
+ * process does, before anything is made (so that a reload, as USER, can
+ * rewrite what start wrote). */
+static int become(const struct daemon *d)
+{
+	const char *state = getenv("SIXPLANED_STATE_DIR");
+	char sock_dir[256], err[512];
+	const char *dirs[2];
+
+	snprintf(sock_dir, sizeof(sock_dir), "%s", d->stats_path);
+	dirs[0] = state ? state : SIXPLANE_STATE_DIR;
+	dirs[1] = dirname(sock_dir);
+	if (sp_privs_become(d->user, dirs, 2, err, sizeof(err))) {
+		log_msg(LOG_ERR, "%s", err);
+		return -1;
 	}
 	return 0;
 }
@@ -196,7 +250,7 @@ static int start(struct daemon *d, struct sp_config *cfg)
 static int run(struct daemon *d, struct sp_config *cfg)
 {
 	sigset_t mask;
-	int ret = 2, e;
+	int ret = 2;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -208,6 +262,8 @@ static int run(struct daemon *d, struct sp_config *cfg)
 		log_errno(LOG_ERR, "signalfd");
 		goto out;
 	}
+	if (d->user && become(d))
+		goto out;
 	/* first the start, which refuses a second instance in this namespace
 	 * before it could take the first one's stats socket */
 	if ((ret = start(d, cfg))) {
@@ -227,13 +283,19 @@ static int run(struct daemon *d, struct sp_config *cfg)
 		log_errno(LOG_ERR, "epoll");
 		goto out;
 	}
-	if ((e = sp_privs_drop())) {
-		errno = -e;
-		log_errno(LOG_ERR, "cannot drop privileges");
-		goto out;
+	{
+		struct sp_host h = {0};
+		struct sp_plan_limits l;
+		char err[512];
+		sp_dp_host(d->ap.dp, &h, &l);
+		if (sp_privs_drop(h.tc, err, sizeof(err))) {
+			log_msg(LOG_ERR, "%s", err);
+			goto out;
+		}
 	}
 	log_msg(LOG_NOTICE, "serving %zu network(s) and %zu proxy interface(s) from %s",
 		d->ap.cfg.n_networks, d->ap.cfg.n_proxies, d->ap.cfg.path);
+	notify_serving(d, "READY=1\n");
 	for (;;) {
 		struct epoll_event ev[16];
 		int n = epoll_wait(d->ep, ev, 16, -1);
@@ -256,6 +318,7 @@ static int run(struct daemon *d, struct sp_config *cfg)
 				}
 				log_msg(LOG_NOTICE, "signal %u: undoing what was changed, exiting",
 					si.ssi_signo);
+				sd_notify(0, "STOPPING=1");
 				ret = 0;
 				goto out;
 			}
@@ -307,17 +370,18 @@ int main(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'}, {"test", no_argument, NULL, 't'},
 		{"socket", required_argument, NULL, 's'}, {"foreground", no_argument, NULL, 'f'},
 		{"verbose", no_argument, NULL, 'v'},	  {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},	  {0},
+		{"version", no_argument, NULL, 'V'},	  {"reload", no_argument, NULL, 'r'},
+		{"user", required_argument, NULL, 'u'},	  {0},
 	};
 	const char *path = NULL;
-	bool test = false;
+	bool test = false, reload_req = false;
 	struct daemon d = {
 		.sfd = -1, .ep = -1, .stats_path = SP_STATS_SOCKET, .dm = {.reload_ok = true}};
 	struct sp_config cfg;
 	char err[512];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "c:ts:fvhV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:ts:fvhVru:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			path = optarg;
@@ -329,6 +393,12 @@ int main(int argc, char **argv)
 			d.stats_path = optarg;
 			break;
 		case 'f':
+			break;
+		case 'r':
+			reload_req = true;
+			break;
+		case 'u':
+			d.user = optarg;
 			break;
 		case 'v':
 			log_debug_enabled = true;
@@ -343,6 +413,13 @@ int main(int argc, char **argv)
 			fputs(usage, stderr);
 			return 1;
 		}
+	}
+	if (reload_req) {
+		if (path || test || d.user || optind != argc) {
+			fputs(usage, stderr);
+			return 1;
+		}
+		return sp_reload_request(d.stats_path);
 	}
 	if (!path || optind != argc) {
 		fputs(usage, stderr);

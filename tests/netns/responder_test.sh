@@ -65,12 +65,16 @@ DAEMON=$!
 PIDS="$PIDS $DAEMON"
 wait_for 5 grep -q serving "$tmp/log" || die "sixplaned did not start: $(cat "$tmp/log")"
 
-# After setup only CAP_NET_ADMIN (12) and CAP_NET_RAW (13) remain, with
+# After setup only CAP_NET_ADMIN (12) and CAP_NET_RAW (13) remain, and
+# with the tc programs loaded CAP_BPF (39) for their maps, with
 # no_new_privs, in every capability set.
+caps=0000000000003000
+[ "${DATAPLANE:-packet}" = tc ] && caps=0000008000003000
 st=/proc/$DAEMON/status
-grep -q '^CapEff:.*0000000000003000$' "$st" || die "effective capabilities: $(grep CapEff "$st")"
-grep -q '^CapPrm:.*0000000000003000$' "$st" || die "permitted capabilities: $(grep CapPrm "$st")"
-grep -q '^CapBnd:.*0000000000003000$' "$st" || die "bounding set: $(grep CapBnd "$st")"
+grep -q "^CapEff:.*$caps\$" "$st" || die "effective capabilities: $(grep CapEff "$st"), want $caps"
+grep -q "^CapPrm:.*$caps\$" "$st" || die "permitted capabilities: $(grep CapPrm "$st"), want $caps"
+grep -q "^CapBnd:.*$caps\$" "$st" || die "bounding set: $(grep CapBnd "$st"), want $caps"
+grep -q '^CapAmb:.*0000000000000000$' "$st" || die "ambient set: $(grep CapAmb "$st")"
 grep -q '^NoNewPrivs:.*1$' "$st" || die "no_new_privs is not set"
 
 ask() { # ask NETNS IFACE TARGET: the link-layer address ndisc6 got, or nothing
