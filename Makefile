@@ -92,3 +92,24 @@ format:
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) $(NODAEMON_BUILD)
+
+# make deb: the Debian packages sixplane, libsixplane0 and libsixplane-dev
+# (debian/), built by dpkg-buildpackage -us -uc -b from the committed tree
+# (git archive HEAD: what a clean clone builds, whatever is being edited;
+# commit first) in $(DEB_BUILD)/src, so the checkout is never written to.
+# Outside a git checkout (a release tarball) the tree as it is. The .debs,
+# .buildinfo and .changes land in $(DEB_BUILD)/ (dpkg-buildpackage's parent
+# folder), then lintian checks them and fails on an error. What is missing
+# to build is named by dpkg-checkbuilddeps; `apt-get build-dep ./` installs it.
+DEB_BUILD ?= build-deb
+.PHONY: deb
+deb:
+	rm -rf $(DEB_BUILD)/src $(DEB_BUILD)/*.deb $(DEB_BUILD)/*.buildinfo $(DEB_BUILD)/*.changes
+	mkdir -p $(DEB_BUILD)/src
+	if git rev-parse --verify -q HEAD >/dev/null 2>&1; then \
+		git archive --format=tar HEAD | tar -xf - -C $(DEB_BUILD)/src; \
+	else \
+		tar --exclude='./build*' -cf - . | tar -xf - -C $(DEB_BUILD)/src; \
+	fi
+	cd $(DEB_BUILD)/src && dpkg-buildpackage -us -uc -b -j$(JOBS)
+	lintian --fail-on error --info $(DEB_BUILD)/sixplane_*.changes
