@@ -535,3 +535,103 @@ int vmadm_static(json_t *root, unsigned prefixlen, struct vmadm_result *r)
 	}
 	return 0;
 }
+
+/* ---- routes --------------------------------------------------------------- */
+
+/* Why a gateway of sdc:nics cannot be the next hop of a default route, or
+ * NULL. A link-local router needs its interface named (route -ifp) and is
+ * what router advertisements give anyway (RFC 4861 section 6.3.4). */
+static const char *gateway_unusable(const struct sixplane_addr *a)
+{
+	static const uint8_t zero[16];
+
+	if (!memcmp(a->b, zero, 15) && (a->b[15] == 0 || a->b[15] == 1))
+		return "the unspecified or loopback address";
+	if (a->b[0] == 0xff)
+		return "a multicast address";
+	if (a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80)
+		return "link-local (router advertisements give that route)";
+	if (!memcmp(a->b, zero, 10) && a->b[10] == 0xff && a->b[11] == 0xff)
+		return "an IPv4-mapped address";
+	return NULL;
+}
+
+struct routes {
+	struct sixplane_addr *done; /* the gateways given a command */
+	size_t n_done;
+};
+
+static void put_route(struct routes *s, json_t *nic, const char *str, struct vmadm_result *r)
+{
+	char as[SIXPLANE_ADDRSTRLEN], cmd[128], name[700];
+	struct sixplane_addr a;
+	const char *why;
+
+	if (!strchr(str, ':'))
+		return; /* IPv4: vmadm's own default route */
+	if (sixplane_addr_parse(str, strlen(str), 0, &a, NULL)) {
+		note(r, "warning: %s: gateway '%s' is not an IPv6 address: skipped",
+		     nic_name(nic, name, sizeof(name)), cli_q(str));
+		return;
+	}
+	if ((why = gateway_unusable(&a))) {
+		note(r, "warning: %s: gateway '%s' is %s: skipped",
+		     nic_name(nic, name, sizeof(name)), cli_q(str), why);
+		return;
+	}
+	for (size_t i = 0; i < s->n_done; i++)
+		if (!memcmp(&s->done[i], &a, sizeof(a)))
+			return;
+	s->done[s->n_done++] = a;
+	sixplane_addr_format(&a, as);
+	snprintf(cmd, sizeof(cmd), "route -p add -inet6 default %s", as);
+	json_array_append_new(r->out,
+			      json_pack("{s:s?, s:s, s:s}", "interface",
+					json_string_value(json_object_get(nic, "interface")),
+					"gateway", as, "command", cmd));
+}
+
+int vmadm_routes(json_t *root, struct vmadm_result *r)
+{
+	json_t *nics = json_is_object(root) ? json_object_get(root, "nics") : root, *nic, *e;
+	struct routes s = {0};
+	char name[700], v[300];
+	size_t i, k, n = 0;
+	int ret;
+
+	start(r);
+	if (!json_is_array(nics))
+		return fail(r, EXIT_INPUT, "expected the sdc:nics array (mdata-get sdc:nics)");
+	json_array_foreach(nics, i, nic)
+	{
+		json_t *gw;
+		if (!json_is_object(nic))
+			return fail(r, EXIT_INPUT,
+				    "element %zu of the nics array is %s, not an object", i,
+				    type_name(nic));
+		gw = json_object_get(nic, "gateway");
+		if (gw && !json_is_string(gw))
+			return fail(r, EXIT_INPUT, "%s: gateway is %s (%s), not a string",
+				    nic_name(nic, name, sizeof(name)), type_name(gw),
+				    shown(gw, v, sizeof(v)));
+		if ((ret = check_list(NULL, nic, "gateways", r)))
+			return ret;
+		n += 1 + array_size(json_object_get(nic, "gateways"));
+	}
+	s.done = calloc(n + 1, sizeof(*s.done));
+	if (!s.done)
+		return fail(r, EXIT_SYSTEM, "out of memory");
+	r->out = json_array();
+	json_array_foreach(nics, i, nic)
+	{
+		json_t *gw = json_object_get(nic, "gateway");
+		/* gateways is the list; gateway, the older single field, is
+		 * usually its first element and then adds nothing */
+		json_array_foreach(json_object_get(nic, "gateways"), k, e)
+			put_route(&s, nic, json_string_value(e), r);
+		if (gw)
+			put_route(&s, nic, json_string_value(gw), r);
+	}
+	free(s.done);
+	return 0;
+}

@@ -38,7 +38,8 @@ struct vmadm_result {
 	/* allowed-ips on one VM: the payload, NULL when it is up to date;
 	 * on a list: an array of {"uuid", "payload"}, one per VM to update;
 	 * static: an array of {"interface", "address", "prefixlen",
-	 * "addrobj", "command"} */
+	 * "addrobj", "command"}; routes: an array of {"interface",
+	 * "gateway", "command"} */
 	json_t *out;
 	size_t current; /* allowed-ips on a list: the VMs up to date */
 	json_t *notes;	/* strings for stderr, in order: notes and warnings */
@@ -52,6 +53,10 @@ int vmadm_allowed_ips(const struct vmadm_aip *o, json_t *root, struct vmadm_resu
 /* root: the sdc:nics array, or an object with "nics". prefixlen: that of
  * the single addresses of allowed_ips (1-128). */
 int vmadm_static(json_t *root, unsigned prefixlen, struct vmadm_result *r);
+/* root as for vmadm_static: the default route through each distinct IPv6
+ * gateway of the NICs' "gateways" and "gateway" (IPv4 ones are vmadm's);
+ * gateways that cannot be a default route's next hop are noted, skipped. */
+int vmadm_routes(json_t *root, struct vmadm_result *r);
 void vmadm_result_free(struct vmadm_result *r);
 
 /* A name ipadm takes as an interface: letters, digits, '_' and '.', 1 to

@@ -11,7 +11,8 @@ date" and no output), vmadm's limits (12/13/14 allowed_ips, 32 addresses a
 NIC, 20 ips) with an error naming the NIC and no payload at all, list input
 (JSON lines with uuid, all or nothing), --nic/--uuid filters, --link-local,
 --addrconf, allow_ip_spoofing, a missing mac, malformed JSON with line and
-column, unknown keys ignored; and the ipadm commands of `static`.
+column, unknown keys ignored; the ipadm commands of `static`; the route
+commands of `routes` (IPv6 gateways only, once each).
 """
 
 import copy
@@ -289,7 +290,7 @@ def t_nothing_to_add(sx):
     p = aip(sx, vm(UUID1, []))
     if p.returncode != 1:
         return "exit %d" % p.returncode
-    return one_error(p, r"sixplane: nothing to add.*\(try 'sixplane smartos --help'\)")
+    return one_error(p, r"sixplane: nothing to add.*\(try 'sixplane smartos allowed-ips --help'\)")
 
 
 def t_addrconf(sx):
@@ -367,6 +368,74 @@ def t_static_from_file(sx):
             json.dump([nic("net1", "72:9c:d5:34:47:59", ips=["2001:db8::1/64"])], f)
         p = clitest.run(sx, ["smartos", "static", path])
         return None if p.stdout == b"ipadm create-addr -t -T static -a local=2001:db8::1/64 net1/sp6s0\n" else "got %r" % p.stdout
+
+
+# ---- routes: the IPv6 default routers of sdc:nics ----
+
+def rt(sx, nics, *args):
+    return clitest.run(sx, ["smartos", "routes"] + list(args), stdin=json.dumps(nics).encode())
+
+
+def t_routes(sx):
+    """Each distinct IPv6 gateway once, in NIC order (gateways, then the older
+    gateway field), canonical text; IPv4 ones never; unusable ones warned."""
+    nics = [
+        nic("net0", "72:9c:d5:34:47:59", ips=["198.51.100.37/24"], gateway="198.51.100.1",
+            gateways=["198.51.100.1"]),
+        nic("net1", "02:08:20:aa:bb:cc", ips=["2001:db8:2::10/64"],
+            gateways=["2001:DB8:2:0::1", "fe80::1", "ff02::2", "::1"], gateway="2001:db8:2::1"),
+        nic("net2", "02:08:20:11:22:33", gateway="2001:db8:4::1", gateways=["2001:db8:2::1", "2001:db8:zz::1"]),
+    ]
+    p = rt(sx, nics)
+    want = ["route -p add -inet6 default 2001:db8:2::1", "route -p add -inet6 default 2001:db8:4::1"]
+    got = p.stdout.decode().splitlines()
+    if p.returncode != 0 or got != want:
+        return "exit %d, got %r" % (p.returncode, got)
+    err = clitest.stderr_lines(p.stderr)
+    want_err = [
+        r"sixplane: warning: nic net1 \(02:08:20:aa:bb:cc\): gateway 'fe80::1' is link-local .*: skipped",
+        r"sixplane: warning: nic net1 \(02:08:20:aa:bb:cc\): gateway 'ff02::2' is a multicast address: skipped",
+        r"sixplane: warning: nic net1 \(02:08:20:aa:bb:cc\): gateway '::1' is the unspecified or loopback address: skipped",
+        r"sixplane: warning: nic net2 \(02:08:20:11:22:33\): gateway '2001:db8:zz::1' is not an IPv6 address: skipped",
+    ]
+    if len(err) != len(want_err) or not all(re.fullmatch(w, e) for w, e in zip(want_err, err)):
+        return "stderr %r" % err
+    q = rt(sx, nics, "--json")
+    rows = [json.loads(x) for x in q.stdout.splitlines()]
+    if rows != [{"interface": "net1", "gateway": "2001:db8:2::1", "command": want[0]},
+                {"interface": "net2", "gateway": "2001:db8:4::1", "command": want[1]}]:
+        return "--json: %r" % rows
+    # an object with nics (vmadm get) reads the same
+    r = clitest.run(sx, ["smartos", "routes"], stdin=json.dumps({"nics": nics}).encode())
+    return None if r.stdout.decode().splitlines() == want else "object: %r" % r.stdout
+
+
+def t_routes_none(sx):
+    p = rt(sx, [nic("net0", "72:9c:d5:34:47:59", gateways=["198.51.100.1"])])
+    return None if p.returncode == 0 and not p.stdout and not p.stderr else "got %r %r" % (p.stdout, p.stderr)
+
+
+def t_routes_wrong_type(sx):
+    p = rt(sx, [nic("net0", "72:9c:d5:34:47:59", gateways="2001:db8::1")])
+    if p.returncode != 1 or p.stdout:
+        return "gateways a string: exit %d, stdout %r" % (p.returncode, p.stdout)
+    e = one_error(p, r"sixplane: nic net0 \(72:9c:d5:34:47:59\): gateways is a string \(.*\), not an array of strings")
+    if e:
+        return e
+    p = rt(sx, [nic("net0", "72:9c:d5:34:47:59", gateway=["2001:db8::1"])])
+    if p.returncode != 1 or p.stdout:
+        return "gateway an array: exit %d, stdout %r" % (p.returncode, p.stdout)
+    return one_error(p, r"sixplane: nic net0 \(72:9c:d5:34:47:59\): gateway is an array \(.*\), not a string")
+
+
+def t_subcommand_options(sx):
+    """Each subcommand refuses the others' options (its --help lists its own)."""
+    for sub, opt in (("allowed-ips", "--prefixlen"), ("allowed-ips", "--json"), ("static", "--addrconf"),
+                     ("routes", "--prefixlen"), ("routes", "--uuid")):
+        p = clitest.run(sx, ["smartos", sub, opt, "1"], stdin=b"[]")
+        if p.returncode != 1 or "unknown" not in p.stderr.decode():
+            return "%s %s: exit %d %r" % (sub, opt, p.returncode, p.stderr)
+    return None
 
 
 # ---- what vmadm would lose: a wrong type is refused, never replaced ----
@@ -615,6 +684,10 @@ def main():
     c.run("static-bad-interface", t_static_bad_interface)
     c.run("static-bad-prefixlen", t_static_bad_prefixlen)
     c.run("static-from-file", t_static_from_file)
+    c.run("routes", t_routes)
+    c.run("routes-none", t_routes_none)
+    c.run("routes-wrong-type", t_routes_wrong_type)
+    c.run("subcommand-options", t_subcommand_options)
     c.run("allowed-ips-wrong-type", t_allowed_ips_wrong_type)
     c.run("ips-wrong-type-addrconf", t_ips_wrong_type_addrconf)
     c.run("allowed-ips-non-string", t_allowed_ips_non_string)

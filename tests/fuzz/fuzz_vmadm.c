@@ -5,7 +5,8 @@
  * ips kept, in order, ours appended), stays within vmadm's limits, and once
  * applied as vmadm would leaves the VM up to date; a list gives what each
  * VM alone gives; static never gives two commands for one address of a NIC
- * nor an interface name ipadm would refuse. */
+ * nor an interface name ipadm would refuse; routes gives each gateway once,
+ * only global IPv6 unicast ones that a NIC names, in canonical text. */
 #include <jansson.h>
 
 #include "cli.h"
@@ -203,6 +204,66 @@ static void check_static(json_t *root, unsigned prefixlen)
 	vmadm_result_free(&r);
 }
 
+/* s is one of the gateway strings NIC carries */
+static bool nic_names_gateway(json_t *nic, const struct sixplane_addr *a)
+{
+	size_t i;
+	json_t *e;
+	struct sixplane_addr b;
+	const char *gw = json_string_value(json_object_get(nic, "gateway"));
+
+	if (gw && !sixplane_addr_parse(gw, strlen(gw), 0, &b, NULL) && !memcmp(&b, a, sizeof(b)))
+		return true;
+	json_array_foreach(json_object_get(nic, "gateways"), i, e)
+	{
+		const char *s = json_string_value(e);
+		if (s && !sixplane_addr_parse(s, strlen(s), 0, &b, NULL) &&
+		    !memcmp(&b, a, sizeof(b)))
+			return true;
+	}
+	return false;
+}
+
+static void check_routes(json_t *root)
+{
+	struct vmadm_result r;
+	int ret = vmadm_routes(root, &r);
+	json_t *nics = json_is_object(root) ? json_object_get(root, "nics") : root;
+
+	MUST(ret == 0 || ret == EXIT_INPUT);
+	if (ret) {
+		MUST(one_line(r.err) && r.out == NULL);
+		vmadm_result_free(&r);
+		return;
+	}
+	size_t i, k, n = json_array_size(r.out);
+	json_t *row, *nic;
+	json_array_foreach(r.out, i, row)
+	{
+		const char *gw = json_string_value(json_object_get(row, "gateway"));
+		struct sixplane_addr a, b;
+		char canon[SIXPLANE_ADDRSTRLEN], cmd[128];
+		bool named = false;
+
+		MUST(gw && !sixplane_addr_parse(gw, strlen(gw), 0, &a, NULL));
+		sixplane_addr_format(&a, canon);
+		MUST(!strcmp(canon, gw));
+		/* global unicast: not ::/8-ish specials, multicast or link-local */
+		MUST(a.b[0] != 0xff && !(a.b[0] == 0xfe && (a.b[1] & 0xc0) == 0x80));
+		snprintf(cmd, sizeof(cmd), "route -p add -inet6 default %s", gw);
+		MUST(!strcmp(cmd, json_string_value(json_object_get(row, "command"))));
+		json_array_foreach(nics, k, nic) named = named || nic_names_gateway(nic, &a);
+		MUST(named);
+		for (k = i + 1; k < n; k++) {
+			const char *s = json_string_value(
+				json_object_get(json_array_get(r.out, k), "gateway"));
+			MUST(!sixplane_addr_parse(s, strlen(s), 0, &b, NULL));
+			MUST(memcmp(&a, &b, sizeof(a)) != 0);
+		}
+	}
+	vmadm_result_free(&r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	json_t *root = json_loadb((const char *)data, size, JSON_DECODE_ANY, NULL);
@@ -222,6 +283,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_allowed_ips(&o, root);
 	check_static(root, 64);
 	check_static(root, 128);
+	check_routes(root);
 	json_decref(root);
 	return 0;
 }
