@@ -8,12 +8,13 @@
 
 static const char help[] =
 	"Usage: sixplane cni --network NWID (--node NODE | --identity FILE)\n"
-	"                    [--name NAME] [--bridge IFNAME] [--default-route]\n"
+	"                    [--name NAME] [--bridge IFNAME] [--no-default-route]\n"
 	"                    [--cni-version VERSION]\n"
 	"\n"
 	"A CNI network configuration list: the bridge plugin with host-local IPAM\n"
-	"handing out addresses from this host's 6PLANE /80, and a route to the\n"
-	"network's /40 through the bridge. Save it as\n"
+	"handing out addresses from this host's 6PLANE /80, the bridge holding its\n"
+	"first address (/80 ::1) as the pods' gateway, and routes through that\n"
+	"gateway to the network's /40 and, by default, to ::/0. Save it as\n"
 	"/etc/cni/net.d/10-sixplane.conflist.\n"
 	"\n"
 	"  -n, --network NWID     the network id (16 hex digits)\n"
@@ -22,7 +23,8 @@ static const char help[] =
 	"  -c, --config FILE      take network and node from sixplaned's configuration\n"
 	"      --name NAME        network name (default sixplane)\n"
 	"      --bridge IFNAME    bridge interface (default sixplane0)\n"
-	"      --default-route    also route ::/0 through the bridge\n"
+	"      --no-default-route no ::/0 route in the pods (--default-route, the\n"
+	"                         default, is accepted; the last one given wins)\n"
 	"      --cni-version V    cniVersion (default 1.0.0)\n";
 
 /* CNI SPEC: a network name is [a-zA-Z0-9][a-zA-Z0-9_.-]* */
@@ -75,7 +77,7 @@ static const char *bad_version(const char *s)
 
 int cni_main(int argc, char **argv)
 {
-	enum { OPT_NAME = 256, OPT_BRIDGE, OPT_DEFAULT_ROUTE, OPT_VERSION };
+	enum { OPT_NAME = 256, OPT_BRIDGE, OPT_DEFAULT_ROUTE, OPT_NO_DEFAULT_ROUTE, OPT_VERSION };
 	static const struct option opts[] = {
 		{"network", required_argument, NULL, 'n'},
 		{"node", required_argument, NULL, 'N'},
@@ -84,6 +86,7 @@ int cni_main(int argc, char **argv)
 		{"name", required_argument, NULL, OPT_NAME},
 		{"bridge", required_argument, NULL, OPT_BRIDGE},
 		{"default-route", no_argument, NULL, OPT_DEFAULT_ROUTE},
+		{"no-default-route", no_argument, NULL, OPT_NO_DEFAULT_ROUTE},
 		{"cni-version", required_argument, NULL, OPT_VERSION},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
@@ -91,8 +94,8 @@ int cni_main(int argc, char **argv)
 	};
 	const char *nwid_s = NULL, *node_s = NULL, *identity = NULL, *config = NULL;
 	const char *name = "sixplane", *bridge = "sixplane0", *version = "1.0.0", *why;
-	char subnet[SIXPLANE_PREFIXSTRLEN], plane[SIXPLANE_PREFIXSTRLEN];
-	bool default_route = false;
+	char subnet[SIXPLANE_PREFIXSTRLEN], plane[SIXPLANE_PREFIXSTRLEN], gw[SIXPLANE_ADDRSTRLEN];
+	bool default_route = true;
 	uint64_t nwid, node;
 	int opt, ret;
 
@@ -118,6 +121,9 @@ int cni_main(int argc, char **argv)
 			break;
 		case OPT_DEFAULT_ROUTE:
 			default_route = true;
+			break;
+		case OPT_NO_DEFAULT_ROUTE:
+			default_route = false;
 			break;
 		case OPT_VERSION:
 			version = optarg;
@@ -145,15 +151,22 @@ int cni_main(int argc, char **argv)
 	struct sixplane_prefix net = sixplane_6plane_network(nwid);
 	sixplane_prefix_format(&host, subnet);
 	sixplane_prefix_format(&net, plane);
+	/* The gateway is named, not left to host-local's default (the
+	 * subnet's first address, the same one): with isGateway the bridge
+	 * plugin puts it on the bridge, and every route names it as gw.
+	 * Without gw the plugins' CHECK fails (containernetworking/plugins
+	 * #886: 1.1.1 compares the route's gateway with the kernel's). */
+	struct sixplane_addr gw_addr = sixplane_6plane_addr(nwid, node);
+	sixplane_addr_format(&gw_addr, gw);
 
-	json_t *routes = json_pack("[{s:s}]", "dst", plane);
+	json_t *routes = json_pack("[{s:s, s:s}]", "dst", plane, "gw", gw);
 	if (default_route)
-		json_array_append_new(routes, json_pack("{s:s}", "dst", "::/0"));
-	json_t *conf =
-		json_pack("{s:s, s:s, s:[{s:s, s:s, s:b, s:b, s:b, s:{s:s, s:[[{s:s}]], s:o}}]}",
-			  "cniVersion", version, "name", name, "plugins", "type", "bridge",
-			  "bridge", bridge, "isGateway", 1, "ipMasq", 0, "hairpinMode", 1, "ipam",
-			  "type", "host-local", "ranges", "subnet", subnet, "routes", routes);
+		json_array_append_new(routes, json_pack("{s:s, s:s}", "dst", "::/0", "gw", gw));
+	json_t *conf = json_pack(
+		"{s:s, s:s, s:[{s:s, s:s, s:b, s:b, s:b, s:{s:s, s:[[{s:s, s:s}]], s:o}}]}",
+		"cniVersion", version, "name", name, "plugins", "type", "bridge", "bridge", bridge,
+		"isGateway", 1, "ipMasq", 0, "hairpinMode", 1, "ipam", "type", "host-local",
+		"ranges", "subnet", subnet, "gateway", gw, "routes", routes);
 	ret = out_json(conf, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(conf);
 	return ret ? ret : out_flush();

@@ -8,11 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "docker_merge.h"
+
+/* daemon.json is small; a file past this is not one */
+#define DOCKER_MAX_FILE (64u << 20)
 
 static const char help[] =
 	"Usage: sixplane docker --network NWID (--node NODE | --identity FILE)\n"
@@ -25,14 +29,16 @@ static const char help[] =
 	"  -N, --node NODE      this host's node id (10 hex digits)\n"
 	"  -i, --identity FILE  take the node id from a ZeroTier identity.public\n"
 	"  -c, --config FILE    take network and node from sixplaned's configuration\n"
-	"  -m, --merge FILE     set the keys in an existing daemon.json (created if\n"
-	"                       missing), keeping every other key; the file is\n"
-	"                       replaced atomically, or left alone if up to date\n"
+	"  -m, --merge FILE     set the keys in daemon.json FILE, every other byte\n"
+	"                       of it kept (the file, and its folder, are made if\n"
+	"                       missing); the file is replaced atomically under a\n"
+	"                       lock, or left alone if up to date\n"
 	"  -f, --force          replace a different fixed-cidr-v6 already there\n";
 
-/* Write obj to path through a temporary file in the same directory and
- * rename(2), so a reader (dockerd) sees the old file or the new, never half. */
-static int replace_file(const char *path, json_t *obj, const struct stat *old)
+/* Write len bytes of text to path through a temporary file in the same
+ * directory and rename(2), so a reader (dockerd) sees the old file or the
+ * new, never half. */
+static int replace_file(const char *path, const char *text, size_t len, const struct stat *old)
 {
 	char dirbuf[PATH_MAX], tmp[PATH_MAX + 16];
 	int fd, ret = EXIT_SYSTEM;
@@ -48,12 +54,18 @@ static int replace_file(const char *path, json_t *obj, const struct stat *old)
 		return EXIT_SYSTEM;
 	}
 	if (fchmod(fd, old ? old->st_mode & 07777 : 0644) ||
-	    (old && fchown(fd, old->st_uid, old->st_gid) && errno != EPERM) ||
-	    json_dumpfd(obj, fd, DOCKER_JSON_DUMP_FLAGS) || write(fd, "\n", 1) != 1 || fsync(fd)) {
-		cli_error("cannot write '%s': %s", cli_q(tmp), strerror(errno));
-		close(fd);
-		goto out;
+	    (old && fchown(fd, old->st_uid, old->st_gid) && errno != EPERM))
+		goto fail;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		done += (size_t)n;
 	}
+	if (fsync(fd))
+		goto fail;
 	if (close(fd)) {
 		cli_error("cannot write '%s': %s", cli_q(tmp), strerror(errno));
 		goto out;
@@ -70,9 +82,67 @@ static int replace_file(const char *path, json_t *obj, const struct stat *old)
 		close(fd);
 	}
 	return 0;
+fail:
+	cli_error("cannot write '%s': %s", cli_q(tmp), strerror(errno));
+	close(fd);
 out:
 	unlink(tmp);
 	return ret;
+}
+
+/* The file's folder, made if missing (only it: a missing folder above it
+ * is more likely a typo than a wish), with mode 0755 whatever the umask,
+ * as the docker.io package makes /etc/docker. */
+static int make_folder(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0 || errno != ENOENT)
+		return 0; /* there, or an error the open will name */
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		cli_error("cannot create the folder '%s': %s", cli_q(dir), strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	if (chmod(dir, 0755)) {
+		cli_error("cannot set the mode of '%s': %s", cli_q(dir), strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	return 0;
+}
+
+/* The whole file, or -1 with errno; too large counts as EFBIG. */
+static int read_all(int fd, char **text, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return -1;
+	for (;;) {
+		if (n == cap) {
+			char *b = cap < DOCKER_MAX_FILE ? realloc(buf, cap * 2) : NULL;
+			if (!b) {
+				free(buf);
+				errno = cap < DOCKER_MAX_FILE ? ENOMEM : EFBIG;
+				return -1;
+			}
+			buf = b;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	*text = buf;
+	*len = n;
+	return 0;
 }
 
 /* The file a path finally names: symlinks followed even when the last one
@@ -114,12 +184,12 @@ static int resolve(const char *file, char *out, size_t size)
 
 static int merge(const char *file, const char *cidr, bool force)
 {
-	char path[PATH_MAX], why[512];
+	char path[PATH_MAX], tmp[PATH_MAX], dir[PATH_MAX], why[512];
+	char *text = NULL, *out = NULL;
+	size_t len = 0, out_len = 0;
 	struct stat st;
-	json_error_t err;
-	json_t *obj;
-	int ret;
-	bool exists, changed;
+	int lock = -1, fd = -1, ret = EXIT_SYSTEM;
+	bool exists;
 
 	/* Follow symlinks, dangling ones too, so a link stays a link and its
 	 * target is what gets replaced (or created). */
@@ -127,44 +197,65 @@ static int merge(const char *file, const char *cidr, bool force)
 		cli_error("cannot open '%s': %s", cli_q(file), strerror(errno));
 		return EXIT_SYSTEM;
 	}
-	exists = stat(path, &st) == 0;
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", dirname(tmp));
+	if ((ret = make_folder(dir)))
+		return ret;
+	ret = EXIT_SYSTEM;
+	/* Concurrent merges take turns: the lock is on the folder, because the
+	 * file itself is replaced (a lock on it would stay on the old inode)
+	 * and may not exist yet; a lock file would be left behind. The second
+	 * one then reads what the first wrote and finds it up to date. */
+	lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock < 0) {
+		cli_error("cannot open '%s': %s", cli_q(dir), strerror(errno));
+		goto out;
+	}
+	while (flock(lock, LOCK_EX)) {
+		if (errno != EINTR) {
+			cli_error("cannot lock '%s': %s", cli_q(dir), strerror(errno));
+			goto out;
+		}
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	exists = fd >= 0;
 	if (!exists && errno != ENOENT) {
+		cli_error("cannot open '%s': %s", cli_q(path), strerror(errno));
+		goto out;
+	}
+	if (exists && fstat(fd, &st)) {
 		cli_error("cannot stat '%s': %s", cli_q(path), strerror(errno));
-		return EXIT_SYSTEM;
+		goto out;
 	}
 	if (exists && !S_ISREG(st.st_mode)) {
 		cli_error("cannot use '%s': %s", cli_q(path),
 			  S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
-		return EXIT_SYSTEM;
+		goto out;
 	}
-	if (exists) {
-		obj = json_load_file(path, DOCKER_JSON_LOAD_FLAGS, &err);
-		if (!obj) {
-			if (err.line < 0) {
-				cli_error("cannot read '%s': %s", cli_q(path), cli_q(err.text));
-				return EXIT_SYSTEM;
-			}
-			cli_error("invalid JSON in '%s' at line %d, column %d: %s", cli_q(path),
-				  err.line, err.column, cli_q(err.text));
-			return EXIT_INPUT;
-		}
-	} else {
-		obj = json_object();
+	if (exists && read_all(fd, &text, &len)) {
+		cli_error("cannot read '%s': %s", cli_q(path), strerror(errno));
+		goto out;
 	}
-	if ((ret = docker_merge_doc(obj, path, cidr, force, &changed, why, sizeof(why)))) {
+	if ((ret = docker_merge_text(exists ? text : NULL, len, path, cidr, force, &out, &out_len,
+				     why, sizeof(why)))) {
 		cli_error("%s", why);
 		goto out;
 	}
-	if (!changed) {
+	if (!out) {
 		fprintf(stderr, "%s: '%s' is up to date\n", prog, cli_q(path));
 		goto out;
 	}
-	ret = replace_file(path, obj, exists ? &st : NULL);
+	ret = replace_file(path, out, out_len, exists ? &st : NULL);
 	if (!ret)
 		fprintf(stderr, "%s: updated '%s'; restart dockerd to apply it\n", prog,
 			cli_q(path));
 out:
-	json_decref(obj);
+	if (fd >= 0)
+		close(fd);
+	if (lock >= 0)
+		close(lock); /* and the lock with it */
+	free(text);
+	free(out);
 	return ret;
 }
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """sixplane docker --merge FILE: the daemon.json it edits, in a temp dir each.
 
-Keeps every other key (compared as parsed JSON, and in order); is
+Keeps every other key (compared as parsed JSON, and in order) and every
+byte of every other member (numbers as written, escapes, duplicates); is
 idempotent (a second run says "up to date" and leaves the file alone: same
 inode, same mtime, same bytes); refuses a different fixed-cidr-v6 without
 --force (exit 1, file unchanged) and replaces it with --force; creates a
-missing file; reports invalid JSON with its line and column (exit 1, file
-unchanged); follows a symlink (the link stays a link, its target changes);
+missing file and its missing folder (0755, one level); 30 merges at once give one
+"updated" and 29 "up to date" (a lock); reports invalid JSON with its line
+and column (exit 1, file unchanged); follows a symlink (the link stays a link, its target changes);
 keeps the file's mode (and owner, when run as root); never leaves a
 temporary file behind, also when writing fails (exit 2). stdout stays empty:
 what happened is one line on stderr.
@@ -421,6 +423,127 @@ def t_force_without_merge(sx, d):
     return one_line(p, r"sixplane: .*--force.*--merge.*")
 
 
+# Values sixplane does not own, as a person wrote them: numbers that a
+# re-serialising parser rewrites (0.1, 1e3, 2.50, -0, past int64 and past
+# double), escapes, raw UTF-8, a duplicate name, odd spacing, deep nesting.
+BYTES_KEPT = (
+    b'{\n\t"a" :0.1,\n\t"b": 1e3, "c":2.50,\n\t"d": -0, "e": 1E+400, "f": -0.0e-0,\n'
+    b'\t"big": 123456789012345678901234567890,\n'
+    b'\t"esc": "\\u00e9\\ud83d\\ude00\\/\\u0000", "raw": "\xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80",\n'
+    b'\t"dup": 1, "dup": [ 1 ,2 ],\n'
+    b'\t"deep": ' + b"[" * 3000 + b"{}" + b"]" * 3000 + b",\n"
+    b'\t"ipv6" :  false ,\n'
+    b'\t"last": {"x": {"y": null}}\n}  \n'
+)
+BYTES_WANT = BYTES_KEPT.replace(b'"ipv6" :  false', b'"ipv6" :  true').replace(
+    b'"last": {"x": {"y": null}}\n}',
+    b'"last": {"x": {"y": null}},\n\t"fixed-cidr-v6" :"' + CIDR.encode() + b'"\n}',
+)
+
+
+def t_keeps_bytes(sx, d):
+    path = os.path.join(d, "daemon.json")
+    with open(path, "wb") as f:
+        f.write(BYTES_KEPT)
+    p = merge(sx, d, "daemon.json")
+    if p.returncode != 0:
+        return "exit %d: %s" % (p.returncode, clitest.show(p.stderr))
+    with open(path, "rb") as f:
+        got = f.read()
+    if got != BYTES_WANT:
+        return "want %s\ngot  %s" % (clitest.show(BYTES_WANT, 600), clitest.show(got, 600))
+    p = merge(sx, d, "daemon.json")
+    return one_line(p, r"sixplane: '.*' is up to date")
+
+
+def t_compact_and_escaped_key(sx, d):
+    # "ipv\u0036" is "ipv6" to any JSON reader: replaced where it is, not
+    # added a second time; a compact file gets compact members
+    path = os.path.join(d, "daemon.json")
+    with open(path, "wb") as f:
+        f.write(b'{"ipv\\u0036":0,"n":1.50}')
+    p = merge(sx, d, "daemon.json")
+    with open(path, "rb") as f:
+        got = f.read()
+    want = b'{"ipv\\u0036":true,"n":1.50, "fixed-cidr-v6":"' + CIDR.encode() + b'"}'
+    return "" if p.returncode == 0 and got == want else "exit %d, got %r" % (p.returncode, got)
+
+
+def t_empty_object(sx, d):
+    path = os.path.join(d, "daemon.json")
+    with open(path, "wb") as f:
+        f.write(b" { \n } \n")
+    p = merge(sx, d, "daemon.json")
+    with open(path, "rb") as f:
+        got = f.read()
+    want = b' {\n  "ipv6": true,\n  "fixed-cidr-v6": "' + CIDR.encode() + b'"\n} \n'
+    return "" if p.returncode == 0 and got == want else "exit %d, got %r" % (p.returncode, got)
+
+
+def t_creates_missing_folder(sx, d):
+    # /etc/docker does not exist until docker.io is installed: made 0755
+    # (as the package makes it) whatever the umask; only the file's own
+    # folder, so a typo higher up (/ect/docker) is an error, not a tree
+    def run(target):
+        return subprocess.run(
+            [sx, "docker", "-n", NWID, "-N", NODE, "--merge", target],
+            cwd=d,
+            env=clitest.ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=lambda: os.umask(0o077),
+            timeout=20,
+            check=False,
+        )
+
+    p = run("no/docker/daemon.json")
+    if p.returncode != 2 or files(d):
+        return "two folders missing: exit %d, made %r" % (p.returncode, files(d))
+    problem = one_line(p, r"sixplane: cannot create the folder 'no/docker': No such file.*")
+    if problem:
+        return "two folders missing: " + problem
+    os.mkdir(os.path.join(d, "etc"))
+    p = run("etc/docker/daemon.json")
+    path = os.path.join(d, "etc", "docker", "daemon.json")
+    if p.returncode != 0 or not os.path.isfile(path):
+        return "exit %d: %s" % (p.returncode, clitest.show(p.stderr))
+    mode = stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode)
+    if mode != 0o755:
+        return "etc/docker made with mode %o, want 755" % mode
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    if mode != 0o644:
+        return "daemon.json made with mode %o, want 644" % mode
+    if load(path) != [("ipv6", True), ("fixed-cidr-v6", CIDR)]:
+        return "got %r" % load(path)
+    return one_line(p, r"sixplane: updated '.*daemon\.json'.*")
+
+
+def t_parallel_merges(sx, d):
+    # 30 at once on a file that needs the keys: one updates it, the 29
+    # others wait for the lock and find it up to date
+    path = os.path.join(d, "daemon.json")
+    with open(path, "w") as f:
+        f.write('{\n  "debug": true\n}\n')
+    argv = [sx, "docker", "-n", NWID, "-N", NODE, "--merge", "daemon.json"]
+    procs = [
+        subprocess.Popen(argv, cwd=d, env=clitest.ENV, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+        for _ in range(30)
+    ]
+    updated = same = 0
+    for proc in procs:
+        out, err = proc.communicate(timeout=30)
+        if proc.returncode != 0 or out:
+            return "exit %d: %s" % (proc.returncode, clitest.show(err))
+        updated += b"updated" in err
+        same += b"up to date" in err
+    if (updated, same) != (1, 29):
+        return "%d updated and %d up to date, want 1 and 29" % (updated, same)
+    if load(path) != [("debug", True), ("ipv6", True), ("fixed-cidr-v6", CIDR)]:
+        return "got %r" % load(path)
+    return "" if files(d) == ["daemon.json"] else "left: %r" % files(d)
+
+
 def main():
     args = clitest.common_args(__doc__.splitlines()[0]).parse_args()
     sixplane = clitest.check_binary(args.sixplane)
@@ -453,6 +576,11 @@ def main():
     case.run("unwritable-folder-exit-2", t_unwritable_folder)
     case.run("directory-target-exit-2", t_directory_target)
     case.run("force-needs-merge", t_force_without_merge)
+    case.run("keeps-other-bytes", t_keeps_bytes)
+    case.run("compact-and-escaped-key", t_compact_and_escaped_key)
+    case.run("empty-object", t_empty_object)
+    case.run("creates-missing-folder-0755", t_creates_missing_folder)
+    case.run("parallel-merges-one-update", t_parallel_merges)
     return report.finish()
 
 
