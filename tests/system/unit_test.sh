@@ -97,19 +97,21 @@ write_conf
 # The kernel's network state as the daemon may change it, taken by root
 # just before the first start of the daemon at boot (a drop-in of the
 # test's, not the shipped unit's), to compare with the state after its
-# stop. Lifetimes and counters are left out: they change by themselves.
+# stop. Lifetimes and counters are left out: they change by themselves;
+# and so is noop against noqueue, the root qdisc a link gets once it is
+# first set up (the test does that to host0).
 [ -n "$TCXSHOW" ] && cp "$TCXSHOW" "$R/usr/local/bin/tcxshow"
 cat >"$R/usr/local/bin/sp-state" <<'EOF'
 #!/bin/sh
 cd /proc/sys/net || exit 1
 grep -r . ipv6/conf ipv6/neigh ipv4/conf/all/forwarding 2>/dev/null | sort
-ip -d -o link show
+ip -d -o link show | sed 's/ qdisc noop / qdisc noqueue /'
 ip -o addr show | sed 's/[\\ ]*valid_lft.*//'
 ip -4 route show table all
 ip -6 route show table all | sed 's/ expires [0-9]*sec//'
 bridge fdb show
 for l in $(ip -o link show | sed 's/^[0-9]*: \([^:@]*\).*/\1/'); do
-	tc qdisc show dev "$l"
+	tc qdisc show dev "$l" | grep -v '^qdisc no[a-z]* 0: root' | sed "s/^/$l /"
 	for d in ingress egress; do
 		tc filter show dev "$l" "$d" 2>/dev/null | sed "s/^/$l $d: /"
 		[ -x /usr/local/bin/tcxshow ] && /usr/local/bin/tcxshow "$l" | sed "s/^/$l tcx: /"
@@ -144,6 +146,11 @@ stats() { sysd_run sixplane stats 2>&1; }
 has_row() { stats | grep -q "^$1 *$2"; }
 wait_for 5 has_row host0 tc-ingress ||
 	die "no tc-ingress on host0 ([Proxy], Dataplane auto, every capability the unit grants): $(stats)"
+# the stats socket: the group sixplane reads it, other users cannot
+sysd_run runuser -u nobody -g sixplane -- sixplane stats >/dev/null 2>&1 ||
+	die "a member of the group sixplane cannot read the stats: $(sysd_run runuser -u nobody -g sixplane -- sixplane stats 2>&1 | head -n 2)"
+sysd_run runuser -u nobody -- sixplane stats >/dev/null 2>&1 &&
+	die "a user outside the group sixplane can read the stats ($(sysd_run ls -ld /run/sixplane /run/sixplane/sixplaned.sock))"
 if [ -n "$TCXSHOW" ]; then
 	sysd_run tcxshow host0 | grep -q '^ingress ' || {
 		sysd_run tc filter show dev host0 ingress | grep -q bpf ||
