@@ -156,6 +156,32 @@ static int transact(struct sp_apply *ap, const struct sp_plan *next, struct sp_f
 	return r;
 }
 
+static bool has_note(const struct sp_plan *p, const char *note)
+{
+	for (size_t i = 0; i < p->n_notes; i++)
+		if (!strcmp(p->notes[i], note))
+			return true;
+	return false;
+}
+
+/* One line for each note and wait that is new, and for each wait that
+ * ended: a plan made again for a link that came says what changed, not
+ * everything again. */
+static void log_changes(const struct sp_plan *was, const struct sp_plan *now)
+{
+	for (size_t i = 0; i < now->n_notes; i++)
+		if (!has_note(was, now->notes[i]))
+			log_msg(LOG_NOTICE, "%s", now->notes[i]);
+	for (size_t i = 0; i < now->n_waits; i++)
+		if (!sp_plan_waits(was, now->waits[i].name))
+			log_msg(LOG_WARNING, "waiting: %s (served when it appears)",
+				now->waits[i].why);
+	for (size_t i = 0; i < was->n_waits; i++)
+		if (!sp_plan_waits(now, was->waits[i].name) &&
+		    sp_plan_iface(now, was->waits[i].name))
+			log_msg(LOG_NOTICE, "%s: here now, served", was->waits[i].name);
+}
+
 /* Plan and apply cfg; on success it becomes the running one (taken). */
 int sp_apply_switch(struct sp_apply *ap, struct sp_config *cfg, char *err, size_t errlen)
 {
@@ -175,8 +201,7 @@ int sp_apply_switch(struct sp_apply *ap, struct sp_config *cfg, char *err, size_
 		sp_plan_free(&next);
 		return r;
 	}
-	for (size_t i = 0; i < next.n_notes; i++)
-		log_msg(LOG_NOTICE, "%s", next.notes[i]);
+	log_changes(&ap->plan, &next);
 	/* the running fabrics not in next go now */
 	for (size_t i = 0; i < ap->plan.n_fabrics; i++) {
 		bool kept = false;

@@ -21,6 +21,7 @@
 #include "reload_client.h"
 #include "report.h"
 #include "stats.h"
+#include "watch.h"
 
 static const char usage[] =
 	"Usage: sixplaned -c FILE [-u USER] [-s PATH] [-f] [-v]\n"
@@ -85,6 +86,8 @@ static void summary(const struct sp_plan *p)
 		       p->sysctls[i].value);
 	for (size_t i = 0; i < p->n_notes; i++)
 		printf("note: %s\n", p->notes[i]);
+	for (size_t i = 0; i < p->n_waits; i++)
+		printf("waiting: %s (sixplaned serves it when it appears)\n", p->waits[i].why);
 }
 
 struct daemon {
@@ -95,6 +98,7 @@ struct daemon {
 	const char *user; /* -u */
 	struct sp_stats *stats;
 	struct sp_report_daemon dm;
+	struct sp_watch *watch; /* links and addresses that come and go */
 };
 
 static int add_fd(int ep, int fd)
@@ -116,7 +120,7 @@ static int rebuild_epoll(struct daemon *d)
 		goto fail;
 	n = sp_packet_fds(d->ap.pkt, fds, cap);
 	if (add_fd(ep, d->sfd) || add_fd(ep, sp_stats_fd(d->stats)) ||
-	    add_fd(ep, sp_resolver_notify_fd(d->ap.res)) ||
+	    add_fd(ep, sp_watch_fd(d->watch)) || add_fd(ep, sp_resolver_notify_fd(d->ap.res)) ||
 	    add_fd(ep, sp_resolver_request_fd(d->ap.res)) ||
 	    (sp_dp_watch_fd(d->ap.dp) >= 0 && add_fd(ep, sp_dp_watch_fd(d->ap.dp))))
 		goto fail;
@@ -138,8 +142,15 @@ fail:
 /* systemd (Type=notify): what runs, in `systemctl status` */
 static void notify_serving(const struct daemon *d, const char *state)
 {
-	sd_notifyf(0, "%sSTATUS=serving %zu network(s) and %zu proxy interface(s) from %s", state,
-		   d->ap.cfg.n_networks, d->ap.cfg.n_proxies, d->ap.cfg.path);
+	const struct sp_plan *p = &d->ap.plan;
+
+	if (p->n_waits)
+		sd_notifyf(0,
+			   "%sSTATUS=serving %zu interface(s) from %s, waiting for %zu (first: %s)",
+			   state, p->n_ifs, d->ap.cfg.path, p->n_waits, p->waits[0].why);
+	else
+		sd_notifyf(0, "%sSTATUS=serving %zu interface(s) from %s", state, p->n_ifs,
+			   d->ap.cfg.path);
 }
 
 /* RELOADING=1 with the time systemd wants beside it (its notify-reload
@@ -152,6 +163,31 @@ static void notify_reloading(void)
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
 		   (unsigned long long)t.tv_sec * 1000000ULL +
 			   (unsigned long long)t.tv_nsec / 1000);
+}
+
+/* What the watch listens for: the running plan's interfaces and Underlay
+ * addresses. */
+static void track(struct daemon *d)
+{
+	if (sp_watch_track(d->watch, &d->ap.cfg, &d->ap.plan))
+		log_msg(LOG_ERR, "watch: out of memory");
+}
+
+/* A link or address the running file names came, went or was renamed:
+ * the same file planned again on the host as it is now (a reload without
+ * reading the file). */
+static void refresh(struct daemon *d)
+{
+	char err[512];
+
+	if (sp_apply_switch(&d->ap, &d->ap.cfg, err, sizeof(err))) {
+		log_msg(LOG_ERR, "the host changed, but %s; what runs stays", err);
+		return;
+	}
+	track(d);
+	notify_serving(d, "");
+	if (rebuild_epoll(d))
+		log_errno(LOG_ERR, "epoll");
 }
 
 /* SIGHUP: parse, plan, apply; a file that cannot be had changes nothing. */
@@ -173,6 +209,7 @@ static void reload(struct daemon *d)
 	} else {
 		log_msg(LOG_NOTICE, "reloaded %s", d->ap.cfg.path);
 		d->dm.reload_ok = true;
+		track(d);
 		notify_serving(d, "READY=1\n");
 	}
 	d->dm.reloads++;
@@ -191,7 +228,10 @@ static char *stats_reply(void *ctx)
 
 static void dispatch(struct daemon *d, int fd)
 {
-	if (fd == sp_stats_fd(d->stats))
+	if (fd == sp_watch_fd(d->watch)) {
+		if (sp_watch_input(d->watch))
+			refresh(d);
+	} else if (fd == sp_stats_fd(d->stats))
 		sp_stats_input(d->stats, stats_reply, d);
 	else if (fd == sp_resolver_notify_fd(d->ap.res) || fd == sp_resolver_request_fd(d->ap.res))
 		sp_resolver_input(d->ap.res, fd);
@@ -264,6 +304,14 @@ static int run(struct daemon *d, struct sp_config *cfg)
 	}
 	if (d->user && become(d))
 		goto out;
+	/* listening before the first look at the host: what changes after it
+	 * is heard */
+	if ((ret = sp_watch_open(&d->watch))) {
+		errno = -ret;
+		log_errno(LOG_ERR, "cannot watch links and addresses");
+		ret = 2;
+		goto out;
+	}
 	/* first the start, which refuses a second instance in this namespace
 	 * before it could take the first one's stats socket */
 	if ((ret = start(d, cfg))) {
@@ -272,6 +320,7 @@ static int run(struct daemon *d, struct sp_config *cfg)
 		goto out;
 	}
 	ret = 2;
+	track(d);
 	{
 		char err[512];
 		if (sp_stats_open(&d->stats, d->stats_path, err, sizeof(err))) {
@@ -293,8 +342,9 @@ static int run(struct daemon *d, struct sp_config *cfg)
 			goto out;
 		}
 	}
-	log_msg(LOG_NOTICE, "serving %zu network(s) and %zu proxy interface(s) from %s",
-		d->ap.cfg.n_networks, d->ap.cfg.n_proxies, d->ap.cfg.path);
+	log_msg(LOG_NOTICE, "serving %zu network(s) and %zu proxy interface(s) from %s%s",
+		d->ap.cfg.n_networks, d->ap.cfg.n_proxies, d->ap.cfg.path,
+		d->ap.plan.n_waits ? ", some once they appear" : "");
 	notify_serving(d, "READY=1\n");
 	for (;;) {
 		struct epoll_event ev[16];
@@ -328,6 +378,7 @@ static int run(struct daemon *d, struct sp_config *cfg)
 out:
 	sp_stats_close(d->stats);
 	sp_apply_close(&d->ap);
+	sp_watch_close(d->watch);
 	if (d->ep >= 0)
 		close(d->ep);
 	if (d->sfd >= 0)

@@ -62,6 +62,30 @@ static void note(struct build *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The interface at line of the file, waited for: why says what is missing.
+ * 1, or -ENOMEM. */
+static int wait_for(struct build *b, const char *name, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int wait_for(struct build *b, const char *name, int line, const char *fmt, ...)
+{
+	struct sp_plan_wait *w = realloc(b->p.waits, (b->p.n_waits + 1) * sizeof(*w));
+	va_list ap;
+	int n;
+
+	if (!w)
+		return -ENOMEM;
+	b->p.waits = w;
+	w = &w[b->p.n_waits++];
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	n = snprintf(w->why, sizeof(w->why), "%s:%d: ", b->cfg->path, line);
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < sizeof(w->why))
+		vsnprintf(w->why + n, sizeof(w->why) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
 static int add_sysctl(struct build *b, const char *path, const char *value, bool persist)
 {
 	struct sp_plan_sysctl *a;
@@ -109,6 +133,8 @@ static struct sp_plan_iface *add_iface(struct build *b, const char *name, enum s
 	a = &a[b->p.n_ifs++];
 	memset(a, 0, sizeof(*a));
 	snprintf(a->name, sizeof(a->name), "%s", name);
+	const struct sp_link_entry *l = sp_host_link(b->host, name);
+	a->ifindex = l ? l->ifindex : 0;
 	a->kind = kind;
 	a->index = index;
 	return a;
@@ -126,14 +152,14 @@ static int plan_fabric(struct build *b, size_t index)
 
 	inet_ntop(n->underlay.family, n->underlay.addr, addr, sizeof(addr));
 	if (!u)
-		return fail(b, -ENODEV, n->line, "%s: Underlay %s is not an address of this host",
-			    n->ifname, addr);
+		return wait_for(b, n->ifname, n->line,
+				"%s: Underlay %s is not an address of this host", n->ifname, addr);
 	for (size_t i = 0; i < b->host->n_links; i++)
 		if (b->host->links[i].ifindex == u->ifindex)
 			ul = &b->host->links[i];
 	if (!ul)
-		return fail(b, -ENODEV, n->line, "%s: the interface of Underlay %s is gone",
-			    n->ifname, addr);
+		return wait_for(b, n->ifname, n->line, "%s: the interface of Underlay %s is gone",
+				n->ifname, addr);
 	if (l && !sp_host_ours(&l->info))
 		return fail(b, -EEXIST, n->line,
 			    "%s: the interface exists and was not made by sixplaned (leave "
@@ -198,13 +224,15 @@ static int plan_network(struct build *b, size_t index)
 	const struct sp_network *n = &b->cfg->networks[index];
 	struct sp_plan_iface *f;
 	enum sp_dataplane d = n->dataplane;
+	bool present = true;
 	int r;
 
 	if (n->underlay.family) {
-		if ((r = plan_fabric(b, index)))
+		if ((r = plan_fabric(b, index)) < 0)
 			return r;
+		present = r == 0; /* else waiting for its Underlay */
 	} else if (!sp_host_link(b->host, n->ifname)) {
-		return fail(b, -ENODEV, n->line, "interface '%s' does not exist", n->ifname);
+		present = false;
 	}
 	/* the kernel's NS must leave for the egress program to see them;
 	 * emulated-only silences them, and only the resolver then answers */
@@ -217,6 +245,15 @@ static int plan_network(struct build *b, size_t index)
 	if (d == SP_DATAPLANE_TC && !b->host->tc)
 		return fail(b, -EOPNOTSUPP, n->line, "%s: Dataplane = tc: %s", n->ifname,
 			    b->host->tc_why);
+	/* what the file asks of the interface is checked above either way;
+	 * its room on tc is taken once it is here */
+	if (!present && !n->underlay.family)
+		return wait_for(b, n->ifname, n->line, "interface '%s' does not exist", n->ifname) <
+				       0
+			       ? -ENOMEM
+			       : 0;
+	if (!present)
+		return 0;
 	if (d == SP_DATAPLANE_TC && !tc_room(b, 0))
 		return fail(b, -E2BIG, n->line,
 			    "%s: Dataplane = tc: the tc programs serve at most %zu interfaces",
@@ -259,13 +296,16 @@ static int plan_proxy(struct build *b, size_t index)
 	enum sp_dataplane d = x->dataplane;
 	bool any_auto = false;
 
-	if (!sp_host_link(b->host, x->ifname))
-		return fail(b, -ENODEV, x->line, "interface '%s' does not exist", x->ifname);
 	for (size_t j = 0; j < x->n_rules; j++)
 		any_auto |= x->rules[j].mode == SIXPLANE_ND_PROXY_AUTO;
 	if (d == SP_DATAPLANE_TC && !b->host->tc)
 		return fail(b, -EOPNOTSUPP, x->line, "%s: Dataplane = tc: %s", x->ifname,
 			    b->host->tc_why);
+	if (!sp_host_link(b->host, x->ifname))
+		return wait_for(b, x->ifname, x->line, "interface '%s' does not exist", x->ifname) <
+				       0
+			       ? -ENOMEM
+			       : 0;
 	if (d == SP_DATAPLANE_TC && !tc_room(b, x->n_rules))
 		return fail(b, -E2BIG, x->line,
 			    "%s: Dataplane = tc: the tc programs hold at most %zu Prefix rules "
@@ -468,7 +508,16 @@ void sp_plan_free(struct sp_plan *p)
 	free(p->fabrics);
 	free(p->sysctls);
 	free(p->notes);
+	free(p->waits);
 	memset(p, 0, sizeof(*p));
+}
+
+bool sp_plan_waits(const struct sp_plan *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_waits; i++)
+		if (!strcmp(p->waits[i].name, name))
+			return true;
+	return false;
 }
 
 const struct sp_plan_iface *sp_plan_iface(const struct sp_plan *p, const char *name)

@@ -18,6 +18,7 @@ enum sp_plan_kind { SP_PLAN_NETWORK, SP_PLAN_PROXY };
 /* One interface sixplaned answers on, and who answers there. */
 struct sp_plan_iface {
 	char name[IF_NAMESIZE];
+	int ifindex; /* as observed; 0: a VXLAN interface the apply makes */
 	enum sp_plan_kind kind;
 	size_t index;		     /* into cfg->networks or cfg->proxies */
 	enum sp_dataplane dataplane; /* resolved: never auto */
@@ -64,6 +65,15 @@ struct sp_plan_fabric {
 	size_t n_fdb;
 };
 
+/* An interface of the file the host cannot have served yet: it does not
+ * exist, or its Underlay address is on no interface. Not an error (at
+ * boot the network comes up after sixplaned): the daemon watches links and
+ * addresses and plans again when one of these may be served. */
+struct sp_plan_wait {
+	char name[IF_NAMESIZE];
+	char why[300]; /* "FILE:LINE: interface 'x' does not exist" */
+};
+
 struct sp_plan {
 	const struct sp_config *cfg; /* borrowed: outlive the plan */
 	struct sp_plan_iface *ifs;
@@ -76,6 +86,8 @@ struct sp_plan {
 	 * falling back, and why) */
 	char (*notes)[256];
 	size_t n_notes;
+	struct sp_plan_wait *waits; /* in the file's order */
+	size_t n_waits;
 };
 
 /* The tc programs' capacity, which the plan checks against. */
@@ -101,6 +113,9 @@ int sp_plan_build(const struct sp_config *cfg, const struct sp_host *host,
 void sp_plan_free(struct sp_plan *p);
 
 /* The interface of the plan called name, or NULL. */
+/* Whether p waits for the interface called name. */
+bool sp_plan_waits(const struct sp_plan *p, const char *name);
+
 const struct sp_plan_iface *sp_plan_iface(const struct sp_plan *p, const char *name);
 
 /* The share of the configuration the netlink resolver (packet false) or the

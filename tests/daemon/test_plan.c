@@ -253,24 +253,69 @@ static void test_tc_room(void **state)
 	sp_config_free(&c);
 }
 
+/* text must plan, waiting for the interfaces named in want (in order),
+ * each with its reason at its line */
+static void waits(const char *text, size_t n, const char *const want[], const int line[])
+{
+	struct sp_config c;
+	struct sp_plan p;
+	char prefix[128];
+
+	plans(text, &c, &p);
+	assert_int_equal(p.n_waits, n);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(prefix, sizeof(prefix), "%s:%d: ", path, line[i]);
+		if (strncmp(p.waits[i].why, prefix, strlen(prefix)) ||
+		    !strstr(p.waits[i].why, want[i]))
+			fail_msg("waits '%s', want '%s...%s'", p.waits[i].why, prefix, want[i]);
+		/* served by nothing until it is here */
+		assert_null(sp_plan_iface(&p, p.waits[i].name));
+		assert_true(sp_plan_waits(&p, p.waits[i].name));
+	}
+	sp_plan_free(&p);
+	sp_config_free(&c);
+}
+
 static void test_host(void **state)
 {
+	struct sp_config c;
+	struct sp_plan p;
+
 	(void)state;
-	refuses(NET("nosuch0"), -ENODEV, 1, "interface 'nosuch0' does not exist");
-	refuses("# first\n[Proxy]\nInterface = nosuch1\nPrefix = 2001:db8::/64\n", -ENODEV, 2,
-		"interface 'nosuch1' does not exist");
-	refuses(NET("sp1") "Underlay = 198.51.100.1\n", -ENODEV, 1,
-		"sp1: Underlay 198.51.100.1 is not an address of this host");
+	/* what the host lacks is waited for: at boot the network comes later */
+	waits(NET("nosuch0"), 1, (const char *[]){"interface 'nosuch0' does not exist"},
+	      (const int[]){1});
+	waits("# first\n[Proxy]\nInterface = nosuch1\nPrefix = 2001:db8::/64\n", 1,
+	      (const char *[]){"interface 'nosuch1' does not exist"}, (const int[]){2});
+	waits(NET("sp1") "Underlay = 198.51.100.1\n", 1,
+	      (const char *[]){"sp1: Underlay 198.51.100.1 is not an address of this host"},
+	      (const int[]){1});
+	waits(NET("nosuch0") "\n[Proxy]\nInterface = nosuch1\nPrefix = 2001:db8::/64\n", 2,
+	      (const char *[]){"nosuch0", "nosuch1"}, (const int[]){1, 6});
+	/* a fabric waiting for its Underlay asks nothing of the kernel yet:
+	 * no interface, no forwarding sysctl */
+	plans(NET("sp1") "Underlay = 198.51.100.1\n\n[Proxy]\nInterface = px0\nPrefix = "
+			 "2001:db8::/64\n",
+	      &c, &p);
+	assert_int_equal(p.n_fabrics, 0);
+	assert_int_equal(p.n_sysctls, 0);
+	assert_int_equal(p.n_ifs, 1);
+	assert_string_equal(p.ifs[0].name, "px0");
+	assert_int_equal(p.ifs[0].ifindex, 4);
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	/* what the file asks is checked whether or not the interface is here */
+	refuses(NET("nosuch0") "Solicit = emulated-only\nDataplane = tc\n", -EINVAL, 1,
+		"Solicit = emulated-only needs Dataplane = netlink");
 	refuses(NET("sp9") "Underlay = 192.0.2.1\n", -EEXIST, 1,
 		"sp9: the interface exists and was not made by sixplaned");
 	refuses(NET("lan0") "Underlay = 192.0.2.1\n", -EEXIST, 1, "not made by sixplaned");
 	refuses(NET("sp1") "Underlay = 192.0.2.65\n", -EINVAL, 1,
 		"sp1: MTU 1250 is below IPv6's 1280 (underlay u1 MTU 1300); set Mtu");
-	/* the first problem in the file is the one said */
-	refuses(NET("nosuch0") "\n[Proxy]\nInterface = nosuch1\nPrefix = 2001:db8::/64\n", -ENODEV,
-		1, "nosuch0");
-	refuses("[Proxy]\nInterface = nosuch1\nPrefix = 2001:db8::/64\n\n" NET("nosuch0"), -ENODEV,
-		1, "nosuch1");
+	host.tc = false;
+	refuses("[Proxy]\nInterface = nosuch1\nPrefix = 2001:db8::/64\nDataplane = tc\n",
+		-EOPNOTSUPP, 1, "nosuch1: Dataplane = tc");
+	host.tc = true;
 }
 
 static void test_fabric(void **state)

@@ -114,7 +114,8 @@ printf '[Network]\nId = %s\nNodeFrom = %s\nInterface = lan0\n' "$ID" "$tmp/fifo"
 printf '%sUnderlay = 0.0.0.0\n' "$NET" | conf zero-underlay
 printf '%s[Peer]\nNode = 1122334455\nEndpoint = ::\n' "$FAB" | conf unspecified-endpoint
 
-# refused by the plan: two keys, two sections, or the file and the host
+# accepted, and waited for: an interface or an Underlay address the host
+# does not have (yet)
 printf '%s' "[Network]
 Id = $ID
 Node = 89e92ceee5
@@ -122,6 +123,9 @@ Interface = nosuch0
 " | conf missing-interface
 printf '[Proxy]\nInterface = nosuch1\nPrefix = 2001:db8::/64\n' | conf missing-proxy-interface
 printf '%s' "$FAB" | sed 's/192.0.2.1/198.51.100.1/' | conf foreign-underlay
+# refused by the plan: two keys, two sections, or the file and the host
+printf '[Network]\nId = %s\nNode = 89e92ceee5\nInterface = lo\nUnderlay = 192.0.2.1\n' "$ID" |
+	conf not-ours
 printf '%sSolicit = emulated-only\nDataplane = tc\n' "$NET" | conf tc-emulated-only
 printf '%sSolicit = emulated-only\nDataplane = packet\n' "$NET" | conf packet-emulated-only
 rules px0 65 tc | conf tc-65-rules

@@ -180,9 +180,8 @@ same "a second sixplaned refused" "$tmp/before" "$tmp/after"
 bad() { # NAME: the file on stdout is "good" plus a bad line
 	cat "$tmp/good.conf"
 	case "$1" in
-	missing-interface) printf '\n[Network]\nId = 8056c2e21c000003\nNode = 89e92ceee5\nInterface = nosuch0\n' ;;
+	not-ours) printf '\n[Network]\nId = 8056c2e21c000003\nNode = 89e92ceee5\nInterface = lo\nUnderlay = 192.0.2.1\n' ;;
 	unknown-key) printf '\n[Proxy]\nInterface = x0\nPrefix = 2001:db8:9::/64\nBogus = 1\n' ;;
-	underlay-elsewhere) printf '\n[Network]\nId = 8056c2e21c000004\nNode = 89e92ceee5\nInterface = sp9\nUnderlay = 198.51.100.9\n' ;;
 	tc-emulated) printf '\n[Network]\nId = 8056c2e21c000005\nNode = 89e92ceee5\nInterface = x0\nDataplane = tc\nSolicit = emulated-only\n' ;;
 	packet-emulated) printf '\n[Network]\nId = 8056c2e21c000005\nNode = 89e92ceee5\nInterface = x0\nDataplane = packet\nSolicit = emulated-only\n' ;;
 	interface-used) proxy px0 2001:db8:8::/64 ;;
@@ -198,7 +197,7 @@ bad() { # NAME: the file on stdout is "good" plus a bad line
 	zero-endpoint) printf '\n[Network]\nId = 8056c2e21c000007\nNode = 89e92ceee5\nInterface = sp8\nUnderlay = 192.0.2.1\n\n[Peer]\nNode = 4455667788\nEndpoint = 0.0.0.0\n' ;;
 	esac
 }
-for name in missing-interface unknown-key underlay-elsewhere tc-emulated packet-emulated \
+for name in not-ours unknown-key tc-emulated packet-emulated \
 	interface-used template-name too-many-rules zero-endpoint; do
 	bad "$name" >"$tmp/bad.conf"
 	reload "$tmp/bad.conf" refused
@@ -282,6 +281,26 @@ for conf in inplace good; do
 	done
 done
 rm -f "$tmp/fail"
+# waited for, not refused: sections whose interface or Underlay address the
+# host lacks are accepted and change nothing until it appears
+{
+	cat "$tmp/base.conf"
+	printf '\n[Network]\nId = 8056c2e21c000003\nNode = 89e92ceee5\nInterface = nosuch0\n'
+	printf '\n[Network]\nId = 8056c2e21c000004\nNode = 89e92ceee5\nInterface = sp9\nUnderlay = 198.51.100.9\n'
+	printf '\n[Proxy]\nInterface = nosuch1\nPrefix = 2001:db8:9::/64\n'
+} >"$tmp/wait.conf"
+snap "$tmp/pre-wait" --ids
+reload "$tmp/wait.conf" reloaded
+for why in "interface 'nosuch0' does not exist" "sp9: Underlay 198.51.100.9 is not an address" \
+	"interface 'nosuch1' does not exist"; do
+	[ "$(grep -c "waiting: .*$why" "$tmp/log")" -eq 1 ] ||
+		die "not one line 'waiting: ... $why': $(grep waiting "$tmp/log")"
+done
+snap "$tmp/after" --ids
+same "a reload with sections waited for" "$tmp/pre-wait" "$tmp/after"
+reload "$tmp/base.conf" reloaded
+snap "$tmp/after" --ids
+same "back to base.conf from the one with sections waited for" "$tmp/pre-wait" "$tmp/after"
 
 # 2. an accepted reload reaches what a fresh start reaches; exits put back
 reload "$tmp/good.conf" reloaded

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "watch.h"
+
+/* A burst (docker making a veth pair, renaming one end, moving it, adding
+ * addresses) settles well within this; one plan for all of it. */
+#define QUIET_MS 100
+
+struct tracked_link {
+	char name[IF_NAMESIZE];
+	int ifindex; /* 0: absent when tracked */
+};
+
+struct tracked_addr {
+	struct sp_endpoint addr;
+	bool waited; /* the plan waits for it: its appearing matters */
+	int ifindex; /* served: its interface (whose going matters) */
+};
+
+struct sp_watch {
+	int ep, timer;
+	struct mnl_socket *nl;
+	struct tracked_link *links;
+	size_t n_links;
+	struct tracked_addr *addrs;
+	size_t n_addrs;
+	bool due; /* something mattered: the timer runs */
+};
+
+int sp_watch_open(struct sp_watch **out)
+{
+	struct sp_watch *w = calloc(1, sizeof(*w));
+	struct epoll_event ev = {.events = EPOLLIN};
+	int e;
+
+	if (!w)
+		return -ENOMEM;
+	w->ep = epoll_create1(EPOLL_CLOEXEC);
+	w->timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	w->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (w->ep < 0 || w->timer < 0 || !w->nl ||
+	    mnl_socket_bind(w->nl, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
+			    MNL_SOCKET_AUTOPID) < 0)
+		goto fail;
+	ev.data.fd = mnl_socket_get_fd(w->nl);
+	if (epoll_ctl(w->ep, EPOLL_CTL_ADD, ev.data.fd, &ev))
+		goto fail;
+	ev.data.fd = w->timer;
+	if (epoll_ctl(w->ep, EPOLL_CTL_ADD, w->timer, &ev))
+		goto fail;
+	*out = w;
+	return 0;
+fail:
+	e = errno ? -errno : -ENOMEM;
+	sp_watch_close(w);
+	return e;
+}
+
+void sp_watch_close(struct sp_watch *w)
+{
+	if (!w)
+		return;
+	if (w->nl)
+		mnl_socket_close(w->nl);
+	if (w->timer >= 0)
+		close(w->timer);
+	if (w->ep >= 0)
+		close(w->ep);
+	free(w->links);
+	free(w->addrs);
+	free(w);
+}
+
+int sp_watch_fd(const struct sp_watch *w)
+{
+	return w->ep;
+}
+
+int sp_watch_track(struct sp_watch *w, const struct sp_config *cfg, const struct sp_plan *plan)
+{
+	size_t nl = cfg->n_networks + cfg->n_proxies + plan->n_fabrics, na = 0;
+	struct tracked_link *l = calloc(nl + 1, sizeof(*l));
+	struct tracked_addr *a = calloc(cfg->n_networks + 1, sizeof(*a));
+
+	if (!l || !a) {
+		free(l);
+		free(a);
+		return -ENOMEM;
+	}
+	nl = 0;
+	for (size_t i = 0; i < cfg->n_networks + cfg->n_proxies; i++) {
+		const char *name = i < cfg->n_networks ? cfg->networks[i].ifname
+						       : cfg->proxies[i - cfg->n_networks].ifname;
+		const struct sp_plan_iface *f = sp_plan_iface(plan, name);
+		snprintf(l[nl].name, sizeof(l[nl].name), "%s", name);
+		/* as the plan saw it, so that a change since is heard (the
+		 * socket listened before that look); a VXLAN interface the
+		 * apply made after it, as it is now */
+		l[nl++].ifindex = !f ? 0 : f->ifindex ? f->ifindex : (int)if_nametoindex(name);
+	}
+	for (size_t i = 0; i < cfg->n_networks; i++) {
+		const struct sp_network *n = &cfg->networks[i];
+		if (!n->underlay.family)
+			continue;
+		a[na].addr = n->underlay;
+		a[na].waited = sp_plan_waits(plan, n->ifname);
+		for (size_t k = 0; k < plan->n_fabrics; k++)
+			if (plan->fabrics[k].network == i) {
+				a[na].ifindex = plan->fabrics[k].underlay_ifindex;
+				/* the underlay's going matters too: a nameless entry */
+				l[nl++].ifindex = plan->fabrics[k].underlay_ifindex;
+			}
+		na++;
+	}
+	free(w->links);
+	free(w->addrs);
+	w->links = l;
+	w->n_links = nl;
+	w->addrs = a;
+	w->n_addrs = na;
+	return 0;
+}
+
+/* A link message: one of ours came (a new index for its name), went, or
+ * changed its name. */
+static bool link_matters(const struct sp_watch *w, const struct nlmsghdr *nlh)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	const char *name = "";
+
+	mnl_attr_for_each(attr, nlh,
+			  sizeof(*ifi)) if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
+					    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+		name = mnl_attr_get_str(attr);
+	for (size_t i = 0; i < w->n_links; i++) {
+		const struct tracked_link *t = &w->links[i];
+		bool same_name = t->name[0] && !strcmp(t->name, name);
+		bool same_index = t->ifindex && t->ifindex == ifi->ifi_index;
+		if (nlh->nlmsg_type == RTM_DELLINK
+			    ? same_index
+			    : same_name != same_index && (same_name || t->name[0]))
+			return true;
+	}
+	return false;
+}
+
+/* An address message: a waited-for Underlay came, or a served one went. */
+static bool addr_matters(const struct sp_watch *w, const struct nlmsghdr *nlh)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	const void *addr = NULL;
+	size_t len = ifa->ifa_family == AF_INET ? 4 : 16;
+
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa))
+	{
+		int t = mnl_attr_get_type(attr);
+		/* IFA_LOCAL is the address itself on point-to-point links */
+		if ((t == IFA_LOCAL || (t == IFA_ADDRESS && !addr)) &&
+		    mnl_attr_get_payload_len(attr) == len)
+			addr = mnl_attr_get_payload(attr);
+	}
+	for (size_t i = 0; addr && i < w->n_addrs; i++) {
+		const struct tracked_addr *t = &w->addrs[i];
+		if (t->addr.family != ifa->ifa_family || memcmp(t->addr.addr, addr, len))
+			continue;
+		if (nlh->nlmsg_type == RTM_NEWADDR ? t->waited : !t->waited)
+			return true;
+	}
+	return false;
+}
+
+static bool read_events(struct sp_watch *w)
+{
+	char buf[1 << 15] __attribute__((aligned(NLMSG_ALIGNTO)));
+	bool matters = false;
+	ssize_t n;
+
+	while ((n = recv(mnl_socket_get_fd(w->nl), buf, sizeof(buf), MSG_DONTWAIT)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* events were lost: what they were cannot be known, plan
+			 * again */
+			if (errno == ENOBUFS)
+				matters = true;
+			break;
+		}
+		int len = (int)n;
+		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(h, len);
+		     h = mnl_nlmsg_next(h, &len)) {
+			if ((h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK) &&
+			    h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+				matters |= link_matters(w, h);
+			else if ((h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR) &&
+				 h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifaddrmsg)))
+				matters |= addr_matters(w, h);
+		}
+	}
+	return matters;
+}
+
+bool sp_watch_input(struct sp_watch *w)
+{
+	uint64_t fired;
+	bool due = false;
+
+	if (read(w->timer, &fired, sizeof(fired)) == sizeof(fired) && w->due) {
+		w->due = false;
+		due = true;
+	}
+	if (read_events(w) && !w->due) {
+		struct itimerspec t = {.it_value = {0, QUIET_MS * 1000000L}};
+		w->due = true;
+		if (timerfd_settime(w->timer, 0, &t, NULL)) {
+			log_errno(LOG_WARNING, "watch timer");
+			w->due = false;
+			due = true; /* plan now rather than never */
+		}
+	}
+	return due;
+}
