@@ -29,6 +29,11 @@
  * with the packets: the listening socket stays readable for the next. */
 #define ACCEPTS_PER_CALL (2 * SP_STATS_MAX_CLIENTS)
 #define BACKLOG 128
+/* After a reply that took T to build, the next is built DUTY x T later at
+ * the soonest: clients back to back take at most 1 / (1 + DUTY) of the
+ * loop. A status of thousands of peers takes milliseconds to build, and
+ * the NS that come meanwhile wait in a socket buffer of bounded size. */
+#define DUTY 3
 
 /* epoll tags: the listening socket, the timer, then client i as 2 + i */
 enum { TAG_LISTEN, TAG_TIMER, TAG_CLIENT };
@@ -45,23 +50,25 @@ struct client {
 	bool polled; /* in the epoll set, for EPOLLOUT */
 	struct text *t;
 	size_t off;
-	long long stall; /* ms, CLOCK_MONOTONIC: closed then unless it took more */
-	long long end;	 /* ms: closed then whatever */
+	long long stall; /* us, CLOCK_MONOTONIC: closed then unless it took more */
+	long long end;	 /* us: closed then whatever */
 };
 
 struct sp_stats {
 	int ep, lfd, tfd, lock;
+	bool paused;	   /* the listening socket is out of the epoll set */
+	long long next_us; /* no reply is built before then */
 	struct client c[SP_STATS_MAX_CLIENTS];
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char lock_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 5];
 };
 
-static long long now_ms(void)
+static long long now_us(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	return (long long)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
 static void text_put(struct text *t)
@@ -89,7 +96,7 @@ static void client_write(struct sp_stats *st, struct client *c, long long now)
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w > 0) {
 			c->off += (size_t)w;
-			c->stall = now + SP_STATS_STALL_MS;
+			c->stall = now + SP_STATS_STALL_MS * 1000LL;
 			continue;
 		}
 		if (w < 0 && errno == EINTR)
@@ -121,11 +128,16 @@ static struct client *free_slot(struct sp_stats *st)
 }
 
 /* The reply for this call's new clients, or NULL (logged). */
-static struct text *text_new(sp_stats_reply_fn reply, void *ctx)
+static struct text *text_new(struct sp_stats *st, sp_stats_reply_fn reply, void *ctx)
 {
 	struct text *t = calloc(1, sizeof(*t));
+	long long t0 = now_us();
 
-	if (!t || !(t->s = reply(ctx))) {
+	if (t)
+		t->s = reply(ctx);
+	long long t1 = now_us();
+	st->next_us = t1 + DUTY * (t1 - t0);
+	if (!t || !t->s) {
 		log_msg(LOG_ERR, "stats: out of memory for the reply");
 		free(t);
 		return NULL;
@@ -162,7 +174,7 @@ static void accept_clients(struct sp_stats *st, sp_stats_reply_fn reply, void *c
 			continue;
 		}
 		if (!t && !failed)
-			failed = !(t = text_new(reply, ctx));
+			failed = !(t = text_new(st, reply, ctx));
 		if (!t) {
 			close(fd);
 			continue;
@@ -170,18 +182,18 @@ static void accept_clients(struct sp_stats *st, sp_stats_reply_fn reply, void *c
 		t->refs++;
 		*c = (struct client){.fd = fd,
 				     .t = t,
-				     .stall = now + SP_STATS_STALL_MS,
-				     .end = now + SP_STATS_CLIENT_MS};
+				     .stall = now + SP_STATS_STALL_MS * 1000LL,
+				     .end = now + SP_STATS_CLIENT_MS * 1000LL};
 		client_write(st, c, now);
 	}
 	text_put(t);
 }
 
 /* Close the clients past their time, and set the timer for the next one
- * (or stop it). */
+ * or the end of a pause (or stop it). */
 static void expire(struct sp_stats *st, long long now)
 {
-	long long next = 0;
+	long long next = st->paused ? st->next_us : 0;
 
 	for (size_t i = 0; i < SP_STATS_MAX_CLIENTS; i++) {
 		struct client *c = &st->c[i];
@@ -198,16 +210,26 @@ static void expire(struct sp_stats *st, long long now)
 			next = due;
 	}
 	/* absolute: a 0 it_value stops the timer */
-	struct itimerspec its = {.it_value = {next / 1000, (next % 1000) * 1000000}};
+	struct itimerspec its = {.it_value = {next / 1000000, (next % 1000000) * 1000}};
 	timerfd_settime(st->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+/* Out of the epoll set, waiting clients stay in the backlog and the main
+ * loop is not woken for them until the pause ends (the timer). */
+static void pause_listening(struct sp_stats *st, bool pause)
+{
+	struct epoll_event ev = {.events = pause ? 0 : EPOLLIN, .data.u64 = TAG_LISTEN};
+
+	if (st->paused != pause && !epoll_ctl(st->ep, EPOLL_CTL_MOD, st->lfd, &ev))
+		st->paused = pause;
 }
 
 void sp_stats_input(struct sp_stats *st, sp_stats_reply_fn reply, void *ctx)
 {
 	struct epoll_event ev[SP_STATS_MAX_CLIENTS + 2];
 	int n = epoll_wait(st->ep, ev, SP_STATS_MAX_CLIENTS + 2, 0);
-	long long now = now_ms();
-	bool listening = false;
+	long long now = now_us();
+	bool listening = st->paused;
 
 	for (int i = 0; i < n; i++) {
 		uint64_t tag = ev[i].data.u64;
@@ -224,8 +246,11 @@ void sp_stats_input(struct sp_stats *st, sp_stats_reply_fn reply, void *ctx)
 		}
 	}
 	/* after the writes, which free the slots of finished clients */
-	if (listening)
-		accept_clients(st, reply, ctx, now);
+	if (listening) {
+		pause_listening(st, now < st->next_us);
+		if (!st->paused)
+			accept_clients(st, reply, ctx, now);
+	}
 	expire(st, now);
 }
 

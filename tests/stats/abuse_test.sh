@@ -77,20 +77,33 @@ offer() {
 	ip netns exec "$B" "$NSGEN" -i sp0b -t "$HOST_PREFIX:1::" --random-tail 32 \
 		-r "$RATE" -n "$COUNT" --batch 8 --wait 1000
 }
-# answered LINE WHAT: every NS of nsgen's LINE was sent and answered
+# counters: "NS_SEEN NA_SENT" of sp0's packet row
+counters() {
+	"$SIXPLANE" stats --json -s "$SOCK" | grep '"interface":"sp0","path":"packet"' |
+		sed -n 's/.*"ns_seen":\([0-9]*\).*"na_sent":\([0-9]*\).*/\1 \2/p'
+}
+# answered LINE BEFORE WHAT: every NS of nsgen's LINE was sent and
+# answered (the daemon's counters since BEFORE say where any went missing)
 answered() {
 	_sent=$(echo "$1" | awk '$1 == "sent" { print $2 }')
 	_ans=$(echo "$1" | awk '$3 == "answered" { print $4 }')
-	[ "${_sent:-0}" -eq "$COUNT" ] || die "$2: nsgen sent only ${_sent:-0} of $COUNT: $1"
-	[ "${_ans:-0}" -eq "$_sent" ] || die "$2: $((_sent - ${_ans:-0})) of $_sent NS unanswered at $RATE NS/s"
+	_c=$(counters)
+	# shellcheck disable=SC2086 # "NS_SEEN NA_SENT" twice
+	_d=$(echo $2 $_c | awk '{ printf "the daemon saw %d NS and sent %d NA", $3 - $1, $4 - $2 }')
+	echo "  $_d"
+	[ "${_sent:-0}" -eq "$COUNT" ] || die "$3: nsgen sent only ${_sent:-0} of $COUNT: $1"
+	[ "${_ans:-0}" -eq "$_sent" ] ||
+		die "$3: $((_sent - ${_ans:-0})) of $_sent NS unanswered at $RATE NS/s ($_d)"
 }
 
 # without clients: what the machine can do at all
+c0=$(counters)
 out=$(offer) || die "nsgen: $out"
 echo "no clients: $out"
-answered "$out" "without stats clients"
+answered "$out" "$c0" "without stats clients"
 
 # --- abuse: one client that never reads, and a swarm ---
+c0=$(counters)
 mkfifo "$tmp/hold.in"
 "$PY" "$CLIENTS" hold "$SOCK" <"$tmp/hold.in" >"$tmp/hold.out" &
 HOLD=$!
@@ -103,9 +116,9 @@ PIDS="$PIDS $SW"
 sleep 0.5
 out=$(offer) || die "nsgen: $out"
 echo "with a client that never reads and $SWARM more: $out"
-answered "$out" "with stats clients"
 kill "$SW"
 wait "$SW"
+answered "$out" "$c0" "with stats clients"
 cat "$tmp/swarm.out"
 read -r _ _ rounds _ conns _ full _ cut <"$tmp/swarm.out" || die "swarm: $(cat "$tmp/swarm.out")"
 [ "$full" -gt 0 ] || die "no client of the swarm got a whole reply: $(cat "$tmp/swarm.out")"
@@ -124,7 +137,8 @@ ip -n "$C" link add sp0 type veth peer name sp1 || die "veth in $C"
 ip -n "$C" link set sp0 up
 printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nDataplane = packet\n' "$NWID" "$SELF" >"$tmp/second.conf"
 ino=$(stat -c %i "$SOCK")
-ip netns exec "$C" "$SIXPLANED" -c "$tmp/second.conf" -s "$SOCK" 2>"$tmp/second.log"
+# (one that is not refused would serve on: timeout ends it, status 124)
+timeout 10 ip netns exec "$C" "$SIXPLANED" -c "$tmp/second.conf" -s "$SOCK" 2>"$tmp/second.log"
 rc=$?
 [ "$rc" -eq 2 ] || die "a second sixplaned on $SOCK exited $rc, want 2: $(cat "$tmp/second.log")"
 grep -q "stats socket $SOCK: another sixplaned serves it (pid $DAEMON)" "$tmp/second.log" ||
@@ -142,11 +156,15 @@ wait_for 5 grep -q connected "$tmp/hold2.out" || die "the holding client did not
 SW=$!
 PIDS="$PIDS $SW"
 sleep 1
+# a daemon stuck in a write is killed after 5 s, and the time tells
+(sleep 5 && kill -9 "$DAEMON") 2>/dev/null &
+WD=$!
 t0=$(date +%s%N)
 kill -TERM "$DAEMON"
 wait "$DAEMON"
 rc=$?
 t1=$(date +%s%N)
+kill "$WD" 2>/dev/null
 ms=$(((t1 - t0) / 1000000))
 echo "SIGTERM to exit: $ms ms"
 [ "$rc" -eq 0 ] || die "sixplaned exited $rc on SIGTERM: $(tail -3 "$tmp/log")"
