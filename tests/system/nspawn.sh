@@ -46,6 +46,7 @@ sysd_prepare() { # sysd_prepare ROOT NAME
 
 # the container's PID 1: the process nspawn started, once it runs systemd
 sysd_leader() {
+	# shellcheck disable=SC2013 # pids, one word each
 	for child in $(cat "/proc/$SYSD_PID/task/$SYSD_PID/children" 2>/dev/null); do
 		if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = systemd ]; then
 			echo "$child"
@@ -55,6 +56,7 @@ sysd_leader() {
 	return 1
 }
 
+# shellcheck disable=SC2120 # the options are for the tests that want more
 sysd_boot() { # sysd_boot [nspawn options]: 0 when systemd is up inside
 	systemd-nspawn --quiet --boot --register=no --keep-unit \
 		--directory="$SYSD_DIR" --machine="$SYSD_NAME" \
@@ -110,7 +112,7 @@ sysd_cleanup() {
 	SYSD_LEADER=
 	if [ -n "$SYSD_SCRATCH" ]; then
 		[ "$SYSD_OVERLAY" = yes ] && umount "$SYSD_DIR" 2>/dev/null
-		rm -rf "$SYSD_SCRATCH"
+		rm -rf --one-file-system "$SYSD_SCRATCH"
 	fi
 	SYSD_SCRATCH=
 }

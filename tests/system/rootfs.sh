@@ -34,6 +34,7 @@ die() {
 command -v debootstrap >/dev/null 2>&1 || die "debootstrap is not installed (apt-get install debootstrap)"
 
 cache=${SIXPLANE_ROOTFS_CACHE:-/var/cache/sixplane-test}
+# shellcheck disable=SC2086 # package lists, split on purpose
 list=$(printf '%s\n' $PACKAGES ${SIXPLANE_ROOTFS_EXTRA:-} | sort -u | tr '\n' ' ')
 hash=$(printf '%s %s %s\n' "$SUITE" "$FORMAT" "$list" | sha256sum | cut -c1-12)
 root=$cache/$SUITE-$hash
@@ -87,11 +88,21 @@ if [ -f "$root/$marker" ]; then
 fi
 
 tmp=$(mktemp -d "$cache/.build-$hash.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+# debootstrap mounts /proc and /sys in the root it makes and may leave them
+# there when it fails: unmount what is under the temp dir, never delete
+# through a mount
+cleanup() {
+	awk -v t="$tmp/" 'index($2, t) == 1 { print $2 }' /proc/mounts | sort -r |
+		while read -r m; do umount -l "$m"; done
+	rm -rf --one-file-system "$tmp"
+}
+trap cleanup EXIT
 echo "rootfs.sh: building $root from $mirror (a few minutes, once)" >&2
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [ -f "$keyring" ] && keyopt="--keyring=$keyring" || keyopt=
+# shellcheck disable=SC2086 # the list, and no --keyring where none is
 includes=$(echo $list | tr ' ' ',')
+# shellcheck disable=SC2086
 if ! debootstrap --variant=minbase $keyopt --include="$includes" \
 	"$SUITE" "$tmp/root" "$mirror" >"$tmp/log" 2>&1; then
 	tail -n 20 "$tmp/log" >&2
