@@ -91,6 +91,9 @@ else
 		fi
 		rm -rf "$tmp/src"
 		mv -T "$tmp" "$DEBS" || die "cannot move the packages to $DEBS"
+		# each commit is a new tree: keep the packages of the last five
+		# shellcheck disable=SC2012 # our own names, no spaces
+		ls -dt "$CACHE"/deb-* | tail -n +6 | xargs -r rm -rf
 	fi
 	flock -u 8
 fi
