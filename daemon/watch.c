@@ -150,10 +150,23 @@ static bool link_matters(const struct sp_watch *w, const struct nlmsghdr *nlh)
 		const struct tracked_link *t = &w->links[i];
 		bool same_name = t->name[0] && !strcmp(t->name, name);
 		bool same_index = t->ifindex && t->ifindex == ifi->ifi_index;
-		if (nlh->nlmsg_type == RTM_DELLINK
-			    ? same_index
-			    : same_name != same_index && (same_name || t->name[0]))
+		bool matters;
+		if (nlh->nlmsg_type == RTM_DELLINK)
+			matters = same_index; /* one of ours went */
+		else if (!t->name[0])
+			matters = false; /* an underlay: its going is what matters */
+		else
+			/* its name on a new index (it came, or came again), or
+			 * its index under another name (renamed away) */
+			matters = same_name != same_index;
+		if (matters) {
+			log_debug("watch: %s%s (index %d, was %d)", name,
+				  nlh->nlmsg_type == RTM_DELLINK ? " went"
+				  : same_name			 ? " came"
+								 : " took another's name",
+				  ifi->ifi_index, t->ifindex);
 			return true;
+		}
 	}
 	return false;
 }
@@ -178,8 +191,11 @@ static bool addr_matters(const struct sp_watch *w, const struct nlmsghdr *nlh)
 		const struct tracked_addr *t = &w->addrs[i];
 		if (t->addr.family != ifa->ifa_family || memcmp(t->addr.addr, addr, len))
 			continue;
-		if (nlh->nlmsg_type == RTM_NEWADDR ? t->waited : !t->waited)
+		if (nlh->nlmsg_type == RTM_NEWADDR ? t->waited : !t->waited) {
+			log_debug("watch: an Underlay address %s",
+				  nlh->nlmsg_type == RTM_NEWADDR ? "came" : "went");
 			return true;
+		}
 	}
 	return false;
 }
@@ -196,8 +212,10 @@ static bool read_events(struct sp_watch *w)
 				continue;
 			/* events were lost: what they were cannot be known, plan
 			 * again */
-			if (errno == ENOBUFS)
+			if (errno == ENOBUFS) {
+				log_debug("watch: events lost (ENOBUFS), planning again");
 				matters = true;
+			}
 			break;
 		}
 		int len = (int)n;
