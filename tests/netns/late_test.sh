@@ -97,10 +97,10 @@ served() { # WHAT: px0's MAC answers an NS for the prefix within 5 s
 # peer's forwarding entry
 ip -n "$A" addr add 192.0.2.1/24 dev ul0
 wait_for 5 ip -n "$A" link show sp0 || die "sp0 not made after its Underlay address came: $(cat "$tmp/log")"
-HOST_ADDR=$("$SIXPLANE" plane $NWID $SELF --json | json_field sixplane_addr)
+HOST_ADDR=$("$SIXPLANE" plane "$NWID" "$SELF" --json | json_field sixplane_addr)
 wait_for 5 sh -c "ip -n '$A' -6 addr show dev sp0 | grep -q '$HOST_ADDR/40'" ||
 	die "sp0 has not its address $HOST_ADDR/40: $(ip -n "$A" addr show dev sp0)"
-PEER_MAC=$("$SIXPLANE" mac $NWID 1122334455 --json | json_field mac)
+PEER_MAC=$("$SIXPLANE" mac "$NWID" 1122334455 --json | json_field mac)
 wait_for 5 sh -c "bridge -n '$A' fdb show dev sp0 | grep -q '^$PEER_MAC dst 192.0.2.2'" ||
 	die "no forwarding entry for the peer: $(bridge -n "$A" fdb show dev sp0)"
 grep -q "sp0: here now, served" "$tmp/log" || die "no line says sp0 is served: $(cat "$tmp/log")"
