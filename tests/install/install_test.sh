@@ -39,6 +39,14 @@ flags=$(PKG_CONFIG_SYSROOT_DIR="$root" pkg-config --cflags --libs sixplane)
 $CC -o "$tmp/t" "$tmp/t.c" $flags
 libdir=$(PKG_CONFIG_SYSROOT_DIR="$root" pkg-config --variable=libdir sixplane)
 # pkg-config prefixes the sysroot to the variable too.
+[ -e "$libdir/libsixplane.so.0" ] || { echo "sixplane.pc's libdir $libdir has no libsixplane.so.0" >&2; exit 1; }
+# Debian's multiarch folder under /usr, whatever prefix the tree was
+# configured with (CMakeLists.txt says why).
+ma=$($CC -print-multiarch 2>/dev/null) || ma=""
+if [ -f /etc/debian_version ] && [ -n "$ma" ] && [ "$libdir" != "$root/usr/lib/$ma" ]; then
+	echo "libdir is $libdir, not the multiarch $root/usr/lib/$ma" >&2
+	exit 1
+fi
 out=$(LD_LIBRARY_PATH="$libdir" "$tmp/t")
 [ "$out" = "fc9c:56c2:e389:e92c:eee5::1" ] || { echo "got '$out'" >&2; exit 1; }
 # The daemon, its pages and unit where it is built (Linux).
