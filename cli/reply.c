@@ -10,8 +10,8 @@
 #include "cli.h"
 #include "reply.h"
 
-/* cli_q gives at most 4 * 64 + 3 bytes */
-#define LINE_MAX_BYTES 2048
+/* cli_q gives at most 4 * 64 + 3 bytes, cli_qmsg 4 * 512 + 3 */
+#define LINE_MAX_BYTES 4096
 
 static int put_json(const struct reply_out *out, const json_t *j, char *err, size_t errlen)
 {
@@ -171,5 +171,22 @@ int status_render(json_t *root, bool json, const struct reply_out *out, char *er
 			out->put(out->ctx, line);
 		}
 	}
+	/* the daemon itself, when it says: its pid (for signals to exactly
+	 * this instance) and how its last reload went (--json: the networks
+	 * only, as before) */
+	json_t *dm = json_object_get(root, "daemon");
+	if (json || !json_is_integer(json_object_get(dm, "pid")))
+		return 0;
+	long long reloads = json_integer_value(json_object_get(dm, "reloads"));
+	const char *result = json_string_value(json_object_get(dm, "reload"));
+	const char *why = json_string_value(json_object_get(dm, "reload_error"));
+	const char *last = "";
+	if (reloads && result)
+		last = !strcmp(result, "ok") ? ", the last applied" : ", the last refused";
+	bool refused = reloads && result && strcmp(result, "ok") && why;
+	snprintf(line, sizeof(line), "%ssixplaned pid %lld  reloads %lld%s%s%s\n",
+		 json_array_size(nets) ? "\n" : "", json_integer_value(json_object_get(dm, "pid")),
+		 reloads, last, refused ? ": " : "", refused ? cli_qmsg(why) : "");
+	out->put(out->ctx, line);
 	return 0;
 }

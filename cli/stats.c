@@ -2,10 +2,13 @@
 /* sixplane stats: the counters of a running sixplaned. */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -23,6 +26,42 @@ static const char help[] =
 	"\n"
 	"  -s, --socket PATH  the daemon's stats socket (default " SIXPLANE_STATS_SOCKET ")\n"
 	"  -j, --json         one JSON object per interface and data path\n";
+
+/* Why connect() said EACCES, and the fix: who the socket is for (its
+ * owner and group, mode 0660), or that its directory is closed. */
+static void denied(const char *path)
+{
+	char user[272], group[288];
+	struct passwd *pw;
+	struct group *gr;
+	struct stat st;
+
+	if (stat(path, &st)) {
+		cli_error("cannot connect to sixplaned at '%s': permission denied (its directory "
+			  "cannot be searched by this user)",
+			  cli_q(path));
+		return;
+	}
+	if (st.st_gid == 0) {
+		cli_error(
+			"cannot connect to sixplaned at '%s': permission denied (the socket is for "
+			"root only: run as root, or add the group '%s' and restart sixplaned to "
+			"let its members in)",
+			cli_q(path), "sixplane");
+		return;
+	}
+	if ((pw = getpwuid(st.st_uid)))
+		snprintf(user, sizeof(user), "%s", cli_q(pw->pw_name));
+	else
+		snprintf(user, sizeof(user), "uid %u", (unsigned)st.st_uid);
+	if ((gr = getgrgid(st.st_gid)))
+		snprintf(group, sizeof(group), "the group '%s'", cli_q(gr->gr_name));
+	else
+		snprintf(group, sizeof(group), "gid %u", (unsigned)st.st_gid);
+	cli_error("cannot connect to sixplaned at '%s': permission denied (the socket is for %s "
+		  "and %s: join that group or run as %s)",
+		  cli_q(path), user, group, user);
+}
 
 /* The whole answer of the daemon; NULL with a message on failure. */
 char *daemon_fetch(const char *path, int *ret)
@@ -44,8 +83,12 @@ char *daemon_fetch(const char *path, int *ret)
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
-		cli_error("cannot connect to sixplaned at '%s': %s (is it running?)", cli_q(path),
-			  strerror(errno));
+		int e = errno;
+		if (e == EACCES || e == EPERM)
+			denied(path);
+		else
+			cli_error("cannot connect to sixplaned at '%s': %s (is it running?)",
+				  cli_q(path), strerror(e));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -77,6 +120,14 @@ char *daemon_fetch(const char *path, int *ret)
 		len += (size_t)n;
 	}
 	close(fd);
+	if (!len) {
+		/* what a client beyond the daemon's limit gets */
+		cli_error("sixplaned at '%s' closed the connection without an answer (busy with "
+			  "other clients? try again)",
+			  cli_q(path));
+		free(buf);
+		return NULL;
+	}
 	buf[len] = '\0';
 	*ret = 0;
 	return buf;

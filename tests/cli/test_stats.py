@@ -10,10 +10,16 @@ failures: no daemon, an answer that is not JSON or lacks "counters", an
 empty answer, rows missing fields, a path too long for a socket, stdout
 that cannot be written; long quoted names still give whole lines, and a
 malformed total too large for 64 bits is held at the largest value. Failures exit 2 with one line on stderr.
+Also: `sixplane status` shows the daemon's pid and last reload (text only);
+a connection closed without an answer (a client beyond the daemon's limit)
+says so; a socket the user may not connect to says who it is for and the
+fix (run as nobody where we are root, else a socket of mode 0).
 """
 
+import grp
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -113,6 +119,13 @@ class FakeDaemon:
 def answer(rows):
     text = json.dumps({"version": "0.1.0", "counters": rows}, separators=(",", ":"))
     return (text + "\n").encode()
+
+
+def status_answer(daemon):
+    net = {"network": "8056c2e21c000001", "node": "89e92ceee5", "interface": "sp0",
+           "6plane": True, "rfc4193": False}
+    return (json.dumps({"version": "0.1.0", "counters": [], "networks": [net],
+                        "daemon": daemon}, separators=(",", ":")) + "\n").encode()
 
 
 def one_error(p):
@@ -228,6 +241,45 @@ def main():
         problem = one_error(p)
         report.check("stdout-full-exit-2", not problem, problem)
 
+        # status: the networks, then the daemon's own line (text only)
+        for name, daemon, want in (
+            ("status-daemon-no-reload", {"pid": 4242, "reloads": 0, "reload": "ok"},
+             "\nsixplaned pid 4242  reloads 0\n"),
+            ("status-daemon-applied", {"pid": 4242, "reloads": 2, "reload": "ok"},
+             "\nsixplaned pid 4242  reloads 2, the last applied\n"),
+            ("status-daemon-refused",
+             {"pid": 7, "reloads": 1, "reload": "refused", "reload_error": "sp9: no such\ninterface"},
+             "\nsixplaned pid 7  reloads 1, the last refused: sp9: no such\\x0ainterface\n"),
+        ):
+            d = FakeDaemon(sock, status_answer(daemon))
+            try:
+                p = clitest.run(sixplane, ["status", "--socket", sock])
+                pj = clitest.run(sixplane, ["status", "--socket", sock, "--json"])
+            finally:
+                d.close()
+                os.unlink(sock)
+            out = p.stdout.decode()
+            report.check(
+                name,
+                p.returncode == 0 and out.startswith("network 8056c2e21c000001  node 89e92ceee5")
+                and out.endswith(want) and out.count("\n") == 3,
+                "exit %d, stdout %r, want it to end in %r" % (p.returncode, out, want),
+            )
+            report.check(
+                name + "-not-in-json",
+                pj.returncode == 0 and b"pid" not in pj.stdout and pj.stdout.count(b"\n") == 1,
+                "exit %d, stdout %r" % (pj.returncode, pj.stdout),
+            )
+
+        # a client beyond the daemon's limit: closed without a byte
+        p = with_reply(b"", [])
+        problem = one_error(p) or (
+            "" if b"closed the connection without an answer" in p.stderr
+            else "no reason: %r" % p.stderr)
+        report.check("closed-without-answer", not problem, problem)
+
+        permission_checks(sixplane, report, tmp)
+
         long_path = "/tmp/" + "x" * 200 + ".sock"
         p = clitest.run(sixplane, ["stats", "--socket", long_path])
         problem = one_error(p)
@@ -241,6 +293,71 @@ def main():
             os.unlink(os.path.join(tmp, f))
         os.rmdir(tmp)
     return report.finish()
+
+
+def permission_checks(sixplane, report, tmp):
+    """connect() refused: one line naming the socket, who it is for, the fix."""
+    sock = os.path.join(tmp, "perm.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(sock)
+    listener.listen(8)
+    try:
+        if os.geteuid() != 0:
+            # the owner without write permission is refused too
+            os.chmod(sock, 0)
+            p = clitest.run(sixplane, ["stats", "--socket", sock])
+            problem = one_error(p) or (
+                "" if b"permission denied (the socket is for " in p.stderr
+                else "no reason: %r" % p.stderr)
+            report.check("permission-denied", not problem, problem)
+            report.skip("permission-denied-as-another-user", "needs root to run as nobody")
+            return
+        setpriv = shutil.which("setpriv")
+        if not setpriv:
+            report.skip("permission-denied", "needs setpriv (util-linux) to run as nobody")
+            return
+        try:
+            nogroup = grp.getgrnam("nogroup").gr_gid
+            users = grp.getgrnam("users")
+        except KeyError:
+            report.skip("permission-denied", "needs the groups nogroup and users")
+            return
+
+        def as_nobody(cmd):
+            return subprocess.run(
+                [setpriv, "--reuid", "nobody", "--regid", str(nogroup), "--clear-groups",
+                 sixplane] + cmd + ["--socket", sock],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clitest.ENV,
+                timeout=20, check=False)
+
+        # the directory closed to the user
+        os.chmod(tmp, 0o700)
+        p = as_nobody(["stats"])
+        problem = one_error(p) or (
+            "" if b"permission denied (its directory cannot be searched" in p.stderr
+            else "no reason: %r" % p.stderr)
+        report.check("permission-denied-directory", not problem, problem)
+        os.chmod(tmp, 0o755)
+        # root's only, as sixplaned leaves it without a group sixplane
+        os.chmod(sock, 0o660)
+        p = as_nobody(["stats"])
+        want = ("sixplane: cannot connect to sixplaned at '%s': permission denied (the socket "
+                "is for root only: run as root, or add the group 'sixplane' and restart "
+                "sixplaned to let its members in)\n" % sock).encode()
+        problem = one_error(p) or ("" if p.stderr == want else "got %r, want %r" % (p.stderr, want))
+        report.check("permission-denied-root-only", not problem, problem)
+        # a group an operator can join
+        os.chown(sock, 0, users.gr_gid)
+        p = as_nobody(["status"])
+        want = ("sixplane: cannot connect to sixplaned at '%s': permission denied (the socket "
+                "is for root and the group 'users': join that group or run as root)\n"
+                % sock).encode()
+        problem = one_error(p) or ("" if p.stderr == want else "got %r, want %r" % (p.stderr, want))
+        report.check("permission-denied-group", not problem, problem)
+    finally:
+        os.chmod(tmp, 0o700)
+        listener.close()
+        os.unlink(sock)
 
 
 if __name__ == "__main__":

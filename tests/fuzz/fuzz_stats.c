@@ -4,7 +4,8 @@
  * daemon_command parses it. Beyond not crashing: a refusal is one line and
  * prints nothing; every line handed out is one whole line, its values
  * quoted (no control byte but its final newline); --json gives each row
- * back as the daemon sent it; the table has the lines its rows call for. */
+ * back as the daemon sent it; the table has the lines its rows call for;
+ * status ends with the daemon's line exactly when the answer has its pid. */
 #include <jansson.h>
 
 #include "cli.h"
@@ -87,6 +88,12 @@ static void render(json_t *root, bool status, bool json)
 			}
 		}
 		MUST(json_array_size(l.list) == want);
+	} else {
+		/* status: the daemon's own line last, where it gave its pid */
+		size_t n = json_array_size(l.list);
+		const char *last = n ? json_string_value(json_array_get(l.list, n - 1)) : "";
+		bool pid = json_is_integer(json_object_get(json_object_get(root, "daemon"), "pid"));
+		MUST(pid == (strstr(last, "sixplaned pid ") == last + (last[0] == '\n')));
 	}
 	json_decref(l.list);
 }
