@@ -7,6 +7,7 @@
 #   make tour       the calculator, walked through a worked example
 #   make bench      benchmarks against the peers, one table
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        the Debian packages, in build-deb/ (see the target)
 #   make fuzz       longer fuzz runs (FUZZ_SECONDS=60 each)
 #   make mutate     one-line mutations of the code (tests/mutations.txt), each in a
 #                   scratch copy, against the fast tests: prints the survivors
