@@ -59,8 +59,8 @@ static void denied(const char *path)
 	else
 		snprintf(group, sizeof(group), "gid %u", (unsigned)st.st_gid);
 	cli_error("cannot connect to sixplaned at '%s': permission denied (the socket is for %s "
-		  "and %s: join that group or run as %s)",
-		  cli_q(path), user, group, user);
+		  "and %s: join that group or run as root)",
+		  cli_q(path), user, group);
 }
 
 /* The whole answer of the daemon; NULL with a message on failure. */
