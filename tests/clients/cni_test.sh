@@ -15,7 +15,7 @@
 . "$(dirname "$0")/../netns/lib.sh"
 
 SIXPLANE=$1
-RUN="/usr/bin/python3 $(dirname "$0")/cnirun.py"
+RUNNER="$(dirname "$0")/cnirun.py"
 CNI_PATH=${CNI_PLUGINS:-/usr/lib/cni}
 NWID=8056c2e21c000001
 NODE=89e92ceee5
@@ -35,6 +35,7 @@ HOST=sp-clients-h$$
 POD=sp-clients-p$$
 POD2=sp-clients-q$$
 BR=spcl$$
+# shellcheck disable=SC2317 # called by the trap
 clients_cleanup() {
 	cleanup
 	rm -rf "$TMP"
@@ -62,7 +63,7 @@ json.dump(c, open(sys.argv[3], "w"), indent=2)' "$_f.orig" "$TMP/ipam" "$_f" || 
 # the bridge) in the host namespace
 cni() {
 	ip netns exec "$HOST" env CNI_CONTAINERID="sp-clients-$2" CNI_NETNS="/var/run/netns/$2" \
-		CNI_IFNAME=eth0 CNI_PATH="$CNI_PATH" $RUN "$1" "$3" "$TMP/result-$2"
+		CNI_IFNAME=eth0 CNI_PATH="$CNI_PATH" /usr/bin/python3 "$RUNNER" "$1" "$3" "$TMP/result-$2"
 }
 
 conflist "$TMP/default.conflist"
