@@ -52,7 +52,7 @@ out=$(LD_LIBRARY_PATH="$libdir" "$tmp/t")
 # The daemon, its pages and unit where it is built (Linux).
 if [ -e "$root/usr/sbin/sixplaned" ]; then
 	for f in usr/share/man/man8/sixplaned.8 usr/share/man/man5/sixplane.conf.5 \
-		usr/lib/systemd/system/sixplaned.service; do
+		usr/lib/systemd/system/sixplaned.service usr/share/bash-completion/completions/sixplaned; do
 		[ -e "$root/$f" ] || { echo "missing $f" >&2; exit 1; }
 	done
 fi

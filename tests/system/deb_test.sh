@@ -175,7 +175,8 @@ for p in sixplane libsixplane0 libsixplane-dev; do
 done
 for f in /usr/sbin/sixplaned /usr/bin/sixplane /lib/systemd/system/$U \
 	/usr/lib/sysusers.d/sixplane.conf /usr/share/man/man8/sixplaned.8.gz \
-	/usr/share/bash-completion/completions/sixplane /usr/share/doc/sixplane/examples/sixplane.conf \
+	/usr/share/bash-completion/completions/sixplane /usr/share/bash-completion/completions/sixplaned \
+	/usr/share/doc/sixplane/examples/sixplane.conf /usr/share/man/man5/sixplane.conf.5.gz \
 	/usr/include/sixplane.h /usr/lib/x86_64-linux-gnu/pkgconfig/sixplane.pc; do
 	cat "$SYSD_SCRATCH"/files.* | grep -qx "$f" || die "1: no package holds $f"
 done
