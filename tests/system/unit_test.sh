@@ -198,6 +198,12 @@ sysd_run cat /run/sp-state.before >"$SYSD_SCRATCH/before" || die "no state from 
 grep -q '^ipv6/conf/all/forwarding:0' "$SYSD_SCRATCH/before" || die "forwarding was already on before the start"
 diff -u "$SYSD_SCRATCH/before" "$SYSD_SCRATCH/after" >"$SYSD_SCRATCH/diff" ||
 	die "the kernel after systemctl stop differs from before the start: $(cat "$SYSD_SCRATCH/diff")"
+# the sandbox refused nothing: a system call outside the filter returns
+# EPERM, a missing capability EPERM or EACCES, a path it may not write
+# EROFS, and auto says when tc fell back
+denied=$(sysd_run journalctl -q --no-pager -b -u sixplaned.service -o cat |
+	grep -E 'not permitted|Permission denied|Read-only file system|unavailable' | sort -u)
+[ -z "$denied" ] || die "the unit's sandbox refused the daemon something: $denied"
 sysd_run test -e /run/sixplane && die "/run/sixplane is still there after stop: $(sysd_run ls -la /run/sixplane)"
 t3=$(date +%s)
 
