@@ -40,7 +40,8 @@ clients_cleanup() {
 	cleanup
 	rm -rf "$TMP"
 }
-trap clients_cleanup EXIT INT TERM
+trap clients_cleanup EXIT
+trap "exit 1" INT TERM
 netns_add "$HOST"
 netns_add "$POD"
 netns_add "$POD2"

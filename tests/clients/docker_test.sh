@@ -54,7 +54,8 @@ clients_cleanup() {
 	cleanup
 	rm -rf "$T"
 }
-trap clients_cleanup EXIT INT TERM
+trap clients_cleanup EXIT
+trap "exit 1" INT TERM
 netns_add "$NS"
 
 # ---- the merge: other keys kept byte for byte, dockerd reads them -------
