@@ -19,7 +19,9 @@
 #      configuration and the user kept, the package in state config-files;
 #   6. purge: /etc/sixplane and the enablement symlink gone, nothing of the
 #      package known to dpkg; the user kept (system users stay: debian/
-#      sixplane.postrm says why).
+#      sixplane.postrm says why);
+#   7. the configuration written first, then apt install: enabled and
+#      running with the tc fast path at once, as the same user.
 #
 #   deb_test.sh SOURCE_DIR
 #
@@ -201,6 +203,7 @@ Interface = host0
 Prefix = 2001:db8:1:2::/64
 Dataplane = tc
 EOF
+cp "$R/etc/sixplane/sixplane.conf" "$SYSD_SCRATCH/conf"
 sysd_run ip link set host0 up
 sysd_run systemctl start "$U" || die "2: systemctl start $U failed"
 check_running 2
@@ -260,7 +263,17 @@ for p in sixplane libsixplane0 libsixplane-dev; do
 	esac
 done
 sysd_run getent passwd sixplane >/dev/null || die "6: purge took the system user sixplane (policy: it stays)"
+
+# ---- 7. configuration first, then apt install: running at once ----
+sysd_run systemctl reset-failed "$U" 2>/dev/null
+mkdir -p "$R/etc/sixplane"
+cp "$SYSD_SCRATCH/conf" "$R/etc/sixplane/sixplane.conf"
+# shellcheck disable=SC2086
+apt_get install $NEW_DEBS
+check_running 7
+check_enabled 7
+[ "$(sysd_run getent passwd sixplane | cut -d: -f3)" = "$uid" ] || die "7: the user sixplane came back with another uid"
 t3=$(date +%s)
 
-echo "ok: $VERSION installed (enabled, waiting for its file), started with tc, reinstalled, upgraded to $NEXT, removed and purged ($((t1 - t0)) s packages, $((t2 - t1)) s root and boot, $((t3 - t2)) s checks)"
+echo "ok: $VERSION installed (enabled, waiting for its file), started with tc, reinstalled, upgraded to $NEXT, removed, purged, installed onto a configuration ($((t1 - t0)) s packages, $((t2 - t1)) s root and boot, $((t3 - t2)) s checks)"
 exit 0
