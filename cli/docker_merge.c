@@ -475,11 +475,20 @@ static void style(const char *text, const struct docker_json_doc *doc, char *col
 	size_t n = m->value - m->key_end;
 	if (n < ncolon)
 		snprintf(colon, ncolon, "%.*s", (int)n, text + m->key_end);
-	n = m->key - doc->open - 1;
-	if (memchr(text + doc->open + 1, '\n', n) && n < nindent)
-		snprintf(indent, nindent, "%.*s", (int)n, text + doc->open + 1);
-	else if (!memchr(text + doc->open + 1, '\n', n))
+	/* from the last line break before the first key (blank lines and a
+	 * comment-like gap are not repeated), "\r\n" kept whole */
+	size_t nl = m->key;
+	while (nl > doc->open + 1 && text[nl - 1] != '\n')
+		nl--;
+	if (nl == doc->open + 1) {
 		snprintf(indent, nindent, " ");
+		return;
+	}
+	nl--;
+	if (nl > doc->open + 1 && text[nl - 1] == '\r')
+		nl--;
+	if (m->key - nl < nindent)
+		snprintf(indent, nindent, "%.*s", (int)(m->key - nl), text + nl);
 }
 
 static int apply(const char *text, size_t len, struct edit *e, size_t n, char **out,
