@@ -217,7 +217,8 @@ static int merge(const char *file, const char *cidr, bool force)
 			goto out;
 		}
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO there is refused below, not waited on */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	exists = fd >= 0;
 	if (!exists && errno != ENOENT) {
 		cli_error("cannot open '%s': %s", cli_q(path), strerror(errno));

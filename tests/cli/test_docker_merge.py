@@ -544,6 +544,15 @@ def t_parallel_merges(sx, d):
     return "" if files(d) == ["daemon.json"] else "left: %r" % files(d)
 
 
+
+def t_fifo_refused(sx, d):
+    # a FIFO is not a daemon.json: refused at once, not waited on
+    os.mkfifo(os.path.join(d, "daemon.json"))
+    p = merge(sx, d, "daemon.json")
+    if p.returncode != 2:
+        return "exit %d, want 2: %s" % (p.returncode, clitest.show(p.stderr))
+    return one_line(p, r"sixplane: .*daemon\.json.*not a regular file")
+
 def main():
     args = clitest.common_args(__doc__.splitlines()[0]).parse_args()
     sixplane = clitest.check_binary(args.sixplane)
@@ -575,6 +584,7 @@ def main():
     case.run("write-failure-exit-2-no-temp-file", t_write_failure_leaves_nothing)
     case.run("unwritable-folder-exit-2", t_unwritable_folder)
     case.run("directory-target-exit-2", t_directory_target)
+    case.run("fifo-target-exit-2", t_fifo_refused)
     case.run("force-needs-merge", t_force_without_merge)
     case.run("keeps-other-bytes", t_keeps_bytes)
     case.run("compact-and-escaped-key", t_compact_and_escaped_key)
