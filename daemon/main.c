@@ -98,7 +98,8 @@ struct daemon {
 	const char *user; /* -u */
 	struct sp_stats *stats;
 	struct sp_report_daemon dm;
-	struct sp_watch *watch; /* links and addresses that come and go */
+	struct sp_watch *watch;	 /* links and addresses that come and go */
+	char refresh_error[512]; /* the last refused plan of the watch's, logged */
 };
 
 static int add_fd(int ep, int fd)
@@ -180,10 +181,22 @@ static void refresh(struct daemon *d)
 {
 	char err[512];
 
+	d->dm.host_plans++;
 	if (sp_apply_switch(&d->ap, &d->ap.cfg, err, sizeof(err))) {
-		log_msg(LOG_ERR, "the host changed, but %s; what runs stays", err);
+		/* said once until it changes: retries come with a growing wait */
+		if (strcmp(err, d->refresh_error))
+			log_msg(LOG_ERR,
+				"the host changed, but %s; what runs stays (tried again "
+				"later)",
+				err);
+		snprintf(d->refresh_error, sizeof(d->refresh_error), "%s", err);
+		sp_watch_result(d->watch, true);
+		if (rebuild_epoll(d))
+			log_errno(LOG_ERR, "epoll");
 		return;
 	}
+	d->refresh_error[0] = '\0';
+	sp_watch_result(d->watch, false);
 	track(d);
 	notify_serving(d, "");
 	if (rebuild_epoll(d))

@@ -12,7 +12,7 @@
 #include "privs.h"
 
 /* What each data path needs of the kernel, found by running each one
- * without it (doc/architecture.md lists the evidence):
+ * without it (sixplaned(8), SYSTEMD, says what breaks without each):
  *   CAP_NET_ADMIN  netlink changes (links, addresses, routes, the FDB,
  *                  neighbours), tc/tcx attach, the network sysctls
  *   CAP_NET_RAW    the AF_PACKET responder's sockets (opened on reload too)

@@ -75,8 +75,9 @@ static json_t *networks_json(const struct sp_apply *ap)
 
 static json_t *daemon_json(const struct sp_report_daemon *dm)
 {
-	json_t *o = json_pack("{s:I, s:I, s:s}", "pid", (json_int_t)getpid(), "reloads",
-			      (json_int_t)dm->reloads, "reload", dm->reload_ok ? "ok" : "refused");
+	json_t *o = json_pack("{s:I, s:I, s:s, s:I}", "pid", (json_int_t)getpid(), "reloads",
+			      (json_int_t)dm->reloads, "reload", dm->reload_ok ? "ok" : "refused",
+			      "host_plans", (json_int_t)dm->host_plans);
 
 	if (o && !dm->reload_ok)
 		json_object_set_new(o, "reload_error", json_string(dm->reload_error));

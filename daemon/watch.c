@@ -18,6 +18,8 @@
 /* A burst (docker making a veth pair, renaming one end, moving it, adding
  * addresses) settles well within this; one plan for all of it. */
 #define QUIET_MS 100
+/* the longest wait between retries of a plan the host keeps refusing */
+#define MAX_RETRY_MS 60000L
 
 struct tracked_link {
 	char name[IF_NAMESIZE];
@@ -37,7 +39,8 @@ struct sp_watch {
 	size_t n_links;
 	struct tracked_addr *addrs;
 	size_t n_addrs;
-	bool due; /* something mattered: the timer runs */
+	bool due;	/* something mattered: the timer runs */
+	unsigned fails; /* plans failed in a row */
 };
 
 int sp_watch_open(struct sp_watch **out)
@@ -232,6 +235,27 @@ static bool read_events(struct sp_watch *w)
 	return matters;
 }
 
+static void arm(struct sp_watch *w, long ms)
+{
+	struct itimerspec t = {.it_value = {ms / 1000, ms % 1000 * 1000000L}};
+
+	w->due = true;
+	if (timerfd_settime(w->timer, 0, &t, NULL)) {
+		log_errno(LOG_WARNING, "watch timer");
+		w->due = false;
+	}
+}
+
+void sp_watch_result(struct sp_watch *w, bool failed)
+{
+	if (!failed) {
+		w->fails = 0;
+		return;
+	}
+	w->fails++;
+	arm(w, w->fails >= 7 ? MAX_RETRY_MS : 500L << w->fails); /* 1 s, 2 s, ... 32 s, 60 s */
+}
+
 bool sp_watch_input(struct sp_watch *w)
 {
 	uint64_t fired;
@@ -241,14 +265,10 @@ bool sp_watch_input(struct sp_watch *w)
 		w->due = false;
 		due = true;
 	}
-	if (read_events(w) && !w->due) {
-		struct itimerspec t = {.it_value = {0, QUIET_MS * 1000000L}};
-		w->due = true;
-		if (timerfd_settime(w->timer, 0, &t, NULL)) {
-			log_errno(LOG_WARNING, "watch timer");
-			w->due = false;
-			due = true; /* plan now rather than never */
-		}
+	/* while a retry is due the events only join it */
+	if (read_events(w) && !w->due && !due) {
+		arm(w, QUIET_MS);
+		due = !w->due; /* no timer: plan now rather than never */
 	}
 	return due;
 }

@@ -32,4 +32,11 @@ int sp_watch_track(struct sp_watch *w, const struct sp_config *cfg, const struct
  * matters happened and the quiet time since has passed. */
 bool sp_watch_input(struct sp_watch *w);
 
+/* The plan that input asked for failed (failed) or was carried out. After
+ * a failure the watch asks again by itself, after twice the wait of the
+ * last failure (from 1 s up to a minute), and the events the rollback made
+ * do not hurry it: a host that refuses keeps the daemon neither busy nor
+ * loud. */
+void sp_watch_result(struct sp_watch *w, bool failed);
+
 #endif

@@ -4,7 +4,8 @@
 # interface, says once that it waits for each, and serves them when they
 # appear; a proxy interface deleted and made again (a new index), or
 # renamed away and back, is served again; the Underlay address going takes its VXLAN interface with it, and
-# coming back brings it back. The kernel's state and NDP answers from a
+# coming back brings it back; a plan the kernel refuses is said once and
+# tried again later, with a growing wait. The kernel's state and NDP answers from a
 # second namespace are the proof, not the log. DATAPLANE=tc: the same with
 # the tc programs, which must be attached to each new interface.
 set -u
@@ -57,7 +58,7 @@ grep -q "^waiting: .*interface 'px0' does not exist" "$tmp/t.out" ||
 grep -q "^waiting: .*sp0: Underlay 192.0.2.1 is not an address of this host" "$tmp/t.out" ||
 	die "-t does not say it waits for the Underlay: $(cat "$tmp/t.out")"
 
-ip netns exec "$A" env SIXPLANED_STATE_DIR="$tmp/state" \
+ip netns exec "$A" env SIXPLANED_STATE_DIR="$tmp/state" SIXPLANED_TEST_FAIL="$tmp/fail" \
 	"$SIXPLANED" -c "$tmp/sixplane.conf" -s "$tmp/sock" 2>"$tmp/log" &
 DAEMON=$!
 PIDS="$PIDS $DAEMON"
@@ -142,7 +143,37 @@ wait_for 5 ip -n "$A" link show sp0 || die "sp0 not made again after its Underla
 wait_for 5 sh -c "bridge -n '$A' fdb show dev sp0 | grep -q '^$PEER_MAC dst 192.0.2.2'" ||
 	die "no forwarding entry for the peer after the Underlay came back"
 
-# 5. a burst of unrelated links changes nothing and costs no plan
+# 5. a plan the kernel refuses (the fault injection fails the fabric step)
+# is said once and tried again later by itself, with a growing wait, not
+# in a loop woken by its own rollback; once the kernel takes it, it runs
+echo fabric >"$tmp/fail"
+plans() { # the daemon's count of plans made for host changes (its socket's reply)
+	/usr/bin/python3 -c 'import json, socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); b = b""
+while (c := s.recv(65536)): b += c
+print(json.loads(b)["daemon"]["host_plans"])' "$tmp/sock"
+}
+p0=$(plans)
+[ -n "$p0" ] || die "no host_plans in the stats socket's reply"
+ip -n "$A" addr del 192.0.2.1/24 dev ul0
+wait_for 5 grep -q "the host changed, but fabric: injected failure" "$tmp/log" ||
+	die "the refused plan was not said: $(tail -3 "$tmp/log")"
+sleep 3
+n=$(grep -c "the host changed, but" "$tmp/log")
+[ "$n" -eq 1 ] || die "$n lines, not 1, for one refused plan in 3 s: $(tail -5 "$tmp/log")"
+# the first and the retries after 1 s and 2 s, not one per event its own
+# rollback made
+p1=$(plans)
+[ $((p1 - p0)) -le 3 ] || die "$((p1 - p0)) plans in 3 s for one refused change"
+ip -n "$A" link show sp0 >/dev/null 2>&1 || die "the refused plan did not leave sp0 as it ran"
+alive
+rm -f "$tmp/fail"
+# retried after 1, 2, 4 s: gone within 8 s without any event
+wait_for 8 sh -c "! ip -n '$A' link show sp0" || die "the refused plan was never tried again"
+ip -n "$A" addr add 192.0.2.1/24 dev ul0
+wait_for 5 ip -n "$A" link show sp0 || die "sp0 not made again after the retries"
+
+# 6. a burst of unrelated links changes nothing and costs no plan
 plans=$(grep -c -e "here now" -e "waiting:" "$tmp/log")
 i=0
 while [ $i -lt 20 ]; do
@@ -154,7 +185,7 @@ sleep 0.5
 	die "unrelated links changed what is served: $(tail -3 "$tmp/log")"
 served "px0 after unrelated links"
 
-# 6. the exit puts everything back, the VXLAN interface included
+# 7. the exit puts everything back, the VXLAN interface included
 kill "$DAEMON"
 wait "$DAEMON" || die "sixplaned exit status $?: $(cat "$tmp/log")"
 ip -n "$A" link show sp0 >/dev/null 2>&1 && die "sp0 left after the exit"
