@@ -128,7 +128,7 @@ def argument_checks(sixplane, report, tmp):
         ),
         (
             "docker-merge-path-newline",
-            ["docker"] + host + ["--merge", b"no-dir\n/x\x1b[2J"],
+            ["docker"] + host + ["--merge", b"no-dir\n/x\x1b[2J/daemon.json"],
             [b"no-dir", b"/x", b"[2J"],
         ),
     ]

@@ -229,7 +229,7 @@ def main():
             and doc == {"ipv6": True, "fixed-cidr-v6": plane["sixplane_host_prefix"]},
             clitest.show(d.stdout),
         )
-        c = clitest.run(sixplane, ["cni", "-n", NWID, "-N", NODES[0], "--default-route"] + extra)
+        c = clitest.run(sixplane, ["cni", "-n", NWID, "-N", NODES[0]] + extra)
         try:
             doc = json.loads(c.stdout)
             plugin = doc["plugins"][0]
@@ -240,9 +240,13 @@ def main():
                 and plugin["type"] == "bridge"
                 and plugin["bridge"] == "sixplane0"
                 and plugin["ipam"]["type"] == "host-local"
-                and plugin["ipam"]["ranges"] == [[{"subnet": plane["sixplane_host_prefix"]}]]
+                and plugin["ipam"]["ranges"]
+                == [[{"subnet": plane["sixplane_host_prefix"], "gateway": plane["sixplane_addr"]}]]
                 and plugin["ipam"]["routes"]
-                == [{"dst": plane["sixplane_prefix"]}, {"dst": "::/0"}]
+                == [
+                    {"dst": plane["sixplane_prefix"], "gw": plane["sixplane_addr"]},
+                    {"dst": "::/0", "gw": plane["sixplane_addr"]},
+                ]
             )
         except (ValueError, KeyError, IndexError, TypeError):
             ok = False
