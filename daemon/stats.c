@@ -34,6 +34,9 @@
  * loop. A status of thousands of peers takes milliseconds to build, and
  * the NS that come meanwhile wait in a socket buffer of bounded size. */
 #define DUTY 3
+/* ... but never more than this, so that `sixplane stats` (which waits 5 s)
+ * is answered even when a reply takes long */
+#define REST_MAX_US 1000000LL
 
 /* epoll tags: the listening socket, the timer, then client i as 2 + i */
 enum { TAG_LISTEN, TAG_TIMER, TAG_CLIENT };
@@ -136,7 +139,7 @@ static struct text *text_new(struct sp_stats *st, sp_stats_reply_fn reply, void 
 	if (t)
 		t->s = reply(ctx);
 	long long t1 = now_us();
-	st->next_us = t1 + DUTY * (t1 - t0);
+	st->next_us = t1 + (DUTY * (t1 - t0) < REST_MAX_US ? DUTY * (t1 - t0) : REST_MAX_US);
 	if (!t || !t->s) {
 		log_msg(LOG_ERR, "stats: out of memory for the reply");
 		free(t);
@@ -173,8 +176,12 @@ static void accept_clients(struct sp_stats *st, sp_stats_reply_fn reply, void *c
 			close(fd);
 			continue;
 		}
-		if (!t && !failed)
+		if (!t && !failed) {
 			failed = !(t = text_new(st, reply, ctx));
+			/* the clients' time starts once there is something
+			 * to send them: a reply may take long to build */
+			now = now_us();
+		}
 		if (!t) {
 			close(fd);
 			continue;
@@ -251,7 +258,7 @@ void sp_stats_input(struct sp_stats *st, sp_stats_reply_fn reply, void *ctx)
 		if (!st->paused)
 			accept_clients(st, reply, ctx, now);
 	}
-	expire(st, now);
+	expire(st, now_us());
 }
 
 int sp_stats_fd(const struct sp_stats *st)
