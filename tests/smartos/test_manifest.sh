@@ -61,6 +61,25 @@ dep svc:/network/physical require_all
 dep svc:/system/filesystem/local require_all
 dep svc:/network/routing/ndp optional_all
 is "three dependencies" "count($S/dependency)" 3
+
+# the dependent: multi-user waits for the addresses, optional_all so that a
+# failed start does not hold up the boot; never milestone/network or
+# single-user, which filesystem/local (a dependency) waits for: a cycle
+is "dependent milestone/multi-user" "count($S/dependent[@name!='' and @grouping='optional_all' and @restart_on='none' and service_fmri/@value='svc:/milestone/multi-user'])" 1
+is "one dependent" "count($S/dependent)" 1
+is "no dependent on what filesystem/local waits for" "count($S/dependent[service_fmri/@value='svc:/milestone/network' or service_fmri/@value='svc:/milestone/single-user'])" 0
+
+# the config property group with the defaults the method also takes when a
+# property is not set (test_method.sh's props, t_config_unset)
+C="$S/property_group[@name='config' and @type='application']"
+is "config property group" "count($C)" 1
+is "config/links is the list (auto)" "string($C/property[@name='links' and @type='astring']/astring_list/value_node/@value)" auto
+is "config/links has one value" "count($C/property[@name='links']/astring_list/value_node)" 1
+is "config/prefixlen count 64" "string($C/propval[@name='prefixlen' and @type='count']/@value)" 64
+is "config/static boolean true" "string($C/propval[@name='static' and @type='boolean']/@value)" true
+is "config/default_route boolean true" "string($C/propval[@name='default_route' and @type='boolean']/@value)" true
+is "config has four properties" "count($C/propval) + count($C/property)" 4
+is "template describes config's four properties" "count($S/template/pg_pattern[@name='config']/prop_pattern)" 4
 for g in $(x "$S/dependency/@grouping" | sed 's/.*="\(.*\)"/\1/'); do
 	case $g in
 	require_all | require_any | exclude_all | optional_all) ok "grouping $g is a DTD value" ;;
