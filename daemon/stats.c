@@ -35,7 +35,8 @@
  * the NS that come meanwhile wait in a socket buffer of bounded size. */
 #define DUTY 3
 /* ... but never more than this, so that `sixplane stats` (which waits 5 s)
- * is answered even when a reply takes long */
+ * is answered even when a reply takes long (a third of a second and more:
+ * then the NS have lost already, to the build itself) */
 #define REST_MAX_US 1000000LL
 
 /* epoll tags: the listening socket, the timer, then client i as 2 + i */
@@ -147,6 +148,7 @@ static struct text *text_new(struct sp_stats *st, sp_stats_reply_fn reply, void 
 	}
 	t->len = strlen(t->s);
 	t->refs = 1;
+	log_debug("stats: a reply of %zu bytes built in %lld us", t->len, t1 - t0);
 	if (t->len > SP_STATS_REPLY_MAX) {
 		log_msg(LOG_ERR, "stats: the reply of %zu bytes is longer than the %u sent", t->len,
 			SP_STATS_REPLY_MAX);
