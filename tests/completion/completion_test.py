@@ -110,6 +110,10 @@ def main():
         print("usage: completion_test.py SIXPLANE SIXPLANED SOURCE_DIR", file=sys.stderr)
         return 2
     sixplane, sixplaned, src = (os.path.abspath(a) for a in sys.argv[1:])
+    for prog in (sixplane, sixplaned):
+        if not os.access(prog, os.X_OK):
+            print("FAIL: no program at %s" % prog)
+            return 1
     if not os.path.exists(BC):
         if os.environ.get("CI") == "true":
             print("FAIL: %s missing (scripts/deps.sh installs bash-completion)" % BC)
