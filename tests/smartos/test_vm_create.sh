@@ -270,6 +270,23 @@ t_usage() {
 	expect_calls </dev/null
 }
 
-run_cases t_success t_options_passed t_up_to_date t_create_fails t_create_no_uuid \
+# A hardware VM (bhyve, kvm): one note that its guest must use EUI-64
+# addresses; none for a zone.
+t_guest_note() {
+	vm
+	create --prefix 2001:db8:1::/64 "$D/payload.json"
+	expect_rc 0 || return 1
+	expect_not_in err "EUI-64" || return 1
+	for b in bhyve kvm; do
+		vm
+		sed "s/\"joyent-minimal\"/\"$b\"/" "$FIX/payload.json" >"$D/payload.json"
+		create --prefix 2001:db8:1::/64 "$D/payload.json"
+		expect_rc 0 || return 1
+		expect_in err "note: a $b guest must use EUI-64 SLAAC addresses: anti-spoofing drops its temporary (RFC 4941) and stable-privacy (RFC 7217) addresses" || return 1
+		printf '%s\n' "$SUCCESS_CALLS" | expect_calls || return 1
+	done
+}
+
+run_cases t_guest_note t_success t_options_passed t_up_to_date t_create_fails t_create_no_uuid \
 	t_get_fails t_allowed_ips_fails t_update_fails t_autoboot_fails t_start_fails \
 	t_bad_prefix t_bad_payload t_usage
