@@ -89,7 +89,8 @@ answered() {
 	_ans=$(echo "$1" | awk '$3 == "answered" { print $4 }')
 	_c=$(counters)
 	# shellcheck disable=SC2086 # "NS_SEEN NA_SENT" twice
-	_d=$(echo $2 $_c | awk '{ printf "the daemon saw %d NS and sent %d NA", $3 - $1, $4 - $2 }')
+	_d=$(echo $2 $_c | awk 'NF != 4 { print "the daemon did not give its counters"; exit }
+		{ printf "the daemon saw %d NS and sent %d NA", $3 - $1, $4 - $2 }')
 	echo "  $_d"
 	[ "${_sent:-0}" -eq "$COUNT" ] || die "$3: nsgen sent only ${_sent:-0} of $COUNT: $1"
 	[ "${_ans:-0}" -eq "$_sent" ] ||
