@@ -121,7 +121,7 @@ kill "$SW"
 wait "$SW"
 answered "$out" "$c0" "with stats clients"
 cat "$tmp/swarm.out"
-read -r _ _ rounds _ conns _ full _ cut <"$tmp/swarm.out" || die "swarm: $(cat "$tmp/swarm.out")"
+read -r _ _ _ _ conns _ full _ cut <"$tmp/swarm.out" || die "swarm: $(cat "$tmp/swarm.out")"
 [ "$full" -gt 0 ] || die "no client of the swarm got a whole reply: $(cat "$tmp/swarm.out")"
 # the client that never read was cut off once it took nothing for 2 s
 exec 3>&-
