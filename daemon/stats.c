@@ -29,6 +29,8 @@
  * with the packets: the listening socket stays readable for the next. */
 #define ACCEPTS_PER_CALL (2 * SP_STATS_MAX_CLIENTS)
 #define BACKLOG 128
+/* What one client is written in a call at most (a socket takes ~200 KB) */
+#define WRITE_PER_CALL (256u << 10)
 /* After a reply that took T to build, the next is built DUTY x T later at
  * the soonest: clients back to back take at most 1 / (1 + DUTY) of the
  * loop. A status of thousands of peers takes milliseconds to build, and
@@ -92,34 +94,46 @@ static void drop(struct client *c)
 	*c = (struct client){.fd = -1};
 }
 
-/* Write as far as the socket takes it; the rest waits for EPOLLOUT. */
+/* In the epoll set for EPOLLOUT (level-triggered: woken while the socket
+ * has room); false if it cannot be. */
+static bool wait_writable(struct sp_stats *st, struct client *c)
+{
+	struct epoll_event ev = {.events = EPOLLOUT,
+				 .data.u64 = TAG_CLIENT + (uint64_t)(c - st->c)};
+
+	if (!c->polled && !epoll_ctl(st->ep, EPOLL_CTL_ADD, c->fd, &ev))
+		c->polled = true;
+	return c->polled;
+}
+
+/* Write as far as the socket takes it, and WRITE_PER_CALL at most (a
+ * client reading as fast as we write would keep us here); the rest when
+ * the socket has room again. Done or gone: closed. */
 static void client_write(struct sp_stats *st, struct client *c, long long now)
 {
-	while (c->off < c->t->len) {
+	size_t sent = 0;
+
+	while (c->off < c->t->len && sent < WRITE_PER_CALL) {
 		ssize_t w = send(c->fd, c->t->s + c->off, c->t->len - c->off,
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w > 0) {
 			c->off += (size_t)w;
+			sent += (size_t)w;
 			c->stall = now + SP_STATS_STALL_MS * 1000LL;
 			continue;
 		}
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (c->polled)
-				return;
-			struct epoll_event ev = {.events = EPOLLOUT,
-						 .data.u64 = TAG_CLIENT + (uint64_t)(c - st->c)};
-			if (!epoll_ctl(st->ep, EPOLL_CTL_ADD, c->fd, &ev)) {
-				c->polled = true;
-				return;
-			}
-		}
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait_writable(st, c))
+			return;
 		/* EPIPE, ECONNRESET: gone; or it cannot be waited for */
 		log_debug("stats: a client's reply ends at %zu of %zu bytes: %s", c->off, c->t->len,
 			  w < 0 ? strerror(errno) : "no progress");
-		break;
+		drop(c);
+		return;
 	}
+	if (c->off < c->t->len && wait_writable(st, c))
+		return;
 	drop(c);
 }
 

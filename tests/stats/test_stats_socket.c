@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -316,6 +317,45 @@ static void test_rest_between_replies(void **state)
 	sp_stats_close(st);
 }
 
+static void *reader(void *arg)
+{
+	int fd = *(int *)arg;
+	struct pollfd p = {fd, POLLIN, 0};
+	size_t *got = calloc(1, sizeof(*got));
+	char buf[65536];
+	ssize_t n;
+
+	while (poll(&p, 1, 5000) == 1 && (n = read(fd, buf, sizeof(buf))) != 0)
+		if (n > 0)
+			*got += (size_t)n;
+	return got;
+}
+
+/* A client that reads as fast as the daemon writes (another thread): the
+ * daemon writes it a bounded amount per call, and it still gets the whole
+ * reply. */
+static void test_fast_reader(void **state)
+{
+	struct sp_stats *st;
+	char err[256];
+	pthread_t th;
+	size_t *got;
+
+	(void)state;
+	size = 16u << 20;
+	assert_int_equal(sp_stats_open(&st, path, err, sizeof(err)), 0);
+	int c = client();
+	assert_int_equal(pthread_create(&th, NULL, reader, &c), 0);
+	long long t0 = now_ms();
+	while (pthread_tryjoin_np(th, (void **)&got) && now_ms() - t0 < 10000)
+		serve(st, 10);
+	assert_true(now_ms() - t0 < 10000);
+	assert_int_equal(*got, size);
+	free(got);
+	close(c);
+	sp_stats_close(st);
+}
+
 static void test_path_too_long(void **state)
 {
 	struct sp_stats *st;
@@ -338,6 +378,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_one_reply_per_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limit_and_stall, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rest_between_replies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_reader, setup, teardown),
 		cmocka_unit_test(test_path_too_long),
 	};
 
