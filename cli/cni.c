@@ -25,7 +25,8 @@ static const char help[] =
 	"      --bridge IFNAME    bridge interface (default sixplane0)\n"
 	"      --no-default-route no ::/0 route in the pods (--default-route, the\n"
 	"                         default, is accepted; the last one given wins)\n"
-	"      --cni-version V    cniVersion (default 1.0.0)\n";
+	"      --cni-version V    cniVersion (default 1.0.0)\n"
+	"  -j, --json             (the output is JSON already; accepted as by every command)\n";
 
 /* CNI SPEC: a network name is [a-zA-Z0-9][a-zA-Z0-9_.-]* */
 static const char *bad_name(const char *s)

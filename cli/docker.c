@@ -33,7 +33,8 @@ static const char help[] =
 	"                       of it kept (the file, and its folder, are made if\n"
 	"                       missing); the file is replaced atomically under a\n"
 	"                       lock, or left alone if up to date\n"
-	"  -f, --force          replace a different fixed-cidr-v6 already there\n";
+	"  -f, --force          replace a different fixed-cidr-v6 already there\n"
+	"  -j, --json           (the output is JSON already; accepted as by every command)\n";
 
 /* Write len bytes of text to path through a temporary file in the same
  * directory and rename(2), so a reader (dockerd) sees the old file or the

@@ -29,7 +29,8 @@ static int usage(void)
 		snprintf(line, sizeof(line), "  %-8s %s\n", commands[i].name, commands[i].summary);
 		out_str(line);
 	}
-	out_str("\n'sixplane COMMAND --help' for one command; man sixplane(1) for all.\n"
+	out_str("\n'sixplane COMMAND --help' for one command; man sixplane(1) for all;\n"
+		"'sixplane --version' for the version.\n"
 		"Exit status: 0 success, 1 bad usage or input, 2 system failure.\n");
 	return out_flush();
 }
