@@ -40,6 +40,8 @@
  * is answered even when a reply takes long (a third of a second and more:
  * then the NS have lost already, to the build itself) */
 #define REST_MAX_US 1000000LL
+/* The rest after accept() failed for want of descriptors or memory */
+#define ACCEPT_REST_US 100000LL
 
 /* epoll tags: the listening socket, the timer, then client i as 2 + i */
 enum { TAG_LISTEN, TAG_TIMER, TAG_CLIENT };
@@ -182,8 +184,12 @@ static void accept_clients(struct sp_stats *st, sp_stats_reply_fn reply, void *c
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				/* EMFILE and the like: the socket stays
+				 * readable, so rest rather than spin */
 				log_errno(LOG_WARNING, "stats: accept");
+				st->next_us = now_us() + ACCEPT_REST_US;
+			}
 			break;
 		}
 		struct client *c = free_slot(st);
@@ -271,8 +277,12 @@ void sp_stats_input(struct sp_stats *st, sp_stats_reply_fn reply, void *ctx)
 	/* after the writes, which free the slots of finished clients */
 	if (listening) {
 		pause_listening(st, now < st->next_us);
-		if (!st->paused)
+		if (!st->paused) {
 			accept_clients(st, reply, ctx, now);
+			/* a reply built, or accept failing: the rest
+			 * starts now, without waking the loop first */
+			pause_listening(st, now_us() < st->next_us);
+		}
 	}
 	expire(st, now_us());
 }

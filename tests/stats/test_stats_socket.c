@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -356,6 +357,36 @@ static void test_fast_reader(void **state)
 	sp_stats_close(st);
 }
 
+/* accept() failing for want of descriptors: the socket stays readable, and
+ * the daemon rests instead of being woken again at once; served after. */
+static void test_out_of_descriptors(void **state)
+{
+	struct sp_stats *st;
+	struct rlimit old, low;
+	char err[256];
+	bool eof;
+
+	(void)state;
+	assert_int_equal(sp_stats_open(&st, path, err, sizeof(err)), 0);
+	int c = client();
+	int next = dup(0);
+	close(next);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = (struct rlimit){(rlim_t)next, old.rlim_max};
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	sp_stats_input(st, reply, NULL);
+	struct pollfd p = {sp_stats_fd(st), POLLIN, 0};
+	int woken = poll(&p, 1, 50);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(woken, 0);
+	assert_int_equal(built, 0);
+	serve(st, 300);
+	assert_int_equal(drain(c, &eof), size);
+	assert_true(eof);
+	close(c);
+	sp_stats_close(st);
+}
+
 static void test_path_too_long(void **state)
 {
 	struct sp_stats *st;
@@ -379,6 +410,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_limit_and_stall, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rest_between_replies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fast_reader, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_descriptors, setup, teardown),
 		cmocka_unit_test(test_path_too_long),
 	};
 
