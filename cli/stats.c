@@ -47,7 +47,7 @@ static void denied(const char *path)
 			"cannot connect to sixplaned at '%s': permission denied (the socket is for "
 			"root only: run as root, or add the group '%s' and restart sixplaned to "
 			"let its members in)",
-			cli_q(path), "sixplane");
+			cli_q(path), SIXPLANE_STATS_GROUP);
 		return;
 	}
 	if ((pw = getpwuid(st.st_uid)))

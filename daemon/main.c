@@ -325,8 +325,19 @@ static int run(struct daemon *d, struct sp_config *cfg)
 		ret = 2;
 		goto out;
 	}
-	/* first the start, which refuses a second instance in this namespace
-	 * before it could take the first one's stats socket */
+	/* the stats socket before anything changes: its lock refuses a second
+	 * instance on the same path, as the start's refuses one in this
+	 * network namespace, before either touches the first one's state */
+	{
+		char err[512];
+		if (sp_stats_open(&d->stats, d->stats_path, err, sizeof(err))) {
+			log_msg(LOG_ERR, "%s", err);
+			sd_notifyf(0, "STATUS=%s", err);
+			sp_config_free(cfg);
+			ret = 2;
+			goto out;
+		}
+	}
 	if ((ret = start(d, cfg))) {
 		if (!d->ap.cfg.path[0])
 			sp_config_free(cfg);
@@ -334,13 +345,6 @@ static int run(struct daemon *d, struct sp_config *cfg)
 	}
 	ret = 2;
 	track(d);
-	{
-		char err[512];
-		if (sp_stats_open(&d->stats, d->stats_path, err, sizeof(err))) {
-			log_msg(LOG_ERR, "%s", err);
-			goto out;
-		}
-	}
 	if (rebuild_epoll(d)) {
 		log_errno(LOG_ERR, "epoll");
 		goto out;

@@ -35,7 +35,7 @@ struct sp_stats_row {
 #define SP_STATS_REPLY_MAX (16u << 20)
 /* The socket's group when the daemon runs as root and the group exists,
  * so that an operator can be let in (mode 0660). */
-#define SP_STATS_GROUP "sixplane"
+#define SP_STATS_GROUP SIXPLANE_STATS_GROUP
 
 struct sp_stats;
 

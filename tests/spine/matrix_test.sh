@@ -166,16 +166,24 @@ start "$tmp/base.conf"
 snap "$tmp/before" --ids
 snap "$tmp/before-names"
 # a second sixplaned in this namespace is refused before it touches
-# anything: the first one's interfaces, sysctl record and stats socket
+# anything: the first one's interfaces, sysctl record and stats socket; on
+# its own socket path by the namespace's lock, on the first one's by the
+# socket's
 cp "$tmp/good.conf" "$tmp/second.conf"
-ip netns exec "$A" "$SIXPLANED" -c "$tmp/second.conf" -s "$tmp/sock" 2>"$tmp/second.log"
-rc=$?
-[ "$rc" -eq 2 ] || die "a second sixplaned: exit $rc, not 2: $(cat "$tmp/second.log")"
-grep -q "another sixplaned runs in this network namespace" "$tmp/second.log" ||
-	die "a second sixplaned: $(cat "$tmp/second.log")"
-[ -S "$tmp/sock" ] || die "the second sixplaned took the first one's stats socket"
-snap "$tmp/after" --ids
-same "a second sixplaned refused" "$tmp/before" "$tmp/after"
+for sock in sock2 sock; do
+	ip netns exec "$A" "$SIXPLANED" -c "$tmp/second.conf" -s "$tmp/$sock" 2>"$tmp/second.log"
+	rc=$?
+	[ "$rc" -eq 2 ] || die "a second sixplaned ($sock): exit $rc, not 2: $(cat "$tmp/second.log")"
+	case $sock in
+	sock2) want="another sixplaned runs in this network namespace" ;;
+	*) want="stats socket $tmp/sock: another sixplaned serves it (pid $DAEMON_PID)" ;;
+	esac
+	grep -qF "$want" "$tmp/second.log" || die "a second sixplaned ($sock): $(cat "$tmp/second.log")"
+	[ -S "$tmp/sock" ] || die "the second sixplaned took the first one's stats socket"
+	[ ! -e "$tmp/sock2" ] || die "the second sixplaned left its own socket behind"
+	snap "$tmp/after" --ids
+	same "a second sixplaned refused ($sock)" "$tmp/before" "$tmp/after"
+done
 # each a whole file: the good changes and one bad thing
 bad() { # NAME: the file on stdout is "good" plus a bad line
 	cat "$tmp/good.conf"
