@@ -26,6 +26,12 @@ enum sp_dataplane {
 };
 const char *sp_dataplane_name(enum sp_dataplane d);
 
+/* Where a backplane's peers come from (doc/membership.md). */
+enum sp_membership {
+	SP_MEMBERSHIP_STATIC, /* the [Peer] sections only (default) */
+	SP_MEMBERSHIP_ETCD,   /* the [Etcd] store, and the [Peer] sections beside it */
+};
+
 /* Every key of the file, declared once: section, name, and the kind of
  * value (the parser; config.c's table adds the field and the default).
  * The key's id indexes the lines[] of its section, where the line that set
@@ -89,6 +95,7 @@ struct sp_network {
 	bool persist;	       /* leave the fabric in place on exit */
 	struct sp_peer *peers; /* the [Peer] sections after this [Network] */
 	size_t n_peers;
+	enum sp_membership membership;
 	int line; /* where the section starts, for messages */
 	int lines[SP_N_KEYS];
 };
@@ -110,12 +117,29 @@ struct sp_proxy {
 	int lines[SP_N_KEYS];
 };
 
+/* The [Etcd] section: the store of Membership = etcd (one per file). */
+struct sp_etcd {
+	char (*endpoints)[256]; /* URLs, http:// or https://, in the file's order */
+	size_t n_endpoints;
+	char prefix[256];    /* default "/sixplane" */
+	unsigned lease;	     /* seconds, default 15, 5..300 */
+	char ca[PATH_MAX];   /* TLS: the CA bundle, "" for the system's */
+	char cert[PATH_MAX]; /* TLS client certificate and key, "" for none */
+	char key[PATH_MAX];
+	char user[128];		      /* password auth: the etcd user, "" for none */
+	char password_file[PATH_MAX]; /* its password (first line); not world-readable */
+	int line;
+	int lines[SP_N_KEYS];
+};
+
 struct sp_config {
 	char path[PATH_MAX];
 	struct sp_network *networks;
 	size_t n_networks;
 	struct sp_proxy *proxies;
 	size_t n_proxies;
+	bool has_etcd; /* an [Etcd] section was given */
+	struct sp_etcd etcd;
 	int last_line; /* the file's last line, for messages about the whole */
 };
 
