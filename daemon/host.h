@@ -11,6 +11,15 @@
 
 #include "config.h"
 #include "netlink.h"
+#include "store.h"
+
+/* Peers from a source beside the file's [Peer] sections (the membership
+ * store): for a network id, its peers as the source has them now, or NULL
+ * (and *n == 0). */
+struct sp_plan_sources {
+	const struct sp_store_peer *(*peers)(const void *ctx, uint64_t nwid, size_t *n);
+	const void *ctx;
+};
 
 struct sp_host {
 	struct sp_link_entry *links;
@@ -20,6 +29,9 @@ struct sp_host {
 	/* the tc programs loaded here (or, for -t, could): set by the caller */
 	bool tc;
 	char tc_why[256]; /* why not, when !tc */
+	/* beside what the host has: the peers of other sources than the file,
+	 * set by the caller; NULL: none */
+	const struct sp_plan_sources *sources;
 };
 
 /* The alias that marks a VXLAN interface as made by sixplaned, so that a

@@ -140,6 +140,17 @@ static struct sp_plan_iface *add_iface(struct build *b, const char *name, enum s
 	return a;
 }
 
+static bool store_peer_usable(const struct sp_network *n, const struct sp_store_peer *s)
+{
+	if (s->node == n->node || s->endpoint.family != n->underlay.family ||
+	    (s->port && s->port != n->port))
+		return false;
+	for (size_t i = 0; i < n->n_peers; i++)
+		if (n->peers[i].node == s->node)
+			return false;
+	return true;
+}
+
 /* The backplane of n: its underlay, its MTU, and the name it takes. */
 static int plan_fabric(struct build *b, size_t index)
 {
@@ -192,15 +203,27 @@ static int plan_fabric(struct build *b, size_t index)
 	if (n->rfc4193)
 		f->addrs[f->n_addrs++] =
 			(struct sp_plan_addr){sixplane_rfc4193_addr(n->nwid, n->node), 88};
-	if (n->n_peers && !(f->fdb = calloc(n->n_peers * (n->multicast ? 2 : 1), sizeof(*f->fdb))))
+	size_t n_src = 0;
+	const struct sp_store_peer *src = NULL;
+	if (n->membership == SP_MEMBERSHIP_ETCD && b->host->sources)
+		src = b->host->sources->peers(b->host->sources->ctx, n->nwid, &n_src);
+	if (n->n_peers + n_src &&
+	    !(f->fdb = calloc((n->n_peers + n_src) * (n->multicast ? 2 : 1), sizeof(*f->fdb))))
 		return -ENOMEM;
-	for (size_t i = 0; i < n->n_peers; i++) {
-		f->fdb[f->n_fdb++] = (struct sp_plan_fdb){
-			sixplane_node_mac(n->nwid, n->peers[i].node), n->peers[i].endpoint};
+	for (size_t i = 0; i < n->n_peers + n_src; i++) {
+		const struct sp_store_peer *s = i < n->n_peers ? NULL : &src[i - n->n_peers];
+		uint64_t node = s ? s->node : n->peers[i].node;
+		const struct sp_endpoint *ep = s ? &s->endpoint : &n->peers[i].endpoint;
+		/* the store's: never this host, never one a [Peer] section names
+		 * (the file's stand), of this network's family and Port; its
+		 * addresses and MAC come from the node, as every peer's */
+		if (s && !store_peer_usable(n, s))
+			continue;
+		f->fdb[f->n_fdb++] = (struct sp_plan_fdb){sixplane_node_mac(n->nwid, node), *ep};
 		/* head-end replication: a copy of each broadcast and multicast
 		 * frame to every peer */
 		if (n->multicast)
-			f->fdb[f->n_fdb++] = (struct sp_plan_fdb){{{0}}, n->peers[i].endpoint};
+			f->fdb[f->n_fdb++] = (struct sp_plan_fdb){{{0}}, *ep};
 	}
 	/* Linux forwards IPv6 by the global switch only: the host routes its
 	 * /80 to its containers */

@@ -41,7 +41,8 @@ static struct sp_addr_entry addrs[] = {
 	{AF_INET, {192, 0, 2, 65}, 26, 7},
 };
 static struct sp_host host = {
-	links, sizeof(links) / sizeof(links[0]), addrs, sizeof(addrs) / sizeof(addrs[0]), true, ""};
+	links, sizeof(links) / sizeof(links[0]), addrs, sizeof(addrs) / sizeof(addrs[0]), true, "",
+	NULL};
 static const struct sp_plan_limits limits = {.tc_rules = 64, .tc_ifaces = 256};
 
 static int setup(void **state)
@@ -390,6 +391,58 @@ static void test_fabric(void **state)
 	sp_config_free(&c);
 }
 
+/* A source (the store) with one peer of each kind the plan must take or
+ * leave, for network 8056c2e21c000001 only. */
+static const struct sp_store_peer store_peers[] = {
+	{0x89e92ceee5ULL, {AF_INET, {192, 0, 2, 9}}, 4789}, /* this host's own node */
+	{0x1122334455ULL, {AF_INET, {192, 0, 2, 9}}, 4789}, /* a [Peer] names it: the file's */
+	{0x2233445566ULL, {AF_INET6, {0x20, 0x01, 0x0d, 0xb8, [15] = 9}}, 4789}, /* IPv6 */
+	{0x3344556677ULL, {AF_INET, {192, 0, 2, 7}}, 4790},			 /* another Port */
+	{0x4455667788ULL, {AF_INET, {192, 0, 2, 8}}, 4789},			 /* a peer */
+	{0x5566778899ULL, {AF_INET, {192, 0, 2, 6}}, 0}, /* no port given: the network's */
+};
+
+static const struct sp_store_peer *source(const void *ctx, uint64_t nwid, size_t *n)
+{
+	(void)ctx;
+	*n = nwid == 0x8056c2e21c000001ULL ? sizeof(store_peers) / sizeof(store_peers[0]) : 0;
+	return *n ? store_peers : NULL;
+}
+
+static void test_sources(void **state)
+{
+	const struct sp_plan_sources src = {source, NULL};
+	const char *text = NET("sp0") "Underlay = 192.0.2.1\nMulticast = off\n\n[Peer]\nNode = "
+				      "1122334455\nEndpoint = 192.0.2.2\n";
+	struct sp_config c;
+	struct sp_plan p;
+	char err[512];
+
+	(void)state;
+	host.sources = &src;
+	/* static membership: the store is not asked */
+	plans(text, &c, &p);
+	assert_int_equal(p.fabrics[0].n_fdb, 1);
+	sp_plan_free(&p);
+	/* etcd: the file's peer, then the store's usable ones */
+	c.networks[0].membership = SP_MEMBERSHIP_ETCD;
+	if (sp_plan_build(&c, &host, &limits, &p, err, sizeof(err)))
+		fail_msg("refused: %s", err);
+	assert_int_equal(p.fabrics[0].n_fdb, 3);
+	struct sixplane_mac want[3] = {sixplane_node_mac(0x8056c2e21c000001ULL, 0x1122334455ULL),
+				       sixplane_node_mac(0x8056c2e21c000001ULL, 0x4455667788ULL),
+				       sixplane_node_mac(0x8056c2e21c000001ULL, 0x5566778899ULL)};
+	const uint8_t dst[3] = {2, 8, 6};
+	for (size_t i = 0; i < 3; i++) {
+		assert_memory_equal(p.fabrics[0].fdb[i].mac.b, want[i].b, 6);
+		assert_int_equal(p.fabrics[0].fdb[i].dst.family, AF_INET);
+		assert_int_equal(p.fabrics[0].fdb[i].dst.addr[3], dst[i]);
+	}
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	host.sources = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +450,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tc_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fabric, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sources, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
