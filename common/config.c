@@ -29,8 +29,8 @@
 /* A configuration or identity file larger than this is not one. */
 #define MAX_FILE (1 << 20)
 
-enum section { SEC_NONE, SEC_NETWORK, SEC_PEER, SEC_PROXY };
-static const char *const section_names[] = {"", "Network", "Peer", "Proxy"};
+enum section { SEC_NONE, SEC_NETWORK, SEC_PEER, SEC_PROXY, SEC_ETCD };
+static const char *const section_names[] = {"", "Network", "Peer", "Proxy", "Etcd"};
 
 struct parse;
 struct key;
@@ -490,6 +490,327 @@ static void format_prefixes(const struct key *k, const void *field, char *out, s
 	}
 }
 
+static const char *const membership_words[] = {"static", "etcd"};
+
+static bool parse_membership(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	int x = 0;
+
+	if (!parse_word(p, k, v, &x, membership_words, 2, "static or etcd"))
+		return false;
+	*(enum sp_membership *)field = (enum sp_membership)x;
+	return true;
+}
+
+static void format_membership(const struct key *k, const void *field, char *out, size_t size)
+{
+	(void)k;
+	snprintf(out, size, "%s", membership_words[*(const enum sp_membership *)field]);
+}
+
+static bool parse_unsigned(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	unsigned long x;
+
+	if (!parse_number(p, k, v, &x))
+		return false;
+	*(unsigned *)field = (unsigned)x;
+	return true;
+}
+
+static void format_unsigned(const struct key *k, const void *field, char *out, size_t size)
+{
+	(void)k;
+	snprintf(out, size, "%u", *(const unsigned *)field);
+}
+
+/* ---- [Etcd] ---- */
+
+/* The host of a URL: a DNS name or IPv4 literal (letters, digits, '-' and
+ * '.', labels of 1 to 63 not starting or ending with '-'), or an IPv6
+ * literal in brackets (RFC 3986 section 3.2.2; no zone). */
+static const char *url_host(const char *h, size_t n)
+{
+	struct sixplane_addr a;
+	const char *why;
+
+	if (n == 0)
+		return "no host";
+	if (h[0] == '[') {
+		if (n < 3 || h[n - 1] != ']' || sixplane_addr_parse(h + 1, n - 2, 0, &a, &why))
+			return "not an IPv6 address in brackets";
+		return NULL;
+	}
+	if (n > 253)
+		return "a host name longer than 253 characters";
+	for (size_t i = 0, label = 0; i <= n; i++) {
+		if (i == n || h[i] == '.') {
+			if (label == 0 || label > 63 || h[i - 1] == '-')
+				return "not a host name or IPv4 address";
+			label = 0;
+			continue;
+		}
+		bool alnum = (h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') ||
+			     (h[i] >= '0' && h[i] <= '9');
+		if (!alnum && (h[i] != '-' || label == 0))
+			return "not a host name or IPv4 address";
+		label++;
+	}
+	return NULL;
+}
+
+/* One etcd client URL: http:// or https://, a host and a port, nothing
+ * else (no user, path, query or fragment). A small strict parser rather
+ * than libcurl's URL API: the CLI links this library too and must not need
+ * libcurl (nor build without it elsewhere), and curl_url() accepts and
+ * rewrites forms (no port, a default path, "HTTP://") that would let two
+ * spellings name one member. NULL, or why not. */
+static const char *url_check(const char *u, size_t n, bool *tls)
+{
+	const char *host, *colon;
+	size_t hn, pn;
+
+	if (n > 7 && !memcmp(u, "http://", 7)) {
+		*tls = false;
+		host = u + 7;
+	} else if (n > 8 && !memcmp(u, "https://", 8)) {
+		*tls = true;
+		host = u + 8;
+	} else {
+		return "expected http:// or https://";
+	}
+	hn = n - (size_t)(host - u);
+	if (memchr(host, '@', hn))
+		return "a user in the URL (use User and PasswordFile)";
+	if (memchr(host, '/', hn) || memchr(host, '?', hn) || memchr(host, '#', hn))
+		return "a path, query or fragment (only scheme://host:port)";
+	/* the port follows the last ':' after any bracketed IPv6 literal */
+	colon = NULL;
+	for (const char *c = host; c < u + n; c++)
+		if (*c == ':')
+			colon = c;
+	if (host[0] == '[') {
+		const char *close = memchr(host, ']', hn);
+		if (!close || (colon && colon < close))
+			colon = close && close + 1 < u + n && close[1] == ':' ? close + 1 : NULL;
+	}
+	if (!colon)
+		return "no port (etcd has no default one: give host:port)";
+	hn = (size_t)(colon - host);
+	pn = n - (size_t)(colon + 1 - u);
+	const char *why = url_host(host, hn);
+	if (why)
+		return why;
+	if (pn == 0 || pn > 5 || colon[1] == '0')
+		return "the port is not a number from 1 to 65535";
+	unsigned long port = 0;
+	for (size_t i = 0; i < pn; i++) {
+		if (colon[1 + i] < '0' || colon[1 + i] > '9')
+			return "the port is not a number from 1 to 65535";
+		port = port * 10 + (unsigned long)(colon[1 + i] - '0');
+	}
+	if (port > 65535)
+		return "the port is not a number from 1 to 65535";
+	return NULL;
+}
+
+/* Endpoints: a list of URLs separated by commas (and blanks), all of one
+ * scheme, none twice. */
+static bool parse_endpoints(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	struct sp_etcd *e = (struct sp_etcd *)((char *)field - k->offset);
+	char(*list)[256] = NULL;
+	size_t n = 0;
+	bool first_tls = false;
+	const char *c = v;
+
+	for (;;) {
+		c += strspn(c, " \t");
+		size_t len = strcspn(c, ", \t");
+		const char *next = c + len + strspn(c + len, " \t");
+		bool tls = false;
+		const char *why;
+
+		if (*next && *next != ',') {
+			free(list);
+			return fail(p, p->line, "invalid %s '%s': a blank inside a URL", k->name,
+				    v);
+		}
+		if (len == 0) {
+			free(list);
+			return fail(p, p->line, "invalid %s '%s': an empty URL in the list",
+				    k->name, v);
+		}
+		if (len >= sizeof(*list)) {
+			free(list);
+			return fail(p, p->line, "invalid %s '%s': a URL longer than %zu characters",
+				    k->name, v, sizeof(*list) - 1);
+		}
+		if ((why = url_check(c, len, &tls))) {
+			free(list);
+			return fail(p, p->line, "invalid %s '%.*s': %s", k->name, (int)len, c, why);
+		}
+		if (n && tls != first_tls) {
+			free(list);
+			return fail(p, p->line, "invalid %s '%s': mixes http:// and https://",
+				    k->name, v);
+		}
+		first_tls = tls;
+		for (size_t i = 0; i < n; i++) {
+			if (strlen(list[i]) == len && !memcmp(list[i], c, len)) {
+				free(list);
+				return fail(p, p->line,
+					    "invalid %s '%.*s': given twice in the list", k->name,
+					    (int)len, c);
+			}
+		}
+		char(*a)[256] = realloc(list, (n + 1) * sizeof(*list));
+		if (!a) {
+			free(list);
+			return fail(p, p->line, "out of memory");
+		}
+		list = a;
+		memcpy(list[n], c, len);
+		list[n++][len] = '\0';
+		if (!*next)
+			break;
+		c = next + 1;
+	}
+	free(e->endpoints);
+	e->endpoints = list;
+	e->n_endpoints = n;
+	return true;
+}
+
+static void format_endpoints(const struct key *k, const void *field, char *out, size_t size)
+{
+	const struct sp_etcd *e = (const struct sp_etcd *)((const char *)field - k->offset);
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < e->n_endpoints && n < size; i++)
+		n += (size_t)snprintf(out + n, size - n, "%s%s", i ? ", " : "", e->endpoints[i]);
+}
+
+/* Prefix: the keys' common start, "/sixplane": a '/', then printable
+ * characters without blanks, no empty component and no '/' at the end
+ * (the keys are <Prefix>/v1/...). */
+static bool parse_key_prefix(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	size_t n = strlen(v);
+
+	if (v[0] != '/')
+		return fail(p, p->line, "invalid %s '%s': must start with '/'", k->name, v);
+	if (n >= 256)
+		return fail(p, p->line, "invalid %s '%s': longer than 255 characters", k->name, v);
+	if (n == 1 || v[n - 1] == '/')
+		return fail(p, p->line, "invalid %s '%s': must not end with '/'", k->name, v);
+	if (strstr(v, "//"))
+		return fail(p, p->line, "invalid %s '%s': an empty component ('//')", k->name, v);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f)
+			return fail(p, p->line,
+				    "invalid %s '%s': only printable characters, no blanks",
+				    k->name, v);
+	memcpy(field, v, n + 1);
+	return true;
+}
+
+/* A file the etcd client reads when it connects: given by its absolute
+ * path (the daemon's working directory is not the shell's), and a regular
+ * file this process can open now, as -t checks. Not read. */
+static bool check_file(struct parse *p, const struct key *k, const char *v, struct stat *st)
+{
+	int fd;
+
+	if (v[0] != '/')
+		return fail(p, p->line, "invalid %s '%s': not an absolute path", k->name, v);
+	if (strlen(v) >= PATH_MAX)
+		return fail(p, p->line, "invalid %s '%s': path too long", k->name, v);
+	fd = open(v, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(p, p->line, "cannot open %s '%s': %s", k->name, v, strerror(errno));
+	if (fstat(fd, st)) {
+		int e = errno;
+		close(fd);
+		return fail(p, p->line, "cannot open %s '%s': %s", k->name, v, strerror(e));
+	}
+	close(fd);
+	if (S_ISDIR(st->st_mode))
+		return fail(p, p->line, "invalid %s '%s': a directory, not a file", k->name, v);
+	if (!S_ISREG(st->st_mode))
+		return fail(p, p->line, "invalid %s '%s': not a regular file", k->name, v);
+	return true;
+}
+
+static bool parse_file(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	struct stat st;
+
+	if (!check_file(p, k, v, &st))
+		return false;
+	memcpy(field, v, strlen(v) + 1);
+	return true;
+}
+
+/* The password of User: the file's first line. Refused if any user may
+ * read or write it, as ssh refuses a private key others can read. */
+static bool parse_password_file(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	struct stat st;
+	char buf[1024];
+	const char *why;
+	size_t n = 0;
+	int r;
+
+	if (!check_file(p, k, v, &st))
+		return false;
+	if (st.st_mode & (S_IROTH | S_IWOTH))
+		return fail(p, p->line,
+			    "invalid %s '%s': mode %04o lets every user %s it (chmod o-rw)",
+			    k->name, v, (unsigned)(st.st_mode & 07777),
+			    st.st_mode & S_IROTH ? "read" : "write");
+	r = read_small(v, buf, sizeof(buf), NULL, &n, &why);
+	if (r == -EFBIG)
+		return fail(p, p->line, "invalid %s '%s': larger than a password file", k->name, v);
+	if (r)
+		return fail(p, p->line, "cannot read %s '%s': %s", k->name, v,
+			    why ? why : strerror(-r));
+	size_t line = strcspn(buf, "\r\n");
+	bool empty = n == 0 || line == 0 || memchr(buf, '\0', n < line ? n : line);
+	/* not left on the stack (explicit_bzero is not POSIX) */
+	for (volatile char *c = buf; c < buf + sizeof(buf); c++)
+		*c = 0;
+	if (empty)
+		return fail(p, p->line, "invalid %s '%s': no password on its first line", k->name,
+			    v);
+	memcpy(field, v, strlen(v) + 1);
+	return true;
+}
+
+/* An etcd user name: printable, no blanks. */
+static bool parse_user(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	size_t n = strlen(v);
+
+	if (n >= sizeof(((struct sp_etcd *)0)->user))
+		return fail(p, p->line, "invalid %s '%s': longer than %zu characters", k->name, v,
+			    sizeof(((struct sp_etcd *)0)->user) - 1);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f)
+			return fail(p, p->line,
+				    "invalid %s '%s': only printable characters, no blanks",
+				    k->name, v);
+	memcpy(field, v, n + 1);
+	return true;
+}
+
+static void format_path(const struct key *k, const void *field, char *out, size_t size)
+{
+	(void)k;
+	snprintf(out, size, "%s", *(const char *)field ? (const char *)field : "(none)");
+}
+
 static const struct kind k_nwid = {parse_nwid, format_nwid};
 static const struct kind k_node = {parse_node, format_node};
 static const struct kind k_identity = {parse_identity, format_node};
@@ -503,10 +824,18 @@ static const struct kind k_u32 = {parse_u32, format_u32};
 static const struct kind k_bool = {parse_bool, format_bool};
 static const struct kind k_prefix = {parse_prefix, format_prefixes};
 static const struct kind k_answer = {parse_answer, format_answer};
+static const struct kind k_membership = {parse_membership, format_membership};
+static const struct kind k_unsigned = {parse_unsigned, format_unsigned};
+static const struct kind k_endpoints = {parse_endpoints, format_endpoints};
+static const struct kind k_key_prefix = {parse_key_prefix, format_string};
+static const struct kind k_file = {parse_file, format_path};
+static const struct kind k_password_file = {parse_password_file, format_path};
+static const struct kind k_user = {parse_user, format_path};
 
 #define NET(f) SEC_NETWORK, offsetof(struct sp_network, f)
 #define PEER(f) SEC_PEER, offsetof(struct sp_peer, f)
 #define PROXY(f) SEC_PROXY, offsetof(struct sp_proxy, f)
+#define ETCD(f) SEC_ETCD, offsetof(struct sp_etcd, f)
 
 /* The table, in the order of enum sp_config_key (checked at start). */
 static const struct {
@@ -535,6 +864,8 @@ static const struct {
 	[SP_KEY_NETWORK_Mtu] = {"Mtu", &k_u16, NET(mtu), NULL, 0, 1280, 65535},
 	[SP_KEY_NETWORK_Multicast] = {"Multicast", &k_bool, NET(multicast), "on", 0, 0, 0},
 	[SP_KEY_NETWORK_Persist] = {"Persist", &k_bool, NET(persist), "off", 0, 0, 0},
+	[SP_KEY_NETWORK_Membership] = {"Membership", &k_membership, NET(membership), "static", 0, 0,
+				       0},
 	[SP_KEY_PEER_Node] = {"Node", &k_node, PEER(node), NULL, K_REQUIRED, 0, 0},
 	[SP_KEY_PEER_Endpoint] = {"Endpoint", &k_endpoint, PEER(endpoint), NULL, K_REQUIRED, 0, 0},
 	[SP_KEY_PROXY_Interface] = {"Interface", &k_ifname, PROXY(ifname), NULL, K_REQUIRED, 0, 0},
@@ -542,6 +873,16 @@ static const struct {
 				 0},
 	[SP_KEY_PROXY_Answer] = {"Answer", &k_answer, PROXY(answer), "static", 0, 0, 0},
 	[SP_KEY_PROXY_Dataplane] = {"Dataplane", &k_dataplane, PROXY(dataplane), "auto", 0, 0, 0},
+	[SP_KEY_ETCD_Endpoints] = {"Endpoints", &k_endpoints, ETCD(endpoints), NULL, K_REQUIRED, 0,
+				   0},
+	[SP_KEY_ETCD_Prefix] = {"Prefix", &k_key_prefix, ETCD(prefix), "/sixplane", 0, 0, 0},
+	[SP_KEY_ETCD_Lease] = {"Lease", &k_unsigned, ETCD(lease), "15", 0, 5, 300},
+	[SP_KEY_ETCD_CA] = {"CA", &k_file, ETCD(ca), NULL, 0, 0, 0},
+	[SP_KEY_ETCD_Cert] = {"Cert", &k_file, ETCD(cert), NULL, 0, 0, 0},
+	[SP_KEY_ETCD_Key] = {"Key", &k_file, ETCD(key), NULL, 0, 0, 0},
+	[SP_KEY_ETCD_User] = {"User", &k_user, ETCD(user), NULL, 0, 0, 0},
+	[SP_KEY_ETCD_PasswordFile] = {"PasswordFile", &k_password_file, ETCD(password_file), NULL,
+				      0, 0, 0},
 };
 
 static struct key key_of(enum sp_config_key i)
@@ -584,12 +925,44 @@ static bool same_field(size_t i, size_t j)
 	return table[i].sec == table[j].sec && table[i].offset == table[j].offset;
 }
 
+/* Key a needs key b in [Etcd] (Cert and Key, User and PasswordFile). */
+static bool etcd_pair(struct parse *p, enum sp_config_key a, enum sp_config_key b)
+{
+	const int *lines = p->cfg.etcd.lines;
+
+	if (lines[a] && !lines[b])
+		return fail(p, lines[a], "[Etcd] %s without %s: give both", table[a].name,
+			    table[b].name);
+	return true;
+}
+
+/* The rules within [Etcd]: the pairs, and the TLS files only for https. */
+static bool end_etcd(struct parse *p)
+{
+	const struct sp_etcd *e = &p->cfg.etcd;
+	static const enum sp_config_key tls[] = {SP_KEY_ETCD_CA, SP_KEY_ETCD_Cert, SP_KEY_ETCD_Key};
+
+	if (!etcd_pair(p, SP_KEY_ETCD_Cert, SP_KEY_ETCD_Key) ||
+	    !etcd_pair(p, SP_KEY_ETCD_Key, SP_KEY_ETCD_Cert) ||
+	    !etcd_pair(p, SP_KEY_ETCD_User, SP_KEY_ETCD_PasswordFile) ||
+	    !etcd_pair(p, SP_KEY_ETCD_PasswordFile, SP_KEY_ETCD_User))
+		return false;
+	/* a certificate over plain HTTP would never be used: a mistake */
+	for (size_t i = 0; i < sizeof(tls) / sizeof(tls[0]); i++)
+		if (e->lines[tls[i]] && e->n_endpoints && strncmp(e->endpoints[0], "https://", 8))
+			return fail(p, e->lines[tls[i]],
+				    "[Etcd] %s with http:// Endpoints: TLS needs https://",
+				    table[tls[i]].name);
+	return true;
+}
+
 /* A section's completeness: every required field given. */
 static bool end_section(struct parse *p)
 {
 	int line = p->sec == SEC_NETWORK ? cur_network(p)->line
 		   : p->sec == SEC_PEER	 ? p->line
 		   : p->sec == SEC_PROXY ? p->cfg.proxies[p->cfg.n_proxies - 1].line
+		   : p->sec == SEC_ETCD	 ? p->cfg.etcd.line
 					 : 0;
 
 	if (p->sec == SEC_NONE)
@@ -626,6 +999,8 @@ static bool end_section(struct parse *p)
 		struct sp_proxy *x = &p->cfg.proxies[p->cfg.n_proxies - 1];
 		for (size_t i = 0; i < x->n_rules; i++)
 			x->rules[i].mode = x->answer;
+	} else if (p->sec == SEC_ETCD) {
+		return end_etcd(p);
 	}
 	return true;
 }
@@ -648,7 +1023,7 @@ static bool begin_section(struct parse *p, const char *name, size_t len)
 
 	if (!end_section(p))
 		return false;
-	for (int s = SEC_NETWORK; s <= SEC_PROXY; s++)
+	for (int s = SEC_NETWORK; s <= SEC_ETCD; s++)
 		if (strlen(section_names[s]) == len && !memcmp(name, section_names[s], len))
 			sec = (enum section)s;
 	if (sec == SEC_PEER) {
@@ -679,9 +1054,19 @@ static bool begin_section(struct parse *p, const char *name, size_t len)
 		a->line = p->line;
 		p->cur = a;
 		p->lines = a->lines;
+	} else if (sec == SEC_ETCD) {
+		/* one store per host: every network with Membership = etcd uses it */
+		if (p->cfg.has_etcd)
+			return fail(p, p->line, "[Etcd] given twice (line %d): one store per file",
+				    p->cfg.etcd.line);
+		p->cfg.has_etcd = true;
+		p->cfg.etcd.line = p->line;
+		p->cur = &p->cfg.etcd;
+		p->lines = p->cfg.etcd.lines;
 	} else {
 		return fail(p, p->line,
-			    "unknown section '[%.*s]' (expected [Network], [Peer] or [Proxy])",
+			    "unknown section '[%.*s]' (expected [Network], [Peer], [Proxy] or "
+			    "[Etcd])",
 			    (int)len, name);
 	}
 	p->sec = sec;
@@ -794,6 +1179,7 @@ void sp_config_free(struct sp_config *c)
 		free(c->networks[i].peers);
 	free(c->proxies);
 	free(c->networks);
+	free(c->etcd.endpoints);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -899,4 +1285,7 @@ void sp_config_dump(const struct sp_config *c, FILE *out)
 	for (size_t i = 0; i < c->n_proxies; i++)
 		dump_section(SEC_PROXY, &c->proxies[i], c->proxies[i].lines, out,
 			     i == 0 && c->n_networks == 0);
+	if (c->has_etcd)
+		dump_section(SEC_ETCD, &c->etcd, c->etcd.lines, out,
+			     c->n_networks == 0 && c->n_proxies == 0);
 }

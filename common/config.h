@@ -50,12 +50,21 @@ enum sp_membership {
 	X(NETWORK, Mtu)                                                                            \
 	X(NETWORK, Multicast)                                                                      \
 	X(NETWORK, Persist)                                                                        \
+	X(NETWORK, Membership)                                                                     \
 	X(PEER, Node)                                                                              \
 	X(PEER, Endpoint)                                                                          \
 	X(PROXY, Interface)                                                                        \
 	X(PROXY, Prefix)                                                                           \
 	X(PROXY, Answer)                                                                           \
-	X(PROXY, Dataplane)
+	X(PROXY, Dataplane)                                                                        \
+	X(ETCD, Endpoints)                                                                         \
+	X(ETCD, Prefix)                                                                            \
+	X(ETCD, Lease)                                                                             \
+	X(ETCD, CA)                                                                                \
+	X(ETCD, Cert)                                                                              \
+	X(ETCD, Key)                                                                               \
+	X(ETCD, User)                                                                              \
+	X(ETCD, PasswordFile)
 
 enum sp_config_key {
 #define SP_KEY_ID(sec, name) SP_KEY_##sec##_##name,
@@ -117,7 +126,11 @@ struct sp_proxy {
 	int lines[SP_N_KEYS];
 };
 
-/* The [Etcd] section: the store of Membership = etcd (one per file). */
+/* The [Etcd] section: the store of Membership = etcd (one per file).
+ * The parser checks each key and the section on its own (Cert with Key,
+ * User with PasswordFile, TLS files only with https:// endpoints); whether
+ * a network uses it is the plan's. The files are checked when the file is
+ * read, not kept open: the client opens them again when it connects. */
 struct sp_etcd {
 	char (*endpoints)[256]; /* URLs, http:// or https://, in the file's order */
 	size_t n_endpoints;
