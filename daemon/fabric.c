@@ -235,6 +235,22 @@ static bool same_entry(const struct fdb_entry *a, const struct fdb_entry *b)
 	       !memcmp(a->dst.addr, b->dst.addr, a->dst.family == AF_INET ? 4 : 16);
 }
 
+static int mac_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct fdb_entry *)a)->mac, ((const struct fdb_entry *)b)->mac, 6);
+}
+
+/* By MAC, then remote: the order both lists are walked in. */
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct fdb_entry *x = a, *y = b;
+	int c = mac_cmp(a, b);
+
+	if (c || x->dst.family != y->dst.family)
+		return c ? c : x->dst.family - y->dst.family;
+	return memcmp(x->dst.addr, y->dst.addr, x->dst.family == AF_INET ? 4 : 16);
+}
+
 /* The plan's FDB, to compare with the kernel's. */
 static int fdb_wanted(const struct sp_plan_fabric *pf, int ifindex, struct fdb_list *l)
 {
@@ -266,10 +282,19 @@ static int fdb_sync(const struct sp_network *n, const struct sp_plan_fabric *pf,
 		snprintf(err, errlen, "out of memory");
 		return r;
 	}
-	for (size_t i = 0; i < want.n; i++)
-		for (size_t j = 0; j < have.n; j++)
-			if (same_entry(&want.e[i], &have.e[j]))
-				want.e[i].keep = have.e[j].keep = true;
+	/* both sorted, one walk: thousands of peers (a store's) cost n log n,
+	 * not n x m */
+	qsort(want.e, want.n, sizeof(*want.e), entry_cmp);
+	qsort(have.e, have.n, sizeof(*have.e), entry_cmp);
+	for (size_t i = 0, j = 0; i < want.n && j < have.n;) {
+		int c = entry_cmp(&want.e[i], &have.e[j]);
+		if (!c)
+			want.e[i++].keep = have.e[j++].keep = true;
+		else if (c < 0)
+			i++;
+		else
+			j++;
+	}
 	for (size_t i = 0; i < want.n && !r; i++) {
 		bool all = !memcmp(want.e[i].mac, zero, 6);
 		if (!want.e[i].keep &&
@@ -289,13 +314,9 @@ static int fdb_sync(const struct sp_network *n, const struct sp_plan_fabric *pf,
 		/* kept, or no remote: not one of ours (ours are all remote) */
 		if (have.e[j].keep || !have.e[j].dst.family)
 			continue;
-		if (memcmp(have.e[j].mac, zero, 6)) {
-			bool moved = false;
-			for (size_t i = 0; i < want.n; i++)
-				moved |= !memcmp(want.e[i].mac, have.e[j].mac, 6);
-			if (moved)
-				continue;
-		}
+		if (memcmp(have.e[j].mac, zero, 6) &&
+		    bsearch(&have.e[j], want.e, want.n, sizeof(*want.e), mac_cmp))
+			continue; /* moved */
 		if ((e = fdb(RTM_DELNEIGH, ifindex, have.e[j].mac, &have.e[j].dst, false)) &&
 		    e != -ENOENT)
 			log_msg(LOG_WARNING, "%s: cannot remove a forwarding entry: %s", n->ifname,
@@ -568,11 +589,6 @@ void sp_fabric_down(struct sp_fabric *f, bool honour_persist)
 	}
 	free(f->net.peers);
 	free(f);
-}
-
-static int mac_cmp(const void *a, const void *b)
-{
-	return memcmp(((const struct fdb_entry *)a)->mac, ((const struct fdb_entry *)b)->mac, 6);
 }
 
 void sp_fabric_status(const struct sp_fabric *f, json_t *obj)
