@@ -134,10 +134,11 @@ static int unreachable_route(int type, const struct sixplane_prefix *p)
 
 /* An FDB entry: frames to mac go to the endpoint (all-zero mac: every
  * broadcast and multicast frame, one copy per entry, with append). */
-static int fdb(int type, int ifindex, const uint8_t mac[6], const struct sp_endpoint *dst,
-	       bool append)
+/* An FDB request (RTM_NEWNEIGH or RTM_DELNEIGH) for mac -> dst in buf (128
+ * bytes are enough); append for the all-zero MAC's one-per-peer entries. */
+static struct nlmsghdr *fdb_msg(char *buf, int type, int ifindex, const uint8_t mac[6],
+				const struct sp_endpoint *dst, bool append)
 {
-	char buf[256];
 	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 	struct ndmsg *nd;
 
@@ -152,14 +153,15 @@ static int fdb(int type, int ifindex, const uint8_t mac[6], const struct sp_endp
 	nd->ndm_flags = NTF_SELF;
 	mnl_attr_put(h, NDA_LLADDR, 6, mac);
 	mnl_attr_put(h, NDA_DST, dst->family == AF_INET ? 4 : 16, dst->addr);
-	return sp_nl_do(h);
+	return h;
 }
 
 /* One FDB entry as the kernel has it or as the plan wants it. */
 struct fdb_entry {
 	uint8_t mac[6];
 	struct sp_endpoint dst;
-	bool keep; /* observed: also wanted; wanted: also observed */
+	bool keep;   /* observed: also wanted; wanted: also observed */
+	bool remove; /* observed, and to be removed */
 };
 
 struct fdb_list {
@@ -262,6 +264,50 @@ static int fdb_wanted(const struct sp_plan_fabric *pf, int ifindex, struct fdb_l
 	return r;
 }
 
+/* One request per entry of l to send (not kept; with del, those marked
+ * remove), in one batch (sp_nl_do_batch). 0, or the first error that
+ * matters (-EEXIST and, for removals, -ENOENT do not) and *bad its entry. */
+static int fdb_batch(int type, int ifindex, struct fdb_list *l, bool del, const char *ifname,
+		     size_t *bad)
+{
+	static const uint8_t zero[6];
+	char *buf = malloc(l->n * 128 + 1);
+	size_t *which = calloc(l->n + 1, sizeof(*which)), k = 0, off = 0;
+	int *errs = calloc(l->n + 1, sizeof(*errs)), r = 0;
+
+	if (!buf || !which || !errs) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		if (del ? !l->e[i].remove : l->e[i].keep)
+			continue;
+		struct nlmsghdr *h = fdb_msg(buf + off, type, ifindex, l->e[i].mac, &l->e[i].dst,
+					     !memcmp(l->e[i].mac, zero, 6) && !del);
+		off += NLMSG_ALIGN(h->nlmsg_len);
+		which[k++] = i;
+	}
+	if (k && (r = sp_nl_do_batch(buf, k, errs)))
+		goto out;
+	for (size_t i = 0; i < k && !r; i++) {
+		int e = errs[i];
+		if (!e || e == -EEXIST || (del && e == -ENOENT))
+			continue;
+		if (del && ifname) { /* each said, the rest still removed */
+			log_msg(LOG_WARNING, "%s: cannot remove a forwarding entry: %s", ifname,
+				strerror(-e));
+			continue;
+		}
+		r = e;
+		*bad = which[i];
+	}
+out:
+	free(buf);
+	free(which);
+	free(errs);
+	return r;
+}
+
 /* Make the FDB exactly the wanted one: entries already right are not
  * touched (flows to unchanged peers never notice); new and moved ones
  * first, then the ones no longer wanted. */
@@ -270,7 +316,8 @@ static int fdb_sync(const struct sp_network *n, const struct sp_plan_fabric *pf,
 {
 	static const uint8_t zero[6];
 	struct fdb_list have, want;
-	int r;
+	size_t bad = 0;
+	int r, e;
 
 	if ((r = fdb_observe(ifindex, &have))) {
 		snprintf(err, errlen, "%s: reading its forwarding entries: %s", n->ifname,
@@ -295,33 +342,30 @@ static int fdb_sync(const struct sp_network *n, const struct sp_plan_fabric *pf,
 		else
 			j++;
 	}
-	for (size_t i = 0; i < want.n && !r; i++) {
-		bool all = !memcmp(want.e[i].mac, zero, 6);
-		if (!want.e[i].keep &&
-		    (r = fdb(RTM_NEWNEIGH, ifindex, want.e[i].mac, &want.e[i].dst, all)) == -EEXIST)
-			r = 0;
-		if (r) {
-			char m[SIXPLANE_MACSTRLEN];
-			sixplane_mac_format((const struct sixplane_mac *)want.e[i].mac, m);
-			snprintf(err, errlen, "%s: adding the forwarding entry of %s: %s",
-				 n->ifname, m, strerror(-r));
-		}
+	/* new and moved entries, in one batch */
+	if ((r = fdb_batch(RTM_NEWNEIGH, ifindex, &want, false, NULL, &bad)) == -EEXIST)
+		r = 0;
+	if (r) {
+		char m[SIXPLANE_MACSTRLEN];
+		sixplane_mac_format((const struct sixplane_mac *)want.e[bad].mac, m);
+		snprintf(err, errlen, "%s: adding the forwarding entry of %s: %s", n->ifname, m,
+			 strerror(-r));
 	}
-	/* a unicast MAC replaced above was moved, not added: its old entry is
-	 * gone with the replace; an all-zero one to a peer gone is removed */
+	/* then the ones no longer wanted: a unicast MAC replaced above was
+	 * moved, not added (its old entry went with the replace); an all-zero
+	 * one to a peer gone is removed */
 	for (size_t j = 0; j < have.n && !r; j++) {
-		int e;
 		/* kept, or no remote: not one of ours (ours are all remote) */
 		if (have.e[j].keep || !have.e[j].dst.family)
 			continue;
 		if (memcmp(have.e[j].mac, zero, 6) &&
 		    bsearch(&have.e[j], want.e, want.n, sizeof(*want.e), mac_cmp))
 			continue; /* moved */
-		if ((e = fdb(RTM_DELNEIGH, ifindex, have.e[j].mac, &have.e[j].dst, false)) &&
-		    e != -ENOENT)
-			log_msg(LOG_WARNING, "%s: cannot remove a forwarding entry: %s", n->ifname,
-				strerror(-e));
+		have.e[j].remove = true;
 	}
+	if (!r && (e = fdb_batch(RTM_DELNEIGH, ifindex, &have, true, n->ifname, &bad)))
+		log_msg(LOG_WARNING, "%s: cannot remove a forwarding entry: %s", n->ifname,
+			strerror(-e));
 	free(have.e);
 	free(want.e);
 	return r;

@@ -202,6 +202,72 @@ int sp_nl_do(struct nlmsghdr *req)
 	return query(req, NULL, NULL);
 }
 
+/* Read answers until every request of [first, end) has one. */
+static int batch_acks(struct mnl_socket *nl, unsigned base, size_t first, size_t end, int *errs)
+{
+	char buf[1 << 15] __attribute__((aligned(NLMSG_ALIGNTO)));
+	size_t left = end - first;
+
+	while (left) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0)
+			return errno == EINTR ? 0 : -errno;
+		int len = (int)n;
+		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(h, len);
+		     h = mnl_nlmsg_next(h, &len)) {
+			size_t i = h->nlmsg_seq - base;
+			if (h->nlmsg_type != NLMSG_ERROR || i < first || i >= end ||
+			    h->nlmsg_len < mnl_nlmsg_size(sizeof(struct nlmsgerr)))
+				continue;
+			errs[i] = ((const struct nlmsgerr *)mnl_nlmsg_get_payload(h))->error;
+			left--;
+		}
+	}
+	return 0;
+}
+
+int sp_nl_do_batch(char *buf, size_t n, int *errs)
+{
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	unsigned base = (unsigned)time(NULL) << 8, one = 1;
+	size_t i = 0, first = 0, off = 0, start = 0;
+	int r = 0;
+
+	if (!nl)
+		return -errno;
+	/* errors are answered without the request copied back in them */
+	setsockopt(mnl_socket_get_fd(nl), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		r = -errno;
+		goto out;
+	}
+	while (first < n) {
+		/* one send: the requests that fit 32 KiB (at least one) */
+		for (i = first, start = off; i < n; i++) {
+			struct nlmsghdr *h = (struct nlmsghdr *)(buf + off);
+			/* each answer is a buffer of its own on the socket's
+			 * receive queue (~1 KiB of its 208 KiB): 64 answers per
+			 * send stay well within it */
+			if (i > first && (i - first >= 64 || off + h->nlmsg_len - start > 1 << 15))
+				break;
+			h->nlmsg_flags |= NLM_F_ACK;
+			h->nlmsg_seq = base + (unsigned)i;
+			errs[i] = -EIO; /* until answered */
+			off += NLMSG_ALIGN(h->nlmsg_len);
+		}
+		if (mnl_socket_sendto(nl, buf + start, off - start) < 0) {
+			r = -errno;
+			goto out;
+		}
+		if ((r = batch_acks(nl, base, first, i, errs)))
+			goto out;
+		first = i;
+	}
+out:
+	mnl_socket_close(nl);
+	return r;
+}
+
 int sp_nl_query(struct nlmsghdr *req, mnl_cb_t cb, void *data)
 {
 	return query(req, cb, data);

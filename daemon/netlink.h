@@ -66,6 +66,13 @@ struct nlmsghdr *sp_nl_link_msg(char *buf, uint16_t type, uint16_t flags, int if
 				struct ifinfomsg **ifi);
 /* Send one request and wait for the kernel's answer: 0 or its negative errno. */
 int sp_nl_do(struct nlmsghdr *req);
+/* Send n requests, laid end to end in buf (each a whole aligned netlink
+ * message), on one socket, 64 per send, and wait for
+ * every answer: errs[i] is the kernel's for the i-th (0 or a negative
+ * errno). Thousands of forwarding entries cost a few system calls, not a
+ * socket each. 0, or a negative errno when the socket itself failed
+ * (errs then says nothing). */
+int sp_nl_do_batch(char *buf, size_t n, int *errs);
 /* A dump (RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE or RTM_GETNEIGH) of
  * family, ifindex narrowing a neighbor dump (0: all), cb called for every
  * message. 0 or a negative errno (-EAGAIN: a change interrupted it). */
