@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/* The store's keys, values, base64 and watch-stream splitter (doc/membership.md). */
+#include "store_wire.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sp_store_nodes_prefix(char *buf, size_t len, const char *prefix, uint64_t nwid)
+{
+	int n = snprintf(buf, len, "%s/v1/%016" PRIx64 "/nodes/", prefix, nwid);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int sp_store_key(char *buf, size_t len, const char *prefix, uint64_t nwid, uint64_t node)
+{
+	int n = snprintf(buf, len, "%s/v1/%016" PRIx64 "/nodes/%010" PRIx64, prefix, nwid,
+			 node & UINT64_C(0xffffffffff));
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int sp_store_parse_key(const char *key, size_t n, const char *nodes, uint64_t *node)
+{
+	size_t pn = strlen(nodes);
+	uint64_t v = 0;
+
+	if (n != pn + 10 || memcmp(key, nodes, pn) != 0)
+		return -EINVAL;
+	for (size_t i = pn; i < n; i++) {
+		char c = key[i];
+
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v << 4 | (uint64_t)(c - 'a' + 10);
+		else
+			return -EINVAL;
+	}
+	*node = v;
+	return 0;
+}
+
+int sp_store_parse_value(const char *v, size_t n, struct sp_endpoint *ep, uint16_t *port)
+{
+	json_t *root = json_loadb(v, n, JSON_REJECT_DUPLICATES, NULL);
+	struct sp_endpoint e = {0};
+	const char *s;
+	json_int_t p;
+	int ret = -EINVAL;
+
+	if (!json_is_object(root))
+		goto out;
+	s = json_string_value(json_object_get(root, "endpoint"));
+	/* the literal only: inet_pton takes no scope, no port, no spaces */
+	if (!s || strlen(s) != json_string_length(json_object_get(root, "endpoint")))
+		goto out;
+	if (inet_pton(AF_INET, s, e.addr) == 1)
+		e.family = AF_INET;
+	else if (inet_pton(AF_INET6, s, e.addr) == 1)
+		e.family = AF_INET6;
+	else
+		goto out;
+	if (!json_is_integer(json_object_get(root, "port")))
+		goto out;
+	p = json_integer_value(json_object_get(root, "port"));
+	if (p < 1 || p > 65535)
+		goto out;
+	*ep = e;
+	*port = (uint16_t)p;
+	ret = 0;
+out:
+	json_decref(root);
+	return ret;
+}
+
+const char *sp_store_endpoint_str(const struct sp_endpoint *ep, char *buf, size_t len)
+{
+	if (!ep->family || !inet_ntop(ep->family, ep->addr, buf, (socklen_t)len))
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+int sp_store_format_value(char *buf, size_t len, const struct sp_endpoint *ep, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN];
+	int n = snprintf(buf, len, "{\"endpoint\": \"%s\", \"port\": %u}",
+			 sp_store_endpoint_str(ep, a, sizeof(a)), port);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+json_t *sp_store_b64(const void *p, size_t n)
+{
+	size_t len = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	char *s = malloc(len);
+	json_t *j;
+
+	if (!s)
+		return NULL;
+	sodium_bin2base64(s, len, p, n, sodium_base64_VARIANT_ORIGINAL);
+	j = json_string(s);
+	free(s);
+	return j;
+}
+
+int sp_store_unb64(const char *s, char **out, size_t *n)
+{
+	size_t sl = strlen(s), cap = sl / 4 * 3 + 3, bin = 0;
+	const char *end;
+	char *b = malloc(cap + 1);
+
+	if (!b)
+		return -ENOMEM;
+	if (sodium_base642bin((unsigned char *)b, cap, s, sl, NULL, &bin, &end,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    end != s + sl) {
+		free(b);
+		return -EINVAL;
+	}
+	b[bin] = '\0';
+	*out = b;
+	*n = bin;
+	return 0;
+}
+
+size_t sp_store_prefix_end(const char *s, size_t n, char *out)
+{
+	memcpy(out, s, n);
+	while (n > 0) {
+		if ((unsigned char)out[n - 1] < 0xff) {
+			out[n - 1]++;
+			return n;
+		}
+		n--;
+	}
+	/* all 0xff: etcd's "\0" means every key from s on */
+	out[0] = '\0';
+	return 1;
+}
+
+int sp_store_read_kv(const json_t *kv, const struct sp_store_scope *sc, bool want_value,
+		     struct sp_store_peer *out)
+{
+	const char *k64 = json_string_value(json_object_get(kv, "key"));
+	const char *v64 = json_string_value(json_object_get(kv, "value"));
+	struct sp_store_peer p = {0};
+	char *key = NULL, *val = NULL;
+	size_t kn, vn;
+	int ret = 0;
+
+	if (!k64 || sp_store_unb64(k64, &key, &kn) < 0)
+		goto out;
+	if (sp_store_parse_key(key, kn, sc->nodes, &p.node) < 0 || p.node == sc->self)
+		goto out;
+	out->node = p.node;
+	if (!want_value) {
+		*out = p;
+		ret = 1;
+		goto out;
+	}
+	/* the gateway omits an empty value */
+	ret = -EINVAL;
+	if (v64 && sp_store_unb64(v64, &val, &vn) < 0)
+		goto out;
+	if (sp_store_parse_value(val ? val : "", val ? vn : 0, &p.endpoint, &p.port) < 0 ||
+	    p.endpoint.family != sc->family)
+		goto out;
+	*out = p;
+	ret = 1;
+out:
+	free(key);
+	free(val);
+	return ret;
+}
+
+void sp_json_stream_reset(struct sp_json_stream *s)
+{
+	s->len = s->scan = s->start = 0;
+	s->depth = 0;
+	s->in_string = s->escape = false;
+}
+
+void sp_json_stream_free(struct sp_json_stream *s)
+{
+	free(s->buf);
+	*s = (struct sp_json_stream){0};
+}
+
+/* Objects are found by their braces outside strings, so a cut anywhere
+ * (inside a string, an escape, a UTF-8 sequence) only waits for more. */
+int sp_json_stream_feed(struct sp_json_stream *s, const char *p, size_t n,
+			int (*cb)(void *ctx, json_t *obj), void *ctx)
+{
+	if (n > SP_JSON_STREAM_MAX - s->len)
+		return -EPROTO;
+	if (s->len + n > s->cap) {
+		size_t cap = s->cap ? s->cap : 4096;
+		char *b;
+
+		while (cap < s->len + n)
+			cap *= 2;
+		b = realloc(s->buf, cap);
+		if (!b)
+			return -ENOMEM;
+		s->buf = b;
+		s->cap = cap;
+	}
+	memcpy(s->buf + s->len, p, n);
+	s->len += n;
+
+	for (; s->scan < s->len; s->scan++) {
+		char c = s->buf[s->scan];
+
+		if (s->in_string) {
+			if (s->escape)
+				s->escape = false;
+			else if (c == '\\')
+				s->escape = true;
+			else if (c == '"')
+				s->in_string = false;
+			continue;
+		}
+		if (s->depth == 0) {
+			if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+				continue;
+			if (c != '{')
+				return -EPROTO;
+			s->start = s->scan;
+		}
+		if (c == '"' && s->depth > 0) {
+			s->in_string = true;
+		} else if (c == '{' || c == '[') {
+			if (++s->depth > 1000)
+				return -EPROTO;
+		} else if (c == '}' || c == ']') {
+			json_t *obj;
+			int r;
+
+			if (--s->depth > 0)
+				continue;
+			obj = json_loadb(s->buf + s->start, s->scan + 1 - s->start, 0, NULL);
+			if (!json_is_object(obj)) {
+				json_decref(obj);
+				return -EPROTO;
+			}
+			r = cb(ctx, obj);
+			json_decref(obj);
+			if (r < 0)
+				return r;
+		}
+	}
+	/* keep only the unfinished object */
+	if (s->depth == 0) {
+		s->len = s->scan = s->start = 0;
+	} else if (s->start > 0) {
+		memmove(s->buf, s->buf + s->start, s->len - s->start);
+		s->len -= s->start;
+		s->scan -= s->start;
+		s->start = 0;
+	}
+	return 0;
+}
