@@ -23,6 +23,15 @@ int sp_apply_plan(const struct sp_dp *dp, const struct sp_config *cfg, struct sp
 	struct sp_plan_limits lim;
 	int r;
 
+	/* the membership client is being built (issue 14): until the daemon
+	 * talks to the store, a file that needs it is refused, never served
+	 * as if its peers were only the [Peer] sections */
+	if (cfg->has_etcd) {
+		snprintf(err, errlen,
+			 "%s:%d: [Etcd]: this sixplaned does not have the membership client yet",
+			 cfg->path, cfg->etcd.line);
+		return -EOPNOTSUPP;
+	}
 	if ((r = sp_host_observe(&h))) {
 		snprintf(err, errlen, "reading the host's interfaces and addresses: %s",
 			 strerror(-r));

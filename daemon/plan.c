@@ -445,6 +445,13 @@ static int check_config(struct build *b)
 					    sp_config_key_name(fabric_keys[k]));
 		if ((r = check_peers(b, a)))
 			return r;
+		if (a->membership == SP_MEMBERSHIP_ETCD && !a->underlay.family)
+			return fail(b, -EINVAL, a->lines[SP_KEY_NETWORK_Membership],
+				    "Membership = etcd without an Underlay (the store holds "
+				    "backplane endpoints)");
+		if (a->membership == SP_MEMBERSHIP_ETCD && !c->has_etcd)
+			return fail(b, -EINVAL, a->lines[SP_KEY_NETWORK_Membership],
+				    "Membership = etcd needs an [Etcd] section");
 		for (size_t j = 0; j < i; j++) {
 			const struct sp_network *o = &c->networks[j];
 			if (!strcmp(a->ifname, o->ifname))
@@ -465,6 +472,12 @@ static int check_config(struct build *b)
 					    (unsigned long long)o->nwid, o->line);
 		}
 	}
+	bool etcd = false;
+	for (size_t i = 0; i < c->n_networks; i++)
+		etcd |= c->networks[i].membership == SP_MEMBERSHIP_ETCD;
+	if (c->has_etcd && !etcd)
+		return fail(b, -EINVAL, c->etcd.line,
+			    "[Etcd] but no [Network] with Membership = etcd uses it");
 	for (size_t i = 0; i < c->n_proxies; i++) {
 		const struct sp_proxy *a = &c->proxies[i];
 		for (size_t j = 0; j < c->n_networks; j++)

@@ -305,6 +305,13 @@ static void test_host(void **state)
 	assert_int_equal(p.ifs[0].ifindex, 4);
 	sp_plan_free(&p);
 	sp_config_free(&c);
+	/* the membership store: for a backplane, with its section, used */
+	refuses(NET("lan0") "Membership = etcd\n\n[Etcd]\nEndpoints = http://192.0.2.10:2379\n",
+		-EINVAL, 5, "Membership = etcd without an Underlay");
+	refuses(NET("sp0") "Underlay = 192.0.2.1\nMembership = etcd\n", -EINVAL, 6,
+		"Membership = etcd needs an [Etcd] section");
+	refuses(NET("sp0") "Underlay = 192.0.2.1\n\n[Etcd]\nEndpoints = http://192.0.2.10:2379\n",
+		-EINVAL, 7, "[Etcd] but no [Network] with Membership = etcd uses it");
 	/* what the file asks is checked whether or not the interface is here */
 	refuses(NET("nosuch0") "Solicit = emulated-only\nDataplane = tc\n", -EINVAL, 1,
 		"Solicit = emulated-only needs Dataplane = netlink");
@@ -412,22 +419,23 @@ static const struct sp_store_peer *source(const void *ctx, uint64_t nwid, size_t
 static void test_sources(void **state)
 {
 	const struct sp_plan_sources src = {source, NULL};
-	const char *text = NET("sp0") "Underlay = 192.0.2.1\nMulticast = off\n\n[Peer]\nNode = "
-				      "1122334455\nEndpoint = 192.0.2.2\n";
+#define SOURCED(membership)                                                                        \
+	NET("sp0")                                                                                 \
+	"Underlay = 192.0.2.1\nMulticast = off\n" membership                                       \
+	"\n[Peer]\nNode = 1122334455\nEndpoint = 192.0.2.2\n"
 	struct sp_config c;
 	struct sp_plan p;
-	char err[512];
 
 	(void)state;
 	host.sources = &src;
 	/* static membership: the store is not asked */
-	plans(text, &c, &p);
+	plans(SOURCED(""), &c, &p);
 	assert_int_equal(p.fabrics[0].n_fdb, 1);
 	sp_plan_free(&p);
+	sp_config_free(&c);
 	/* etcd: the file's peer, then the store's usable ones */
-	c.networks[0].membership = SP_MEMBERSHIP_ETCD;
-	if (sp_plan_build(&c, &host, &limits, &p, err, sizeof(err)))
-		fail_msg("refused: %s", err);
+	plans(SOURCED("Membership = etcd\n") "\n[Etcd]\nEndpoints = http://192.0.2.10:2379\n", &c,
+	      &p);
 	assert_int_equal(p.fabrics[0].n_fdb, 3);
 	struct sixplane_mac want[3] = {sixplane_node_mac(0x8056c2e21c000001ULL, 0x1122334455ULL),
 				       sixplane_node_mac(0x8056c2e21c000001ULL, 0x4455667788ULL),
