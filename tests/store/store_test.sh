@@ -1,0 +1,197 @@
+#!/bin/sh
+# The membership store's client (daemon/store*.c) against a real
+# single-member etcd started here, in a network namespace of the test's own
+# (unshare -n: 127.0.0.1 and its ports are the test's alone). storeprobe
+# drives the client and prints each peer-set and state change; etcdctl
+# checks the store's side:
+#   join creates the key under a lease; a second host with the same node
+#   and another endpoint is refused, the key unchanged; puts and deletes of
+#   other nodes come and go (values refused and other families ignored); a
+#   watch cancelled by compaction reads the range again; etcd killed keeps
+#   the peers, and back it resyncs; SIGTERM revokes (the key gone at once);
+#   kill -9 leaves the key to its lease.
+# usage: store_test.sh STOREPROBE
+set -u
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+fail() {
+	echo "FAIL: $*" >&2
+	[ -n "${T:-}" ] && for f in "$T"/*.out "$T"/*.err; do
+		[ -f "$f" ] && { echo "--- $f" >&2; tail -n 30 "$f" >&2; }
+	done
+	exit 1
+}
+
+PROBE=${1:?usage: store_test.sh STOREPROBE}
+if [ -z "${STORE_TEST_NS:-}" ]; then
+	for t in etcd etcdctl unshare ip; do
+		command -v "$t" >/dev/null 2>&1 || skip "needs $t (scripts/deps.sh installs it)"
+	done
+	unshare -n true 2>/dev/null || skip "cannot create a network namespace (unshare -n needs root)"
+	STORE_TEST_NS=1 exec unshare -n "$0" "$@"
+fi
+
+ip link set lo up
+T=$(mktemp -d /tmp/store_test.XXXXXX)
+CURL=http://127.0.0.1:23790
+NW=8056c2e21c000001
+P=/sixplane/v1/$NW/nodes
+ETCD_PID=
+PIDS=
+cleanup() {
+	for p in $PIDS $ETCD_PID; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+start_etcd() {
+	etcd --name s1 --data-dir "$T/etcd" --listen-client-urls $CURL \
+		--advertise-client-urls $CURL --listen-peer-urls http://127.0.0.1:23800 \
+		--initial-advertise-peer-urls http://127.0.0.1:23800 \
+		--initial-cluster s1=http://127.0.0.1:23800 >>"$T/etcd.err" 2>&1 &
+	ETCD_PID=$!
+	i=0
+	until ctl endpoint health >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "etcd did not start"
+		sleep 0.1
+	done
+}
+ctl() { ETCDCTL_API=3 etcdctl --endpoints $CURL --command-timeout=2s "$@"; }
+# value KEY: its value, "" when absent
+value() { ctl get --print-value-only "$1"; }
+lease_of() { ctl get -w json "$1" | sed -n 's/.*"lease":\([0-9]*\).*/\1/p'; }
+
+# wait_for FILE PATTERN SECONDS: a line of FILE matches (grep -E)
+wait_for() {
+	i=0
+	until grep -Eq -- "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt $(($3 * 10)) ] || fail "no line '$2' in $1 within $3 s"
+		sleep 0.1
+	done
+}
+# last_peers FILE: the last "peers" line of FILE
+last_peers() { grep '^peers ' "$1" | tail -n 1; }
+wait_peers() {
+	i=0
+	until [ "$(last_peers "$1")" = "$2" ]; do
+		i=$((i + 1))
+		[ $i -lt $(($3 * 10)) ] || fail "peers of $1: '$(last_peers "$1")', not '$2' within $3 s"
+		sleep 0.1
+	done
+}
+# probe NAME NODE UNDERLAY: a host in the background, its output in $T/NAME.*
+probe() {
+	"$PROBE" --endpoint $CURL --lease 5 --net "$NW,$2,$3" >"$T/$1.out" 2>"$T/$1.err" &
+	eval "PID_$1=$!"
+	PIDS="$PIDS $!"
+}
+val() { printf '{"endpoint": "%s", "port": %s}' "$1" "${2:-4789}"; }
+
+start_etcd
+ctl put "$P/1111111111" "$(val 192.0.2.11)" >/dev/null || fail "etcdctl put"
+
+echo "join: the key created under a lease, the existing peer read"
+probe a aaaaaaaaaa 192.0.2.1
+wait_for "$T/a.out" '"state":"joined"' 10
+[ "$(value $P/aaaaaaaaaa)" = "$(val 192.0.2.1)" ] || fail "our key: '$(value $P/aaaaaaaaaa)'"
+LEASE=$(lease_of $P/aaaaaaaaaa)
+[ -n "$LEASE" ] && [ "$LEASE" != 0 ] || fail "our key has no lease"
+wait_peers "$T/a.out" "peers $NW 1: 1111111111=192.0.2.11:4789" 5
+
+echo "collision: the same node from another endpoint is refused"
+probe b aaaaaaaaaa 192.0.2.9
+wait_for "$T/b.out" '"state":"refused"' 10
+grep -q "node aaaaaaaaaa of network $NW is registered from 192.0.2.1, not this host's 192.0.2.9: refusing to take it over" "$T/b.err" ||
+	fail "no refusal naming both endpoints"
+[ "$(value $P/aaaaaaaaaa)" = "$(val 192.0.2.1)" ] || fail "the key changed: '$(value $P/aaaaaaaaaa)'"
+[ "$(lease_of $P/aaaaaaaaaa)" = "$LEASE" ] || fail "the key's lease changed"
+kill -TERM "$PID_b"
+wait "$PID_b" || fail "probe b did not exit cleanly"
+sleep 0.5
+[ "$(value $P/aaaaaaaaaa)" = "$(val 192.0.2.1)" ] || fail "b's leaving took a's key"
+
+echo "follow: puts and deletes of other nodes, hostile values ignored"
+ctl put "$P/2222222222" "$(val 192.0.2.22 4790)" >/dev/null
+wait_peers "$T/a.out" "peers $NW 2: 1111111111=192.0.2.11:4789 2222222222=192.0.2.22:4790" 5
+ctl put "$P/1111111111" "$(val 192.0.2.111)" >/dev/null
+wait_peers "$T/a.out" "peers $NW 2: 1111111111=192.0.2.111:4789 2222222222=192.0.2.22:4790" 5
+ctl put "$P/3333333333" "$(val 2001:db8::3)" >/dev/null
+ctl put "$P/4444444444" 'garbage' >/dev/null
+ctl put "$P/not-a-node" "$(val 192.0.2.5)" >/dev/null
+ctl del "$P/2222222222" >/dev/null
+wait_peers "$T/a.out" "peers $NW 1: 1111111111=192.0.2.111:4789" 5
+ctl del "$P/3333333333" "$P/4444444444" >/dev/null
+ctl del "$P/4444444444" >/dev/null
+
+echo "etcd killed: the peers kept; back, a resync and the lease kept alive"
+kill -9 "$ETCD_PID"
+wait "$ETCD_PID" 2>/dev/null
+wait_for "$T/a.out" '"connected":false' 10
+sleep 2
+grep '^peers ' "$T/a.out" | tail -n 1 | grep -q "1111111111=192.0.2.111" || fail "peers lost with the store"
+start_etcd
+wait_for "$T/a.err" 'connected, lease' 20
+[ "$(grep -c 'connected, lease' "$T/a.err")" -ge 2 ] || fail "no reconnection logged"
+ctl put "$P/5555555555" "$(val 192.0.2.55)" >/dev/null
+wait_peers "$T/a.out" "peers $NW 2: 1111111111=192.0.2.111:4789 5555555555=192.0.2.55:4789" 15
+[ "$(value $P/aaaaaaaaaa)" = "$(val 192.0.2.1)" ] || fail "our key is gone after the restart"
+
+echo "lease lost while away: joined again"
+ctl lease revoke "$(printf '%x' "$(lease_of $P/aaaaaaaaaa)")" >/dev/null || fail "etcdctl lease revoke"
+[ -z "$(value $P/aaaaaaaaaa)" ] || fail "the revoked lease left our key"
+wait_for "$T/a.err" 'expired: joining again' 5
+i=0
+until [ "$(value $P/aaaaaaaaaa)" = "$(val 192.0.2.1)" ]; do
+	i=$((i + 1))
+	[ $i -lt 50 ] || fail "not joined again after the lease was revoked"
+	sleep 0.1
+done
+
+echo "SIGTERM: the lease revoked, the key gone at once"
+probe c cccccccccc 192.0.2.3
+wait_for "$T/c.out" '"state":"joined"' 10
+wait_peers "$T/a.out" "peers $NW 3: 1111111111=192.0.2.111:4789 5555555555=192.0.2.55:4789 cccccccccc=192.0.2.3:4789" 5
+kill -TERM "$PID_c"
+wait "$PID_c" || fail "probe c did not exit cleanly"
+[ -z "$(value $P/cccccccccc)" ] || fail "c's key outlived its SIGTERM"
+wait_peers "$T/a.out" "peers $NW 2: 1111111111=192.0.2.111:4789 5555555555=192.0.2.55:4789" 2
+
+echo "kill -9: the key lives until its lease ends (5 s)"
+probe d dddddddddd 192.0.2.4
+wait_for "$T/d.out" '"state":"joined"' 10
+kill -9 "$PID_d"
+wait "$PID_d" 2>/dev/null
+t0=$(date +%s%N)
+sleep 1
+[ -n "$(value $P/dddddddddd)" ] || fail "d's key went at once after kill -9"
+until [ -z "$(value $P/dddddddddd)" ]; do
+	[ $(($(date +%s%N) - t0)) -lt 10000000000 ] || fail "d's key outlived its lease by far"
+	sleep 0.1
+done
+wait_peers "$T/a.out" "peers $NW 2: 1111111111=192.0.2.111:4789 5555555555=192.0.2.55:4789" 2
+echo "  gone $((($(date +%s%N) - t0) / 1000000)) ms after the kill"
+
+echo "the same endpoint again after kill -9: our earlier run, taken over"
+probe e eeeeeeeeee 192.0.2.5
+wait_for "$T/e.out" '"state":"joined"' 10
+L1=$(lease_of $P/eeeeeeeeee)
+kill -9 "$PID_e"
+probe e eeeeeeeeee 192.0.2.5
+wait_for "$T/e.out" '"state":"joined"' 10
+L2=$(lease_of $P/eeeeeeeeee)
+[ "$L1" != "$L2" ] || fail "the key is still under the dead run's lease"
+kill -TERM "$PID_e"
+wait "$PID_e"
+
+kill -TERM "$PID_a"
+wait "$PID_a" || fail "probe a did not exit cleanly"
+grep -q '^counters .*refused=[1-9]' "$T/a.out" || fail "no refused values counted: $(grep counters "$T/a.out")"
+grep -q '^counters .*reconnects=[1-9]' "$T/a.out" || fail "no reconnect counted"
+grep -q '^counters .*joins=2' "$T/a.out" || fail "not two joins: $(grep counters "$T/a.out")"
+echo "PASS"

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT */
+/* The store's formats: keys, values (hostile ones too), base64 and the
+ * watch-stream splitter cut at every byte. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "store_wire.h"
+
+#define NODES "/sixplane/v1/8056c2e21c000001/nodes/"
+
+static void test_key(void **state)
+{
+	char b[SP_STORE_KEY_MAX];
+	uint64_t node = 0;
+
+	(void)state;
+	assert_int_equal(sp_store_key(b, sizeof(b), "/sixplane", 0x8056c2e21c000001, 0x89e92ceee5),
+			 0);
+	assert_string_equal(b, NODES "89e92ceee5");
+	assert_int_equal(sp_store_key(b, sizeof(b), "/sixplane", 0x8056c2e21c000001, 0x1), 0);
+	assert_string_equal(b, NODES "0000000001");
+	assert_int_equal(sp_store_nodes_prefix(b, sizeof(b), "/p", 1), 0);
+	assert_string_equal(b, "/p/v1/0000000000000001/nodes/");
+	assert_int_equal(sp_store_key(b, 20, "/sixplane", 1, 1), -ENAMETOOLONG);
+
+	assert_int_equal(sp_store_parse_key(NODES "89e92ceee5", strlen(NODES) + 10, NODES, &node),
+			 0);
+	assert_true(node == 0x89e92ceee5);
+	static const char *const bad[] = {
+		NODES "89E92CEEE5",  /* upper case */
+		NODES "89e92ceee",   /* short */
+		NODES "89e92ceee55", /* long */
+		NODES "89e92ceeeg",  /* not hex */
+		NODES "89e92cee 5",  "/sixplane/v1/8056c2e21c000002/nodes/89e92ceee5",
+		NODES "/89e92ceee",  NODES,
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		node = 7;
+		assert_int_equal(sp_store_parse_key(bad[i], strlen(bad[i]), NODES, &node), -EINVAL);
+		assert_true(node == 7);
+	}
+	/* n counts, not the NUL: a key with a NUL inside is not a node */
+	assert_int_equal(sp_store_parse_key(NODES "89e92ceee\0", strlen(NODES) + 10, NODES, &node),
+			 -EINVAL);
+}
+
+static void test_value(void **state)
+{
+	struct sp_endpoint ep;
+	uint16_t port = 0;
+	char b[128];
+
+	(void)state;
+#define OK(s) sp_store_parse_value(s, strlen(s), &ep, &port)
+	assert_int_equal(OK("{\"endpoint\": \"192.0.2.1\", \"port\": 4789}"), 0);
+	assert_int_equal(ep.family, AF_INET);
+	assert_memory_equal(ep.addr, "\xc0\x00\x02\x01", 4);
+	assert_int_equal(port, 4789);
+	/* unknown members are ignored: the format may grow */
+	assert_int_equal(OK("{\"pubkey\": [1,2], \"endpoint\": \"2001:db8::1\", \"port\": 1}"), 0);
+	assert_int_equal(ep.family, AF_INET6);
+	assert_int_equal(port, 1);
+
+	static const char *const bad[] = {
+		"",
+		"null",
+		"[]",
+		"\"192.0.2.1\"",
+		"{}",
+		"{\"endpoint\": \"192.0.2.1\"}",
+		"{\"port\": 4789}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 0}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 65536}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": -1}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": \"4789\"}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789.0}",
+		"{\"endpoint\": \"192.0.2.1:4789\", \"port\": 4789}",
+		"{\"endpoint\": \" 192.0.2.1\", \"port\": 4789}",
+		"{\"endpoint\": \"fe80::1%eth0\", \"port\": 4789}",
+		"{\"endpoint\": \"192.0.2.1\\u0000x\", \"port\": 4789}",
+		"{\"endpoint\": \"host.example\", \"port\": 4789}",
+		"{\"endpoint\": 3221225985, \"port\": 4789}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"endpoint\": \"192.0.2.9\"}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789} x",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ep.family = 99;
+		port = 7;
+		assert_int_equal(OK(bad[i]), -EINVAL);
+		assert_int_equal(ep.family, 99);
+		assert_int_equal(port, 7);
+	}
+	/* bytes after a NUL count */
+	assert_int_equal(
+		sp_store_parse_value("{\"endpoint\":\"192.0.2.1\",\"port\":1}\0x", 36, &ep, &port),
+		-EINVAL);
+#undef OK
+	ep = (struct sp_endpoint){AF_INET, {192, 0, 2, 1}};
+	assert_int_equal(sp_store_format_value(b, sizeof(b), &ep, 4789), 0);
+	assert_string_equal(b, "{\"endpoint\": \"192.0.2.1\", \"port\": 4789}");
+	assert_int_equal(sp_store_format_value(b, 10, &ep, 4789), -ENAMETOOLONG);
+}
+
+static void test_b64(void **state)
+{
+	char *out = NULL, end[8];
+	size_t n = 0;
+	json_t *j = sp_store_b64("a/b", 3);
+
+	(void)state;
+	assert_string_equal(json_string_value(j), "YS9i");
+	json_decref(j);
+	assert_int_equal(sp_store_unb64("YS9iYw==", &out, &n), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(out, "a/bc");
+	free(out);
+	assert_int_equal(sp_store_unb64("", &out, &n), 0);
+	assert_int_equal(n, 0);
+	free(out);
+	assert_int_equal(sp_store_unb64("YS9iYw", &out, &n), -EINVAL);	 /* no padding */
+	assert_int_equal(sp_store_unb64("YS9i!w==", &out, &n), -EINVAL); /* not base64 */
+	assert_int_equal(sp_store_unb64("YS9iYw==YQ", &out, &n), -EINVAL);
+	assert_int_equal(sp_store_prefix_end("ab/", 3, end), 3);
+	assert_memory_equal(end, "ab0", 3);
+	assert_int_equal(sp_store_prefix_end("a\xff", 2, end), 1);
+	assert_memory_equal(end, "b", 1);
+}
+
+static void test_read_kv(void **state)
+{
+	struct sp_store_scope sc = {NODES, 0x89e92ceee5, AF_INET};
+	struct sp_store_peer p = {0};
+	json_t *kv;
+
+	(void)state;
+#define KV(k, v)                                                                                   \
+	json_pack("{s:o,s:o}", "key", sp_store_b64(k, strlen(k)), "value",                         \
+		  sp_store_b64(v, strlen(v)))
+	kv = KV(NODES "1111111111", "{\"endpoint\": \"192.0.2.2\", \"port\": 4790}");
+	assert_int_equal(sp_store_read_kv(kv, &sc, true, &p), 1);
+	assert_true(p.node == 0x1111111111);
+	assert_int_equal(p.port, 4790);
+	json_decref(kv);
+	/* ourselves, another network, not a node */
+	kv = KV(NODES "89e92ceee5", "{\"endpoint\": \"192.0.2.2\", \"port\": 4790}");
+	assert_int_equal(sp_store_read_kv(kv, &sc, true, &p), 0);
+	json_decref(kv);
+	kv = KV("/sixplane/v1/8056c2e21c000002/nodes/1111111111", "{}");
+	assert_int_equal(sp_store_read_kv(kv, &sc, true, &p), 0);
+	json_decref(kv);
+	/* another family, a bad value: refused, the node named */
+	kv = KV(NODES "2222222222", "{\"endpoint\": \"2001:db8::2\", \"port\": 4789}");
+	assert_int_equal(sp_store_read_kv(kv, &sc, true, &p), -EINVAL);
+	assert_true(p.node == 0x2222222222);
+	json_decref(kv);
+	kv = KV(NODES "3333333333", "garbage");
+	assert_int_equal(sp_store_read_kv(kv, &sc, true, &p), -EINVAL);
+	assert_true(p.node == 0x3333333333);
+	json_decref(kv);
+	/* a value the gateway left out (empty) */
+	kv = json_pack("{s:o}", "key", sp_store_b64(NODES "3333333333", strlen(NODES) + 10));
+	assert_int_equal(sp_store_read_kv(kv, &sc, true, &p), -EINVAL);
+	assert_int_equal(sp_store_read_kv(kv, &sc, false, &p), 1);
+	json_decref(kv);
+	kv = json_pack("{s:s,s:s}", "key", "!!", "value", "e30=");
+	assert_int_equal(sp_store_read_kv(kv, &sc, true, &p), 0);
+	json_decref(kv);
+	assert_int_equal(sp_store_read_kv(NULL, &sc, true, &p), 0);
+#undef KV
+}
+
+struct seen {
+	char got[8][256];
+	int n;
+};
+
+static int collect(void *ctx, json_t *obj)
+{
+	struct seen *s = ctx;
+	char *d = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+
+	assert_true(s->n < 8);
+	snprintf(s->got[s->n++], 256, "%s", d);
+	free(d);
+	return 0;
+}
+
+static void test_stream_cuts(void **state)
+{
+	/* strings holding braces, escapes and UTF-8, between white space */
+	static const char in[] = " {\"result\":{\"a\":\"}{\\\"\\\\\",\"b\":[1,{\"c\":2}]}}\n"
+				 "{\"result\":{\"s\":\"\xc3\xa9\\u00e9\"}}\r\n\t{}\n";
+	static const char *const want[] = {
+		"{\"result\":{\"a\":\"}{\\\"\\\\\",\"b\":[1,{\"c\":2}]}}",
+		"{\"result\":{\"s\":\"\xc3\xa9\xc3\xa9\"}}",
+		"{}",
+	};
+	size_t n = sizeof(in) - 1;
+
+	(void)state;
+	/* every cut in two, and every cut in three */
+	for (size_t i = 0; i <= n; i++) {
+		for (size_t k = i; k <= n; k++) {
+			struct sp_json_stream s = {0};
+			struct seen seen = {0};
+
+			assert_int_equal(sp_json_stream_feed(&s, in, i, collect, &seen), 0);
+			assert_int_equal(sp_json_stream_feed(&s, in + i, k - i, collect, &seen), 0);
+			assert_int_equal(sp_json_stream_feed(&s, in + k, n - k, collect, &seen), 0);
+			assert_int_equal(seen.n, 3);
+			for (int x = 0; x < 3; x++)
+				assert_string_equal(seen.got[x], want[x]);
+			assert_int_equal(s.depth, 0);
+			sp_json_stream_free(&s);
+		}
+	}
+}
+
+static int stop(void *ctx, json_t *obj)
+{
+	(void)obj;
+	return ++*(int *)ctx == 2 ? -ECANCELED : 0;
+}
+
+static void test_stream_bad(void **state)
+{
+	static const char *const bad[] = {
+		"x", "{}x", "[1]", "{\"a\":1}}", "{\"a\":]}", "{\"a\":1 2}", "{\"a\" 1}", "\"s\"",
+	};
+	struct sp_seen;
+	int calls = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct sp_json_stream s = {0};
+		struct seen seen = {0};
+
+		assert_int_equal(sp_json_stream_feed(&s, bad[i], strlen(bad[i]), collect, &seen),
+				 -EPROTO);
+		sp_json_stream_free(&s);
+	}
+	/* the callback's refusal stops the stream */
+	struct sp_json_stream s = {0};
+
+	assert_int_equal(sp_json_stream_feed(&s, "{}{}{}", 6, stop, &calls), -ECANCELED);
+	assert_int_equal(calls, 2);
+	sp_json_stream_free(&s);
+	/* an unfinished object waits, however deep (up to the limit) */
+	char deep[2100];
+
+	memset(deep, '[', sizeof(deep));
+	deep[0] = '{';
+	deep[1] = '"';
+	deep[2] = '"';
+	deep[3] = ':';
+	assert_int_equal(sp_json_stream_feed(&s, deep, 900, stop, &calls), 0);
+	assert_int_equal(sp_json_stream_feed(&s, deep + 4, 200, stop, &calls), -EPROTO);
+	sp_json_stream_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key),	    cmocka_unit_test(test_value),
+		cmocka_unit_test(test_b64),	    cmocka_unit_test(test_read_kv),
+		cmocka_unit_test(test_stream_cuts), cmocka_unit_test(test_stream_bad),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
