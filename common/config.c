@@ -591,8 +591,9 @@ static const char *url_check(const char *u, size_t n, bool *tls)
 			colon = c;
 	if (host[0] == '[') {
 		const char *close = memchr(host, ']', hn);
-		if (!close || (colon && colon < close))
-			colon = close && close + 1 < u + n && close[1] == ':' ? close + 1 : NULL;
+		if (!close || (close + 1 < u + n && close[1] != ':'))
+			return "not an IPv6 address in brackets";
+		colon = close + 1 < u + n ? close + 1 : NULL;
 	}
 	if (!colon)
 		return "no port (etcd has no default one: give host:port)";

@@ -475,6 +475,358 @@ static void test_dump(void **state)
 	sp_config_free(&c);
 }
 
+/* ---- Membership and [Etcd] ---- */
+
+/* Files for the [Etcd] keys that name one: in a folder of their own. */
+static char edir[64];
+static char ca[96], cert[96], key[96], pw[96];
+
+static void put_file(const char *name, const char *text, mode_t mode)
+{
+	FILE *f = fopen(name, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(name, mode), 0);
+}
+
+static int setup_etcd(void **state)
+{
+	snprintf(edir, sizeof(edir), "/tmp/sixplane-test-etcd-XXXXXX");
+	if (!mkdtemp(edir))
+		return -1;
+	snprintf(ca, sizeof(ca), "%s/ca.pem", edir);
+	snprintf(cert, sizeof(cert), "%s/client.pem", edir);
+	snprintf(key, sizeof(key), "%s/client-key.pem", edir);
+	snprintf(pw, sizeof(pw), "%s/password", edir);
+	put_file(ca, "not parsed here\n", 0644);
+	put_file(cert, "not parsed here\n", 0644);
+	put_file(key, "not parsed here\n", 0600);
+	put_file(pw, "s3cret\n", 0600);
+	return setup(state);
+}
+
+static int teardown_etcd(void **state)
+{
+	char other[128];
+
+	unlink(ca);
+	unlink(cert);
+	unlink(key);
+	unlink(pw);
+	snprintf(other, sizeof(other), "%s/other", edir);
+	unlink(other);
+	rmdir(edir);
+	return teardown(state);
+}
+
+#define ETCD "[Etcd]\nEndpoints = https://192.0.2.10:2379\n"
+/* a [Network] of 5 lines, then [Etcd] at line 6 and Endpoints at 7 */
+#define NETE NETU "Membership = etcd\n" ETCD
+
+static void load_ok(const char *text, struct sp_config *c)
+{
+	char err[512];
+
+	write_conf(text);
+	if (sp_config_load(path, c, err, sizeof(err)))
+		fail_msg("%s", err);
+}
+
+static void test_etcd(void **state)
+{
+	struct sp_config c;
+	char text[2048];
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 NETU "Membership = etcd\n"
+		      "[Etcd]\n"
+		      "Endpoints = https://192.0.2.10:2379, https://192.0.2.11:2379,"
+		      "https://[2001:db8::12]:2379 ,https://etcd-3.example.org:12379\n"
+		      "Prefix = /site/a\n"
+		      "Lease = 300\n"
+		      "CA = %s\nCert = %s\nKey = %s\n"
+		      "User = host-89e92ceee5\nPasswordFile = %s\n",
+		 ca, cert, key, pw);
+	load_ok(text, &c);
+	assert_int_equal(c.networks[0].membership, SP_MEMBERSHIP_ETCD);
+	assert_true(c.has_etcd);
+	assert_int_equal(c.etcd.line, 7);
+	assert_int_equal(c.etcd.n_endpoints, 4);
+	assert_string_equal(c.etcd.endpoints[0], "https://192.0.2.10:2379");
+	assert_string_equal(c.etcd.endpoints[1], "https://192.0.2.11:2379");
+	assert_string_equal(c.etcd.endpoints[2], "https://[2001:db8::12]:2379");
+	assert_string_equal(c.etcd.endpoints[3], "https://etcd-3.example.org:12379");
+	assert_string_equal(c.etcd.prefix, "/site/a");
+	assert_int_equal(c.etcd.lease, 300);
+	assert_string_equal(c.etcd.ca, ca);
+	assert_string_equal(c.etcd.cert, cert);
+	assert_string_equal(c.etcd.key, key);
+	assert_string_equal(c.etcd.user, "host-89e92ceee5");
+	assert_string_equal(c.etcd.password_file, pw);
+	assert_int_equal(c.etcd.lines[SP_KEY_ETCD_Endpoints], 8);
+	assert_int_equal(c.etcd.lines[SP_KEY_ETCD_PasswordFile], 15);
+	assert_int_equal(c.networks[0].lines[SP_KEY_NETWORK_Membership], 6);
+	sp_config_free(&c);
+	/* the same passes the plan's checks */
+	accepts(text);
+}
+
+static void test_etcd_defaults(void **state)
+{
+	struct sp_config c;
+
+	(void)state;
+	load_ok(NETU, &c);
+	assert_int_equal(c.networks[0].membership, SP_MEMBERSHIP_STATIC);
+	assert_false(c.has_etcd);
+	sp_config_free(&c);
+	load_ok(NETU "Membership = static\n[Etcd]\nEndpoints = http://192.0.2.10:2379\n", &c);
+	assert_int_equal(c.networks[0].membership, SP_MEMBERSHIP_STATIC);
+	assert_true(c.has_etcd);
+	assert_int_equal(c.etcd.n_endpoints, 1);
+	assert_string_equal(c.etcd.endpoints[0], "http://192.0.2.10:2379");
+	assert_string_equal(c.etcd.prefix, "/sixplane");
+	assert_int_equal(c.etcd.lease, 15);
+	assert_string_equal(c.etcd.ca, "");
+	assert_string_equal(c.etcd.cert, "");
+	assert_string_equal(c.etcd.key, "");
+	assert_string_equal(c.etcd.user, "");
+	assert_string_equal(c.etcd.password_file, "");
+	sp_config_free(&c);
+	/* [Etcd] may come first, and the Lease bounds are in */
+	load_ok("[Etcd]\nEndpoints = http://localhost:2379\nLease = 5\n" NETU, &c);
+	assert_int_equal(c.etcd.lease, 5);
+	assert_int_equal(c.networks[0].line, 4);
+	sp_config_free(&c);
+}
+
+static void test_etcd_refusals(void **state)
+{
+	(void)state;
+	refuses(NETU "Membership = consul\n", 6,
+		"invalid Membership 'consul': expected static or etcd");
+	refuses(NETU "Membership = Etcd\n", 6, "invalid Membership 'Etcd'");
+	/* Endpoints: each URL on its own */
+	refuses(NETE "[Etcd]\nEndpoints = http://192.0.2.10:2379\n", 9,
+		"[Etcd] given twice (line 7)");
+	refuses(NETU "[Etcd]\nPrefix = /x\n", 6, "[Etcd] needs Endpoints");
+	refuses(NETU "[Etcd]\nEndpoints = 192.0.2.10:2379\n", 7,
+		"invalid Endpoints '192.0.2.10:2379': expected http:// or https://");
+	refuses(NETU "[Etcd]\nEndpoints = HTTPS://192.0.2.10:2379\n", 7,
+		"expected http:// or https://");
+	refuses(NETU "[Etcd]\nEndpoints = unix://192.0.2.10:2379\n", 7,
+		"expected http:// or https://");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10\n", 7,
+		"invalid Endpoints 'https://192.0.2.10': no port");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:\n", 7,
+		"the port is not a number from 1 to 65535");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:0\n", 7,
+		"the port is not a number from 1 to 65535");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:65536\n", 7,
+		"the port is not a number from 1 to 65535");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:02379\n", 7,
+		"the port is not a number");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:23a9\n", 7,
+		"the port is not a number");
+	refuses(NETU "[Etcd]\nEndpoints = https://:2379\n", 7, "'https://:2379': no host");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:2379/\n", 7,
+		"a path, query or fragment");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:2379/v3\n", 7,
+		"a path, query or fragment");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:2379?x=1\n", 7,
+		"a path, query or fragment");
+	refuses(NETU "[Etcd]\nEndpoints = https://root:pw@192.0.2.10:2379\n", 7,
+		"a user in the URL (use User and PasswordFile)");
+	refuses(NETU "[Etcd]\nEndpoints = https://etcd_1:2379\n", 7,
+		"not a host name or IPv4 address");
+	refuses(NETU "[Etcd]\nEndpoints = https://-etcd:2379\n", 7,
+		"not a host name or IPv4 address");
+	refuses(NETU "[Etcd]\nEndpoints = https://etcd..a:2379\n", 7,
+		"not a host name or IPv4 address");
+	refuses(NETU "[Etcd]\nEndpoints = https://[2001:db8::1:2379\n", 7,
+		"not an IPv6 address in brackets");
+	refuses(NETU "[Etcd]\nEndpoints = https://[2001:db8::g]:2379\n", 7,
+		"not an IPv6 address in brackets");
+	refuses(NETU "[Etcd]\nEndpoints = https://[2001:db8::1]\n", 7, "no port");
+	refuses(NETU "[Etcd]\nEndpoints = https://2001:db8::1:2379\n", 7,
+		"not a host name or IPv4 address");
+	/* the list */
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:2379,,https://192.0.2.11:2379\n", 7,
+		"an empty URL in the list");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:2379,\n", 7,
+		"an empty URL in the list");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:2379 https://192.0.2.11:2379\n", 7,
+		"a blank inside a URL");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:2379, http://192.0.2.11:2379\n", 7,
+		"mixes http:// and https://");
+	refuses(NETU "[Etcd]\nEndpoints = https://192.0.2.10:2379, https://192.0.2.10:2379\n", 7,
+		"invalid Endpoints 'https://192.0.2.10:2379': given twice in the list");
+	/* Prefix */
+	refuses(NETE "Prefix = sixplane\n", 9, "invalid Prefix 'sixplane': must start with '/'");
+	refuses(NETE "Prefix = /sixplane/\n", 9,
+		"invalid Prefix '/sixplane/': must not end with '/'");
+	refuses(NETE "Prefix = /\n", 9, "invalid Prefix '/': must not end with '/'");
+	refuses(NETE "Prefix = /a//b\n", 9, "an empty component");
+	refuses(NETE "Prefix = /a b\n", 9, "invalid Prefix '/a b': only printable characters");
+	refuses(NETE "Prefix = /caf\xc3\xa9\n", 9, "only printable characters");
+	/* Lease */
+	refuses(NETE "Lease = 4\n", 9, "invalid Lease '4': expected a number from 5 to 300");
+	refuses(NETE "Lease = 301\n", 9, "invalid Lease '301': expected a number from 5 to 300");
+	refuses(NETE "Lease = 15s\n", 9, "invalid Lease '15s'");
+	refuses(NETE "Lease = 015\n", 9, "invalid Lease '015'");
+	refuses(NETE "Lease = -15\n", 9, "invalid Lease '-15'");
+	/* User */
+	refuses(NETE "User = host a\n", 9, "invalid User 'host a': only printable characters");
+	refuses(NETE "Password = x\n", 9,
+		"unknown key 'Password' in [Etcd] (expected Endpoints, Prefix, Lease, CA, Cert, "
+		"Key, User, PasswordFile)");
+	refuses(NETE "Endpoints = https://192.0.2.11:2379\n", 9,
+		"Endpoints given twice in this section (line 8)");
+	refuses("[Etcd]\nEndpoints = https://192.0.2.10:2379\n", 2, "nothing to do");
+	refuses("[Etcd]\nEndpoints = https://192.0.2.10:2379\n[Peer]\nNode=1122334455\n", 3,
+		"[Peer] must follow");
+	refuses("[Etcd]\nEndpoints = https://192.0.2.10:2379\nId = 8056c2e21c000001\n", 3,
+		"unknown key 'Id' in [Etcd]");
+	refuses("[Etc]\n", 1, "expected [Network], [Peer], [Proxy] or [Etcd]");
+}
+
+/* Each [Etcd] key given twice, with the line of the first. */
+static void test_etcd_duplicates(void **state)
+{
+	const char *const keys[][2] = {
+		{"Prefix", "/sixplane"}, {"Lease", "15"}, {"CA", ca},
+		{"Cert", cert},		 {"Key", key},	  {"User", "u"},
+		{"PasswordFile", pw},
+	};
+	char text[1024], want[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(text, sizeof(text), NETE "%s = %s\n%s = %s\n", keys[i][0], keys[i][1],
+			 keys[i][0], keys[i][1]);
+		snprintf(want, sizeof(want), "%s given twice in this section (line 9)", keys[i][0]);
+		refuses(text, 10, want);
+	}
+	refuses(NETU "Membership = etcd\nMembership = static\n", 7,
+		"Membership given twice in this section (line 6)");
+}
+
+/* The files: absolute, there, plain files; Cert with Key, User with
+ * PasswordFile, TLS only over https; the password file nobody else reads. */
+static void test_etcd_files(void **state)
+{
+	char text[1024], want[256], other[128];
+
+	(void)state;
+	snprintf(text, sizeof(text), NETE "CA = %s\nCert = %s\nKey = %s\n", ca, cert, key);
+	accepts(text);
+	snprintf(text, sizeof(text), NETE "CA = %s/missing.pem\n", edir);
+	snprintf(want, sizeof(want), "cannot open CA '%s/missing.pem': No such file", edir);
+	refuses(text, 9, want);
+	refuses(NETE "CA = ca.pem\n", 9, "invalid CA 'ca.pem': not an absolute path");
+	snprintf(text, sizeof(text), NETE "Cert = %s\nKey = %s\n", edir, key);
+	snprintf(want, sizeof(want), "invalid Cert '%s': a directory, not a file", edir);
+	refuses(text, 9, want);
+	refuses(NETE "CA = /dev/null\n", 9, "invalid CA '/dev/null': not a regular file");
+	snprintf(text, sizeof(text), NETE "Cert = %s\n", cert);
+	refuses(text, 9, "[Etcd] Cert without Key: give both");
+	snprintf(text, sizeof(text), NETE "Key = %s\n", key);
+	refuses(text, 9, "[Etcd] Key without Cert: give both");
+	refuses(NETE "User = host-89e92ceee5\n", 9, "[Etcd] User without PasswordFile: give both");
+	snprintf(text, sizeof(text), NETE "PasswordFile = %s\n", pw);
+	refuses(text, 9, "[Etcd] PasswordFile without User: give both");
+	snprintf(text, sizeof(text),
+		 NETU "Membership = etcd\n[Etcd]\nEndpoints = http://192.0.2.10:2379\nCA = %s\n",
+		 ca);
+	refuses(text, 9, "[Etcd] CA with http:// Endpoints: TLS needs https://");
+	snprintf(text, sizeof(text),
+		 NETU "Membership = etcd\n[Etcd]\nEndpoints = http://192.0.2.10:2379\nCert = "
+		      "%s\nKey = %s\n",
+		 cert, key);
+	refuses(text, 9, "[Etcd] Cert with http:// Endpoints");
+	/* password auth over plain HTTP is allowed (a site's own choice) */
+	snprintf(text, sizeof(text),
+		 NETU "Membership = etcd\n[Etcd]\nEndpoints = http://192.0.2.10:2379\n"
+		      "User = u\nPasswordFile = %s\n",
+		 pw);
+	accepts(text);
+	/* the password file: every other user's read or write refused */
+	snprintf(text, sizeof(text), NETE "User = u\nPasswordFile = %s\n", pw);
+	assert_int_equal(chmod(pw, 0644), 0);
+	snprintf(want, sizeof(want), "invalid PasswordFile '%s': mode 0644 lets every user read it",
+		 pw);
+	refuses(text, 10, want);
+	assert_int_equal(chmod(pw, 0604), 0);
+	snprintf(want, sizeof(want), "invalid PasswordFile '%s': mode 0604", pw);
+	refuses(text, 10, want);
+	assert_int_equal(chmod(pw, 0602), 0);
+	snprintf(want, sizeof(want),
+		 "invalid PasswordFile '%s': mode 0602 lets every user write it", pw);
+	refuses(text, 10, want);
+	/* the group may read it (a group sixplaned runs in) */
+	assert_int_equal(chmod(pw, 0640), 0);
+	accepts(text);
+	assert_int_equal(chmod(pw, 0400), 0);
+	accepts(text);
+	assert_int_equal(chmod(pw, 0600), 0);
+	snprintf(other, sizeof(other), "%s/other", edir);
+	put_file(other, "\nsecond line\n", 0600);
+	snprintf(text, sizeof(text), NETE "User = u\nPasswordFile = %s\n", other);
+	snprintf(want, sizeof(want), "invalid PasswordFile '%s': no password on its first line",
+		 other);
+	refuses(text, 10, want);
+	put_file(other, "", 0600);
+	refuses(text, 10, want);
+	snprintf(text, sizeof(text), NETE "User = u\nPasswordFile = %s\n", edir);
+	snprintf(want, sizeof(want), "invalid PasswordFile '%s': a directory", edir);
+	refuses(text, 10, want);
+}
+
+/* -t shows Membership and the [Etcd] keys, defaults marked. */
+static void test_etcd_dump(void **state)
+{
+	struct sp_config c;
+	char text[512], *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 NETU "Membership = etcd\n[Etcd]\nEndpoints = https://192.0.2.10:2379,"
+		      "https://192.0.2.11:2379\nCA = %s\n",
+		 ca);
+	load_ok(text, &c);
+	sp_config_dump(&c, out);
+	fclose(out);
+	char ca_line[128];
+	snprintf(ca_line, sizeof(ca_line), "CA = %s\nCert = (none)  # default\n", ca);
+	const char *const want[] = {
+		"Persist = off  # default\nMembership = etcd\n",
+		"\n[Etcd]\nEndpoints = https://192.0.2.10:2379, https://192.0.2.11:2379\n"
+		"Prefix = /sixplane  # default\nLease = 15  # default\n",
+		ca_line,
+		"User = (none)  # default\nPasswordFile = (none)  # default\n",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(buf, want[i]))
+			fail_msg("no '%s' in:\n%s", want[i], buf);
+	free(buf);
+	sp_config_free(&c);
+	/* without [Etcd]: Membership = static, and no [Etcd] */
+	buf = NULL;
+	out = open_memstream(&buf, &len);
+	load_ok(NETU, &c);
+	sp_config_dump(&c, out);
+	fclose(out);
+	assert_non_null(strstr(buf, "Membership = static  # default\n"));
+	assert_null(strstr(buf, "[Etcd]"));
+	free(buf);
+	sp_config_free(&c);
+}
+
 static void test_missing_file(void **state)
 {
 	struct sp_config c;
@@ -500,6 +852,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_interfaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_etcd, setup_etcd, teardown_etcd),
+		cmocka_unit_test_setup_teardown(test_etcd_defaults, setup_etcd, teardown_etcd),
+		cmocka_unit_test_setup_teardown(test_etcd_refusals, setup_etcd, teardown_etcd),
+		cmocka_unit_test_setup_teardown(test_etcd_duplicates, setup_etcd, teardown_etcd),
+		cmocka_unit_test_setup_teardown(test_etcd_files, setup_etcd, teardown_etcd),
+		cmocka_unit_test_setup_teardown(test_etcd_dump, setup_etcd, teardown_etcd),
 		cmocka_unit_test(test_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
