@@ -164,10 +164,32 @@ int status_render(json_t *root, bool json, const struct reply_out *out, char *er
 			 json_is_true(json_object_get(n, "multicast")) ? "on" : "off",
 			 json_is_true(json_object_get(n, "persist")) ? "  persist" : "");
 		out->put(out->ctx, line);
+		/* the membership store, when the network has one */
+		json_t *st = json_object_get(n, "store");
+		if (json_is_object(st)) {
+			snprintf(line, sizeof(line),
+				 "  store %s  %s  lease %lld ttl %lld  revision %lld  %s\n",
+				 str(st, "endpoint"),
+				 json_is_true(json_object_get(st, "connected")) ? "connected"
+										: "not connected",
+				 json_integer_value(json_object_get(st, "lease")),
+				 json_integer_value(json_object_get(st, "ttl")),
+				 json_integer_value(json_object_get(st, "revision")),
+				 str(st, "state"));
+			out->put(out->ctx, line);
+		}
 		json_array_foreach(json_object_get(n, "peers"), k, p)
 		{
-			snprintf(line, sizeof(line), "  peer %s  endpoint %s  mac %s  fdb %s\n",
-				 str(p, "node"), str(p, "endpoint"), str(p, "mac"), str(p, "fdb"));
+			/* a peer of the file's says nothing more; the store's say so */
+			const char *src = json_string_value(json_object_get(p, "source"));
+			bool other = src && strcmp(src, "static");
+			int len = snprintf(line, sizeof(line),
+					   "  peer %s  endpoint %s  mac %s  fdb %s", str(p, "node"),
+					   str(p, "endpoint"), str(p, "mac"), str(p, "fdb"));
+			/* (a line of its own for str's fifth value: it keeps four) */
+			if (len > 0 && (size_t)len < sizeof(line))
+				snprintf(line + len, sizeof(line) - (size_t)len, "%s%s\n",
+					 other ? "  source " : "", other ? str(p, "source") : "");
 			out->put(out->ctx, line);
 		}
 	}

@@ -635,8 +635,9 @@ void sp_fabric_down(struct sp_fabric *f, bool honour_persist)
 	free(f);
 }
 
-void sp_fabric_status(const struct sp_fabric *f, json_t *obj)
+void sp_fabric_status(const struct sp_fabric *f, const struct sp_plan_fabric *pf, json_t *obj)
 {
+	static const uint8_t zero[6];
 	char u[INET6_ADDRSTRLEN];
 	struct fdb_list have;
 	json_t *peers = json_array();
@@ -653,20 +654,24 @@ void sp_fabric_status(const struct sp_fabric *f, json_t *obj)
 	json_object_set_new(obj, "underlay", json_string(u));
 	json_object_set_new(obj, "multicast", json_boolean(f->net.multicast));
 	json_object_set_new(obj, "persist", json_boolean(f->net.persist));
-	for (size_t i = 0; i < f->net.n_peers; i++) {
-		const struct sp_peer *p = &f->net.peers[i];
+	/* each peer once: its unicast entry (the all-zero ones repeat it) */
+	for (size_t i = 0; i < pf->n_fdb; i++) {
+		const struct sp_plan_fdb *p = &pf->fdb[i];
 		char node[SIXPLANE_NODESTRLEN], mac[SIXPLANE_MACSTRLEN];
-		struct sixplane_mac m = sixplane_node_mac(f->net.nwid, p->node);
+		if (!memcmp(p->mac.b, zero, 6))
+			continue;
 		sixplane_node_format(p->node, node);
-		sixplane_mac_format(&m, mac);
-		inet_ntop(p->endpoint.family, p->endpoint.addr, u, sizeof(u));
+		sixplane_mac_format(&p->mac, mac);
+		inet_ntop(p->dst.family, p->dst.addr, u, sizeof(u));
 		const char *state = known ? "missing" : "unknown";
-		struct fdb_entry mine = {.dst = p->endpoint}, *e;
-		memcpy(mine.mac, m.b, 6);
+		struct fdb_entry mine = {.dst = p->dst}, *e;
+		memcpy(mine.mac, p->mac.b, 6);
 		if (known && (e = bsearch(&mine, have.e, have.n, sizeof(*have.e), mac_cmp)))
 			state = same_entry(e, &mine) ? "ok" : "wrong-endpoint";
-		json_array_append_new(peers, json_pack("{s:s, s:s, s:s, s:s}", "node", node,
-						       "endpoint", u, "mac", mac, "fdb", state));
+		json_array_append_new(peers,
+				      json_pack("{s:s, s:s, s:s, s:s, s:s}", "node", node,
+						"endpoint", u, "mac", mac, "fdb", state, "source",
+						p->from_store ? "etcd" : "static"));
 	}
 	json_object_set_new(obj, "peers", peers);
 	if (known)

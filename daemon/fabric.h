@@ -33,8 +33,9 @@ int sp_fabric_remove_stale(const char *const *keep, size_t n);
 void sp_fabric_down(struct sp_fabric *f, bool honour_persist);
 const char *sp_fabric_ifname(const struct sp_fabric *f);
 /* The fabric as `sixplane status` shows it: VXLAN settings, and each peer
- * with its FDB state as the kernel has it now ("ok", "missing",
- * "wrong-endpoint"). Adds keys to obj. */
-void sp_fabric_status(const struct sp_fabric *f, json_t *obj);
+ * of its plan pf (the file's and the store's, with its source) with its FDB
+ * state as the kernel has it now ("ok", "missing", "wrong-endpoint"). Adds
+ * keys to obj. */
+void sp_fabric_status(const struct sp_fabric *f, const struct sp_plan_fabric *pf, json_t *obj);
 
 #endif

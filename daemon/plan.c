@@ -219,11 +219,12 @@ static int plan_fabric(struct build *b, size_t index)
 		 * addresses and MAC come from the node, as every peer's */
 		if (s && !store_peer_usable(n, s))
 			continue;
-		f->fdb[f->n_fdb++] = (struct sp_plan_fdb){sixplane_node_mac(n->nwid, node), *ep};
+		f->fdb[f->n_fdb++] = (struct sp_plan_fdb){sixplane_node_mac(n->nwid, node), *ep,
+							  node, s != NULL};
 		/* head-end replication: a copy of each broadcast and multicast
 		 * frame to every peer */
 		if (n->multicast)
-			f->fdb[f->n_fdb++] = (struct sp_plan_fdb){{{0}}, *ep};
+			f->fdb[f->n_fdb++] = (struct sp_plan_fdb){{{0}}, *ep, node, s != NULL};
 	}
 	/* Linux forwards IPv6 by the global switch only: the host routes its
 	 * /80 to its containers */

@@ -46,6 +46,8 @@ struct sp_plan_addr {
 struct sp_plan_fdb {
 	struct sixplane_mac mac;
 	struct sp_endpoint dst;
+	uint64_t node;	 /* the peer's */
+	bool from_store; /* a peer of the store's, not of a [Peer] section */
 };
 
 /* A backplane network: its VXLAN interface as it must be. */

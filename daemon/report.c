@@ -67,7 +67,7 @@ static json_t *networks_json(const struct sp_apply *ap)
 				      net->rfc4193);
 		for (size_t k = 0; k < ap->plan.n_fabrics; k++)
 			if (ap->plan.fabrics[k].network == i && ap->fabrics[k])
-				sp_fabric_status(ap->fabrics[k], o);
+				sp_fabric_status(ap->fabrics[k], &ap->plan.fabrics[k], o);
 		json_array_append_new(nets, o);
 	}
 	return nets;

@@ -271,6 +271,33 @@ def main():
                 "exit %d, stdout %r" % (pj.returncode, pj.stdout),
             )
 
+        # a backplane on the membership store: its line, and each peer's source
+        # where it is not the file (a static peer's line stays as it was)
+        net = {"network": "8056c2e21c000001", "node": "89e92ceee5", "interface": "sp0",
+               "6plane": True, "rfc4193": False, "vni": 100, "port": 4789,
+               "underlay": "192.0.2.1", "multicast": True, "persist": False,
+               "store": {"endpoint": "https://192.0.2.10:2379", "connected": True,
+                         "lease": 7587869, "ttl": 14, "revision": 42, "state": "joined"},
+               "peers": [{"node": "1122334455", "endpoint": "192.0.2.2",
+                          "mac": "02:11:22:33:44:55", "fdb": "ok", "source": "static"},
+                         {"node": "2233445566", "endpoint": "192.0.2.3",
+                          "mac": "02:22:33:44:55:66", "fdb": "missing", "source": "etcd"}]}
+        d = FakeDaemon(sock, (json.dumps({"version": "0.1.0", "counters": [],
+                                          "networks": [net]}) + "\n").encode())
+        try:
+            p = clitest.run(sixplane, ["status", "--socket", sock])
+        finally:
+            d.close()
+            os.unlink(sock)
+        want = ("  store https://192.0.2.10:2379  connected  lease 7587869 ttl 14  revision 42"
+                "  joined\n"
+                "  peer 1122334455  endpoint 192.0.2.2  mac 02:11:22:33:44:55  fdb ok\n"
+                "  peer 2233445566  endpoint 192.0.2.3  mac 02:22:33:44:55:66  fdb missing"
+                "  source etcd\n")
+        out = p.stdout.decode()
+        report.check("status-store-and-sources", p.returncode == 0 and out.endswith(want),
+                     "exit %d, stdout %r, want it to end in %r" % (p.returncode, out, want))
+
         # a client beyond the daemon's limit: closed without a byte
         p = with_reply(b"", [])
         problem = one_error(p) or (
