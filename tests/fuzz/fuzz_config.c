@@ -3,10 +3,13 @@
  * any file. The input is written to a file in a folder made once, as the
  * daemon reads a path. Beyond not crashing or leaking: the result is 0 or
  * a negative errno; a refusal is one line starting with the file's name
- * and leaves the output untouched. */
+ * and leaves the output untouched; an [Etcd] accepted keeps the section's
+ * rules (check_etcd). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -67,6 +70,49 @@ static void write_input(const uint8_t *data, size_t size)
 	close(fd);
 }
 
+static bool prefixed(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* An [Etcd] accepted is one the client can use as it is: URLs of one
+ * scheme with a host and a port and nothing after, none twice; a Prefix of
+ * '/' and printable characters not ending in '/'; the Lease in range; Cert
+ * with Key, User with PasswordFile, TLS files only over https. */
+static void check_etcd(const struct sp_config *c)
+{
+	const struct sp_etcd *e = &c->etcd;
+
+	if (!c->has_etcd) {
+		MUST(!e->endpoints && !e->n_endpoints);
+		return;
+	}
+	MUST(e->n_endpoints && e->endpoints);
+	bool tls = prefixed(e->endpoints[0], "https://");
+	for (size_t i = 0; i < e->n_endpoints; i++) {
+		const char *u = e->endpoints[i];
+		MUST(strlen(u) < sizeof(*e->endpoints));
+		MUST(prefixed(u, tls ? "https://" : "http://"));
+		const char *host = u + (tls ? 8 : 7), *colon = strrchr(host, ':');
+		MUST(colon && colon > host && colon[1] && colon[1] != '0');
+		MUST(strspn(colon + 1, "0123456789") == strlen(colon + 1));
+		MUST(strtoul(colon + 1, NULL, 10) <= 65535);
+		MUST(!strpbrk(host, "/?#@ \t,"));
+		for (size_t j = 0; j < i; j++)
+			MUST(strcmp(u, e->endpoints[j]));
+	}
+	size_t n = strlen(e->prefix);
+	MUST(n > 1 && e->prefix[0] == '/' && e->prefix[n - 1] != '/' && !strstr(e->prefix, "//"));
+	for (size_t i = 0; i < n; i++)
+		MUST(e->prefix[i] > ' ' && e->prefix[i] < 0x7f);
+	MUST(e->lease >= 5 && e->lease <= 300);
+	MUST(!e->cert[0] == !e->key[0]);
+	MUST(!e->user[0] == !e->password_file[0]);
+	MUST(tls || (!e->ca[0] && !e->cert[0]));
+	MUST(!e->ca[0] || e->ca[0] == '/');
+	MUST(!e->password_file[0] || e->password_file[0] == '/');
+}
+
 static int load(struct sp_config *c, char *err, size_t errlen)
 {
 	memset(c, FUZZ_SENTINEL, sizeof(*c));
@@ -81,6 +127,10 @@ static int load(struct sp_config *c, char *err, size_t errlen)
 	} else {
 		MUST(!c->n_networks || c->networks);
 		MUST(!c->n_proxies || c->proxies);
+		for (size_t i = 0; i < c->n_networks; i++)
+			MUST(c->networks[i].membership == SP_MEMBERSHIP_STATIC ||
+			     c->networks[i].membership == SP_MEMBERSHIP_ETCD);
+		check_etcd(c);
 	}
 	return r;
 }
