@@ -78,6 +78,8 @@ lease=$(lab_etcdctl_as "host-$A" "$pwa" lease grant 15 | awk '/granted/ {print $
 [ -n "$lease" ] || fail "host-$A cannot grant a lease"
 lab_etcdctl_as "host-$A" "$pwa" put --lease="$lease" "$(lab_key "$A")" "$val" >/dev/null ||
 	fail "host-$A cannot attach its key to its lease"
+lab_etcdctl_as "host-$A" "$pwa" lease keep-alive --once "$lease" >/dev/null 2>&1 ||
+	fail "host-$A cannot keep its lease alive"
 lab_etcdctl_as "host-$A" "$pwa" lease revoke "$lease" >/dev/null || fail "revoke as host-$A"
 [ -z "$(lab_etcdctl get --print-value-only "$(lab_key "$A")")" ] ||
 	fail "the key outlived its revoked lease"
