@@ -1,4 +1,4 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2015 # "A && B || lab_die": any step failing dies
 # An etcd lab for the membership tests (POSIX sh, sourced): a 3-member etcd
 # 3.4 cluster on a bridge, and hosts in network namespaces that reach it.
 #
@@ -8,8 +8,9 @@
 #   namespace LAB_NS-NAME       a host (lab_host NAME ADDR), eth0 on the bridge
 #
 # Every namespace carries LAB_NS (the caller's tag and $$), every file is in
-# LAB_DIR, every etcd is killed by its pid: lab_cleanup (trapped on EXIT)
-# leaves nothing behind. The ports are not etcd's defaults (2379/2380).
+# LAB_DIR, every etcd is killed by its pid: lab_cleanup (trapped on EXIT by
+# lab_start; with LAB_TRAP=no the caller's own EXIT trap calls it) leaves
+# nothing behind. The ports are not etcd's defaults (2379/2380).
 #
 #   lab_start [--tls] [--auth]    make the namespaces, start the members
 #   lab_host NAME ADDR            a host namespace on the bridge (prints it)
@@ -266,8 +267,10 @@ lab_start() {
 	done
 	[ -n "$LAB_TLS" ] && LAB_SCHEME=https
 	LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/spetcd.XXXXXX") || lab_die "mktemp"
-	trap lab_cleanup EXIT
-	trap 'exit 1' INT TERM HUP
+	if [ "${LAB_TRAP:-}" != no ]; then
+		trap lab_cleanup EXIT
+		trap 'exit 1' INT TERM HUP
+	fi
 	ip netns add "$LAB_UNDERLAY" || lab_die "ip netns add $LAB_UNDERLAY"
 	ip -n "$LAB_UNDERLAY" link set lo up
 	ip -n "$LAB_UNDERLAY" link add br0 type bridge &&

@@ -6,8 +6,9 @@
 # through etcdctl and through the gateway; the leader stopped, another is
 # elected and writes go on; every member stopped, requests fail; all back,
 # the data is there. Prints how long each step took.
-# shellcheck disable=SC3043
+# shellcheck disable=SC2015 # "A && B || fail": either failing fails
 set -u
+# shellcheck source=tests/etcd/lab.sh
 . "$(dirname "$0")/lab.sh"
 
 skip() {
