@@ -121,6 +121,21 @@ int stats_render(json_t *root, bool json, const struct reply_out *out, char *err
 			}
 		}
 	}
+	/* the backplane's forwarding entries and the membership store's work,
+	 * when the daemon says (--json: the rows only, as before) */
+	json_t *dm = json_object_get(root, "daemon"), *st = json_object_get(dm, "store");
+	if (json_is_integer(json_object_get(dm, "fdb_writes"))) {
+		snprintf(line, sizeof(line), "\nfdb writes %lld\n", num(dm, "fdb_writes"));
+		out->put(out->ctx, line);
+	}
+	if (json_is_object(st)) {
+		snprintf(line, sizeof(line),
+			 "store watch events %lld  resyncs %lld  reconnects %lld  joins %lld  "
+			 "keepalives %lld  refused %lld\n",
+			 num(st, "watch_events"), num(st, "resyncs"), num(st, "reconnects"),
+			 num(st, "joins"), num(st, "keepalives"), num(st, "refused"));
+		out->put(out->ctx, line);
+	}
 	return 0;
 }
 
@@ -168,12 +183,11 @@ int status_render(json_t *root, bool json, const struct reply_out *out, char *er
 		json_t *st = json_object_get(n, "store");
 		if (json_is_object(st)) {
 			snprintf(line, sizeof(line),
-				 "  store %s  %s  lease %lld ttl %lld  revision %lld  %s\n",
+				 "  store %s  %s  lease %s ttl %lld  revision %lld  %s\n",
 				 str(st, "endpoint"),
 				 json_is_true(json_object_get(st, "connected")) ? "connected"
 										: "not connected",
-				 json_integer_value(json_object_get(st, "lease")),
-				 json_integer_value(json_object_get(st, "ttl")),
+				 str(st, "lease"), json_integer_value(json_object_get(st, "ttl")),
 				 json_integer_value(json_object_get(st, "revision")),
 				 str(st, "state"));
 			out->put(out->ctx, line);

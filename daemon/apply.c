@@ -16,28 +16,21 @@
 
 /* config + what the host has now -> the plan (the tc programs' state is
  * the daemon's: loaded at start or never). */
-int sp_apply_plan(const struct sp_dp *dp, const struct sp_config *cfg, struct sp_plan *out,
-		  char *err, size_t errlen)
+int sp_apply_plan(const struct sp_dp *dp, const struct sp_config *cfg,
+		  const struct sp_plan_sources *sources, struct sp_plan *out, char *err,
+		  size_t errlen)
 {
 	struct sp_host h = {0};
 	struct sp_plan_limits lim;
 	int r;
 
-	/* the membership client is being built (issue 14): until the daemon
-	 * talks to the store, a file that needs it is refused, never served
-	 * as if its peers were only the [Peer] sections */
-	if (cfg->has_etcd) {
-		snprintf(err, errlen,
-			 "%s:%d: [Etcd]: this sixplaned does not have the membership client yet",
-			 cfg->path, cfg->etcd.line);
-		return -EOPNOTSUPP;
-	}
 	if ((r = sp_host_observe(&h))) {
 		snprintf(err, errlen, "reading the host's interfaces and addresses: %s",
 			 strerror(-r));
 		return r;
 	}
 	sp_dp_host(dp, &h, &lim);
+	h.sources = sources;
 	r = sp_plan_build(cfg, &h, &lim, out, err, errlen);
 	sp_host_free(&h);
 	return r;
@@ -198,7 +191,7 @@ int sp_apply_switch(struct sp_apply *ap, struct sp_config *cfg, char *err, size_
 	struct sp_fabric **fabrics;
 	int r;
 
-	if ((r = sp_apply_plan(ap->dp, cfg, &next, err, errlen)))
+	if ((r = sp_apply_plan(ap->dp, cfg, ap->sources, &next, err, errlen)))
 		return r;
 	if (!(fabrics = calloc(next.n_fabrics + 1, sizeof(*fabrics)))) {
 		sp_plan_free(&next);

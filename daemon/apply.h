@@ -23,6 +23,9 @@ struct sp_apply {
 	struct sp_sysctls *sys;
 	struct sp_dp *dp;	    /* the tc programs */
 	struct sp_fabric **fabrics; /* one per plan.fabrics, in its order */
+	/* the peers beside the file's (the membership store), or NULL: set by
+	 * the daemon, read by every plan */
+	const struct sp_plan_sources *sources;
 };
 
 /* Open the data paths' sockets, read the sysctl record a previous instance
@@ -32,9 +35,11 @@ struct sp_apply {
 int sp_apply_open(struct sp_apply *ap, const struct sp_config *cfg, char *err, size_t errlen);
 
 /* What the host has now, planned with cfg (dp: the tc programs, loaded or
- * not). 0, or the plan's negative errno and err. */
-int sp_apply_plan(const struct sp_dp *dp, const struct sp_config *cfg, struct sp_plan *out,
-		  char *err, size_t errlen);
+ * not; sources: the peers of the membership store, or NULL). 0, or the
+ * plan's negative errno and err. */
+int sp_apply_plan(const struct sp_dp *dp, const struct sp_config *cfg,
+		  const struct sp_plan_sources *sources, struct sp_plan *out, char *err,
+		  size_t errlen);
 
 /* Plan cfg and carry it out, all or nothing: on success cfg is taken (it
  * is ap->cfg now) and its plan runs; on failure the kernel is as the

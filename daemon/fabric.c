@@ -264,6 +264,13 @@ static int fdb_wanted(const struct sp_plan_fabric *pf, int ifindex, struct fdb_l
 	return r;
 }
 
+static unsigned long long fdb_writes;
+
+unsigned long long sp_fabric_fdb_writes(void)
+{
+	return fdb_writes;
+}
+
 /* One request per entry of l to send (not kept; with del, those marked
  * remove), in one batch (sp_nl_do_batch). 0, or the first error that
  * matters (-EEXIST and, for removals, -ENOENT do not) and *bad its entry. */
@@ -289,6 +296,7 @@ static int fdb_batch(int type, int ifindex, struct fdb_list *l, bool del, const 
 	}
 	if (k && (r = sp_nl_do_batch(buf, k, errs)))
 		goto out;
+	fdb_writes += k;
 	for (size_t i = 0; i < k && !r; i++) {
 		int e = errs[i];
 		if (!e || e == -EEXIST || (del && e == -ENOENT))

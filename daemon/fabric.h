@@ -32,6 +32,9 @@ int sp_fabric_remove_stale(const char *const *keep, size_t n);
  * Persist = on: an exit; without, a fabric a failed apply made); free f. */
 void sp_fabric_down(struct sp_fabric *f, bool honour_persist);
 const char *sp_fabric_ifname(const struct sp_fabric *f);
+/* Forwarding entries written (added, moved or removed) since the start,
+ * every fabric's, for sixplane stats. */
+unsigned long long sp_fabric_fdb_writes(void);
 /* The fabric as `sixplane status` shows it: VXLAN settings, and each peer
  * of its plan pf (the file's and the store's, with its source) with its FDB
  * state as the kernel has it now ("ok", "missing", "wrong-endpoint"). Adds

@@ -17,6 +17,7 @@
 #include "apply.h"
 #include "config.h"
 #include "log.h"
+#include "membership.h"
 #include "privs.h"
 #include "reload_client.h"
 #include "report.h"
@@ -98,8 +99,9 @@ struct daemon {
 	const char *user; /* -u */
 	struct sp_stats *stats;
 	struct sp_report_daemon dm;
-	struct sp_watch *watch;	 /* links and addresses that come and go */
-	char refresh_error[512]; /* the last refused plan of the watch's, logged */
+	struct sp_watch *watch;	  /* links and addresses that come and go */
+	struct sp_membership_state mem; /* the peers of the membership store */
+	char refresh_error[512];  /* the last refused plan of the watch's, logged */
 };
 
 static int add_fd(int ep, int fd)
@@ -122,6 +124,7 @@ static int rebuild_epoll(struct daemon *d)
 	n = sp_packet_fds(d->ap.pkt, fds, cap);
 	if (add_fd(ep, d->sfd) || add_fd(ep, sp_stats_fd(d->stats)) ||
 	    add_fd(ep, sp_watch_fd(d->watch)) || add_fd(ep, sp_resolver_notify_fd(d->ap.res)) ||
+	    (sp_membership_fd(&d->mem) >= 0 && add_fd(ep, sp_membership_fd(&d->mem))) ||
 	    add_fd(ep, sp_resolver_request_fd(d->ap.res)) ||
 	    (sp_dp_watch_fd(d->ap.dp) >= 0 && add_fd(ep, sp_dp_watch_fd(d->ap.dp))))
 		goto fail;
@@ -222,6 +225,11 @@ static void reload(struct daemon *d)
 	} else {
 		log_msg(LOG_NOTICE, "reloaded %s", d->ap.cfg.path);
 		d->dm.reload_ok = true;
+		/* the store follows the file it now runs: its next peers come
+		 * with a plan of their own */
+		if (sp_membership_sync(&d->mem, &d->ap.cfg, err, sizeof(err)))
+			log_msg(LOG_ERR, "the membership store keeps its former settings: %s", err);
+		d->dm.store = d->mem.store;
 		track(d);
 		notify_serving(d, "READY=1\n");
 	}
@@ -243,6 +251,10 @@ static void dispatch(struct daemon *d, int fd)
 {
 	if (fd == sp_watch_fd(d->watch)) {
 		if (sp_watch_input(d->watch))
+			refresh(d);
+	} else if (fd == sp_membership_fd(&d->mem)) {
+		/* a batch of the store's changes: one plan for all of it */
+		if (sp_membership_input(&d->mem))
 			refresh(d);
 	} else if (fd == sp_stats_fd(d->stats))
 		sp_stats_input(d->stats, stats_reply, d);
@@ -273,6 +285,15 @@ static int start(struct daemon *d, struct sp_config *cfg)
 		sd_notifyf(0, "STATUS=%s", err);
 		return 2;
 	}
+	/* the store's peers join the plans once it answers (nothing is sent
+	 * before the loop runs): the start serves the file's at once */
+	if ((e = sp_membership_sync(&d->mem, cfg, err, sizeof(err)))) {
+		log_msg(LOG_ERR, "%s", err);
+		sd_notifyf(0, "STATUS=%s", err);
+		return 2;
+	}
+	d->dm.store = d->mem.store;
+	d->ap.sources = sp_membership_sources(&d->mem);
 	if ((e = sp_apply_switch(&d->ap, cfg, err, sizeof(err)))) {
 		log_msg(LOG_ERR, "%s", err);
 		sd_notifyf(0, "STATUS=%s", err);
@@ -394,6 +415,8 @@ static int run(struct daemon *d, struct sp_config *cfg)
 	}
 out:
 	sp_stats_close(d->stats);
+	/* leave the store first: peers drop this host at once */
+	sp_membership_close(&d->mem);
 	sp_apply_close(&d->ap);
 	sp_watch_close(d->watch);
 	if (d->ep >= 0)
@@ -416,7 +439,8 @@ static int test_config(struct sp_config *cfg)
 		fprintf(stderr, "sixplaned: out of memory\n");
 		return 2;
 	}
-	r = sp_apply_plan(dp, cfg, &plan, err, sizeof(err));
+	/* -t never contacts the store: its peers are not the file's to check */
+	r = sp_apply_plan(dp, cfg, NULL, &plan, err, sizeof(err));
 	sp_dp_close(dp);
 	if (r) {
 		fprintf(stderr, "sixplaned: %s\n", err);

@@ -53,7 +53,7 @@ static json_t *counters_json(const struct sp_apply *ap)
 	return arr;
 }
 
-static json_t *networks_json(const struct sp_apply *ap)
+static json_t *networks_json(const struct sp_apply *ap, const struct sp_report_daemon *dm)
 {
 	json_t *nets = json_array();
 
@@ -68,6 +68,8 @@ static json_t *networks_json(const struct sp_apply *ap)
 		for (size_t k = 0; k < ap->plan.n_fabrics; k++)
 			if (ap->plan.fabrics[k].network == i && ap->fabrics[k])
 				sp_fabric_status(ap->fabrics[k], &ap->plan.fabrics[k], o);
+		if (dm->store && net->membership == SP_MEMBERSHIP_ETCD)
+			sp_store_status(dm->store, i, o);
 		json_array_append_new(nets, o);
 	}
 	return nets;
@@ -81,14 +83,28 @@ static json_t *daemon_json(const struct sp_report_daemon *dm)
 
 	if (o && !dm->reload_ok)
 		json_object_set_new(o, "reload_error", json_string(dm->reload_error));
+	if (o)
+		json_object_set_new(o, "fdb_writes",
+				    json_integer((json_int_t)sp_fabric_fdb_writes()));
+	/* the membership store's work, for sixplane stats */
+	const struct sp_store_counters *c = dm->store ? sp_store_counters(dm->store) : NULL;
+	if (o && c)
+		json_object_set_new(
+			o, "store",
+			json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "watch_events",
+				  (json_int_t)c->watch_events, "resyncs", (json_int_t)c->resyncs,
+				  "reconnects", (json_int_t)c->reconnects, "joins",
+				  (json_int_t)c->joins, "keepalives", (json_int_t)c->keepalives,
+				  "refused", (json_int_t)c->refused));
 	return o;
 }
 
 char *sp_report_json(const struct sp_apply *ap, const struct sp_report_daemon *dm)
 {
 	json_t *counters = counters_json(ap);
-	json_t *o = json_pack("{s:s, s:o*, s:o, s:o*}", "version", SIXPLANE_VERSION, "counters",
-			      counters, "networks", networks_json(ap), "daemon", daemon_json(dm));
+	json_t *o =
+		json_pack("{s:s, s:o*, s:o, s:o*}", "version", SIXPLANE_VERSION, "counters",
+			  counters, "networks", networks_json(ap, dm), "daemon", daemon_json(dm));
 	char *s;
 	size_t len;
 

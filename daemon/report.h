@@ -9,10 +9,11 @@
 
 /* The daemon's own state beside what runs. */
 struct sp_report_daemon {
-	unsigned long reloads;	  /* reload requests handled (SIGHUP), refused or not */
-	bool reload_ok;		  /* the last one's result (true before any) */
-	unsigned long host_plans; /* plans made for links and addresses that came or went */
-	char reload_error[512];	  /* why the last one was refused */
+	unsigned long reloads;	      /* reload requests handled (SIGHUP), refused or not */
+	bool reload_ok;		      /* the last one's result (true before any) */
+	unsigned long host_plans;     /* plans made for links and addresses that came or went */
+	const struct sp_store *store; /* the membership store, or NULL */
+	char reload_error[512];	      /* why the last one was refused */
 };
 
 /* The reply as one line of JSON text ending in '\n' (malloc'd; NULL when

@@ -184,6 +184,23 @@ def main():
             "exit %d, got %r" % (p.returncode, got),
         )
 
+        # the daemon's forwarding entries written and the store's work, after
+        # the table (and not in --json, whose lines are the rows)
+        store = {"watch_events": 5, "resyncs": 1, "reconnects": 2, "joins": 1,
+                 "keepalives": 40, "refused": 3}
+        reply = (json.dumps({"version": "0.1.0", "counters": ROWS,
+                             "daemon": {"pid": 7, "reloads": 0, "reload": "ok",
+                                        "fdb_writes": 8, "store": store}}) + "\n").encode()
+        p = with_reply(reply, [])
+        want = TABLE + ("\nfdb writes 8\nstore watch events 5  resyncs 1  reconnects 2  joins 1"
+                        "  keepalives 40  refused 3\n")
+        report.check("store-counters", p.returncode == 0 and p.stdout.decode() == want,
+                     "got:\n%s" % clitest.show(p.stdout))
+        p = with_reply(reply, ["--json"])
+        report.check("store-counters-not-in-json",
+                     p.returncode == 0 and p.stdout.count(b"\n") == len(ROWS)
+                     and b"watch_events" not in p.stdout, repr(p.stdout))
+
         p = with_reply(answer([]), [])
         report.check(
             "empty-table", p.returncode == 0 and p.stdout.decode() == HEADER, repr(p.stdout)
@@ -277,7 +294,7 @@ def main():
                "6plane": True, "rfc4193": False, "vni": 100, "port": 4789,
                "underlay": "192.0.2.1", "multicast": True, "persist": False,
                "store": {"endpoint": "https://192.0.2.10:2379", "connected": True,
-                         "lease": 7587869, "ttl": 14, "revision": 42, "state": "joined"},
+                         "lease": "2040a244be97ed05", "ttl": 14, "revision": 42, "state": "joined"},
                "peers": [{"node": "1122334455", "endpoint": "192.0.2.2",
                           "mac": "02:11:22:33:44:55", "fdb": "ok", "source": "static"},
                          {"node": "2233445566", "endpoint": "192.0.2.3",
@@ -289,7 +306,7 @@ def main():
         finally:
             d.close()
             os.unlink(sock)
-        want = ("  store https://192.0.2.10:2379  connected  lease 7587869 ttl 14  revision 42"
+        want = ("  store https://192.0.2.10:2379  connected  lease 2040a244be97ed05 ttl 14  revision 42"
                 "  joined\n"
                 "  peer 1122334455  endpoint 192.0.2.2  mac 02:11:22:33:44:55  fdb ok\n"
                 "  peer 2233445566  endpoint 192.0.2.3  mac 02:22:33:44:55:66  fdb missing"
