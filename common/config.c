@@ -45,6 +45,7 @@ struct kind {
 enum {
 	K_REQUIRED = 1 << 0,
 	K_REPEAT = 1 << 1, /* given once or more, each adds (Prefix) */
+	K_LIST = 1 << 2,   /* a list, which may go on in the key given again (Endpoints) */
 };
 
 struct key {
@@ -616,14 +617,21 @@ static const char *url_check(const char *u, size_t n, bool *tls)
 }
 
 /* Endpoints: a list of URLs separated by commas (and blanks), all of one
- * scheme, none twice. */
+ * scheme, none twice. The key may be given again, each adding to the list:
+ * a line holds 198 characters, five members' names may not fit in one. */
 static bool parse_endpoints(struct parse *p, const struct key *k, const char *v, void *field)
 {
 	struct sp_etcd *e = (struct sp_etcd *)((char *)field - k->offset);
+	size_t n = e->n_endpoints;
 	char(*list)[256] = NULL;
-	size_t n = 0;
-	bool first_tls = false;
+	bool first_tls = n && !strncmp(e->endpoints[0], "https://", 8);
 	const char *c = v;
+
+	if (n) {
+		if (!(list = malloc(n * sizeof(*list))))
+			return fail(p, p->line, "out of memory");
+		memcpy(list, e->endpoints, n * sizeof(*list));
+	}
 
 	for (;;) {
 		c += strspn(c, " \t");
@@ -874,8 +882,8 @@ static const struct {
 				 0},
 	[SP_KEY_PROXY_Answer] = {"Answer", &k_answer, PROXY(answer), "static", 0, 0, 0},
 	[SP_KEY_PROXY_Dataplane] = {"Dataplane", &k_dataplane, PROXY(dataplane), "auto", 0, 0, 0},
-	[SP_KEY_ETCD_Endpoints] = {"Endpoints", &k_endpoints, ETCD(endpoints), NULL, K_REQUIRED, 0,
-				   0},
+	[SP_KEY_ETCD_Endpoints] = {"Endpoints", &k_endpoints, ETCD(endpoints), NULL,
+				   K_REQUIRED | K_LIST, 0, 0},
 	[SP_KEY_ETCD_Prefix] = {"Prefix", &k_key_prefix, ETCD(prefix), "/sixplane", 0, 0, 0},
 	[SP_KEY_ETCD_Lease] = {"Lease", &k_unsigned, ETCD(lease), "15", 0, 5, 300},
 	[SP_KEY_ETCD_CA] = {"CA", &k_file, ETCD(ca), NULL, 0, 0, 0},
@@ -1154,7 +1162,7 @@ static int handler(void *arg, const char *section, const char *name, const char 
 			continue;
 		if (!*v)
 			return fail(p, p->line, "empty value for %s", name);
-		for (size_t j = 0; j < SP_N_KEYS && !(table[i].flags & K_REPEAT); j++) {
+		for (size_t j = 0; j < SP_N_KEYS && !(table[i].flags & (K_REPEAT | K_LIST)); j++) {
 			if (!same_field(i, j) || !p->lines[j])
 				continue;
 			if (i == j)

@@ -596,6 +596,19 @@ static void test_etcd_defaults(void **state)
 	assert_string_equal(c.etcd.user, "");
 	assert_string_equal(c.etcd.password_file, "");
 	sp_config_free(&c);
+	/* a list too long for one line goes on in Endpoints given again */
+	load_ok(NETU
+		"Membership = etcd\n[Etcd]\n"
+		"Endpoints = https://etcd-member-1.example.org:2379, "
+		"https://etcd-member-2.example.org:2379, https://etcd-member-3.example.org:2379\n"
+		"Endpoints = https://etcd-member-4.example.org:2379, "
+		"https://etcd-member-5.example.org:2379, https://etcd-member-6.example.org:2379\n",
+		&c);
+	assert_int_equal(c.etcd.n_endpoints, 6);
+	assert_string_equal(c.etcd.endpoints[0], "https://etcd-member-1.example.org:2379");
+	assert_string_equal(c.etcd.endpoints[5], "https://etcd-member-6.example.org:2379");
+	assert_int_equal(c.etcd.lines[SP_KEY_ETCD_Endpoints], 8);
+	sp_config_free(&c);
 	/* [Etcd] may come first, and the Lease bounds are in */
 	load_ok("[Etcd]\nEndpoints = http://localhost:2379\nLease = 5\n" NETU, &c);
 	assert_int_equal(c.etcd.lease, 5);
@@ -683,8 +696,11 @@ static void test_etcd_refusals(void **state)
 	refuses(NETE "Password = x\n", 9,
 		"unknown key 'Password' in [Etcd] (expected Endpoints, Prefix, Lease, CA, Cert, "
 		"Key, User, PasswordFile)");
-	refuses(NETE "Endpoints = https://192.0.2.11:2379\n", 9,
-		"Endpoints given twice in this section (line 8)");
+	/* Endpoints given again goes on with the list, by the same rules */
+	refuses(NETE "Endpoints = https://192.0.2.10:2379\n", 9,
+		"invalid Endpoints 'https://192.0.2.10:2379': given twice in the list");
+	refuses(NETE "Endpoints = http://192.0.2.11:2379\n", 9,
+		"invalid Endpoints 'http://192.0.2.11:2379': mixes http:// and https://");
 	refuses("[Etcd]\nEndpoints = https://192.0.2.10:2379\n", 2, "nothing to do");
 	refuses("[Etcd]\nEndpoints = https://192.0.2.10:2379\n[Peer]\nNode=1122334455\n", 3,
 		"[Peer] must follow");
