@@ -199,7 +199,7 @@ int sp_json_stream_feed(struct sp_json_stream *s, const char *p, size_t n,
 {
 	if (n > SP_JSON_STREAM_MAX - s->len)
 		return -EPROTO;
-	if (s->len + n > s->cap) {
+	if (n > 0 && s->len + n > s->cap) {
 		size_t cap = s->cap ? s->cap : 4096;
 		char *b;
 
@@ -211,8 +211,10 @@ int sp_json_stream_feed(struct sp_json_stream *s, const char *p, size_t n,
 		s->buf = b;
 		s->cap = cap;
 	}
-	memcpy(s->buf + s->len, p, n);
-	s->len += n;
+	if (n > 0) {
+		memcpy(s->buf + s->len, p, n);
+		s->len += n;
+	}
 
 	for (; s->scan < s->len; s->scan++) {
 		char c = s->buf[s->scan];
