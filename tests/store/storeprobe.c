@@ -6,7 +6,8 @@
  *   peers 8056c2e21c000001 2: 1111111111=192.0.2.2:4789 2222222222=192.0.2.3:4789
  *   status 8056c2e21c000001 {"endpoint": ..., "state": "joined", ...}
  *
- * SIGTERM and SIGINT close the store (revoking the lease) and exit 0. */
+ * SIGTERM and SIGINT close the store (revoking the lease) and exit 0;
+ * SIGHUP reconfigures it to the --reload-net networks (the same [Etcd]). */
 #include <arpa/inet.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -23,9 +24,10 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: storeprobe --endpoint URL... --net NWID,NODE,UNDERLAY[,PORT]...\n"
-			"  [--prefix P] [--lease S] [--ca F] [--cert F] [--key F]\n"
-			"  [--user U --password-file F] [--debug]\n");
+	fprintf(stderr,
+		"usage: storeprobe --endpoint URL... --net NWID,NODE,UNDERLAY[,PORT]...\n"
+		"  [--prefix P] [--lease S] [--ca F] [--cert F] [--key F]\n"
+		"  [--user U --password-file F] [--reload-net NWID,NODE,UNDERLAY...] [--debug]\n");
 	return 2;
 }
 
@@ -87,10 +89,11 @@ int main(int argc, char **argv)
 		{"key", required_argument, NULL, 'k'},
 		{"user", required_argument, NULL, 'u'},
 		{"password-file", required_argument, NULL, 'P'},
+		{"reload-net", required_argument, NULL, 'r'},
 		{"debug", no_argument, NULL, 'd'},
 		{0},
 	};
-	struct sp_config c = {0};
+	struct sp_config c = {0}, r = {0}, *cur = &c;
 	struct sp_store *st = NULL;
 	char err[512], (*last)[1024] = NULL;
 	sigset_t mask;
@@ -109,6 +112,10 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			if (add_net(&c, optarg) < 0)
+				return usage();
+			break;
+		case 'r':
+			if (add_net(&r, optarg) < 0)
 				return usage();
 			break;
 		case 'p':
@@ -145,35 +152,47 @@ int main(int argc, char **argv)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sp_store_open(&st, &c, err, sizeof(err)) < 0) {
 		fprintf(stderr, "storeprobe: %s\n", err);
 		goto out;
 	}
-	last = calloc(c.n_networks, sizeof(*last));
+	last = calloc(c.n_networks + r.n_networks, sizeof(*last));
 	for (;;) {
 		struct pollfd p[2] = {{sp_store_fd(st), POLLIN, 0}, {sfd, POLLIN, 0}};
 
 		if (poll(p, 2, -1) < 0)
 			continue;
-		if (p[1].revents)
-			break;
-		if (!p[0].revents)
-			continue;
+		if (p[1].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) != sizeof(si) || si.ssi_signo != SIGHUP)
+				break;
+			r.has_etcd = true;
+			r.etcd = c.etcd;
+			if (sp_store_reconfigure(st, &r, err, sizeof(err)) < 0) {
+				printf("reload refused: %s\n", err);
+				continue;
+			}
+			printf("reloaded\n");
+			cur = &r;
+			memset(last, 0, (c.n_networks + r.n_networks) * sizeof(*last));
+		}
 		bool changed = sp_store_input(st);
 
-		for (size_t i = 0; i < c.n_networks; i++) {
+		for (size_t i = 0; i < cur->n_networks; i++) {
 			json_t *o = json_object();
 			char *s;
 
 			if (changed)
-				print_peers(st, &c, i);
+				print_peers(st, cur, i);
 			sp_store_status(st, i, o);
 			json_object_del(json_object_get(o, "store"), "ttl");
 			s = json_dumps(json_object_get(o, "store"), JSON_COMPACT | JSON_SORT_KEYS);
 			if (s && strcmp(s, last[i]) != 0) {
-				printf("status %016" PRIx64 " %s\n", c.networks[i].nwid, s);
+				printf("status %016" PRIx64 " %s\n", cur->networks[i].nwid, s);
 				snprintf(last[i], sizeof(last[i]), "%s", s);
 			}
 			free(s);
@@ -194,6 +213,7 @@ out:
 	printf("closed\n");
 	free(last);
 	free(c.networks);
+	free(r.networks);
 	free(c.etcd.endpoints);
 	return ret;
 }
