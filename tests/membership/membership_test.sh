@@ -36,6 +36,7 @@ LAB_TRAP=no
 LEASE=5
 # host 3 is cut off from the store for a while (step 4): a lease that
 # outlasts the cut, so that what is tested is its own resync
+# shellcheck disable=SC2034 # read by start_host, through eval
 LEASE_3=30
 
 tmp=$(mktemp -d)
@@ -60,7 +61,7 @@ auth)
 *) lab_start ;;
 esac
 
-NODES="" # the hosts running: "NAME" each, node 00000000NN, address 192.0.2.NN
+# host N: node 00000000NN, address 192.0.2.N, namespace LAB_NS-hN
 node_of() { printf '00000000%02d' "$1"; }
 addr_of() { echo "192.0.2.$1"; }
 ns_of() { echo "$LAB_NS-h$1"; }
