@@ -3,7 +3,8 @@
 #   make test       install missing deps, build, run every test (also under ASan+UBSan
 #                   and short fuzz runs)
 #   make demo       install missing deps, build, run three hosts with two containers
-#                   each on a backplane in network namespaces (root) and check it
+#                   each on a backplane in network namespaces (root) and check it;
+#                   then six hosts that learn each other from a 3-member etcd
 #   make tour       the calculator, walked through a worked example
 #   make bench      benchmarks against the peers, one table
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -65,6 +66,7 @@ test-nodaemon:
 
 demo: deps build
 	scripts/demo.sh $(BUILD)/sixplaned $(BUILD)/sixplane
+	scripts/demo_etcd.sh $(BUILD)/sixplaned $(BUILD)/sixplane
 
 tour: build
 	scripts/tour.sh $(BUILD)/sixplane
