@@ -14,9 +14,10 @@
 #   5. kill -9 of a host: the others drop it within its lease and a little
 #   6. SIGTERM of a host: the others drop it at once
 #   7. a node id already registered from another endpoint: refused, named
-# MODE=tls: the same cluster over TLS with client certificates (a CA made
-# by openssl here); MODE=auth: password auth with a role per host, and a
-# host that tries another's key is refused by etcd, named with the key.
+# MODE=tls: over TLS with client certificates (a CA made by openssl here);
+# MODE=auth: password auth with a role per host, and a host that tries
+# another's key is refused by etcd, named with the key. These two run steps
+# 1, 5, 6 and 7: the store's own failures are the plain run's.
 set -u
 SIXPLANED=$1
 SIXPLANE=$2
@@ -46,7 +47,8 @@ stop_all() {
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
 	PIDS=""
 	lab_cleanup
-	rm -rf "$tmp"
+	# KEEP=1: the logs and files stay, for a look after a failure
+	if [ -n "${KEEP:-}" ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap stop_all EXIT
 trap 'exit 1' INT TERM HUP
@@ -74,6 +76,7 @@ start_host() {
 	_n=$1
 	_node=${2:-$(node_of "$1")}
 	eval "_lease=\${LEASE_$_n:-$LEASE}"
+	: "${_lease:?}"
 	[ -e "$tmp/h$_n.made" ] || {
 		lab_host "h$_n" "$(addr_of "$_n")" >/dev/null
 		touch "$tmp/h$_n.made"
@@ -153,10 +156,13 @@ all_reach "$HOSTS"
 say() { echo "ok   $*"; }
 say "four hosts joined with no [Peer] section, all entries in ${t} s ($MODE)"
 # the flow that must lose nothing: host 1 to host 2, 20 a second
-ip netns exec "$(ns_of 1)" ping -6 -i 0.05 "$(ip6_of 2)" >"$tmp/flow" 2>&1 &
+ip netns exec "$(ns_of 1)" ping -6 -D -O -i 0.05 "$(ip6_of 2)" >"$tmp/flow" 2>&1 &
 FLOW=$!
 PIDS="$PIDS $FLOW"
 
+# MODE=tls and auth are about how the hosts reach the store: they join,
+# leave and refuse (steps 1, 6, 7); the store's failures are MODE=plain's
+if [ "$MODE" = plain ]; then
 # 2. the leader killed
 leader=$(lab_leader) || die "no leader"
 kill -9 "$(cat "$LAB_DIR/m$leader.pid")"
@@ -211,6 +217,14 @@ wait "$(pid_of 4)" 2>/dev/null
 HOSTS="1 2 3 6"
 t=$(converged $((LEASE + 5)) "$HOSTS") || die "host 4 (kill -9) not dropped within ${LEASE} s + 5"
 say "host 4 killed with -9: dropped by every host in ${t} s (lease ${LEASE} s)"
+else
+	HOSTS="1 2 3 6"
+	start_host 6
+	kill -9 "$(pid_of 4)"
+	wait "$(pid_of 4)" 2>/dev/null
+	t=$(converged $((LEASE + 5)) "$HOSTS") || die "host 6 did not join or host 4 was not dropped"
+	say "host 6 joined and host 4 (kill -9) was dropped in ${t} s"
+fi
 
 # 6. SIGTERM of host 6: dropped at once
 kill "$(pid_of 6)"
@@ -246,6 +260,6 @@ kill -INT "$FLOW"
 wait "$FLOW" 2>/dev/null
 loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$tmp/flow")
 sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$tmp/flow")
-[ -n "$loss" ] && [ "$sent" -gt 100 ] || die "no ping flow: $(tail -3 "$tmp/flow")"
-[ "$loss" = 0 ] || die "host 1 to host 2 lost $loss% of $sent pings while the membership changed"
+[ -n "$loss" ] && [ "$sent" -gt 20 ] || die "no ping flow: $(tail -3 "$tmp/flow")"
+[ "$loss" = 0 ] || die "host 1 to host 2 lost $loss% of $sent pings while the membership changed: $(grep -m 3 "no answer" "$tmp/flow")"
 done_ok "membership on a 3-member etcd ($MODE): joins, the leader killed, the store stopped and back, a compacted resync, kill -9, SIGTERM, a taken node id; $sent pings between two unchanged hosts, none lost"
