@@ -1,0 +1,292 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# bench/membership: one sixplaned with Membership = etcd against a 3-member
+# etcd 3.4 cluster (tests/etcd/lab.sh: one member per namespace on a bridge),
+# and the same peers as static [Peer] sections applied by SIGHUP, measured
+# back to back in one run.
+#
+#   bench/membership/run.sh BUILD_DIR
+#
+# For each N (100, 1,000, 10,000 registered nodes):
+# 1. a loader (bench/membership/loader.py) registers the nodes not yet there
+#    as real hosts would (a key with its endpoint under a lease, the leases
+#    kept alive every Lease/3 by one POST each, as sixplaned renews its own),
+#    but one lease per 100 nodes: see the keepalive rows for what one lease
+#    per host costs;
+# 2. sixplaned starts (Membership = etcd, Multicast = off: one entry per
+#    peer), timed from its start to the last of the N entries in its FDB
+#    (RTM_NEWNEIGH on a netlink socket in its namespace); its VmRSS a second
+#    later, its stats' fdb_writes; at the largest N, 1,000 single puts (a new
+#    node or one moved), each timed from the put to its FDB entry;
+# 3. the static path, while the keepalives are counted: sixplaned started
+#    with no peer, its configuration replaced by one with the N nodes as
+#    [Peer] sections, SIGHUP, timed to the last entry; VmRSS, fdb_writes;
+# 4. etcd's LeaseKeepAlive RPCs (grpc_server_handled_total on the three
+#    members' /metrics) over at least 15 s with no sixplaned registered:
+#    the loader's leases alone, per lease, and so for N hosts.
+# Prints a markdown table; progress goes to stderr. A missed target is
+# reported, never an error; a setup that does not work is (FAIL: ...).
+#
+# BENCH_SIZES ("100 1000 10000") and BENCH_CHANGES (1000) change the sizes.
+set -u
+BUILD=${1:-build}
+SIXPLANED=$BUILD/sixplaned
+HERE=$(cd "$(dirname "$0")" && pwd)
+LOADER=$HERE/loader.py
+SIZES=${BENCH_SIZES:-100 1000 10000}
+CHANGES=${BENCH_CHANGES:-1000}
+LEASE=15
+PER_LEASE=100
+WINDOW=15
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+die() {
+	echo "FAIL: bench/membership: $*" >&2
+	exit 1
+}
+say() { echo "bench/membership: $*" >&2; }
+
+[ "$(id -u)" -eq 0 ] || skip "needs root"
+for cmd in ip bridge etcd etcdctl curl python3; do
+	command -v "$cmd" >/dev/null 2>&1 || skip "needs $cmd"
+done
+ip netns add "mbench-probe-$$" 2>/dev/null || skip "cannot create network namespaces"
+ip netns del "mbench-probe-$$"
+[ -x "$SIXPLANED" ] || die "build first (cmake --build $BUILD): no $SIXPLANED"
+
+# shellcheck disable=SC2034 # read by lab.sh
+LAB_NS="mbench-$$"
+# shellcheck disable=SC2034 # read by lab.sh: cleanup() calls lab_cleanup
+LAB_TRAP=no
+# shellcheck source=tests/etcd/lab.sh
+. "$HERE/../../tests/etcd/lab.sh"
+
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+HOLD=""
+# stop PIDFILE: SIGTERM the daemon whose pid is in PIDFILE (started by the
+# loader, so not our child: wait for /proc to lose it)
+stop() {
+	[ -s "$1" ] || return 0
+	st_p=$(cat "$1")
+	kill "$st_p" 2>/dev/null
+	st_i=0
+	# gone, or a zombie of ours (the static daemon)
+	while [ -d "/proc/$st_p" ] && ! grep -q '^State:.*Z' "/proc/$st_p/status" 2>/dev/null &&
+		[ "$st_i" -lt 100 ]; do
+		sleep 0.1
+		st_i=$((st_i + 1))
+	done
+	kill -9 "$st_p" 2>/dev/null
+	: >"$1"
+}
+cleanup() {
+	[ -n "$HOLD" ] && kill "$HOLD" 2>/dev/null && wait "$HOLD" 2>/dev/null
+	stop "$tmp/e.pid"
+	stop "$tmp/s.pid"
+	lab_cleanup
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+T0=$(date +%s)
+say "a 3-member etcd in namespaces..."
+# plain HTTP, no auth: what is measured is the daemon's work
+# shellcheck disable=SC2119 # lab_start takes options, none here
+lab_start
+HE=$(lab_host e 192.0.2.1)
+HS=$(lab_host s 192.0.2.2)
+# the loader registers through member 1 and renews through member 2; the
+# daemon is given all three
+URL1=$(lab_member_url 1)
+URL2=$(lab_member_url 2)
+: >"$tmp/leases"
+ip netns exec "$HE" python3 "$LOADER" hold "$URL2" "$LEASE" "$tmp/leases" 2>"$tmp/hold.log" &
+HOLD=$!
+
+# conf NODE MEMBERSHIP [PEERS]: a host's configuration, PEERS nodes as [Peer]
+conf() {
+	printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nUnderlay = %s\n' \
+		"$LAB_NWID" "$1" "192.0.2.${1#000000000}"
+	printf 'Membership = %s\nMulticast = off\nDataplane = packet\n' "$2"
+	[ "$2" = etcd ] && printf '\n[Etcd]\nEndpoints = %s\nLease = %s\n' "$LAB_ENDPOINTS" "$LEASE"
+	[ "${3:-0}" -gt 0 ] && python3 "$LOADER" peers "$3"
+}
+rss_of() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$(cat "$1")/status"; }
+# fdb_writes SOCKET: the daemon's count of FDB writes, from its stats reply
+# (the whole reply, as it sends it; 0 if there is none)
+fdb_writes() {
+	python3 -c '
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(sys.argv[1])
+b = b""
+while True:
+    d = s.recv(1 << 16)
+    if not d:
+        break
+    b += d
+print(json.loads(b)["daemon"]["fdb_writes"])' "$1" 2>/dev/null || echo 0
+}
+entries() { bridge -n "$1" fdb show dev sp0 | grep -c ' dst '; }
+# keepalives: LeaseKeepAlive RPCs handled by the three members so far
+keepalives() {
+	for ka_m in 1 2 3; do
+		ip netns exec "$LAB_UNDERLAY" curl -s --max-time 3 "$(lab_member_url "$ka_m")/metrics" ||
+			die "no metrics from member $ka_m"
+	done | awk '/^grpc_server_handled_total\{/ && /grpc_method="LeaseKeepAlive"/ { s += $NF }
+		END { printf "%d\n", s }'
+}
+wait_serving() { # LOG
+	ws_i=0
+	until grep -q serving "$1" 2>/dev/null; do
+		ws_i=$((ws_i + 1))
+		[ "$ws_i" -lt 100 ] || die "sixplaned did not start: $(tail -n 3 "$1")"
+		sleep 0.1
+	done
+}
+# start_etcd N: the etcd host's sixplaned; prints the seconds to N entries
+start_etcd() {
+	conf 0000000001 etcd >"$tmp/e.conf"
+	: >"$tmp/e.log"
+	ip netns exec "$HE" env SIXPLANED_STATE_DIR="$tmp/se" python3 "$LOADER" converge "$1" \
+		start "$tmp/e.pid" "$tmp/e.log" "$SIXPLANED" -c "$tmp/e.conf" -s "$tmp/e.sock" ||
+		die "sixplaned (etcd) did not converge to $1 entries: $(tail -n 3 "$tmp/e.log")"
+}
+
+# the etcd path's baseline: sixplaned on an empty store
+say "baseline: sixplaned, Membership = etcd, empty store..."
+start_etcd 0 >/dev/null
+wait_serving "$tmp/e.log"
+sleep 1
+RSS0_E=$(rss_of "$tmp/e.pid")
+stop "$tmp/e.pid"
+
+have=0
+: >"$tmp/rows"
+LAT=""
+LAST_N=$(echo "$SIZES" | awk '{ print $NF }')
+for n in $SIZES; do
+	if [ "$n" -gt "$have" ]; then
+		say "N = $n: registering $((n - have)) nodes..."
+		reg=$(ip netns exec "$HE" python3 "$LOADER" register "$URL1" "$LAB_PREFIX" "$LAB_NWID" \
+			"$have" "$((n - have))" "$PER_LEASE" "$LEASE" "$tmp/leases") || die "the loader could not register"
+		have=$n
+	fi
+	leases=$(grep -c . "$tmp/leases")
+
+	say "N = $n: sixplaned with Membership = etcd..."
+	t_e=$(start_etcd "$n")
+	sleep 1
+	rss_e=$(rss_of "$tmp/e.pid")
+	w_e=$(fdb_writes "$tmp/e.sock")
+	got=$(entries "$HE")
+	if [ "$n" = "$LAST_N" ]; then
+		say "N = $n: $CHANGES single puts..."
+		# the moved and new nodes live under the loader's first lease
+		LAT=$(ip netns exec "$HE" python3 "$LOADER" latency "$URL1" "$LAB_PREFIX" "$LAB_NWID" \
+			"$n" "$CHANGES" "$(head -n 1 "$tmp/leases")") || die "the latency run failed"
+	fi
+	stop "$tmp/e.pid"
+
+	# the static path, while the keepalives of the loader's leases alone
+	# are counted
+	k0=$(keepalives)
+	kt0=$(lab_time)
+	say "N = $n: static, sixplaned started with $n [Peer] sections..."
+	conf 0000000002 static "$n" >"$tmp/s.conf"
+	: >"$tmp/s.log"
+	t_s0=$(ip netns exec "$HS" env SIXPLANED_STATE_DIR="$tmp/ss" python3 "$LOADER" converge "$n" \
+		start "$tmp/s.pid" "$tmp/s.log" "$SIXPLANED" -c "$tmp/s.conf" -s "$tmp/s.sock") ||
+		die "static: not $n entries after the start: $(tail -n 3 "$tmp/s.log")"
+	stop "$tmp/s.pid"
+	say "N = $n: static, $n [Peer] sections by SIGHUP..."
+	conf 0000000002 static >"$tmp/s.conf"
+	: >"$tmp/s.log"
+	ip netns exec "$HS" env SIXPLANED_STATE_DIR="$tmp/ss" \
+		"$SIXPLANED" -c "$tmp/s.conf" -s "$tmp/s.sock" 2>>"$tmp/s.log" &
+	echo $! >"$tmp/s.pid"
+	wait_serving "$tmp/s.log"
+	sleep 1
+	rss0_s=$(rss_of "$tmp/s.pid")
+	conf 0000000002 static "$n" >"$tmp/s.conf.new" && mv "$tmp/s.conf.new" "$tmp/s.conf"
+	t_s=$(ip netns exec "$HS" python3 "$LOADER" converge "$n" hup "$(cat "$tmp/s.pid")") ||
+		die "static: not $n entries after the SIGHUP: $(tail -n 3 "$tmp/s.log")"
+	sleep 1
+	rss_s=$(rss_of "$tmp/s.pid")
+	w_s=$(fdb_writes "$tmp/s.sock")
+	stop "$tmp/s.pid"
+	wait "$(cat "$tmp/s.pid" 2>/dev/null || echo 0)" 2>/dev/null
+
+	left=$(awk -v a="$kt0" -v b="$(lab_time)" -v w="$WINDOW" 'BEGIN { d = w - (b - a); print (d > 0 ? d : 0) }')
+	sleep "$left"
+	k1=$(keepalives)
+	kt1=$(lab_time)
+	echo "$n $t_e $rss_e $w_e $got $t_s $rss0_s $rss_s $w_s $leases $((k1 - k0)) $(lab_elapsed "$kt0" "$kt1") $reg $t_s0" >>"$tmp/rows"
+done
+T1=$(date +%s)
+
+# --- the table ---
+cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+echo "## bench/membership ($(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), $(nproc) CPUs: ${cpu:-unknown CPU})"
+echo
+echo "One sixplaned (Membership = etcd, Lease = $LEASE, Multicast = off: one FDB entry per peer, Dataplane = packet)"
+echo "on a 3-member $(etcd --version | head -n 1 | sed 's/ Version://') cluster, every member and the host in its own namespace on one"
+echo "bridge (tests/etcd/lab.sh), against the same peers as static [Peer] sections applied by SIGHUP; one run of"
+echo "$((T1 - T0)) s. Registered nodes are put by a loader (bench/membership/loader.py) under leases it keeps alive,"
+echo "one lease per $PER_LEASE nodes (a real host holds its own)."
+echo
+echo "| N | etcd: start to N entries | entries/s | fdb_writes | RSS | RSS/peer | static: SIGHUP to N entries | entries/s | fdb_writes | RSS | RSS/peer | SIGHUP/etcd time | static: start to N entries |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk -v r0="$RSS0_E" '{
+	printf "| %d | %.3f s | %.0f | %d | %d kB | %.0f B | %.3f s | %.0f | %d | %d kB | %.0f B | %.2f | %.3f s |\n",
+		$1, $2, $1 / $2, $4, $3, ($3 - r0) * 1024 / $1, $6, $1 / $6, $9, $8, ($8 - $7) * 1024 / $1, $6 / $2, $14 }' "$tmp/rows"
+echo
+echo "Start to N entries: from spawning sixplaned (its join, one range read of the nodes, the writes) to the"
+echo "last entry's RTM_NEWNEIGH, heard on a netlink socket in its namespace. SIGHUP to N entries: from the signal"
+echo "(the file re-read, the plan diffed, the writes) to the same. RSS: VmRSS a second after the last entry; RSS/peer:"
+echo "above the same path's daemon with no peer (etcd: an empty store, $RSS0_E kB; static: no [Peer], per row)."
+echo "fdb_writes: the daemon's count of FDB writes (its stats). SIGHUP/etcd > 1: the store was faster. The last"
+echo "column, for a like-for-like start: sixplaned started with the N [Peer] sections in its file, to the last entry."
+echo
+echo "Put to FDB, at N = $LAST_N, $CHANGES single puts through member 1 (every other one a new node, the rest an"
+echo "existing node moved to a new endpoint), each from just before the put to the entry's RTM_NEWNEIGH:"
+echo
+# shellcheck disable=SC2086 # the fields
+set -- $LAT
+echo "| p50 | p99 | max | missed (none within 2 s) |"
+echo "|---:|---:|---:|---:|"
+echo "| $1 ms | $2 ms | $3 ms | $4 of $CHANGES |"
+P99=$2
+echo
+echo "etcd's LeaseKeepAlive RPCs (grpc_server_handled_total, the three members' /metrics summed) over at least"
+echo "$WINDOW s, the loader's leases alone (no sixplaned registered), each renewed every $((LEASE / 3)) s by one POST to"
+echo "/v3/lease/keepalive as sixplaned does. N hosts hold a lease each: N x the measured rate per lease."
+echo
+echo "| N | leases held | measured | per lease | N hosts (N x per lease) | model N / ($LEASE/3) |"
+echo "|---:|---:|---:|---:|---:|---:|"
+awk -v l="$LEASE" '{
+	r = $11 / $12; pl = r / $10
+	printf "| %d | %d | %.2f /s | %.3f /s | %.0f /s | %.0f /s |\n", $1, $10, r, pl, $1 * pl, $1 / (l / 3) }' "$tmp/rows"
+echo
+echo "Registering the nodes (the loader, 128 puts per transaction): $(awk '{ printf "%s%d in %s s", (NR > 1 ? ", " : ""), $1, $13 }' "$tmp/rows") (each the nodes added to reach N)."
+echo
+echo "Targets:"
+awk -v p99="$P99" -v r0="$RSS0_E" '
+	{ t[$1] = $2; ts[$1] = $6; rss[$1] = $3; n[++k] = $1; got[$1] = $5 }
+	END {
+		big = n[k]
+		printf "- %d nodes converged in under 5 s: %.3f s, %s.\n", big, t[big], (t[big] < 5 ? "met" : "missed")
+		printf "- p99 put to FDB under 100 ms: %s ms, %s.\n", p99, (p99 + 0 < 100 ? "met" : "missed")
+		g = (rss[big] - r0) * 1024 / big
+		printf "- RSS growing by under 1 KB per peer: %.0f B per peer at N = %d over the empty store, %s.\n", g, big, (g < 1024 ? "met" : "missed")
+		slow = ""
+		for (i = 1; i <= k; i++) if (t[n[i]] > ts[n[i]]) slow = slow sprintf(" N = %d (%.3f s against %.3f s)", n[i], t[n[i]], ts[n[i]])
+		printf "- never slower than the static path: %s.\n", (slow == "" ? "met" : "missed at" slow)
+	}' "$tmp/rows"
+say "done in $((T1 - T0)) s"
