@@ -191,7 +191,9 @@ static enum answer classify(CURLcode rc, long status, const char *body, size_t n
 	j = json_loadb(body, n, 0, NULL);
 	if (!json_is_object(j)) {
 		json_decref(j);
-		snprintf(why, whylen, "HTTP %ld without JSON", status);
+		/* the first line of what came instead, quoted */
+		snprintf(why, whylen, "HTTP %ld without JSON: '%.*s'", status,
+			 (int)strcspn(body, "\r\n") < 80 ? (int)strcspn(body, "\r\n") : 80, body);
 		return ANS_LOST;
 	}
 	*out = j;
@@ -319,7 +321,7 @@ static void on_keepalive(void *ctx, struct sp_http_req *r, CURLcode rc, long sta
 	char why[256];
 	json_t *j;
 	enum answer a = classify(rc, status, body, len, &j, why, sizeof(why));
-	int64_t ttl;
+	int64_t ttl, id;
 
 	(void)r;
 	if (st->ka_req == r)
@@ -332,7 +334,14 @@ static void on_keepalive(void *ctx, struct sp_http_req *r, CURLcode rc, long sta
 		return;
 	}
 	ttl = get_int64(json_object_get(j, "result"), "TTL");
+	id = get_int64(json_object_get(j, "result"), "ID");
 	json_decref(j);
+	if (id != st->lease) {
+		/* an answer about a lease given up since */
+		if (st->phase != PHASE_UP)
+			connect_step(st);
+		return;
+	}
 	if (ttl <= 0) {
 		log_msg(LOG_WARNING, "etcd lease %" PRIx64 " expired: joining again",
 			(uint64_t)st->lease);
@@ -417,6 +426,8 @@ static void connect_step(struct sp_store *st)
 {
 	json_t *b;
 
+	if (st->conn_req)
+		return; /* a step is on its way */
 	if (st->phase == PHASE_DOWN)
 		st->phase = PHASE_CONNECTING;
 	if (st->etcd.user[0] && !st->token[0]) {
@@ -717,7 +728,7 @@ static void arm(struct sp_store *st)
 	if (st->phase == PHASE_DOWN)
 		EARLIEST(st->retry_at);
 	if (st->phase == PHASE_UP) {
-		if (!st->ka_req)
+		if (!st->ka_req && !st->conn_req)
 			EARLIEST(st->keepalive_at);
 		for (size_t i = 0; i < st->n_nets; i++) {
 			struct net *n = st->nets[i];
@@ -740,7 +751,8 @@ static void due(struct sp_store *st)
 		connect_step(st);
 	if (st->phase != PHASE_UP)
 		return;
-	if (!st->ka_req && now >= st->keepalive_at)
+	/* not while a new lease is being granted */
+	if (!st->ka_req && !st->conn_req && st->lease && now >= st->keepalive_at)
 		keepalive(st);
 	for (size_t i = 0; st->phase == PHASE_UP && i < st->n_nets; i++) {
 		struct net *n = st->nets[i];

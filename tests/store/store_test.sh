@@ -10,7 +10,9 @@
 #   etcd killed keeps the peers, and back it resyncs; a lease revoked behind its back is
 #   joined again; SIGTERM revokes (the key gone at once); kill -9 leaves the
 #   key to its lease; the same endpoint after kill -9 takes its key over; a
-#   reload keeps, withdraws and adds networks under the same lease.
+#   reload keeps, withdraws and adds networks under the same lease; TLS
+#   with a CA made here (a server of another CA and a client without a
+#   certificate never connect); RBAC refusing a foreign key, with the key.
 # (A watch cancelled by compaction: store_fake_test.sh, as a real etcd
 # cancels only a watch made from a compacted revision, which the client
 # never asks for but in a race.)
@@ -52,11 +54,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# start_etcd [TLS flags]: the member on $CURL
 start_etcd() {
 	etcd --name s1 --data-dir "$T/etcd" --listen-client-urls $CURL \
 		--advertise-client-urls $CURL --listen-peer-urls http://127.0.0.1:23800 \
 		--initial-advertise-peer-urls http://127.0.0.1:23800 \
-		--initial-cluster s1=http://127.0.0.1:23800 >>"$T/etcd.err" 2>&1 &
+		--initial-cluster s1=http://127.0.0.1:23800 "$@" >>"$T/etcd.err" 2>&1 &
 	ETCD_PID=$!
 	i=0
 	until ctl endpoint health >/dev/null 2>&1; do
@@ -65,7 +68,10 @@ start_etcd() {
 		sleep 0.1
 	done
 }
-ctl() { ETCDCTL_API=3 etcdctl --endpoints $CURL --command-timeout=2s "$@"; }
+CTL_TLS=
+CTL_USER=
+# shellcheck disable=SC2086
+ctl() { ETCDCTL_API=3 etcdctl --endpoints $CURL --command-timeout=2s $CTL_TLS $CTL_USER "$@"; }
 # value KEY: its value, "" when absent
 value() { ctl get --print-value-only "$1"; }
 lease_of() { ctl get -w json "$1" | sed -n 's/.*"lease":\([0-9]*\).*/\1/p'; }
@@ -231,4 +237,83 @@ wait "$PID_a" || fail "probe a did not exit cleanly"
 grep -q '^counters .*refused=[1-9]' "$T/a.out" || fail "no refused values counted: $(grep counters "$T/a.out")"
 grep -q '^counters .*reconnects=[1-9]' "$T/a.out" || fail "no reconnect counted"
 grep -q '^counters .*joins=2' "$T/a.out" || fail "not two joins: $(grep counters "$T/a.out")"
+[ "$(grep -c 'expired: joining again' "$T/a.err")" -eq 1 ] || fail "the lease was lost more than once"
+
+command -v openssl >/dev/null 2>&1 || skip "needs openssl for the TLS cases (scripts/deps.sh installs it)"
+echo "TLS: a CA made here, the member requiring client certificates"
+cd "$T" || fail "cd $T"
+cat >ext.cnf <<-EOT
+	[srv]
+	subjectAltName = IP:127.0.0.1
+	# clientAuth too: etcd's gateway dials the member's gRPC with it
+	extendedKeyUsage = serverAuth, clientAuth
+	[cli]
+	extendedKeyUsage = clientAuth
+EOT
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 2 -subj /CN=store-test-ca 2>/dev/null &&
+	for who in srv cli; do
+		openssl req -newkey rsa:2048 -nodes -keyout $who-key.pem -out $who.csr -subj /CN=$who 2>/dev/null &&
+			openssl x509 -req -in $who.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 \
+				-extfile ext.cnf -extensions $who -out $who.pem 2>/dev/null || exit 1
+	done || fail "openssl could not make the certificates"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout other-key.pem -out other.pem -days 2 -subj /CN=other 2>/dev/null
+cd - >/dev/null || exit 1
+kill "$ETCD_PID"
+wait "$ETCD_PID" 2>/dev/null
+CURL=https://127.0.0.1:23790
+CTL_TLS="--cacert $T/ca.pem --cert $T/cli.pem --key $T/cli-key.pem"
+start_etcd --cert-file "$T/srv.pem" --key-file "$T/srv-key.pem" --client-cert-auth \
+	--trusted-ca-file "$T/ca.pem"
+"$PROBE" --endpoint $CURL --lease 5 --net "$NW,1212121212,192.0.2.12" --ca "$T/ca.pem" \
+	--cert "$T/cli.pem" --key "$T/cli-key.pem" >"$T/g.out" 2>"$T/g.err" &
+PID_g=$!
+PIDS="$PIDS $!"
+wait_for "$T/g.out" '"state":"joined"' 10
+[ "$(value $P/1212121212)" = "$(val 192.0.2.12)" ] || fail "no key over TLS"
+# a server the CA did not sign, and a client without a certificate: never connected
+"$PROBE" --endpoint $CURL --lease 5 --net "$NW,1313131313,192.0.2.13" --ca "$T/other.pem" \
+	--cert "$T/cli.pem" --key "$T/cli-key.pem" >"$T/h.out" 2>"$T/h.err" &
+PID_h=$!
+"$PROBE" --endpoint $CURL --lease 5 --net "$NW,1414141414,192.0.2.14" --ca "$T/ca.pem" \
+	>"$T/i.out" 2>"$T/i.err" &
+PID_i=$!
+PIDS="$PIDS $PID_h $PID_i"
+sleep 3
+grep -q '"connected":true' "$T/h.out" && fail "connected to a server of another CA"
+grep -q '"connected":true' "$T/i.out" && fail "connected without a client certificate"
+kill -TERM "$PID_h" "$PID_i"
+wait "$PID_h" "$PID_i"
+
+echo "RBAC: a host's role writes its own key only; a foreign key is refused with the key"
+# etcd 3.4's gateway answers 400 ("CommonName of client sending a request
+# against gateway will be ignored") to any request with a client
+# certificate once auth is on: per-host users there are password users,
+# over TLS without client certificates.
+kill "$ETCD_PID"
+wait "$ETCD_PID" 2>/dev/null
+CTL_TLS="--cacert $T/ca.pem"
+start_etcd --cert-file "$T/srv.pem" --key-file "$T/srv-key.pem"
+ctl user add root:rootpw >/dev/null &&
+	ctl role add host-1515151515 >/dev/null &&
+	ctl role grant-permission host-1515151515 readwrite $P/1515151515 >/dev/null &&
+	ctl role grant-permission host-1515151515 read --prefix $P/ >/dev/null &&
+	ctl user add host-1515151515:pw1515 >/dev/null &&
+	ctl user grant-role host-1515151515 host-1515151515 >/dev/null &&
+	ctl auth enable >/dev/null || fail "etcdctl could not set up RBAC"
+CTL_USER="--user root:rootpw"
+printf 'pw1515\n' >"$T/pw"
+chmod 600 "$T/pw"
+for node in 1515151515 1616161616; do
+	"$PROBE" --endpoint $CURL --lease 5 --net "$NW,$node,192.0.2.15" --ca "$T/ca.pem" \
+		--user host-1515151515 --password-file "$T/pw" >"$T/$node.out" 2>"$T/$node.err" &
+	PIDS="$PIDS $!"
+done
+wait_for "$T/1515151515.out" '"state":"joined"' 10
+wait_for "$T/1616161616.out" '"state":"permission denied"' 10
+grep -q "etcd refused writing $P/1616161616: permission denied" "$T/1616161616.err" ||
+	fail "the refusal does not name the key"
+[ -z "$(value $P/1616161616)" ] || fail "a foreign key was written"
+[ "$(value $P/1515151515)" = "$(val 192.0.2.15)" ] || fail "the host's own key is missing"
+# it reads the network: the TLS host's key is its peer
+wait_for "$T/1515151515.out" "1212121212=192.0.2.12:4789" 5
 echo "PASS"
