@@ -27,7 +27,8 @@
 # Prints a markdown table; progress goes to stderr. A missed target is
 # reported, never an error; a setup that does not work is (FAIL: ...).
 #
-# BENCH_SIZES ("100 1000 10000") and BENCH_CHANGES (1000) change the sizes.
+# BENCH_SIZES ("100 1000 10000"), BENCH_CHANGES (1000) and BENCH_REPEAT (3:
+# each time is the median of so many starts or SIGHUPs) change the sizes.
 set -u
 BUILD=${1:-build}
 SIXPLANED=$BUILD/sixplaned
@@ -35,6 +36,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 LOADER=$HERE/loader.py
 SIZES=${BENCH_SIZES:-100 1000 10000}
 CHANGES=${BENCH_CHANGES:-1000}
+REPEAT=${BENCH_REPEAT:-3}
 LEASE=15
 PER_LEASE=100
 WINDOW=15
@@ -116,7 +118,20 @@ conf() {
 	[ "$2" = etcd ] && printf '\n[Etcd]\nEndpoints = %s\nLease = %s\n' "$LAB_ENDPOINTS" "$LEASE"
 	[ "${3:-0}" -gt 0 ] && python3 "$LOADER" peers "$3"
 }
-rss_of() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$(cat "$1")/status"; }
+# mem_of PIDFILE FIELD: VmRSS or VmHWM of the process, kB
+mem_of() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$(cat "$1")/status"; }
+# median: of the first field of the lines on stdin
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# range_read: "seconds bytes" of the range read of the nodes that sixplaned
+# makes at its start (/v3/kv/range over <prefix>/v1/<nwid>/nodes/), by curl
+# from the host's namespace to member 1
+range_read() {
+	ip netns exec "$HE" curl -s -o /dev/null -w '%{time_total} %{size_download}\n' --max-time 30 \
+		-X POST "$URL1/v3/kv/range" -d "{\"key\":\"$(lab_b64 "$LAB_PREFIX/v1/$LAB_NWID/nodes/")\",\"range_end\":\"$(lab_b64 "$LAB_PREFIX/v1/$LAB_NWID/nodes0")\"}" ||
+		die "curl: the range read"
+}
 # fdb_writes SOCKET: the daemon's count of FDB writes, from its stats reply
 # (the whole reply, as it sends it; 0 if there is none)
 fdb_writes() {
@@ -133,7 +148,6 @@ while True:
     b += d
 print(json.loads(b)["daemon"]["fdb_writes"])' "$1" 2>/dev/null || echo 0
 }
-entries() { bridge -n "$1" fdb show dev sp0 | grep -c ' dst '; }
 # keepalives: LeaseKeepAlive RPCs handled by the three members so far
 keepalives() {
 	for ka_m in 1 2 3; do
@@ -164,7 +178,7 @@ say "baseline: sixplaned, Membership = etcd, empty store..."
 start_etcd 0 >/dev/null
 wait_serving "$tmp/e.log"
 sleep 1
-RSS0_E=$(rss_of "$tmp/e.pid")
+RSS0_E=$(mem_of "$tmp/e.pid" VmRSS)
 stop "$tmp/e.pid"
 
 have=0
@@ -180,12 +194,19 @@ for n in $SIZES; do
 	fi
 	leases=$(grep -c . "$tmp/leases")
 
-	say "N = $n: sixplaned with Membership = etcd..."
-	t_e=$(start_etcd "$n")
+	say "N = $n: sixplaned with Membership = etcd, $REPEAT starts..."
+	: >"$tmp/t_e"
+	r=1
+	while [ "$r" -le "$REPEAT" ]; do
+		[ "$r" -gt 1 ] && stop "$tmp/e.pid"
+		start_etcd "$n" >>"$tmp/t_e"
+		r=$((r + 1))
+	done
+	t_e=$(median <"$tmp/t_e")
 	sleep 1
-	rss_e=$(rss_of "$tmp/e.pid")
+	rss_e=$(mem_of "$tmp/e.pid" VmRSS)
+	hwm_e=$(mem_of "$tmp/e.pid" VmHWM)
 	w_e=$(fdb_writes "$tmp/e.sock")
-	got=$(entries "$HE")
 	if [ "$n" = "$LAST_N" ]; then
 		say "N = $n: $CHANGES single puts..."
 		# the moved and new nodes live under the loader's first lease
@@ -193,41 +214,67 @@ for n in $SIZES; do
 			"$n" "$CHANGES" "$(head -n 1 "$tmp/leases")") || die "the latency run failed"
 	fi
 	stop "$tmp/e.pid"
+	# etcd's share: the range read the daemon makes at its start, alone
+	: >"$tmp/t_r"
+	r=1
+	while [ "$r" -le "$REPEAT" ]; do
+		range_read >>"$tmp/t_r"
+		r=$((r + 1))
+	done
+	t_r=$(median <"$tmp/t_r")
+	range_bytes=$(cut -d' ' -f2 "$tmp/t_r" | head -n 1)
 
 	# the static path, while the keepalives of the loader's leases alone
 	# are counted
 	k0=$(keepalives)
 	kt0=$(lab_time)
-	say "N = $n: static, sixplaned started with $n [Peer] sections..."
+	say "N = $n: static, sixplaned started with $n [Peer] sections, $REPEAT times..."
 	conf 0000000002 static "$n" >"$tmp/s.conf"
-	: >"$tmp/s.log"
-	t_s0=$(ip netns exec "$HS" env SIXPLANED_STATE_DIR="$tmp/ss" python3 "$LOADER" converge "$n" \
-		start "$tmp/s.pid" "$tmp/s.log" "$SIXPLANED" -c "$tmp/s.conf" -s "$tmp/s.sock") ||
-		die "static: not $n entries after the start: $(tail -n 3 "$tmp/s.log")"
-	stop "$tmp/s.pid"
-	say "N = $n: static, $n [Peer] sections by SIGHUP..."
-	conf 0000000002 static >"$tmp/s.conf"
-	: >"$tmp/s.log"
-	ip netns exec "$HS" env SIXPLANED_STATE_DIR="$tmp/ss" \
-		"$SIXPLANED" -c "$tmp/s.conf" -s "$tmp/s.sock" 2>>"$tmp/s.log" &
-	echo $! >"$tmp/s.pid"
-	wait_serving "$tmp/s.log"
+	: >"$tmp/t_s0"
+	r=1
+	while [ "$r" -le "$REPEAT" ]; do
+		: >"$tmp/s.log"
+		ip netns exec "$HS" env SIXPLANED_STATE_DIR="$tmp/ss" python3 "$LOADER" converge "$n" \
+			start "$tmp/s.pid" "$tmp/s.log" "$SIXPLANED" -c "$tmp/s.conf" -s "$tmp/s.sock" >>"$tmp/t_s0" ||
+			die "static: not $n entries after the start: $(tail -n 3 "$tmp/s.log")"
+		stop "$tmp/s.pid"
+		r=$((r + 1))
+	done
+	t_s0=$(median <"$tmp/t_s0")
+	say "N = $n: static, $n [Peer] sections by SIGHUP, $REPEAT times..."
+	: >"$tmp/t_s"
+	r=1
+	while [ "$r" -le "$REPEAT" ]; do
+		conf 0000000002 static >"$tmp/s.conf"
+		: >"$tmp/s.log"
+		ip netns exec "$HS" env SIXPLANED_STATE_DIR="$tmp/ss" \
+			"$SIXPLANED" -c "$tmp/s.conf" -s "$tmp/s.sock" 2>>"$tmp/s.log" &
+		echo $! >"$tmp/s.pid"
+		wait_serving "$tmp/s.log"
+		sleep 1
+		rss0_s=$(mem_of "$tmp/s.pid" VmRSS)
+		conf 0000000002 static "$n" >"$tmp/s.conf.new" && mv "$tmp/s.conf.new" "$tmp/s.conf"
+		ip netns exec "$HS" python3 "$LOADER" converge "$n" hup "$(cat "$tmp/s.pid")" >>"$tmp/t_s" ||
+			die "static: not $n entries after the SIGHUP: $(tail -n 3 "$tmp/s.log")"
+		r=$((r + 1))
+		[ "$r" -le "$REPEAT" ] || break
+		spid=$(cat "$tmp/s.pid")
+		stop "$tmp/s.pid"
+		wait "$spid" 2>/dev/null
+	done
+	t_s=$(median <"$tmp/t_s")
 	sleep 1
-	rss0_s=$(rss_of "$tmp/s.pid")
-	conf 0000000002 static "$n" >"$tmp/s.conf.new" && mv "$tmp/s.conf.new" "$tmp/s.conf"
-	t_s=$(ip netns exec "$HS" python3 "$LOADER" converge "$n" hup "$(cat "$tmp/s.pid")") ||
-		die "static: not $n entries after the SIGHUP: $(tail -n 3 "$tmp/s.log")"
-	sleep 1
-	rss_s=$(rss_of "$tmp/s.pid")
+	rss_s=$(mem_of "$tmp/s.pid" VmRSS)
 	w_s=$(fdb_writes "$tmp/s.sock")
+	spid=$(cat "$tmp/s.pid")
 	stop "$tmp/s.pid"
-	wait "$(cat "$tmp/s.pid" 2>/dev/null || echo 0)" 2>/dev/null
+	wait "$spid" 2>/dev/null
 
 	left=$(awk -v a="$kt0" -v b="$(lab_time)" -v w="$WINDOW" 'BEGIN { d = w - (b - a); print (d > 0 ? d : 0) }')
 	sleep "$left"
 	k1=$(keepalives)
 	kt1=$(lab_time)
-	echo "$n $t_e $rss_e $w_e $got $t_s $rss0_s $rss_s $w_s $leases $((k1 - k0)) $(lab_elapsed "$kt0" "$kt1") $reg $t_s0" >>"$tmp/rows"
+	echo "$n $t_e $rss_e $w_e - $t_s $rss0_s $rss_s $w_s $leases $((k1 - k0)) $(lab_elapsed "$kt0" "$kt1") $reg $t_s0 $hwm_e $t_r $range_bytes" >>"$tmp/rows"
 done
 T1=$(date +%s)
 
@@ -241,18 +288,21 @@ echo "bridge (tests/etcd/lab.sh), against the same peers as static [Peer] sectio
 echo "$((T1 - T0)) s. Registered nodes are put by a loader (bench/membership/loader.py) under leases it keeps alive,"
 echo "one lease per $PER_LEASE nodes (a real host holds its own)."
 echo
-echo "| N | etcd: start to N entries | entries/s | fdb_writes | RSS | RSS/peer | static: SIGHUP to N entries | entries/s | fdb_writes | RSS | RSS/peer | SIGHUP/etcd time | static: start to N entries |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| N | etcd: start to N entries | the range read alone | entries/s | fdb_writes | RSS (peak) | RSS/peer | static: SIGHUP to N entries | entries/s | fdb_writes | RSS | RSS/peer | SIGHUP/etcd time | static: start to N entries |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 awk -v r0="$RSS0_E" '{
-	printf "| %d | %.3f s | %.0f | %d | %d kB | %.0f B | %.3f s | %.0f | %d | %d kB | %.0f B | %.2f | %.3f s |\n",
-		$1, $2, $1 / $2, $4, $3, ($3 - r0) * 1024 / $1, $6, $1 / $6, $9, $8, ($8 - $7) * 1024 / $1, $6 / $2, $14 }' "$tmp/rows"
+	printf "| %d | %.3f s | %.3f s, %.1f MB | %.0f | %d | %d kB (%d kB) | %.0f B | %.3f s | %.0f | %d | %d kB | %.0f B | %.2f | %.3f s |\n",
+		$1, $2, $16, $17 / 1e6, $1 / $2, $4, $3, $15, ($3 - r0) * 1024 / $1, $6, $1 / $6, $9, $8, ($8 - $7) * 1024 / $1, $6 / $2, $14 }' "$tmp/rows"
 echo
-echo "Start to N entries: from spawning sixplaned (its join, one range read of the nodes, the writes) to the"
-echo "last entry's RTM_NEWNEIGH, heard on a netlink socket in its namespace. SIGHUP to N entries: from the signal"
-echo "(the file re-read, the plan diffed, the writes) to the same. RSS: VmRSS a second after the last entry; RSS/peer:"
-echo "above the same path's daemon with no peer (etcd: an empty store, $RSS0_E kB; static: no [Peer], per row)."
-echo "fdb_writes: the daemon's count of FDB writes (its stats). SIGHUP/etcd > 1: the store was faster. The last"
-echo "column, for a like-for-like start: sixplaned started with the N [Peer] sections in its file, to the last entry."
+echo "Every time is the median of $REPEAT (a fresh sixplaned each, the last one's RSS and counters shown). Start to N"
+echo "entries: from spawning sixplaned (its join, one range read of the nodes, the writes) to the last entry's"
+echo "RTM_NEWNEIGH, heard on a netlink socket in its namespace. The range read alone: the same /v3/kv/range by curl"
+echo "from the host's namespace, its time and its size (etcd's share of the start). SIGHUP to N entries: from the"
+echo "signal (the file re-read, the plan diffed, the writes) to the same. RSS: VmRSS a second after the last entry"
+echo "(peak: VmHWM); RSS/peer: above the same path's daemon with no peer (etcd: on an empty store, $RSS0_E kB;"
+echo "static: with no [Peer], per row). fdb_writes: the daemon's count of FDB writes (its stats). SIGHUP/etcd > 1:"
+echo "the store was faster. The last column, for a like-for-like start: sixplaned started with the N [Peer]"
+echo "sections in its file, to the last entry."
 echo
 echo "Put to FDB, at N = $LAST_N, $CHANGES single puts through member 1 (every other one a new node, the rest an"
 echo "existing node moved to a new endpoint), each from just before the put to the entry's RTM_NEWNEIGH:"
