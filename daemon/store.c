@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -671,6 +672,7 @@ static void on_range(void *ctx, struct sp_http_req *r, CURLcode rc, long status,
 	char why[256];
 	json_t *j;
 	enum answer a = classify(rc, status, body, len, &j, why, sizeof(why));
+	bool big;
 	int changed;
 
 	(void)r;
@@ -684,7 +686,12 @@ static void on_range(void *ctx, struct sp_http_req *r, CURLcode rc, long status,
 	}
 	changed = sp_store_set_load(&n->set, json_object_get(j, "kvs"), &n->scope, &st->c);
 	n->revision = get_int64(json_object_get(j, "header"), "revision");
+	big = len > (1u << 20);
 	json_decref(j);
+	/* a large read's text and tree are freed: give the heap back, so the
+	 * resident size is the peers' and not the parse's high-water mark */
+	if (big)
+		malloc_trim(0);
 	if (changed < 0) {
 		lost(st, "out of memory");
 		return;
