@@ -50,6 +50,9 @@ struct net {
 	uint64_t nwid, node;
 	struct sp_endpoint underlay;
 	uint16_t port;
+	/* after a reload that moved this host: the endpoint our key may
+	 * still have, ours to take over */
+	struct sp_endpoint moved_from;
 	char key[SP_STORE_KEY_MAX];
 	char nodes[SP_STORE_KEY_MAX];
 	char value[128];
@@ -452,6 +455,12 @@ static void connect_step(struct sp_store *st)
 
 /* ---- join ---- */
 
+static bool same_endpoint(const struct sp_endpoint *a, const struct sp_endpoint *b)
+{
+	return a->family && a->family == b->family &&
+	       memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
+}
+
 static void retry_join(struct net *n)
 {
 	n->join_at = sp_http_now_ms() + backoff(n->st, n->join_fails++);
@@ -514,8 +523,8 @@ static void on_join(void *ctx, struct sp_http_req *r, CURLcode rc, long status, 
 	}
 	v64 = json_string_value(json_object_get(kv, "value"));
 	if (v64 && sp_store_unb64(v64, &val, &vn) == 0 &&
-	    sp_store_parse_value(val, vn, &ep, &port) == 0 && ep.family == n->underlay.family &&
-	    memcmp(ep.addr, n->underlay.addr, sizeof(ep.addr)) == 0) {
+	    sp_store_parse_value(val, vn, &ep, &port) == 0 &&
+	    (same_endpoint(&ep, &n->underlay) || same_endpoint(&ep, &n->moved_from))) {
 		/* our own earlier run (kill -9, reboot): take the key over under
 		 * the new lease, if nobody changed it since we read it */
 		json_t *b = json_pack("{s:[{s:s,s:o,s:o}],s:[{s:{s:o,s:o,s:o}}],s:[{s:{s:o}}]}",
@@ -1085,10 +1094,19 @@ int sp_store_reconfigure(struct sp_store *st, const struct sp_config *cfg, char 
 		}
 	}
 	for (size_t k = 0; k < st->n_nets; k++) {
-		if (!st->nets[k])
+		struct net *o = st->nets[k], *moved = NULL;
+
+		if (!o)
 			continue;
-		if (same)
-			withdraw(st, st->nets[k]);
+		/* the same key from another endpoint: taken over by the join,
+		 * not deleted first (a delete racing the join would refuse it) */
+		for (size_t i = 0; same && i < n_nets; i++)
+			if (!strcmp(nets[i]->key, o->key))
+				moved = nets[i];
+		if (moved)
+			moved->moved_from = o->underlay;
+		else if (same)
+			withdraw(st, o);
 		/* their peers go: the next plan drops them */
 		st->changed |= st->nets[k]->set.n > 0;
 		free_net(st, st->nets[k]);

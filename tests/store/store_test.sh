@@ -206,12 +206,14 @@ L2=$(lease_of $P/eeeeeeeeee)
 kill -TERM "$PID_e"
 wait "$PID_e"
 
-echo "reload: a network kept (same lease), one withdrawn, one added"
+echo "reload: a network kept (same lease), one withdrawn, one added, one moved"
 NW2=8056c2e21c000002
 NW3=8056c2e21c000003
+NW4=8056c2e21c000004
 "$PROBE" --endpoint $CURL --lease 5 --net "$NW,ffffffffff,192.0.2.6" --net "$NW3,ffffffffff,192.0.2.6" \
+	--net "$NW4,ffffffffff,192.0.2.6" \
 	--reload-net "$NW,ffffffffff,192.0.2.6" --reload-net "$NW2,ffffffffff,192.0.2.6" \
-	>"$T/f.out" 2>"$T/f.err" &
+	--reload-net "$NW4,ffffffffff,192.0.2.7" >"$T/f.out" 2>"$T/f.err" &
 PID_f=$!
 PIDS="$PIDS $!"
 wait_for "$T/f.out" "status $NW3 .*\"state\":\"joined\"" 10
@@ -228,6 +230,9 @@ until [ -z "$(value /sixplane/v1/$NW3/nodes/ffffffffff)" ]; do
 	[ $i -lt 30 ] || fail "the withdrawn network's key is still there"
 	sleep 0.1
 done
+wait_for "$T/f.out" "status $NW4 .*\"state\":\"joined\"" 10
+[ "$(value /sixplane/v1/$NW4/nodes/ffffffffff)" = "$(val 192.0.2.7)" ] || fail "the moved network's key"
+grep -q refusing "$T/f.err" && fail "the move was refused as a collision"
 kill -TERM "$PID_f"
 wait "$PID_f" || fail "probe f did not exit cleanly"
 [ -z "$(value $P/ffffffffff)$(value /sixplane/v1/$NW2/nodes/ffffffffff)" ] || fail "f's keys outlived it"
