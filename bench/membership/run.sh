@@ -120,6 +120,20 @@ conf() {
 }
 # mem_of PIDFILE FIELD: VmRSS or VmHWM of the process, kB
 mem_of() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$(cat "$1")/status"; }
+# trimmed PIDFILE: VmRSS after glibc's malloc_trim(0) called in the process
+# by gdb (the heap freed but still held by malloc, given back), "-" without
+# gdb. The process stops for the call; it is made after its measurements.
+trimmed() {
+	command -v gdb >/dev/null 2>&1 || {
+		echo -
+		return 0
+	}
+	gdb -p "$(cat "$1")" -batch -ex 'call (int) malloc_trim(0)' >/dev/null 2>&1 || {
+		echo -
+		return 0
+	}
+	mem_of "$1" VmRSS
+}
 # median: of the first field of the lines on stdin
 median() {
 	sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -179,6 +193,7 @@ start_etcd 0 >/dev/null
 wait_serving "$tmp/e.log"
 sleep 1
 RSS0_E=$(mem_of "$tmp/e.pid" VmRSS)
+TRIM0_E=$(trimmed "$tmp/e.pid")
 stop "$tmp/e.pid"
 
 have=0
@@ -207,6 +222,7 @@ for n in $SIZES; do
 	rss_e=$(mem_of "$tmp/e.pid" VmRSS)
 	hwm_e=$(mem_of "$tmp/e.pid" VmHWM)
 	w_e=$(fdb_writes "$tmp/e.sock")
+	trim_e=$(trimmed "$tmp/e.pid")
 	if [ "$n" = "$LAST_N" ]; then
 		say "N = $n: $CHANGES single puts..."
 		# the moved and new nodes live under the loader's first lease
@@ -266,6 +282,7 @@ for n in $SIZES; do
 	sleep 1
 	rss_s=$(mem_of "$tmp/s.pid" VmRSS)
 	w_s=$(fdb_writes "$tmp/s.sock")
+	trim_s=$(trimmed "$tmp/s.pid")
 	spid=$(cat "$tmp/s.pid")
 	stop "$tmp/s.pid"
 	wait "$spid" 2>/dev/null
@@ -274,7 +291,7 @@ for n in $SIZES; do
 	sleep "$left"
 	k1=$(keepalives)
 	kt1=$(lab_time)
-	echo "$n $t_e $rss_e $w_e - $t_s $rss0_s $rss_s $w_s $leases $((k1 - k0)) $(lab_elapsed "$kt0" "$kt1") $reg $t_s0 $hwm_e $t_r $range_bytes" >>"$tmp/rows"
+	echo "$n $t_e $rss_e $w_e - $t_s $rss0_s $rss_s $w_s $leases $((k1 - k0)) $(lab_elapsed "$kt0" "$kt1") $reg $t_s0 $hwm_e $t_r $range_bytes $trim_e $trim_s" >>"$tmp/rows"
 done
 T1=$(date +%s)
 
@@ -288,19 +305,29 @@ echo "bridge (tests/etcd/lab.sh), against the same peers as static [Peer] sectio
 echo "$((T1 - T0)) s. Registered nodes are put by a loader (bench/membership/loader.py) under leases it keeps alive,"
 echo "one lease per $PER_LEASE nodes (a real host holds its own)."
 echo
-echo "| N | etcd: start to N entries | the range read alone | entries/s | fdb_writes | RSS (peak) | RSS/peer | static: SIGHUP to N entries | entries/s | fdb_writes | RSS | RSS/peer | SIGHUP/etcd time | static: start to N entries |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-awk -v r0="$RSS0_E" '{
-	printf "| %d | %.3f s | %.3f s, %.1f MB | %.0f | %d | %d kB (%d kB) | %.0f B | %.3f s | %.0f | %d | %d kB | %.0f B | %.2f | %.3f s |\n",
-		$1, $2, $16, $17 / 1e6, $1 / $2, $4, $3, $15, ($3 - r0) * 1024 / $1, $6, $1 / $6, $9, $8, ($8 - $7) * 1024 / $1, $6 / $2, $14 }' "$tmp/rows"
+echo "| N | etcd: start to N entries | the range read alone | entries/s | fdb_writes | RSS (peak) | RSS/peer | trimmed: RSS, /peer | static: SIGHUP to N entries | entries/s | fdb_writes | RSS | RSS/peer | trimmed: RSS | SIGHUP/etcd time | static: start to N entries |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk -v r0="$RSS0_E" -v t0="$TRIM0_E" '
+	function kb(v) { return v == "-" ? "-" : v " kB" }
+	# per peer: the growth since the previous row, per peer added (the
+	# first row: since the daemon with no peer)
+	NR == 1 { pn = 0; pe = r0; pt = t0; ps = $7 }
+	{
+	tp = ($18 == "-" || pt == "-") ? "-" : sprintf("%.0f B", ($18 - pt) * 1024 / ($1 - pn))
+	printf "| %d | %.3f s | %.3f s, %.1f MB | %.0f | %d | %d kB (%d kB) | %.0f B | %s, %s | %.3f s | %.0f | %d | %d kB | %.0f B | %s | %.2f | %.3f s |\n",
+		$1, $2, $16, $17 / 1e6, $1 / $2, $4, $3, $15, ($3 - pe) * 1024 / ($1 - pn), kb($18), tp, $6, $1 / $6, $9, $8, ($8 - ps) * 1024 / ($1 - pn), kb($19), $6 / $2, $14
+	pn = $1; pe = $3; pt = $18; ps = $8 }' "$tmp/rows"
 echo
 echo "Every time is the median of $REPEAT (a fresh sixplaned each, the last one's RSS and counters shown). Start to N"
 echo "entries: from spawning sixplaned (its join, one range read of the nodes, the writes) to the last entry's"
 echo "RTM_NEWNEIGH, heard on a netlink socket in its namespace. The range read alone: the same /v3/kv/range by curl"
 echo "from the host's namespace, its time and its size (etcd's share of the start). SIGHUP to N entries: from the"
 echo "signal (the file re-read, the plan diffed, the writes) to the same. RSS: VmRSS a second after the last entry"
-echo "(peak: VmHWM); RSS/peer: above the same path's daemon with no peer (etcd: on an empty store, $RSS0_E kB;"
-echo "static: with no [Peer], per row). fdb_writes: the daemon's count of FDB writes (its stats). SIGHUP/etcd > 1:"
+echo "(peak: VmHWM); RSS/peer: its growth per peer added since the row above (the first row: since the same"
+echo "path's daemon with no peer; etcd: on an empty store, $RSS0_E kB; static: with no [Peer], $(head -n 1 "$tmp/rows" | cut -d' ' -f7) kB)."
+echo "Trimmed: VmRSS once glibc's malloc_trim(0) was called in the daemon (by gdb,"
+echo "after the other readings): what it holds, without the heap freed after the start but kept by malloc (etcd:"
+echo "on an empty store, $TRIM0_E kB). fdb_writes: the daemon's count of FDB writes (its stats). SIGHUP/etcd > 1:"
 echo "the store was faster. The last column, for a like-for-like start: sixplaned started with the N [Peer]"
 echo "sections in its file, to the last entry."
 echo
@@ -327,16 +354,20 @@ echo
 echo "Registering the nodes (the loader, 128 puts per transaction): $(awk '{ printf "%s%d in %s s", (NR > 1 ? ", " : ""), $1, $13 }' "$tmp/rows") (each the nodes added to reach N)."
 echo
 echo "Targets:"
-awk -v p99="$P99" -v r0="$RSS0_E" '
-	{ t[$1] = $2; ts[$1] = $6; rss[$1] = $3; n[++k] = $1; got[$1] = $5 }
+awk -v p99="$P99" -v r0="$RSS0_E" -v t0="$TRIM0_E" '
+	{ t[$1] = $2; ts[$1] = $6; rss[$1] = $3; trim[$1] = $18; n[++k] = $1 }
 	END {
 		big = n[k]
 		printf "- %d nodes converged in under 5 s: %.3f s, %s.\n", big, t[big], (t[big] < 5 ? "met" : "missed")
 		printf "- p99 put to FDB under 100 ms: %s ms, %s.\n", p99, (p99 + 0 < 100 ? "met" : "missed")
-		g = (rss[big] - r0) * 1024 / big
-		printf "- RSS growing by under 1 KB per peer: %.0f B per peer at N = %d over the empty store, %s.\n", g, big, (g < 1024 ? "met" : "missed")
+		pn = k > 1 ? n[k - 1] : 0
+		g = (rss[big] - (k > 1 ? rss[pn] : r0)) * 1024 / (big - pn)
+		printf "- RSS growing by under 1 KB per peer: %.0f B per peer from N = %d to %d, %s", g, pn, big, (g < 1024 ? "met" : "missed")
+		if (trim[big] != "-" && (k > 1 ? trim[pn] : t0) != "-")
+			printf " (trimmed: %.0f B per peer)", (trim[big] - (k > 1 ? trim[pn] : t0)) * 1024 / (big - pn)
+		printf ".\n"
 		slow = ""
-		for (i = 1; i <= k; i++) if (t[n[i]] > ts[n[i]]) slow = slow sprintf(" N = %d (%.3f s against %.3f s)", n[i], t[n[i]], ts[n[i]])
+		for (i = 1; i <= k; i++) if (t[n[i]] > ts[n[i]]) slow = slow (slow == "" ? " " : "; ") sprintf("N = %d (%.3f s against %.3f s)", n[i], t[n[i]], ts[n[i]])
 		printf "- never slower than the static path: %s.\n", (slow == "" ? "met" : "missed at" slow)
 	}' "$tmp/rows"
 say "done in $((T1 - T0)) s"
