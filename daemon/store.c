@@ -100,6 +100,7 @@ struct sp_store {
 static void connect_step(struct sp_store *st);
 static void start_join(struct net *n);
 static void start_range(struct net *n);
+static void start_watch(struct net *n);
 
 /* ---- helpers ---- */
 
@@ -117,9 +118,18 @@ static uint64_t rnd(struct sp_store *st)
 static uint64_t backoff(struct sp_store *st, unsigned fails)
 {
 	uint64_t d = BACKOFF_MIN_MS << (fails < 6 ? fails : 6);
+	/* never longer than a keepalive's period: etcd, back, gives every
+	 * lease its whole TTL again, and a host that waited longer than that
+	 * to ask would see its lease run out and its peers drop it for a
+	 * moment (a flap that loses traffic) */
+	uint64_t cap = (uint64_t)st->etcd.lease * 1000 / 3;
 
+	if (cap < BACKOFF_MIN_MS)
+		cap = BACKOFF_MIN_MS;
 	if (d > BACKOFF_MAX_MS)
 		d = BACKOFF_MAX_MS;
+	if (d > cap)
+		d = cap;
 	return d / 2 + rnd(st) % (d / 2 + 1);
 }
 
@@ -313,7 +323,15 @@ static void up(struct sp_store *st)
 
 		if (n->join == JOIN_IDLE || (n->join != JOIN_DONE && n->join_at <= now))
 			start_join(n);
-		if (!n->range_req && !n->watch_req)
+		if (n->range_req || n->watch_req)
+			continue;
+		/* back after an outage: the watch from where it stopped replays
+		 * exactly what changed meanwhile (the difference, never a
+		 * flap); if etcd compacted that history it cancels the watch,
+		 * and a range read replaces the set */
+		if (n->synced && !n->resync)
+			start_watch(n);
+		else
 			start_range(n);
 	}
 }

@@ -98,7 +98,7 @@ start_host() {
 		esac
 	} >"$tmp/h$_n.conf"
 	ip netns exec "$(ns_of "$_n")" env SIXPLANED_STATE_DIR="$tmp/s$_n" \
-		"$SIXPLANED" -c "$tmp/h$_n.conf" -s "$tmp/h$_n.sock" 2>>"$tmp/h$_n.log" &
+		"$SIXPLANED" ${VERBOSE:+-v} -c "$tmp/h$_n.conf" -s "$tmp/h$_n.sock" 2>>"$tmp/h$_n.log" &
 	echo $! >"$tmp/h$_n.pid"
 	PIDS="$PIDS $!"
 	wait_for 5 grep -q serving "$tmp/h$_n.log" || die "host $_n did not start: $(cat "$tmp/h$_n.log")"
@@ -199,6 +199,12 @@ cut() { # -A or -D
 		die "iptables $1 in host 3"
 }
 cut -A
+# and its connections to the store closed (ss -K), so that it is down, not
+# waiting on a stalled stream that would deliver everything once the cut
+# is gone: back, its watch starts again from where it stopped
+ip netns exec "$(ns_of 3)" ss -K -t dport = ":$LAB_PORT" >/dev/null 2>&1 ||
+	die "ss -K: cannot close host 3's connections to the store"
+wait_for 10 grep -q "etcd at .* lost" "$tmp/h3.log" || die "host 3 did not notice the store gone"
 kill "$(pid_of 5)"
 wait "$(pid_of 5)"
 HOSTS="1 2 3 4 6"
@@ -209,6 +215,10 @@ lab_compact || die "compact"
 reaches 3 1
 cut -D
 t=$(converged 40 "$HOSTS" 3) || die "host 3 did not resync after the compaction"
+# the watch from where it stopped, canceled by etcd for the compaction,
+# and the network read again
+wait_for 5 grep -q "etcd compacted .* up to revision .*: reading it again" "$tmp/h3.log" ||
+	die "host 3's watch was not canceled for the compaction: $(tail -5 "$tmp/h3.log")"
 say "host 3 cut off from the store kept its entries; back after a compaction, resynced in ${t} s"
 
 # 5. kill -9 of host 4: dropped within its lease
