@@ -14,7 +14,7 @@ libsodium-dev openssl curl iptables"
 
 # make bench also needs the peers it measures against
 if [ "${1:-}" = "--bench" ]; then
-	PACKAGES="$PACKAGES ndppd iperf3"
+	PACKAGES="$PACKAGES ndppd iperf3 gdb"
 fi
 
 missing=""
