@@ -37,9 +37,19 @@ struct key;
 
 /* A kind of value: parse v into field (false: p has the error), and
  * format field for -t. */
+/* The words of a kind that is one word of a list (Solicit, Answer,
+ * Membership), stored as its index in an enum whose values are the list's
+ * indexes. */
+struct words {
+	const char *const *w;
+	int n;
+	const char *expect; /* "static or auto", for the message */
+};
+
 struct kind {
 	bool (*parse)(struct parse *p, const struct key *k, const char *v, void *field);
 	void (*format)(const struct key *k, const void *field, char *out, size_t size);
+	const struct words *words; /* parse_enum's and format_enum's list */
 };
 
 enum {
@@ -300,37 +310,31 @@ static const char *const answer_words[] = {
 static const char *const dataplane_words[] = {"auto", "tc", "netlink", "packet"};
 static const char *const proxy_dataplane_words[] = {"auto", "tc", NULL, "packet"};
 
-static bool parse_solicit(struct parse *p, const struct key *k, const char *v, void *field)
+/* One word of the kind's list, stored as its index (the enums of these
+ * keys are that index: checked below). */
+static bool parse_enum(struct parse *p, const struct key *k, const char *v, void *field)
 {
+	const struct words *w = k->kind->words;
 	int x = 0;
 
-	if (!parse_word(p, k, v, &x, solicit_words, 2, "all or emulated-only"))
+	if (!parse_word(p, k, v, &x, w->w, w->n, w->expect))
 		return false;
-	*(enum sp_solicit *)field = (enum sp_solicit)x;
+	*(unsigned *)field = (unsigned)x;
 	return true;
 }
 
-static void format_solicit(const struct key *k, const void *field, char *out, size_t size)
+static void format_enum(const struct key *k, const void *field, char *out, size_t size)
 {
-	(void)k;
-	snprintf(out, size, "%s", solicit_words[*(const enum sp_solicit *)field]);
+	snprintf(out, size, "%s", k->kind->words->w[*(const unsigned *)field]);
 }
 
-static bool parse_answer(struct parse *p, const struct key *k, const char *v, void *field)
-{
-	int x = 0;
-
-	if (!parse_word(p, k, v, &x, answer_words, 2, "static or auto"))
-		return false;
-	*(enum sixplane_nd_answer_mode *)field = (enum sixplane_nd_answer_mode)x;
-	return true;
-}
-
-static void format_answer(const struct key *k, const void *field, char *out, size_t size)
-{
-	(void)k;
-	snprintf(out, size, "%s", answer_words[*(const enum sixplane_nd_answer_mode *)field]);
-}
+_Static_assert(sizeof(enum sp_solicit) == sizeof(unsigned) &&
+		       sizeof(enum sixplane_nd_answer_mode) == sizeof(unsigned) &&
+		       sizeof(enum sp_membership) == sizeof(unsigned),
+	       "parse_enum stores an enum as unsigned");
+_Static_assert(SP_SOLICIT_EMULATED_ONLY == 1 && SIXPLANE_ND_PROXY_AUTO == 1 &&
+		       SP_MEMBERSHIP_ETCD == 1,
+	       "the enums' values are their words' indexes");
 
 static bool parse_dataplane(struct parse *p, const struct key *k, const char *v, void *field)
 {
@@ -492,22 +496,6 @@ static void format_prefixes(const struct key *k, const void *field, char *out, s
 }
 
 static const char *const membership_words[] = {"static", "etcd"};
-
-static bool parse_membership(struct parse *p, const struct key *k, const char *v, void *field)
-{
-	int x = 0;
-
-	if (!parse_word(p, k, v, &x, membership_words, 2, "static or etcd"))
-		return false;
-	*(enum sp_membership *)field = (enum sp_membership)x;
-	return true;
-}
-
-static void format_membership(const struct key *k, const void *field, char *out, size_t size)
-{
-	(void)k;
-	snprintf(out, size, "%s", membership_words[*(const enum sp_membership *)field]);
-}
 
 static bool parse_unsigned(struct parse *p, const struct key *k, const char *v, void *field)
 {
@@ -820,26 +808,29 @@ static void format_path(const struct key *k, const void *field, char *out, size_
 	snprintf(out, size, "%s", *(const char *)field ? (const char *)field : "(none)");
 }
 
-static const struct kind k_nwid = {parse_nwid, format_nwid};
-static const struct kind k_node = {parse_node, format_node};
-static const struct kind k_identity = {parse_identity, format_node};
-static const struct kind k_ifname = {parse_ifname, format_string};
-static const struct kind k_addressing = {parse_addressing, format_addressing};
-static const struct kind k_solicit = {parse_solicit, format_solicit};
-static const struct kind k_dataplane = {parse_dataplane, format_dataplane};
-static const struct kind k_endpoint = {parse_endpoint, format_endpoint};
-static const struct kind k_u16 = {parse_u16, format_u16};
-static const struct kind k_u32 = {parse_u32, format_u32};
-static const struct kind k_bool = {parse_bool, format_bool};
-static const struct kind k_prefix = {parse_prefix, format_prefixes};
-static const struct kind k_answer = {parse_answer, format_answer};
-static const struct kind k_membership = {parse_membership, format_membership};
-static const struct kind k_unsigned = {parse_unsigned, format_unsigned};
-static const struct kind k_endpoints = {parse_endpoints, format_endpoints};
-static const struct kind k_key_prefix = {parse_key_prefix, format_string};
-static const struct kind k_file = {parse_file, format_path};
-static const struct kind k_password_file = {parse_password_file, format_path};
-static const struct kind k_user = {parse_user, format_path};
+static const struct kind k_nwid = {parse_nwid, format_nwid, NULL};
+static const struct kind k_node = {parse_node, format_node, NULL};
+static const struct kind k_identity = {parse_identity, format_node, NULL};
+static const struct kind k_ifname = {parse_ifname, format_string, NULL};
+static const struct kind k_addressing = {parse_addressing, format_addressing, NULL};
+static const struct words solicit_list = {solicit_words, 2, "all or emulated-only"};
+static const struct words answer_list = {answer_words, 2, "static or auto"};
+static const struct words membership_list = {membership_words, 2, "static or etcd"};
+static const struct kind k_solicit = {parse_enum, format_enum, &solicit_list};
+static const struct kind k_dataplane = {parse_dataplane, format_dataplane, NULL};
+static const struct kind k_endpoint = {parse_endpoint, format_endpoint, NULL};
+static const struct kind k_u16 = {parse_u16, format_u16, NULL};
+static const struct kind k_u32 = {parse_u32, format_u32, NULL};
+static const struct kind k_bool = {parse_bool, format_bool, NULL};
+static const struct kind k_prefix = {parse_prefix, format_prefixes, NULL};
+static const struct kind k_answer = {parse_enum, format_enum, &answer_list};
+static const struct kind k_membership = {parse_enum, format_enum, &membership_list};
+static const struct kind k_unsigned = {parse_unsigned, format_unsigned, NULL};
+static const struct kind k_endpoints = {parse_endpoints, format_endpoints, NULL};
+static const struct kind k_key_prefix = {parse_key_prefix, format_string, NULL};
+static const struct kind k_file = {parse_file, format_path, NULL};
+static const struct kind k_password_file = {parse_password_file, format_path, NULL};
+static const struct kind k_user = {parse_user, format_path, NULL};
 
 #define NET(f) SEC_NETWORK, offsetof(struct sp_network, f)
 #define PEER(f) SEC_PEER, offsetof(struct sp_peer, f)
