@@ -58,17 +58,8 @@ finish() {
 trap finish EXIT
 trap 'echo; echo "demo: interrupted, cleaning up" >&2; exit 130' INT TERM
 
-if [ -t 1 ]; then
-	B=$(printf '\033[1m') G=$(printf '\033[32m') R=$(printf '\033[31m') N=$(printf '\033[0m')
-else
-	B='' G='' R='' N=''
-fi
-say() { printf '\n%s== %s%s\n' "$B" "$*" "$N"; }
-failures=0
-fail() {
-	printf '%sFAIL%s %s\n' "$R" "$N" "$*"
-	failures=$((failures + 1))
-}
+# shellcheck source=scripts/demo_say.sh
+. "$(dirname "$0")/demo_say.sh"
 
 say "One 6PLANE network, $FAB_NWID, on $HOSTS hosts over the kernel's VXLAN"
 echo "Hosts are network namespaces on an underlay bridge; nothing is allocated:"

@@ -47,17 +47,8 @@ finish() {
 trap finish EXIT
 trap 'echo; echo "demo: interrupted, cleaning up" >&2; exit 130' INT TERM
 
-if [ -t 1 ]; then
-	B=$(printf '\033[1m') G=$(printf '\033[32m') R=$(printf '\033[31m') N=$(printf '\033[0m')
-else
-	B='' G='' R='' N=''
-fi
-say() { printf '\n%s== %s%s\n' "$B" "$*" "$N"; }
-failures=0
-fail() {
-	printf '%sFAIL%s %s\n' "$R" "$N" "$*"
-	failures=$((failures + 1))
-}
+# shellcheck source=scripts/demo_say.sh
+. "$(dirname "$0")/demo_say.sh"
 
 node_of() { printf '00000000%02d' "$1"; }
 addr_of() { echo "192.0.2.$1"; }
