@@ -21,7 +21,8 @@ SUITE=bookworm
 # systemd to boot, dbus for systemctl and machined, iproute2 for the checks,
 # then what sixplaned and sixplane link (and the completion they ship)
 PACKAGES="systemd systemd-sysv dbus iproute2 libjansson4 libinih1 libmnl0 \
-libbpf1 libelf1 zlib1g libsystemd0 libcap-ng0 bash-completion"
+libbpf1 libelf1 zlib1g libsystemd0 libcap-ng0 bash-completion libcurl4 libsodium23 \
+ca-certificates"
 # bumped when what this script does to a root changes
 FORMAT=1
 
