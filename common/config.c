@@ -497,22 +497,6 @@ static void format_prefixes(const struct key *k, const void *field, char *out, s
 
 static const char *const membership_words[] = {"static", "etcd"};
 
-static bool parse_unsigned(struct parse *p, const struct key *k, const char *v, void *field)
-{
-	unsigned long x;
-
-	if (!parse_number(p, k, v, &x))
-		return false;
-	*(unsigned *)field = (unsigned)x;
-	return true;
-}
-
-static void format_unsigned(const struct key *k, const void *field, char *out, size_t size)
-{
-	(void)k;
-	snprintf(out, size, "%u", *(const unsigned *)field);
-}
-
 /* ---- [Etcd] ---- */
 
 /* The host of a URL: a DNS name or IPv4 literal (letters, digits, '-' and
@@ -825,7 +809,6 @@ static const struct kind k_bool = {parse_bool, format_bool, NULL};
 static const struct kind k_prefix = {parse_prefix, format_prefixes, NULL};
 static const struct kind k_answer = {parse_enum, format_enum, &answer_list};
 static const struct kind k_membership = {parse_enum, format_enum, &membership_list};
-static const struct kind k_unsigned = {parse_unsigned, format_unsigned, NULL};
 static const struct kind k_endpoints = {parse_endpoints, format_endpoints, NULL};
 static const struct kind k_key_prefix = {parse_key_prefix, format_string, NULL};
 static const struct kind k_file = {parse_file, format_path, NULL};
@@ -876,7 +859,7 @@ static const struct {
 	[SP_KEY_ETCD_Endpoints] = {"Endpoints", &k_endpoints, ETCD(endpoints), NULL,
 				   K_REQUIRED | K_LIST, 0, 0},
 	[SP_KEY_ETCD_Prefix] = {"Prefix", &k_key_prefix, ETCD(prefix), "/sixplane", 0, 0, 0},
-	[SP_KEY_ETCD_Lease] = {"Lease", &k_unsigned, ETCD(lease), "15", 0, 5, 300},
+	[SP_KEY_ETCD_Lease] = {"Lease", &k_u32, ETCD(lease), "15", 0, 5, 300},
 	[SP_KEY_ETCD_CA] = {"CA", &k_file, ETCD(ca), NULL, 0, 0, 0},
 	[SP_KEY_ETCD_Cert] = {"Cert", &k_file, ETCD(cert), NULL, 0, 0, 0},
 	[SP_KEY_ETCD_Key] = {"Key", &k_file, ETCD(key), NULL, 0, 0, 0},

@@ -135,7 +135,7 @@ struct sp_etcd {
 	char (*endpoints)[256]; /* URLs, http:// or https://, in the file's order */
 	size_t n_endpoints;
 	char prefix[256];    /* default "/sixplane" */
-	unsigned lease;	     /* seconds, default 15, 5..300 */
+	uint32_t lease;	     /* seconds, default 15, 5..300 */
 	char ca[PATH_MAX];   /* TLS: the CA bundle, "" for the system's */
 	char cert[PATH_MAX]; /* TLS client certificate and key, "" for none */
 	char key[PATH_MAX];

@@ -99,9 +99,9 @@ struct daemon {
 	const char *user; /* -u */
 	struct sp_stats *stats;
 	struct sp_report_daemon dm;
-	struct sp_watch *watch;	  /* links and addresses that come and go */
+	struct sp_watch *watch;		/* links and addresses that come and go */
 	struct sp_membership_state mem; /* the peers of the membership store */
-	char refresh_error[512];  /* the last refused plan of the watch's, logged */
+	char refresh_error[512];	/* the last refused plan of the watch's, logged */
 };
 
 static int add_fd(int ep, int fd)
