@@ -339,8 +339,10 @@ static int fdb_sync(const struct sp_network *n, const struct sp_plan_fabric *pf,
 	}
 	/* both sorted, one walk: thousands of peers (a store's) cost n log n,
 	 * not n x m */
-	qsort(want.e, want.n, sizeof(*want.e), entry_cmp);
-	qsort(have.e, have.n, sizeof(*have.e), entry_cmp);
+	if (want.n)
+		qsort(want.e, want.n, sizeof(*want.e), entry_cmp);
+	if (have.n)
+		qsort(have.e, have.n, sizeof(*have.e), entry_cmp);
 	for (size_t i = 0, j = 0; i < want.n && j < have.n;) {
 		int c = entry_cmp(&want.e[i], &have.e[j]);
 		if (!c)
@@ -366,7 +368,7 @@ static int fdb_sync(const struct sp_network *n, const struct sp_plan_fabric *pf,
 		/* kept, or no remote: not one of ours (ours are all remote) */
 		if (have.e[j].keep || !have.e[j].dst.family)
 			continue;
-		if (memcmp(have.e[j].mac, zero, 6) &&
+		if (memcmp(have.e[j].mac, zero, 6) && want.n &&
 		    bsearch(&have.e[j], want.e, want.n, sizeof(*want.e), mac_cmp))
 			continue; /* moved */
 		have.e[j].remove = true;
@@ -674,7 +676,8 @@ void sp_fabric_status(const struct sp_fabric *f, const struct sp_plan_fabric *pf
 		const char *state = known ? "missing" : "unknown";
 		struct fdb_entry mine = {.dst = p->dst}, *e;
 		memcpy(mine.mac, p->mac.b, 6);
-		if (known && (e = bsearch(&mine, have.e, have.n, sizeof(*have.e), mac_cmp)))
+		if (known && have.n &&
+		    (e = bsearch(&mine, have.e, have.n, sizeof(*have.e), mac_cmp)))
 			state = same_entry(e, &mine) ? "ok" : "wrong-endpoint";
 		json_array_append_new(peers,
 				      json_pack("{s:s, s:s, s:s, s:s, s:s}", "node", node,

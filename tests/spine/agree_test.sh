@@ -50,8 +50,12 @@ Interface = px0
 Prefix = 2001:db8:5::/64
 "
 conf() { # NAME: stdin becomes corpus file NAME.conf (run in a pipeline:
-	# nothing it sets outlives it)
-	[ ! -e "$C/$1.conf" ] || die "two configurations named $1"
+	# nothing it sets outlives it, and its die ends only the pipeline: the
+	# mark it leaves fails the test after the corpus is made)
+	[ ! -e "$C/$1.conf" ] || {
+		echo "$1" >>"$C/.twice"
+		die "two configurations named $1"
+	}
 	cat >"$C/$1.conf"
 }
 rules() { # IFACE COUNT DATAPLANE
@@ -125,7 +129,7 @@ printf '[Proxy]\nInterface = nosuch1\nPrefix = 2001:db8::/64\n' | conf missing-p
 printf '%s' "$FAB" | sed 's/192.0.2.1/198.51.100.1/' | conf foreign-underlay
 # refused by the plan: two keys, two sections, or the file and the host
 printf '[Network]\nId = %s\nNode = 89e92ceee5\nInterface = lo\nUnderlay = 192.0.2.1\n' "$ID" |
-	conf not-ours
+	conf not-ours-lo
 printf '%sSolicit = emulated-only\nDataplane = tc\n' "$NET" | conf tc-emulated-only
 printf '%sSolicit = emulated-only\nDataplane = packet\n' "$NET" | conf packet-emulated-only
 rules px0 65 tc | conf tc-65-rules
@@ -142,6 +146,7 @@ printf '%s\n%s' "$NET" "$NET" | sed '9s/lan0/lan1/' | conf network-twice
 printf '%s' "$FAB" | sed 's/sp0/lan1/' | conf not-ours
 printf '%s' "$FAB" | sed 's/192.0.2.1/192.0.2.65/' | conf underlay-mtu
 mkdir "$C/directory.conf"
+[ ! -e "$C/.twice" ] || die "configurations named twice: $(cat "$C/.twice")"
 n=$(ls "$C" | wc -l)
 
 [ "$n" -ge 50 ] || die "only $n configurations in the corpus"
