@@ -247,10 +247,12 @@ static bool parse_ifname(struct parse *p, const struct key *k, const char *v, vo
 	return true;
 }
 
+/* A string key's value; "(none)" for an optional one not given (CA,
+ * Cert, Key, User, PasswordFile: the required ones are never empty). */
 static void format_string(const struct key *k, const void *field, char *out, size_t size)
 {
 	(void)k;
-	snprintf(out, size, "%s", (const char *)field);
+	snprintf(out, size, "%s", *(const char *)field ? (const char *)field : "(none)");
 }
 
 /* Addressing sets the two bools that follow each other in sp_network. */
@@ -786,12 +788,6 @@ static bool parse_user(struct parse *p, const struct key *k, const char *v, void
 	return true;
 }
 
-static void format_path(const struct key *k, const void *field, char *out, size_t size)
-{
-	(void)k;
-	snprintf(out, size, "%s", *(const char *)field ? (const char *)field : "(none)");
-}
-
 static const struct kind k_nwid = {parse_nwid, format_nwid, NULL};
 static const struct kind k_node = {parse_node, format_node, NULL};
 static const struct kind k_identity = {parse_identity, format_node, NULL};
@@ -811,9 +807,9 @@ static const struct kind k_answer = {parse_enum, format_enum, &answer_list};
 static const struct kind k_membership = {parse_enum, format_enum, &membership_list};
 static const struct kind k_endpoints = {parse_endpoints, format_endpoints, NULL};
 static const struct kind k_key_prefix = {parse_key_prefix, format_string, NULL};
-static const struct kind k_file = {parse_file, format_path, NULL};
-static const struct kind k_password_file = {parse_password_file, format_path, NULL};
-static const struct kind k_user = {parse_user, format_path, NULL};
+static const struct kind k_file = {parse_file, format_string, NULL};
+static const struct kind k_password_file = {parse_password_file, format_string, NULL};
+static const struct kind k_user = {parse_user, format_string, NULL};
 
 #define NET(f) SEC_NETWORK, offsetof(struct sp_network, f)
 #define PEER(f) SEC_PEER, offsetof(struct sp_peer, f)
