@@ -202,13 +202,17 @@ int sp_nl_do(struct nlmsghdr *req)
 	return query(req, NULL, NULL);
 }
 
-/* Read answers until every request of [first, end) has one. */
+/* Read answers until the last request of [first, end) has its
+ * acknowledgement. Only that one asks for it: the kernel answers every
+ * request that fails whether asked or not, in order, within the same send
+ * (netlink_rcv_skb), so once the last is acknowledged every error of the
+ * others has arrived, and one receive per send replaces one per request. */
 static int batch_acks(struct mnl_socket *nl, unsigned base, size_t first, size_t end, int *errs)
 {
 	char buf[1 << 15] __attribute__((aligned(NLMSG_ALIGNTO)));
-	size_t left = end - first;
+	bool done = false;
 
-	while (left) {
+	while (!done) {
 		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 		if (n < 0)
 			return errno == EINTR ? 0 : -errno;
@@ -220,7 +224,7 @@ static int batch_acks(struct mnl_socket *nl, unsigned base, size_t first, size_t
 			    h->nlmsg_len < mnl_nlmsg_size(sizeof(struct nlmsgerr)))
 				continue;
 			errs[i] = ((const struct nlmsgerr *)mnl_nlmsg_get_payload(h))->error;
-			left--;
+			done |= i == end - 1;
 		}
 	}
 	return 0;
@@ -230,7 +234,7 @@ int sp_nl_do_batch(char *buf, size_t n, int *errs)
 {
 	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	unsigned base = (unsigned)time(NULL) << 8, one = 1;
-	size_t i = 0, first = 0, off = 0, start = 0;
+	size_t i = 0, first = 0, off = 0, start = 0, start_last = 0;
 	int r = 0;
 
 	if (!nl)
@@ -245,16 +249,19 @@ int sp_nl_do_batch(char *buf, size_t n, int *errs)
 		/* one send: the requests that fit 32 KiB (at least one) */
 		for (i = first, start = off; i < n; i++) {
 			struct nlmsghdr *h = (struct nlmsghdr *)(buf + off);
-			/* each answer is a buffer of its own on the socket's
-			 * receive queue (~1 KiB of its 208 KiB): 64 answers per
-			 * send stay well within it */
+			/* each error is a buffer of its own on the socket's
+			 * receive queue (~1 KiB of its 208 KiB): 64 requests
+			 * per send stay well within it even if all fail */
 			if (i > first && (i - first >= 64 || off + h->nlmsg_len - start > 1 << 15))
 				break;
-			h->nlmsg_flags |= NLM_F_ACK;
+			h->nlmsg_flags &= ~NLM_F_ACK;
 			h->nlmsg_seq = base + (unsigned)i;
-			errs[i] = -EIO; /* until answered */
+			errs[i] = 0; /* unless an error comes */
+			start_last = off;
 			off += NLMSG_ALIGN(h->nlmsg_len);
 		}
+		((struct nlmsghdr *)(buf + start_last))->nlmsg_flags |= NLM_F_ACK;
+		errs[i - 1] = -EIO; /* until answered */
 		if (mnl_socket_sendto(nl, buf + start, off - start) < 0) {
 			r = -errno;
 			goto out;
