@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """The load of bench/membership: nodes registered in etcd as real hosts would
-be, and the daemon's forwarding entries timed as they arrive.
+be, and single puts timed to the daemon's forwarding entry.
 
     loader.py register URL PREFIX NWID FIRST COUNT PER_LEASE TTL LEASES_FILE
         grant COUNT/PER_LEASE leases of TTL s (appended to LEASES_FILE) and put
@@ -10,10 +10,6 @@ be, and the daemon's forwarding entries timed as they arrive.
     loader.py hold URL TTL LEASES_FILE
         keep every lease in LEASES_FILE alive, each every TTL/3 s, one POST
         /v3/lease/keepalive per renewal as sixplaned does; runs until killed
-    loader.py converge N (start PIDFILE LOG CMD... | hup PID)
-        start CMD (its pid in PIDFILE, its stderr in LOG) or send PID a SIGHUP,
-        and print the seconds until the forwarding entries of nodes 0..N-1
-        (their endpoints, below) are all in this namespace's FDB
     loader.py latency URL PREFIX NWID N CHANGES LEASE
         CHANGES single puts, alternately a new node (N, N+1, ...) and an
         existing one moved to a new endpoint; each timed from just before the
@@ -25,17 +21,14 @@ Node I is node id a0_0000_0000 + I with endpoint 192.0.(16 + I/250).(1 + I%250);
 moved, 192.0.(116 + I/250).(1 + I%250): every endpoint names one node, so an
 entry is matched by its destination alone. The entries are watched with a
 netlink socket on RTNLGRP_NEIGH in the namespace this runs in (vxlan sends one
-RTM_NEWNEIGH per entry written); if its buffer overflows, the FDB is dumped
-instead (bridge fdb show), every 20 ms.
+RTM_NEWNEIGH per entry written). The time to N entries is bench/membership/
+fdbwait's (C: an observer in Python took as much CPU as the daemon it timed).
 """
 import base64
 import http.client
 import json
-import os
-import signal
 import socket
 import struct
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -170,53 +163,6 @@ def neigh_dsts(data):
     return out
 
 
-def fdb_dsts():
-    out = subprocess.run(["bridge", "fdb", "show", "dev", "sp0"], capture_output=True,
-                         text=True).stdout
-    return set(l.split(" dst ")[1].split()[0] for l in out.splitlines() if " dst " in l)
-
-
-def converge(n, how):
-    want = set(endpoint_of(i) for i in range(n))
-    s = neigh_socket()
-    s.settimeout(0.02)
-    seen = set()
-    dumping = False
-    t0 = time.monotonic()
-    if how[0] == "start":
-        pidfile, log, cmd = how[1], how[2], how[3:]
-        with open(log, "ab") as lf:
-            p = subprocess.Popen(cmd, stderr=lf, stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.DEVNULL)
-        with open(pidfile, "w") as f:
-            f.write("%d\n" % p.pid)
-    else:
-        os.kill(int(how[1]), signal.SIGHUP)
-    deadline = t0 + 120
-    while len(seen) < n:
-        now = time.monotonic()
-        if now > deadline:
-            print("loader: %d of %d entries after 120 s" % (len(seen), n), file=sys.stderr)
-            sys.exit(1)
-        if dumping:
-            seen = fdb_dsts() & want
-            if len(seen) < n:
-                time.sleep(0.02)
-            continue
-        try:
-            data = s.recv(1 << 20)
-        except socket.timeout:
-            continue
-        except OSError:  # ENOBUFS: events were lost, count from dumps
-            print("loader: netlink overflow, dumping the FDB instead", file=sys.stderr)
-            dumping = True
-            continue
-        for d in neigh_dsts(data):
-            if d in want:
-                seen.add(d)
-    print("%.4f" % (time.monotonic() - t0))
-
-
 def latency(url, prefix, nwid, n, changes, lease):
     gw = Gateway(url)
     s = neigh_socket()
@@ -267,9 +213,6 @@ def main(a):
         register(a[2], a[3], a[4], int(a[5]), int(a[6]), int(a[7]), int(a[8]), a[9])
     elif cmd == "hold" and len(a) == 5:
         hold(a[2], int(a[3]), a[4])
-    elif cmd == "converge" and len(a) >= 5 and (a[3] == "start" and len(a) >= 7 or
-                                               a[3] == "hup" and len(a) == 5):
-        converge(int(a[2]), a[3:])
     elif cmd == "latency" and len(a) == 8:
         latency(a[2], a[3], a[4], int(a[5]), int(a[6]), a[7])
     elif cmd == "peers" and len(a) == 3:
