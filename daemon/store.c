@@ -70,7 +70,21 @@ struct net {
 	int64_t revision;
 	struct sp_json_stream stream;
 	struct sp_store_set set;
+	/* the range read under way, in pages: the snapshot so far, its
+	 * revision (0 before the first page), the key the next page starts
+	 * at, the bytes read */
+	struct sp_store_set staged;
+	int64_t sync_rev;
+	char *next;
+	size_t next_len, sync_bytes, pages; /* pages: those read so far */
 };
+
+/* Nodes per page of a range read (~230 bytes each on the gateway): 1,000,
+ * then twice as many each page up to 8,000, so that a page's text and tree
+ * stay small (the resident size is the peers', not the read's) and the
+ * peers of the first pages are in the FDB while etcd reads the next. */
+#define RANGE_PAGE_FIRST 1000
+#define RANGE_PAGE_MAX 8000
 
 enum phase { PHASE_DOWN, PHASE_CONNECTING, PHASE_UP };
 
@@ -691,19 +705,50 @@ static void start_watch(struct net *n)
 		lost(st, "out of memory");
 }
 
+static void request_page(struct net *n);
+
+/* The key after the last of a page: its bytes and a NUL, etcd's order. */
+static int next_key(struct net *n, const json_t *kvs)
+{
+	const char *k = json_string_value(
+		json_object_get(json_array_get(kvs, json_array_size(kvs) - 1), "key"));
+	char *b;
+	size_t len;
+	int r;
+
+	if (!k)
+		return -EPROTO;
+	if ((r = sp_store_unb64(k, &b, &len)))
+		return r;
+	/* sp_store_unb64 leaves a NUL after the bytes: the key after */
+	free(n->next);
+	n->next = b;
+	n->next_len = len + 1;
+	return 0;
+}
+
 static void on_range(void *ctx, struct sp_http_req *r, CURLcode rc, long status, const char *body,
 		     size_t len)
 {
 	struct net *n = ctx;
 	struct sp_store *st = n->st;
 	char why[256];
-	json_t *j;
+	json_t *j, *kvs;
 	enum answer a = classify(rc, status, body, len, &j, why, sizeof(why));
-	bool big;
-	int changed;
+	bool more;
+	int changed, e;
 
 	(void)r;
 	n->range_req = NULL;
+	if (a == ANS_ERROR && n->sync_rev && strstr(why, "compacted")) {
+		/* the snapshot's revision was compacted between two pages:
+		 * read it all again at the newest */
+		json_decref(j);
+		log_msg(LOG_INFO, "etcd compacted %s while it was read: reading it again",
+			n->nodes);
+		start_range(n);
+		return;
+	}
 	if (a != ANS_OK) {
 		json_decref(j);
 		if (a == ANS_DENIED)
@@ -711,23 +756,43 @@ static void on_range(void *ctx, struct sp_http_req *r, CURLcode rc, long status,
 		on_bad_answer(st, a == ANS_DENIED ? ANS_ERROR : a, "range read", why);
 		return;
 	}
-	changed = sp_store_set_load(&n->set, json_object_get(j, "kvs"), &n->scope, &st->c);
-	n->revision = get_int64(json_object_get(j, "header"), "revision");
-	big = len > (1u << 20);
+	kvs = json_object_get(j, "kvs");
+	more = json_is_true(json_object_get(j, "more")) && json_array_size(kvs) > 0;
+	if (!n->sync_rev)
+		n->sync_rev = get_int64(json_object_get(j, "header"), "revision");
+	n->sync_bytes += len;
+	/* the next page is asked for before this one is applied: etcd reads
+	 * it while the FDB is written */
+	if (more) {
+		if ((e = next_key(n, kvs)) < 0) {
+			json_decref(j);
+			on_bad_answer(st, ANS_LOST, "range read",
+				      e == -ENOMEM ? "out of memory" : "a key that is not base64");
+			return;
+		}
+		n->pages++;
+		request_page(n);
+	}
+	changed = sp_store_set_load_page(&n->set, &n->staged, kvs, &n->scope, &st->c);
 	json_decref(j);
-	/* a large read's text and tree are freed: give the heap back, so the
-	 * resident size is the peers' and not the parse's high-water mark */
-	if (big)
-		malloc_trim(0);
 	if (changed < 0) {
 		lost(st, "out of memory");
 		return;
 	}
-	if (n->synced)
-		st->c.resyncs++;
 	if (changed)
 		st->changed = true;
-	if (!n->synced || changed)
+	if (more)
+		return;
+	if (sp_store_set_load_end(&n->set, &n->staged))
+		st->changed = true;
+	n->revision = n->sync_rev;
+	/* a large read's text and trees are freed: give the heap back, so the
+	 * resident size is the peers' and not the read's high-water mark */
+	if (n->sync_bytes > (1u << 20))
+		malloc_trim(0);
+	if (n->synced)
+		st->c.resyncs++;
+	if (!n->synced || st->changed)
 		log_msg(LOG_INFO, "etcd: network %016" PRIx64 " has %zu peers at revision %" PRId64,
 			n->nwid, n->set.n, n->revision);
 	n->synced = true;
@@ -735,17 +800,47 @@ static void on_range(void *ctx, struct sp_http_req *r, CURLcode rc, long status,
 	start_watch(n);
 }
 
-static void start_range(struct net *n)
+/* The first page small, so that the first peers are in the FDB at once;
+ * the next ones larger, each a range read and an FDB pass less. */
+static size_t page_limit(const struct net *n)
+{
+	size_t l = RANGE_PAGE_FIRST;
+
+	for (size_t i = 0; i < n->pages && l < RANGE_PAGE_MAX; i++)
+		l *= 2;
+	return l < RANGE_PAGE_MAX ? l : RANGE_PAGE_MAX;
+}
+
+static void request_page(struct net *n)
 {
 	struct sp_store *st = n->st;
 	char end[SP_STORE_KEY_MAX];
 	size_t en = sp_store_prefix_end(n->nodes, strlen(n->nodes), end);
 	json_t *b =
-		json_pack("{s:o,s:o}", "key", b64s(n->nodes), "range_end", sp_store_b64(end, en));
+		json_pack("{s:o,s:o,s:I}", "key", sp_store_b64(n->next, n->next_len), "range_end",
+			  sp_store_b64(end, en), "limit", (json_int_t)page_limit(n));
 
+	/* every page at the first one's revision: one snapshot */
+	if (b && n->sync_rev)
+		json_object_set_new(b, "revision", int64s(n->sync_rev));
 	n->range_req = post(st, "/v3/kv/range", b, on_range, NULL, n, 30000);
 	if (!n->range_req)
 		lost(st, "out of memory");
+}
+
+static void start_range(struct net *n)
+{
+	sp_store_set_free(&n->staged);
+	n->sync_rev = 0;
+	n->sync_bytes = 0;
+	n->pages = 0;
+	free(n->next);
+	n->next_len = strlen(n->nodes);
+	if (!(n->next = strdup(n->nodes))) {
+		lost(n->st, "out of memory");
+		return;
+	}
+	request_page(n);
 }
 
 /* ---- the API ---- */
@@ -867,6 +962,8 @@ static void free_net(struct sp_store *st, struct net *n)
 	stop_net(st, n);
 	sp_json_stream_free(&n->stream);
 	sp_store_set_free(&n->set);
+	sp_store_set_free(&n->staged);
+	free(n->next);
 	free(n);
 }
 

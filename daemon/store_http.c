@@ -30,6 +30,7 @@ struct sp_http {
 	CURLM *multi;
 	struct sp_http_req *reqs;
 	size_t n_reqs;
+	bool added; /* a request posted since curl last ran */
 };
 
 #define RESP_MAX (64u << 20)
@@ -150,7 +151,16 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *userp)
 	}
 	if (r->resp_len + n + 1 > r->resp_cap) {
 		size_t cap = r->resp_cap ? r->resp_cap : 1024;
+		curl_off_t whole = -1;
 		char *b;
+
+		/* the whole answer's length when it says so: one allocation
+		 * instead of a copy per doubling */
+		if (!r->resp_cap &&
+		    curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &whole) ==
+			    CURLE_OK &&
+		    whole > 0 && (uint64_t)whole < RESP_MAX)
+			cap = (size_t)whole + 1;
 
 		while (cap < r->resp_len + n + 1)
 			cap *= 2;
@@ -246,6 +256,7 @@ struct sp_http_req *sp_http_post(struct sp_http *h, const char *url, const char 
 		curl_easy_setopt(e, CURLOPT_SSLKEY, o->key);
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
 		goto err;
+	h->added = true;
 	return r;
 err:
 	req_free(h, r);
@@ -268,8 +279,9 @@ void sp_http_wake_at(struct sp_http *h, uint64_t ms)
 static void finish(struct sp_http *h)
 {
 	CURLMsg *m;
-	int left;
+	int left, running;
 
+again:
 	while ((m = curl_multi_info_read(h->multi, &left))) {
 		struct sp_http_req *r = NULL;
 		long status = 0;
@@ -286,6 +298,14 @@ static void finish(struct sp_http *h)
 		curl_multi_remove_handle(h->multi, r->easy);
 		r->done(r->ctx, r, rc, status, r->resp ? r->resp : "", r->resp_len);
 		req_free(h, r);
+	}
+	/* what the callbacks posted goes out now, not when curl's timer next
+	 * fires after the caller's work: the next page of a range read is
+	 * read by etcd while this one is applied */
+	if (h->added) {
+		h->added = false;
+		curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+		goto again;
 	}
 }
 

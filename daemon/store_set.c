@@ -109,13 +109,12 @@ int sp_store_set_apply_events(struct sp_store_set *s, const json_t *events,
 	return changed;
 }
 
-int sp_store_set_load(struct sp_store_set *s, const json_t *kvs, const struct sp_store_scope *sc,
-		      struct sp_store_counters *c)
+int sp_store_set_load_page(struct sp_store_set *s, struct sp_store_set *staged, const json_t *kvs,
+			   const struct sp_store_scope *sc, struct sp_store_counters *c)
 {
-	struct sp_store_set n = {0};
+	bool changed = false;
 	size_t i;
 	json_t *kv;
-	int changed;
 
 	json_array_foreach(kvs, i, kv)
 	{
@@ -125,17 +124,52 @@ int sp_store_set_load(struct sp_store_set *s, const json_t *kvs, const struct sp
 		c->refused += r < 0;
 		if (r <= 0)
 			continue;
-		if (sp_store_set_put(&n, &p) < 0) {
-			sp_store_set_free(&n);
+		if (sp_store_set_put(staged, &p) < 0)
 			return -ENOMEM;
-		}
+		/* the page's peers are usable now; removals wait for the
+		 * last page (sp_store_set_load_end) */
+		if ((r = sp_store_set_put(s, &p)) < 0)
+			return -ENOMEM;
+		changed |= r > 0;
 	}
-	changed = n.n != s->n;
-	for (i = 0; !changed && i < n.n; i++)
-		changed = !same(&n.v[i], &s->v[i]);
-	sp_store_set_free(s);
-	*s = n;
 	return changed;
+}
+
+int sp_store_set_load_end(struct sp_store_set *s, struct sp_store_set *staged)
+{
+	/* every page's peer is in s already: s differs from the snapshot only
+	 * by nodes the snapshot does not have */
+	int changed = s->n != staged->n;
+
+	sp_store_set_free(s);
+	*s = *staged;
+	*staged = (struct sp_store_set){0};
+	return changed;
+}
+
+int sp_store_set_load(struct sp_store_set *s, const json_t *kvs, const struct sp_store_scope *sc,
+		      struct sp_store_counters *c)
+{
+	struct sp_store_set staged = {0}, next = {0};
+	int page, end;
+
+	/* on a copy, so that s is unchanged when memory runs out */
+	if (s->n && !(next.v = malloc(s->n * sizeof(*s->v)))) {
+		return -ENOMEM;
+	}
+	if (s->n)
+		memcpy(next.v, s->v, s->n * sizeof(*s->v));
+	next.n = next.cap = s->n;
+	page = sp_store_set_load_page(&next, &staged, kvs, sc, c);
+	if (page < 0) {
+		sp_store_set_free(&staged);
+		sp_store_set_free(&next);
+		return page;
+	}
+	end = sp_store_set_load_end(&next, &staged);
+	sp_store_set_free(s);
+	*s = next;
+	return page || end;
 }
 
 void sp_store_set_free(struct sp_store_set *s)

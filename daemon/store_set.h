@@ -27,8 +27,17 @@ const struct sp_store_peer *sp_store_set_find(const struct sp_store_set *s, uint
  * says where it is) and counts in c->refused. 1: changed, 0: not, -ENOMEM. */
 int sp_store_set_apply_events(struct sp_store_set *s, const json_t *events,
 			      const struct sp_store_scope *sc, struct sp_store_counters *c);
-/* A range read's "kvs" as the whole new set. 1: changed, 0: the same,
- * -ENOMEM (s unchanged). */
+/* A range read in pages (etcd's "limit", every page at the first one's
+ * revision): each page's "kvs" put into staged, the snapshot being read,
+ * and into s at once, so that its peers are usable before the last page;
+ * then, after the last, s replaced by staged (the peers the snapshot does
+ * not have removed, staged emptied). Both 1: s changed, 0: not; the first
+ * -ENOMEM too (s then has the pages so far, its former peers all kept). */
+int sp_store_set_load_page(struct sp_store_set *s, struct sp_store_set *staged, const json_t *kvs,
+			   const struct sp_store_scope *sc, struct sp_store_counters *c);
+int sp_store_set_load_end(struct sp_store_set *s, struct sp_store_set *staged);
+/* A range read's "kvs" in one page as the whole new set. 1: changed, 0:
+ * the same, -ENOMEM (s unchanged). */
 int sp_store_set_load(struct sp_store_set *s, const json_t *kvs, const struct sp_store_scope *sc,
 		      struct sp_store_counters *c);
 void sp_store_set_free(struct sp_store_set *s);

@@ -5,7 +5,10 @@
 # at awkward bytes, a token that stops being valid. It answers as 3.4's
 # gateway does (64-bit numbers as strings, zero values left out, errors as
 # {"error", "code"} with an HTTP status) and logs every request it gets.
-# usage: fakegw.py PORT LOGFILE
+# With "paged", the range read is served in pages as etcd serves them (its
+# "limit", "more" and "revision"), from snapshots of 4,500 nodes, and the
+# first read's revision is compacted between two of its pages.
+# usage: fakegw.py PORT LOGFILE [paged]
 import base64
 import json
 import sys
@@ -14,6 +17,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORT, LOG = int(sys.argv[1]), sys.argv[2]
+PAGED = sys.argv[3:] == ["paged"]
 NODES = "/sixplane/v1/8056c2e21c000001/nodes/"
 lock = threading.Lock()
 calls = {}
@@ -32,6 +36,43 @@ def kv(node, ip, rev):
 
 def hdr(rev):
     return {"cluster_id": "1", "member_id": "2", "revision": str(rev), "raft_term": "2"}
+
+
+# the paged mode's snapshots: at revision 40, nodes 1000000000 + i for
+# i < 4500; at 41 (after the compaction), the first 100 gone and node
+# 1000000777 moved. Keys sort as node ids (fixed-width hex).
+def snapshot(rev):
+    out = []
+    for i in range(4500):
+        if rev == 41 and i < 100:
+            continue
+        ip = "198.51.100.77" if rev == 41 and i == 777 else "192.0.2.%d" % (1 + i % 250)
+        out.append(kv("%010x" % (0x1000000000 + i), ip, 3 + i))
+    return out
+
+
+compacted = {"done": False}
+
+
+def paged_range(req):
+    key = base64.b64decode(req["key"])
+    end = base64.b64decode(req["range_end"])
+    limit = int(req.get("limit", 0))
+    rev = int(req.get("revision", 0))
+    if rev == 40 and key != NODES.encode() and not compacted["done"]:
+        # the second page of the first read: its revision is gone
+        compacted["done"] = True
+        return 400, {"error": "etcdserver: mvcc: required revision has been compacted", "code": 11}
+    if rev == 0:
+        rev = 41 if compacted["done"] else 40
+    kvs = [k for k in snapshot(rev) if key <= base64.b64decode(k["key"]) < end]
+    more = limit and len(kvs) > limit
+    if limit:
+        kvs = kvs[:limit]
+    out = {"header": hdr(rev), "kvs": kvs, "count": str(len(kvs))}
+    if more:
+        out["more"] = True
+    return 200, out
 
 
 class H(BaseHTTPRequestHandler):
@@ -73,6 +114,8 @@ class H(BaseHTTPRequestHandler):
         if path == "/v3/kv/txn":
             return self.reply(200, {"header": hdr(2), "succeeded": True,
                                     "responses": [{"response_put": {"header": {"revision": "2"}}}]})
+        if path == "/v3/kv/range" and PAGED:
+            return self.reply(*paged_range(json.loads(body)))
         if path == "/v3/kv/range":
             if n == 1:
                 # the first token dies here: the client authenticates again
@@ -93,6 +136,14 @@ class H(BaseHTTPRequestHandler):
                 self.wfile.flush()
 
             created = json.dumps({"result": {"header": hdr(10), "created": True}}) + "\n"
+            if PAGED:  # nothing happens after the read
+                chunk(created.encode())
+                while True:
+                    time.sleep(1)
+                    try:
+                        chunk(b"\n")
+                    except OSError:
+                        return
             if n == 1:
                 chunk(created.encode())
                 chunk((json.dumps({"result": {"header": {"cluster_id": "1"}, "canceled": True,

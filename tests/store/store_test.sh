@@ -26,14 +26,14 @@ skip() {
 fail() {
 	echo "FAIL: $*" >&2
 	[ -n "${T:-}" ] && for f in "$T"/*.out "$T"/*.err; do
-		[ -f "$f" ] && { echo "--- $f" >&2; tail -n 30 "$f" >&2; }
+		[ -f "$f" ] && { echo "--- $f" >&2; tail -n 30 "$f" | cut -c1-300 >&2; }
 	done
 	exit 1
 }
 
 PROBE=${1:?usage: store_test.sh STOREPROBE}
 if [ -z "${STORE_TEST_NS:-}" ]; then
-	for t in etcd etcdctl unshare ip; do
+	for t in etcd etcdctl unshare ip python3; do
 		command -v "$t" >/dev/null 2>&1 || skip "needs $t (scripts/deps.sh installs it)"
 	done
 	unshare -n true 2>/dev/null || skip "cannot create a network namespace (unshare -n needs root)"
@@ -138,6 +138,33 @@ ctl del "$P/2222222222" >/dev/null
 wait_peers "$T/a.out" "peers $NW 1: 1111111111=192.0.2.111:4789" 5
 ctl del "$P/3333333333" "$P/4444444444" >/dev/null
 ctl del "$P/4444444444" >/dev/null
+
+echo "a large network: 2,600 nodes read in pages by a new host, followed by the others"
+# put by the gateway, 100 per transaction (etcdctl would take a process each)
+python3 - "$CURL" "$P" <<'PY' || fail "could not put 2,600 nodes"
+import base64, json, sys, urllib.request
+url, p = sys.argv[1], sys.argv[2]
+b = lambda s: base64.b64encode(s.encode()).decode()
+for first in range(0, 2600, 100):
+    ops = [{"request_put": {"key": b("%s/%010x" % (p, 0xb000000000 + i)),
+                            "value": b('{"endpoint": "198.51.100.%d", "port": 4789}' % (1 + i % 200))}}
+           for i in range(first, first + 100)]
+    urllib.request.urlopen(url + "/v3/kv/txn", json.dumps({"success": ops}).encode(), timeout=10).read()
+PY
+probe c cccccccccc 192.0.2.3
+# 1111111111, a's key and the 2,600 (c is not its own peer)
+wait_for "$T/c.out" "^peers $NW 2602: 1111111111=192.0.2.111:4789 aaaaaaaaaa=192.0.2.1:4789 b000000000=198.51.100.1:4789 " 15
+last_peers "$T/c.out" | grep -q " b000000a27=198.51.100.200:4789$" || fail "c's last peer: $(last_peers "$T/c.out" | tail -c 80)"
+# the first page (1,000 keys) was usable before the rest was read
+grep -q "^peers $NW 1000: " "$T/c.out" || fail "c had no set of the first page alone: $(grep -o '^peers [0-9a-f]* [0-9]*' "$T/c.out")"
+# a, watching, has them too (and c); their removal reaches both
+wait_for "$T/a.out" "^peers $NW 2602: " 10
+ctl del --prefix "$P/b" >/dev/null
+wait_peers "$T/c.out" "peers $NW 2: 1111111111=192.0.2.111:4789 aaaaaaaaaa=192.0.2.1:4789" 10
+wait_peers "$T/a.out" "peers $NW 2: 1111111111=192.0.2.111:4789 cccccccccc=192.0.2.3:4789" 10
+kill -TERM "$PID_c"
+wait "$PID_c" || fail "probe c did not exit cleanly"
+wait_peers "$T/a.out" "peers $NW 1: 1111111111=192.0.2.111:4789" 5
 
 echo "etcd killed: the peers kept; back, a resync and the lease kept alive"
 kill -9 "$ETCD_PID"

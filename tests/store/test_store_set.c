@@ -126,6 +126,43 @@ static void test_load(void **state)
 	sp_store_set_free(&s);
 }
 
+static void test_pages(void **state)
+{
+	struct sp_store_set s = {0}, staged = {0};
+	struct sp_store_counters c = {0};
+	json_t *kvs;
+
+	(void)state;
+	kvs = json_pack("[o,o]", kv(1, "{\"endpoint\": \"192.0.2.1\", \"port\": 4789}"),
+			kv(2, "{\"endpoint\": \"192.0.2.2\", \"port\": 4789}"));
+	assert_int_equal(sp_store_set_load(&s, kvs, &sc, &c), 1);
+	json_decref(kvs);
+	/* page one moves 2 and adds 3: usable at once, 1 still there */
+	kvs = json_pack("[o,o]", kv(2, "{\"endpoint\": \"192.0.2.22\", \"port\": 4789}"),
+			kv(3, "{\"endpoint\": \"192.0.2.3\", \"port\": 4789}"));
+	assert_int_equal(sp_store_set_load_page(&s, &staged, kvs, &sc, &c), 1);
+	json_decref(kvs);
+	expect(&s, "1=192.0.2.1 2=192.0.2.22 3=192.0.2.3");
+	/* page two has 4, and a value refused (not a peer of the snapshot) */
+	kvs = json_pack("[o,o]", kv(4, "{\"endpoint\": \"192.0.2.4\", \"port\": 4789}"),
+			kv(5, "bad"));
+	assert_int_equal(sp_store_set_load_page(&s, &staged, kvs, &sc, &c), 1);
+	json_decref(kvs);
+	/* the end: 1 is not in the snapshot, so it goes */
+	assert_int_equal(sp_store_set_load_end(&s, &staged), 1);
+	expect(&s, "2=192.0.2.22 3=192.0.2.3 4=192.0.2.4");
+	assert_int_equal(staged.n, 0);
+	/* the same snapshot again, in one page: nothing changes */
+	kvs = json_pack("[o,o,o]", kv(2, "{\"endpoint\": \"192.0.2.22\", \"port\": 4789}"),
+			kv(3, "{\"endpoint\": \"192.0.2.3\", \"port\": 4789}"),
+			kv(4, "{\"endpoint\": \"192.0.2.4\", \"port\": 4789}"));
+	assert_int_equal(sp_store_set_load_page(&s, &staged, kvs, &sc, &c), 0);
+	assert_int_equal(sp_store_set_load_end(&s, &staged), 0);
+	json_decref(kvs);
+	expect(&s, "2=192.0.2.22 3=192.0.2.3 4=192.0.2.4");
+	sp_store_set_free(&s);
+}
+
 static void test_many(void **state)
 {
 	struct sp_store_set s = {0};
@@ -154,6 +191,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_pages),
 		cmocka_unit_test(test_many),
 	};
 
