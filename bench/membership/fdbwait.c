@@ -7,7 +7,8 @@
  *   fdbwait N none                       neither: just wait
  *
  * then print the seconds, from just before the spawn or the signal, until
- * the forwarding entries of nodes 0..N-1 have all been seen. Node I's
+ * the forwarding entries of nodes 0..N-1 (with FIRST:N, FIRST..N-1: the
+ * nodes just added to an FDB that has the others) have all been seen. Node I's
  * endpoint is 192.0.(16 + I/250).(1 + I%250), as bench/membership/loader.py
  * registers it; every endpoint names one node, so an entry counts when an
  * RTM_NEWNEIGH of family AF_BRIDGE has one of them as NDA_DST.
@@ -52,15 +53,16 @@
 #define SLOT 8192
 #define RCVBUF (64 << 20)
 
-static const char usage[] = "Usage: fdbwait N start PIDFILE LOG CMD...\n"
-			    "       fdbwait N hup PID\n"
-			    "       fdbwait N none\n";
+static const char usage[] = "Usage: fdbwait [FIRST:]N start PIDFILE LOG CMD...\n"
+			    "       fdbwait [FIRST:]N hup PID\n"
+			    "       fdbwait [FIRST:]N none\n";
 
 struct seen {
 	uint64_t *bits;
-	unsigned n;	/* nodes wanted */
-	unsigned count; /* of them seen */
-	bool intr;	/* a dump was interrupted: its count is not whole */
+	unsigned first, n; /* nodes first..n-1 wanted */
+	unsigned want;	   /* n - first */
+	unsigned count;	   /* of them seen */
+	bool intr;	   /* a dump was interrupted: its count is not whole */
 };
 
 static double now(void)
@@ -94,7 +96,7 @@ static void mark(struct seen *s, const uint8_t *a)
 	if (a[0] != 192 || a[1] != 0 || a[2] < FIRST_OCTET || a[3] < 1 || a[3] > NODES_PER_OCTET)
 		return;
 	i = (unsigned)(a[2] - FIRST_OCTET) * NODES_PER_OCTET + (unsigned)(a[3] - 1);
-	if (i >= s->n || s->bits[i / 64] & (1ULL << (i % 64)))
+	if (i < s->first || i >= s->n || s->bits[i / 64] & (1ULL << (i % 64)))
 		return;
 	s->bits[i / 64] |= 1ULL << (i % 64);
 	s->count++;
@@ -265,10 +267,10 @@ static bool child_gone(pid_t child, const char *name, const struct seen *s)
 		return false;
 	if (WIFEXITED(status))
 		fprintf(stderr, "fdbwait: `%s' exited with status %d, %u of %u entries seen\n",
-			name, WEXITSTATUS(status), s->count, s->n);
+			name, WEXITSTATUS(status), s->count, s->want);
 	else
 		fprintf(stderr, "fdbwait: `%s' killed by signal %d, %u of %u entries seen\n", name,
-			WTERMSIG(status), s->count, s->n);
+			WTERMSIG(status), s->count, s->want);
 	return true;
 }
 
@@ -301,16 +303,31 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 1;
 	}
-	if (parse_uint(argv[1], MAX_NODES, &n)) {
-		fprintf(stderr, "fdbwait: N is not a number of nodes from 0 to %d: `%s'\n",
-			MAX_NODES, argv[1]);
-		return 1;
+	/* N, or FIRST:N for nodes FIRST..N-1 only (those added to N - FIRST
+	 * already there: the others send no event) */
+	{
+		char *colon = strchr(argv[1], ':');
+		unsigned long first = 0;
+
+		if (colon)
+			*colon = '\0';
+		if ((colon && (parse_uint(argv[1], MAX_NODES, &first) ||
+			       parse_uint(colon + 1, MAX_NODES, &n) || first > n)) ||
+		    (!colon && parse_uint(argv[1], MAX_NODES, &n))) {
+			fprintf(stderr,
+				"fdbwait: N (or FIRST:N) is not a number of nodes from 0 to %d: "
+				"`%s%s%s'\n",
+				MAX_NODES, argv[1], colon ? ":" : "", colon ? colon + 1 : "");
+			return 1;
+		}
+		s.first = (unsigned)first;
 	}
 	if (!strcmp(argv[2], "hup") && (parse_uint(argv[3], INT_MAX, &pid) || pid == 0)) {
 		fprintf(stderr, "fdbwait: not a process id: `%s'\n", argv[3]);
 		return 1;
 	}
 	s.n = (unsigned)n;
+	s.want = s.n - s.first;
 	if (!(s.bits = calloc((s.n + 63) / 64 + 1, sizeof(*s.bits)))) {
 		fprintf(stderr, "fdbwait: out of memory for %u nodes\n", s.n);
 		return 1;
@@ -333,9 +350,9 @@ int main(int argc, char **argv)
 	}
 	deadline = t0 + TIMEOUT_S;
 
-	while (s.count < s.n) {
+	while (s.count < s.want) {
 		if (now() > deadline) {
-			fprintf(stderr, "fdbwait: %u of %u entries after %.0f s\n", s.count, s.n,
+			fprintf(stderr, "fdbwait: %u of %u entries after %.0f s\n", s.count, s.want,
 				TIMEOUT_S);
 			goto out;
 		}
@@ -347,7 +364,7 @@ int main(int argc, char **argv)
 					strerror(-r));
 				goto out;
 			}
-			if (r == 0 && s.count >= s.n)
+			if (r == 0 && s.count >= s.want)
 				break;
 			if (child_gone(child, argv[5], &s))
 				goto out;

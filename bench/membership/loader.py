@@ -10,10 +10,11 @@ be, and single puts timed to the daemon's forwarding entry.
     loader.py hold URL TTL LEASES_FILE
         keep every lease in LEASES_FILE alive, each every TTL/3 s, one POST
         /v3/lease/keepalive per renewal as sixplaned does; runs until killed
-    loader.py latency URL PREFIX NWID N CHANGES LEASE
+    loader.py latency URL PREFIX NWID N CHANGES LEASE [new]
         CHANGES single puts, alternately a new node (N, N+1, ...) and an
-        existing one moved to a new endpoint; each timed from just before the
-        put to the kernel's RTM_NEWNEIGH with its endpoint; prints
+        existing one moved to a new endpoint (with "new": new nodes only,
+        deleted again at the end); each timed from just before the put to
+        the kernel's RTM_NEWNEIGH with its endpoint; prints
         "p50_ms p99_ms max_ms missed"
     loader.py peers N                   nodes 0..N-1 as [Peer] sections
 
@@ -163,13 +164,15 @@ def neigh_dsts(data):
     return out
 
 
-def latency(url, prefix, nwid, n, changes, lease):
+def latency(url, prefix, nwid, n, changes, lease, new_only=False):
     gw = Gateway(url)
     s = neigh_socket()
     times = []
     missed = 0
     for c in range(changes):
-        if c % 2 == 0:
+        if new_only:
+            i, ep = n + c, endpoint_of(n + c)
+        elif c % 2 == 0:
             i, ep = n + c // 2, endpoint_of(n + c // 2)
         else:
             i, ep = c // 2, endpoint_of(c // 2, moved=True)
@@ -193,6 +196,9 @@ def latency(url, prefix, nwid, n, changes, lease):
             missed += 1
         else:
             times.append((got - t0) * 1000)
+    if new_only:  # gone again: the next measurement starts from N nodes
+        for c in range(changes):
+            gw.post("/v3/kv/deleterange", {"key": b64(key_of(prefix, nwid, n + c))})
     times.sort()
 
     def rank(p):  # nearest rank
@@ -213,8 +219,8 @@ def main(a):
         register(a[2], a[3], a[4], int(a[5]), int(a[6]), int(a[7]), int(a[8]), a[9])
     elif cmd == "hold" and len(a) == 5:
         hold(a[2], int(a[3]), a[4])
-    elif cmd == "latency" and len(a) == 8:
-        latency(a[2], a[3], a[4], int(a[5]), int(a[6]), a[7])
+    elif cmd == "latency" and len(a) in (8, 9) and a[8:] in ([], ["new"]):
+        latency(a[2], a[3], a[4], int(a[5]), int(a[6]), a[7], a[8:] == ["new"])
     elif cmd == "peers" and len(a) == 3:
         sys.stdout.write("".join("\n[Peer]\nNode = %s\nEndpoint = %s\n" % (node_of(i), endpoint_of(i))
                                  for i in range(int(a[2]))))

@@ -20,12 +20,14 @@
 #    namespace); before the starts, as the latency run moves nodes;
 # 3. sixplaned starts (Membership = etcd, Multicast = off: one entry per
 #    peer), timed from its start to the last entry; its VmRSS a second
-#    later, its stats' fdb_writes; at the largest N, 1,000 single puts (a
-#    new node or one moved), each timed from the put to its FDB entry;
+#    later, its stats' fdb_writes; one node more (a new key put), timed to
+#    its entry; at the largest N, 1,000 single puts (a new node or one
+#    moved), each timed from the put to its FDB entry;
 # 4. the static path, while the keepalives are counted: sixplaned started
 #    with the N nodes as [Peer] sections, timed to the last entry; then
 #    started with no peer, its configuration replaced by one with the N
-#    nodes, SIGHUP, timed to the last entry; VmRSS, fdb_writes;
+#    nodes, SIGHUP, timed to the last entry; VmRSS, fdb_writes; one
+#    [Peer] more by SIGHUP, timed to its entry;
 # 5. etcd's LeaseKeepAlive RPCs (grpc_server_handled_total on the three
 #    members' /metrics) over at least 15 s with no sixplaned registered:
 #    the loader's leases alone, per lease, and so for N hosts.
@@ -35,8 +37,9 @@
 # are the same event: etcd start against static start, etcd SIGHUP against
 # static SIGHUP.
 #
-# BENCH_SIZES ("100 1000 10000"), BENCH_CHANGES (1000) and BENCH_REPEAT (3:
-# each time is the median of so many starts or SIGHUPs) change the sizes.
+# BENCH_SIZES ("100 1000 10000"), BENCH_CHANGES (1000), BENCH_REPEAT (3:
+# each time is the median of so many starts or SIGHUPs) and BENCH_ADDS (11:
+# one node more, by a put or by SIGHUP, so many times) change the sizes.
 set -u
 BUILD=${1:-build}
 SIXPLANED=$BUILD/sixplaned
@@ -46,6 +49,7 @@ LOADER=$HERE/loader.py
 SIZES=${BENCH_SIZES:-100 1000 10000}
 CHANGES=${BENCH_CHANGES:-1000}
 REPEAT=${BENCH_REPEAT:-3}
+ADDS=${BENCH_ADDS:-11}
 LEASE=15
 PER_LEASE=100
 WINDOW=15
@@ -258,6 +262,11 @@ for n in $SIZES; do
 	hwm_e=$(mem_of "$tmp/e.pid" VmHWM)
 	w_e=$(fdb_writes "$tmp/e.sock")
 	trim_e=$(trimmed "$tmp/e.pid")
+	# one host more, the store's way: a put, timed to its entry, median of
+	# ADDS (new nodes from node 20000 on, deleted again after)
+	say "N = $n: one node more, $ADDS times, by a put..."
+	one_e=$(ip netns exec "$HE" python3 "$LOADER" latency "$URL1" "$LAB_PREFIX" "$LAB_NWID" \
+		20000 "$ADDS" "$(head -n 1 "$tmp/leases")" new) || die "the one-more run failed"
 	if [ "$n" = "$LAST_N" ]; then
 		say "N = $n: $CHANGES single puts..."
 		# the moved and new nodes live under the loader's first lease
@@ -318,6 +327,18 @@ for n in $SIZES; do
 	rss_s=$(mem_of "$tmp/s.pid" VmRSS)
 	w_s=$(fdb_writes "$tmp/s.sock")
 	trim_s=$(trimmed "$tmp/s.pid")
+	# one host more, the file's way: its [Peer] section added, SIGHUP,
+	# timed to its entry (the file grows by one each time)
+	say "N = $n: static, one [Peer] more by SIGHUP, $ADDS times..."
+	: >"$tmp/t_s1"
+	r=1
+	while [ "$r" -le "$ADDS" ]; do
+		conf 0000000002 static "$((n + r))" >"$tmp/s.conf.new" && mv "$tmp/s.conf.new" "$tmp/s.conf"
+		ip netns exec "$HS" "$FDBWAIT" "$((n + r - 1)):$((n + r))" hup "$(cat "$tmp/s.pid")" >>"$tmp/t_s1" ||
+			die "static: no entry for the peer added by SIGHUP: $(tail -n 3 "$tmp/s.log")"
+		r=$((r + 1))
+	done
+	one_s=$(median <"$tmp/t_s1")
 	spid=$(cat "$tmp/s.pid")
 	stop "$tmp/s.pid"
 	wait "$spid" 2>/dev/null
@@ -326,7 +347,7 @@ for n in $SIZES; do
 	sleep "$left"
 	k1=$(keepalives)
 	kt1=$(lab_time)
-	echo "$n $t_e $rss_e $w_e $t_eh $t_s $rss0_s $rss_s $w_s $leases $((k1 - k0)) $(lab_elapsed "$kt0" "$kt1") $reg $t_s0 $hwm_e $t_r $range_bytes $trim_e $trim_s" >>"$tmp/rows"
+	echo "$n $t_e $rss_e $w_e $t_eh $t_s $rss0_s $rss_s $w_s $leases $((k1 - k0)) $(lab_elapsed "$kt0" "$kt1") $reg $t_s0 $hwm_e $t_r $range_bytes $trim_e $trim_s $(echo "$one_e" | cut -d' ' -f1) $one_s" >>"$tmp/rows"
 done
 T1=$(date +%s)
 
@@ -347,6 +368,15 @@ echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 awk '{
 	printf "| %d | %.3f s | %.3f s | %.2f | %.3f s | %.3f s | %.2f | %.3f s, %.1f MB | %.0f, %.0f, %.0f |\n",
 		$1, $2, $14, $14 / $2, $5, $6, $6 / $5, $16, $17 / 1e6, $1 / $2, $1 / $5, $1 / $6 }' "$tmp/rows"
+echo
+echo "One host more on a running backplane of N, the change itself (median of $ADDS): etcd, the new node's key"
+echo "put (by the loader, through member 1), timed to its entry in the running etcd daemon's FDB; static, its"
+echo "[Peer] section added to the running static daemon's file and SIGHUP, timed to its entry (the file re-read"
+echo "and the whole plan diffed: what the file's way costs every host of the backplane, each time one joins)."
+echo
+echo "| N | etcd: put to the entry | static: SIGHUP to the entry | static/etcd |"
+echo "|---:|---:|---:|---:|"
+awk '{ printf "| %d | %.1f ms | %.1f ms | %.2f |\n", $1, $20, $21 * 1000, $21 * 1000 / $20 }' "$tmp/rows"
 echo
 echo "Memory and writes: the etcd start's last daemon and the static SIGHUP's last daemon, a second after the"
 echo "last entry."
@@ -372,7 +402,8 @@ echo "section (the store opened, joined, read, the writes); static: the file wit
 echo "the plan diffed, the writes). The entries are heard by bench/membership/fdbwait (C, libmnl), on a netlink"
 echo "socket in the daemon's namespace opened before the spawn or the signal, many events per recvmmsg() so that it"
 echo "takes little of the CPUs it shares with the daemon and etcd. The range read alone: the same /v3/kv/range by"
-echo "curl from the host's namespace, its time and its size (etcd's share of the start). RSS: VmRSS (peak:"
+echo "curl from the host's namespace in one request (the daemon reads in pages: 1,000 nodes, then twice as many each"
+echo "page up to 8,000), its time and its size: etcd's share of the start. RSS: VmRSS (peak:"
 echo "VmHWM); RSS/peer: its growth per peer added since the row above (the first row: since the same path's"
 echo "daemon with no peer; etcd: on an empty store, $RSS0_E kB; static: with no [Peer], $(head -n 1 "$tmp/rows" | cut -d' ' -f7) kB)."
 echo "Trimmed: VmRSS once glibc's malloc_trim(0) was called in the daemon (by gdb, after the other readings): what"
