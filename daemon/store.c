@@ -319,6 +319,27 @@ static void lease_gone(struct sp_store *st)
 	}
 }
 
+/* Each network's reading, unless it is under way: reading needs no lease,
+ * so it starts with the lease's step and not after it (a round trip less
+ * before the first peer). */
+static void read_nets(struct sp_store *st)
+{
+	for (size_t i = 0; i < st->n_nets; i++) {
+		struct net *n = st->nets[i];
+
+		if (n->range_req || n->watch_req)
+			continue;
+		/* back after an outage: the watch from where it stopped replays
+		 * exactly what changed meanwhile (the difference, never a
+		 * flap); if etcd compacted that history it cancels the watch,
+		 * and a range read replaces the set */
+		if (n->synced && !n->resync)
+			start_watch(n);
+		else
+			start_range(n);
+	}
+}
+
 static void up(struct sp_store *st)
 {
 	uint64_t now = sp_http_now_ms();
@@ -337,17 +358,8 @@ static void up(struct sp_store *st)
 
 		if (n->join == JOIN_IDLE || (n->join != JOIN_DONE && n->join_at <= now))
 			start_join(n);
-		if (n->range_req || n->watch_req)
-			continue;
-		/* back after an outage: the watch from where it stopped replays
-		 * exactly what changed meanwhile (the difference, never a
-		 * flap); if etcd compacted that history it cancels the watch,
-		 * and a range read replaces the set */
-		if (n->synced && !n->resync)
-			start_watch(n);
-		else
-			start_range(n);
 	}
+	read_nets(st);
 }
 
 static void on_keepalive(void *ctx, struct sp_http_req *r, CURLcode rc, long status,
@@ -471,10 +483,12 @@ static void connect_step(struct sp_store *st)
 		st->conn_req =
 			post(st, "/v3/auth/authenticate", b, on_auth, NULL, st, REQ_TIMEOUT_MS);
 	} else if (st->lease && !st->lease_checked) {
+		read_nets(st);
 		b = json_pack("{s:o}", "ID", int64s(st->lease));
 		st->conn_req =
 			post(st, "/v3/lease/keepalive", b, on_keepalive, NULL, st, REQ_TIMEOUT_MS);
 	} else if (!st->lease) {
+		read_nets(st);
 		b = json_pack("{s:I}", "TTL", (json_int_t)st->etcd.lease);
 		st->conn_req = post(st, "/v3/lease/grant", b, on_grant, NULL, st, REQ_TIMEOUT_MS);
 	} else {

@@ -118,11 +118,12 @@ class H(BaseHTTPRequestHandler):
             return self.reply(*paged_range(json.loads(body)))
         if path == "/v3/kv/range":
             if n == 1:
-                # the first token dies here: the client authenticates again
+                return self.reply(200, {"header": hdr(10), "kvs": [kv("1111111111", "192.0.2.11", 5)], "count": "1"})
+            if n == 2:
+                # the read after the compaction: the first token dies here,
+                # once the client is up; it authenticates again
                 state["token"] = "expired"
                 return self.reply(401, {"error": "etcdserver: invalid auth token", "code": 16})
-            if n == 2:
-                return self.reply(200, {"header": hdr(10), "kvs": [kv("1111111111", "192.0.2.11", 5)], "count": "1"})
             return self.reply(200, {"header": hdr(20), "count": "2",
                                     "kvs": [kv("1111111111", "192.0.2.111", 12), kv("2222222222", "192.0.2.22", 14)]})
         if path == "/v3/watch":

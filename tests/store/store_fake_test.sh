@@ -65,7 +65,7 @@ grep -q '^peers .* 1: 1111111111=192.0.2.11:4789$' "$T/probe.out" || fail "the f
 grep -q '^peers .* 2: 1111111111=192.0.2.111:4789 2222222222=192.0.2.22:4789$' "$T/probe.out" ||
 	fail "the resync's set is missing"
 # the join: created only if absent, under the lease granted
-grep '^/v3/kv/txn [0-9]* tok2 ' "$T/gw.log" | grep -q '"target": *"CREATE".*"create_revision": *"0".*"lease": *"7"' ||
+grep '^/v3/kv/txn [0-9]* tok[0-9]* ' "$T/gw.log" | grep -q '"target": *"CREATE".*"create_revision": *"0".*"lease": *"7"' ||
 	fail "the join's transaction: $(grep txn "$T/gw.log")"
 # the second watch starts after the second range read's revision
 grep -q '^/v3/watch 2 tok2 .*"start_revision": *"21"' "$T/gw.log" || fail "the watch's start revision"
