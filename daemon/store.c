@@ -800,9 +800,10 @@ static void on_range(void *ctx, struct sp_http_req *r, CURLcode rc, long status,
 	if (sp_store_set_load_end(&n->set, &n->staged))
 		st->changed = true;
 	n->revision = n->sync_rev;
-	/* a large read's text and trees are freed: give the heap back, so the
-	 * resident size is the peers' and not the read's high-water mark */
-	if (n->sync_bytes > (1u << 20))
+	/* a read of more than a few hundred peers: its text and trees are
+	 * freed, give the heap back, so that the resident size is the peers'
+	 * and not the read's high-water mark (a few ms, once per read) */
+	if (n->sync_bytes > (64u << 10))
 		malloc_trim(0);
 	if (n->synced)
 		st->c.resyncs++;
