@@ -46,6 +46,7 @@
 #include <stdint.h>
 
 #include "sixplane_nd_wire.h" /* enum sixplane_nd_reason, the extension headers */
+#include "sixplane_guard_wire.h" /* enum sixplane_guard_reason, its limits */
 
 #ifdef __cplusplus
 extern "C" {
@@ -343,6 +344,61 @@ int sixplane_na_build(const struct sixplane_ns *ns, const struct sixplane_nd_dec
  * header; the checksum field itself must be zero or is included as is. */
 uint16_t sixplane_icmp6_checksum(const struct sixplane_addr *src, const struct sixplane_addr *dst,
 				 const uint8_t *msg, size_t len);
+
+/* ---- The fabric guard (doc/guard.md) --------------------------------- */
+
+/* enum sixplane_guard_reason, and the parsing limits, are in
+ * sixplane_guard_wire.h, which the tc programs read too. */
+
+/* A host of the backplane as the guard knows it: its addresses and MAC
+ * follow from (nwid, node); allowed are the prefixes it may send from
+ * besides its own (AllowedSources: a gateway's routed prefixes). */
+struct sixplane_guard_host {
+	uint64_t nwid, node;
+	const struct sixplane_prefix *allowed;
+	size_t n_allowed;
+};
+
+/* The peer a datagram claims to come from: family 4 or 6, its outer source
+ * address (4 or 16 bytes), the UDP destination port and the VNI it was
+ * sent to; NULL when no current peer has that endpoint there. */
+typedef const struct sixplane_guard_host *(*sixplane_guard_lookup_fn)(void *ctx, int family,
+								     const uint8_t *src,
+								     uint16_t port, uint32_t vni);
+
+struct sixplane_guard_underlay {
+	const uint16_t *ports; /* the VXLAN UDP ports, host order */
+	size_t n_ports;
+	sixplane_guard_lookup_fn lookup;
+	void *ctx;
+};
+
+/* What the guard decided, and what a log line about it names. */
+struct sixplane_guard_verdict {
+	enum sixplane_guard_reason reason;
+	bool drop;
+	const struct sixplane_guard_host *peer; /* the peer claimed, when found */
+	int family;				/* of the outer header: 4, 6; 0 on egress */
+	uint8_t outer_src[16];			/* 4 or 16 bytes used */
+	uint16_t port;				/* UDP destination, host order */
+	uint32_t vni;
+	bool has_inner_mac, has_inner_src;
+	struct sixplane_mac inner_mac; /* the inner (egress: the frame's) Ethernet source */
+	struct sixplane_addr inner_src;	/* the inner IPv6 source */
+};
+
+/* A datagram arriving on the underlay interface, from its IP header (IPv4
+ * or IPv6, by the version) for len bytes: rules 1 to 5 and the gateway
+ * exception of doc/guard.md. */
+void sixplane_guard_underlay_verdict(const struct sixplane_guard_underlay *u, const uint8_t *pkt,
+				     size_t len, struct sixplane_guard_verdict *v);
+/* An Ethernet frame leaving the plane interface of self. */
+void sixplane_guard_egress_verdict(const struct sixplane_guard_host *self, const uint8_t *frame,
+				   size_t len, struct sixplane_guard_verdict *v);
+/* "pass", "unknown-endpoint", "mac-spoof", ...: stable names for counters. */
+const char *sixplane_guard_reason_name(enum sixplane_guard_reason r);
+/* true for the reasons that drop. */
+bool sixplane_guard_reason_drops(enum sixplane_guard_reason r);
 
 #ifdef __cplusplus
 }
