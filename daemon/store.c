@@ -385,9 +385,12 @@ static void on_keepalive(void *ctx, struct sp_http_req *r, CURLcode rc, long sta
 	id = get_int64(json_object_get(j, "result"), "ID");
 	json_decref(j);
 	if (id != st->lease) {
-		/* an answer about a lease given up since */
+		/* an answer about a lease given up since (or about none): the
+		 * current one is renewed in a second, not at once again */
 		if (st->phase != PHASE_UP)
 			connect_step(st);
+		else
+			st->keepalive_at = sp_http_now_ms() + 1000;
 		return;
 	}
 	if (ttl <= 0) {
@@ -631,21 +634,59 @@ static void start_join(struct net *n)
 
 /* ---- sync and watch ---- */
 
+/* An event that deletes this host's own key while it holds it (an
+ * operator's etcdctl del, a late delete of an earlier run, the lease
+ * revoked behind its back): registered again, as peers have dropped it. */
+static void own_key_deleted(struct net *n, const json_t *events)
+{
+	size_t i;
+	json_t *ev;
+
+	json_array_foreach(events, i, ev)
+	{
+		const char *type = json_string_value(json_object_get(ev, "type"));
+		const char *k =
+			json_string_value(json_object_get(json_object_get(ev, "kv"), "key"));
+		char *key;
+		size_t len;
+
+		if (!type || strcmp(type, "DELETE") != 0 || !k || sp_store_unb64(k, &key, &len))
+			continue;
+		if (len == strlen(n->key) && !memcmp(key, n->key, len) && n->join == JOIN_DONE) {
+			/* the lease first: a lease revoked or expired deletes
+			 * the key too, and then the keepalive's answer joins
+			 * again under a new one; if it lives, the join comes
+			 * after a second */
+			log_msg(LOG_WARNING, "etcd: %s was deleted: registering again", n->key);
+			n->join = JOIN_IDLE;
+			n->join_at = sp_http_now_ms() + 1000;
+			n->st->keepalive_at = sp_http_now_ms();
+		}
+		free(key);
+	}
+}
+
 static int on_watch_msg(void *ctx, json_t *obj)
 {
 	struct net *n = ctx;
 	struct sp_store *st = n->st;
 	const json_t *res = json_object_get(obj, "result");
-	int64_t rev;
+	const json_t *events;
+	size_t i;
+	json_t *ev;
 	int r;
 
 	if (!res) {
 		const json_t *e = json_object_get(obj, "error");
 		const char *m = json_string_value(json_object_get(e, "message"));
 
-		log_msg(LOG_WARNING, "etcd watch of %s failed: %s", n->nodes,
+		/* this network's watch only: read it again after a while, the
+		 * others and the lease go on */
+		log_msg(LOG_WARNING, "etcd watch of %s failed: %s: reading it again", n->nodes,
 			m ? m : "an error without a message");
-		return -EPROTO;
+		n->resync = true;
+		n->sync_at = sp_http_now_ms() + backoff(st, 3);
+		return -ECANCELED;
 	}
 	if (json_is_true(json_object_get(res, "canceled"))) {
 		int64_t compact = get_int64(res, "compact_revision");
@@ -662,10 +703,27 @@ static int on_watch_msg(void *ctx, json_t *obj)
 		n->sync_at = sp_http_now_ms() + (compact ? 0 : backoff(st, 3));
 		return -ECANCELED;
 	}
-	rev = get_int64(json_object_get(res, "header"), "revision");
-	if (rev > n->revision)
-		n->revision = rev;
-	r = sp_store_set_apply_events(&n->set, json_object_get(res, "events"), &n->scope, &st->c);
+	/* where a watch made again resumes: after the last event applied, and
+	 * never the header's revision, which is the store's current one even
+	 * in "created" and in the batches that catch up (events not yet sent
+	 * would be skipped); a message without events and not "created" is a
+	 * progress notice, sent once the watch has caught up */
+	events = json_object_get(res, "events");
+	json_array_foreach(events, i, ev)
+	{
+		int64_t rev = get_int64(json_object_get(ev, "kv"), "mod_revision");
+
+		if (rev > n->revision)
+			n->revision = rev;
+	}
+	if (!json_array_size(events) && !json_is_true(json_object_get(res, "created"))) {
+		int64_t rev = get_int64(json_object_get(res, "header"), "revision");
+
+		if (rev > n->revision)
+			n->revision = rev;
+	}
+	own_key_deleted(n, events);
+	r = sp_store_set_apply_events(&n->set, events, &n->scope, &st->c);
 	if (r < 0)
 		return r;
 	if (r > 0) {
@@ -763,11 +821,18 @@ static void on_range(void *ctx, struct sp_http_req *r, CURLcode rc, long status,
 		start_range(n);
 		return;
 	}
+	if (a == ANS_DENIED) {
+		/* this network's read only: the others and the lease go on,
+		 * and it is asked again now and then (a role granted later) */
+		json_decref(j);
+		log_msg(LOG_ERR, "etcd refused reading %s: permission denied", n->nodes);
+		n->resync = true;
+		n->sync_at = sp_http_now_ms() + BACKOFF_MAX_MS;
+		return;
+	}
 	if (a != ANS_OK) {
 		json_decref(j);
-		if (a == ANS_DENIED)
-			log_msg(LOG_ERR, "etcd refused reading %s: permission denied", n->nodes);
-		on_bad_answer(st, a == ANS_DENIED ? ANS_ERROR : a, "range read", why);
+		on_bad_answer(st, a, "range read", why);
 		return;
 	}
 	kvs = json_object_get(j, "kvs");
@@ -1237,9 +1302,17 @@ int sp_store_reconfigure(struct sp_store *st, const struct sp_config *cfg, char 
 			moved->moved_from = o->underlay;
 		else if (same)
 			withdraw(st, o);
-		/* their peers go: the next plan drops them */
-		st->changed |= st->nets[k]->set.n > 0;
-		free_net(st, st->nets[k]);
+		/* the same network registered anew (another endpoint, another
+		 * [Etcd]): its peers stay until its read replaces them, so that
+		 * no entry flaps; a network gone: its peers go with the next plan */
+		for (size_t i = 0; o->set.n && i < n_nets; i++) {
+			if (nets[i]->nwid == o->nwid && !nets[i]->synced && !nets[i]->set.n) {
+				nets[i]->set = o->set;
+				o->set = (struct sp_store_set){0};
+			}
+		}
+		st->changed |= o->set.n > 0;
+		free_net(st, o);
 	}
 	free(st->nets);
 	free(st->by_index);

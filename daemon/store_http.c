@@ -220,13 +220,19 @@ struct sp_http_req *sp_http_post(struct sp_http *h, const char *url, const char 
 		goto err;
 	hd = curl_slist_append(NULL, "Content-Type: application/json");
 	if (hd && o->token && *o->token) {
+		/* never sent without the token it should carry */
 		size_t len = strlen(o->token) + 32;
 		char *a = malloc(len);
+		struct curl_slist *more = NULL;
 
 		if (a) {
 			snprintf(a, len, "Authorization: %s", o->token);
-			hd = curl_slist_append(hd, a);
+			more = curl_slist_append(hd, a);
 			free(a);
+		}
+		if (!more) {
+			curl_slist_free_all(hd);
+			hd = NULL;
 		}
 	}
 	r->headers = hd;

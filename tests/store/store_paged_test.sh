@@ -91,6 +91,17 @@ assert key(reqs[0]) == nodes and key(reqs[2]) == nodes
 assert key(reqs[3]) == nodes + b"%010x\0" % (0x1000000000 + 100 + 999), key(reqs[3])
 assert key(reqs[4]) == nodes + b"%010x\0" % (0x1000000000 + 100 + 2999), key(reqs[4])
 PY
+# the first watch ended after a "created" at revision 99: the next one
+# starts after the read's revision all the same
+i=0
+until grep -q '^/v3/watch 2 ' "$T/gw.log"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "no second watch"
+	sleep 0.1
+done
+grep -q '^/v3/watch 1 .*"start_revision": *"42"' "$T/gw.log" || fail "the first watch's start revision"
+grep -q '^/v3/watch 2 .*"start_revision": *"42"' "$T/gw.log" ||
+	fail "the watch made again: $(grep '^/v3/watch 2' "$T/gw.log")"
 kill -TERM $PROBE_PID
 wait $PROBE_PID || fail "the probe did not exit cleanly"
 PROBE_PID=

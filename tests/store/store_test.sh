@@ -183,16 +183,30 @@ ctl put "$P/5555555555" "$(val 192.0.2.55)" >/dev/null
 wait_peers "$T/a.out" "peers $NW 2: 1111111111=192.0.2.111:4789 5555555555=192.0.2.55:4789" 15
 [ "$(value $P/aaaaaaaaaa)" = "$(val 192.0.2.1)" ] || fail "our key is gone after the restart"
 
-echo "lease lost while away: joined again"
-ctl lease revoke "$(printf '%x' "$(lease_of $P/aaaaaaaaaa)")" >/dev/null || fail "etcdctl lease revoke"
-[ -z "$(value $P/aaaaaaaaaa)" ] || fail "the revoked lease left our key"
-wait_for "$T/a.err" 'expired: joining again' 5
+echo "lease lost while away: joined again (the key's deletion seen, the lease checked at once)"
+old_lease=$(lease_of $P/aaaaaaaaaa)
+ctl lease revoke "$(printf '%x' "$old_lease")" >/dev/null || fail "etcdctl lease revoke"
+wait_for "$T/a.err" "$P/aaaaaaaaaa was deleted: registering again" 5
+# well before the keepalive's period (5/3 s): the deletion made it ask
+wait_for "$T/a.err" 'expired: joining again' 1
+i=0
+until [ "$(value $P/aaaaaaaaaa)" = "$(val 192.0.2.1)" ] && [ "$(lease_of $P/aaaaaaaaaa)" != "$old_lease" ]; do
+	i=$((i + 1))
+	[ $i -lt 50 ] || fail "not joined again under a new lease after the lease was revoked"
+	sleep 0.1
+done
+
+echo "own key deleted by hand, the lease alive: registered again under the same lease"
+cur_lease=$(lease_of $P/aaaaaaaaaa)
+ctl del "$P/aaaaaaaaaa" >/dev/null || fail "etcdctl del"
 i=0
 until [ "$(value $P/aaaaaaaaaa)" = "$(val 192.0.2.1)" ]; do
 	i=$((i + 1))
-	[ $i -lt 50 ] || fail "not joined again after the lease was revoked"
+	[ $i -lt 50 ] || fail "not registered again after its key was deleted"
 	sleep 0.1
 done
+[ "$(lease_of $P/aaaaaaaaaa)" = "$cur_lease" ] || fail "a new lease for a deleted key"
+[ "$(grep -c 'expired: joining again' "$T/a.err")" = 1 ] || fail "the live lease was taken for expired"
 
 echo "SIGTERM: the lease revoked, the key gone at once (a dead endpoint listed first)"
 "$PROBE" --endpoint http://127.0.0.1:9 --endpoint $CURL --lease 5 --net "$NW,cccccccccc,192.0.2.3" \
@@ -237,6 +251,8 @@ echo "reload: a network kept (same lease), one withdrawn, one added, one moved"
 NW2=8056c2e21c000002
 NW3=8056c2e21c000003
 NW4=8056c2e21c000004
+# a peer in the network that moves: it must stay through the move
+ctl put "/sixplane/v1/$NW4/nodes/4444444444" "$(val 192.0.2.44)" >/dev/null
 "$PROBE" --endpoint $CURL --lease 5 --net "$NW,ffffffffff,192.0.2.6" --net "$NW3,ffffffffff,192.0.2.6" \
 	--net "$NW4,ffffffffff,192.0.2.6" \
 	--reload-net "$NW,ffffffffff,192.0.2.6" --reload-net "$NW2,ffffffffff,192.0.2.6" \
@@ -260,6 +276,10 @@ done
 wait_for "$T/f.out" "status $NW4 .*\"state\":\"joined\"" 10
 [ "$(value /sixplane/v1/$NW4/nodes/ffffffffff)" = "$(val 192.0.2.7)" ] || fail "the moved network's key"
 grep -q refusing "$T/f.err" && fail "the move was refused as a collision"
+grep -q "^peers $NW4 1: 4444444444=192.0.2.44:4789" "$T/f.out" || fail "the moved network never had its peer"
+sed -n "/^peers $NW4 1: /,\$p" "$T/f.out" | grep -q "^peers $NW4 0:" &&
+	fail "the moved network's peer went away during the move"
+ctl del "/sixplane/v1/$NW4/nodes/4444444444" >/dev/null
 kill -TERM "$PID_f"
 wait "$PID_f" || fail "probe f did not exit cleanly"
 [ -z "$(value $P/ffffffffff)$(value /sixplane/v1/$NW2/nodes/ffffffffff)" ] || fail "f's keys outlived it"
@@ -268,7 +288,8 @@ kill -TERM "$PID_a"
 wait "$PID_a" || fail "probe a did not exit cleanly"
 grep -q '^counters .*refused=[1-9]' "$T/a.out" || fail "no refused values counted: $(grep counters "$T/a.out")"
 grep -q '^counters .*reconnects=[1-9]' "$T/a.out" || fail "no reconnect counted"
-grep -q '^counters .*joins=2' "$T/a.out" || fail "not two joins: $(grep counters "$T/a.out")"
+# the first, after the lease was revoked, after its key was deleted
+grep -q '^counters .*joins=3' "$T/a.out" || fail "not three joins: $(grep counters "$T/a.out")"
 [ "$(grep -c 'expired: joining again' "$T/a.err")" -eq 1 ] || fail "the lease was lost more than once"
 
 command -v openssl >/dev/null 2>&1 || skip "needs openssl for the TLS cases (scripts/deps.sh installs it)"
