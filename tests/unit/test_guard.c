@@ -583,6 +583,16 @@ static void test_unchecked(void **state)
 		p[0] = (uint8_t)(0x40 | ihl);
 		check(p, len, SIXPLANE_GUARD_UNCHECKED);
 	}
+	/* even where the bytes a short IHL points at read as a VXLAN port:
+	 * IHL 4 puts "UDP" at the destination address, IHL 0 at the header */
+	len = outer4(p, ep4_rogue, PORT, VNI, fr, n, DF);
+	p[0] = 0x44;
+	put16(p + 18, PORT);
+	check(p, len, SIXPLANE_GUARD_UNCHECKED);
+	len = outer4(p, ep4_rogue, PORT, VNI, fr, n, DF);
+	p[0] = 0x40;
+	put16(p + 2, PORT);
+	check(p, len, SIXPLANE_GUARD_UNCHECKED);
 	len = outer4(p, ep4_rogue, PORT, VNI, fr, n, DF);
 	p[0] = 0x4f;
 	check(p, 59, SIXPLANE_GUARD_UNCHECKED);
