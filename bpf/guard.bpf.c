@@ -208,13 +208,12 @@ struct outer {
 };
 
 /* RFC 791 section 3.1 */
-static __always_inline __u32 outer4(struct state *s, struct outer *o)
+static __always_inline __u32 outer4(struct state *s, const __u8 *ip, struct outer *o)
 {
-	__u8 ip[IP4_HLEN];
 	__u32 ihl, tot;
 	__u16 frag;
 
-	if (s->len < IP4_HLEN || load(s, 0, ip, IP4_HLEN))
+	if (s->len < IP4_HLEN)
 		return SIXPLANE_GUARD_UNCHECKED;
 	__builtin_memcpy(s->ev.outer_src, ip + 12, 4);
 	ihl = (ip[0] & 0x0f) * 4;
@@ -238,12 +237,12 @@ static __always_inline __u32 outer4(struct state *s, struct outer *o)
 }
 
 /* RFC 8200 sections 3 and 4 */
-static __always_inline __u32 outer6(struct state *s, struct outer *o)
+static __always_inline __u32 outer6(struct state *s, const __u8 *ip, struct outer *o)
 {
 	__u32 plen, off = IP6_HLEN, end;
-	__u8 ip[IP6_HLEN], nh;
+	__u8 nh;
 
-	if (s->len < IP6_HLEN || load(s, 0, ip, IP6_HLEN))
+	if (s->len < IP6_HLEN)
 		return SIXPLANE_GUARD_UNCHECKED;
 	__builtin_memcpy(s->ev.outer_src, ip + 8, 16);
 	plen = ip[4] << 8 | ip[5];
@@ -316,16 +315,22 @@ static __always_inline __u32 underlay(struct state *s)
 	struct outer o = {};
 	struct encap e;
 	__u32 r, avail;
-	__u8 v, ip[24];
+	__u64 n;
+	__u8 ip[IP6_HLEN];
 
-	if (s->len < 1 || load(s, 0, &v, 1))
+	/* the outer header in one read: as much of 40 bytes as there is */
+	n = s->len < IP6_HLEN ? s->len : IP6_HLEN;
+	/* the bounds checked on the register the helper is given, its high
+	 * half cleared (which a __u32 argument does not promise) */
+	asm volatile("%0 = %0; %0 &= 0x3f" : "+r"(n));
+	if (n < 1 || n > IP6_HLEN || load(s, 0, ip, n))
 		return SIXPLANE_GUARD_UNCHECKED;
-	if (v >> 4 == 4) {
+	if (ip[0] >> 4 == 4) {
 		s->ev.family = 4;
-		r = outer4(s, &o);
-	} else if (v >> 4 == 6) {
+		r = outer4(s, ip, &o);
+	} else if (ip[0] >> 4 == 6) {
 		s->ev.family = 6;
-		r = outer6(s, &o);
+		r = outer6(s, ip, &o);
 	} else {
 		return SIXPLANE_GUARD_UNCHECKED;
 	}
@@ -368,7 +373,7 @@ static __always_inline __u32 underlay(struct state *s)
 		return SIXPLANE_GUARD_PASS;
 
 	/* rule 3, whatever the destination (multicast too) */
-	if (avail - sizeof(e) < IP6_HLEN || load(s, o.udp + sizeof(e), ip, sizeof(ip)))
+	if (avail - sizeof(e) < IP6_HLEN || load(s, o.udp + sizeof(e), ip, 24))
 		return SIXPLANE_GUARD_TRUNCATED;
 	__builtin_memcpy(s->ev.inner_src, ip + 8, 16);
 	return own_source(s, peer, ip + 8) ? SIXPLANE_GUARD_PASS : SIXPLANE_GUARD_SOURCE_SPOOF;
