@@ -81,6 +81,9 @@ struct parse {
 	char *err;
 	size_t errlen;
 	bool failed;
+	/* the line of each AllowedSources prefix of the current section, for
+	 * the checks at its end */
+	int source_line[SP_SOURCES_MAX];
 };
 
 static bool fail(struct parse *p, int line, const char *fmt, ...)
@@ -497,6 +500,123 @@ static void format_prefixes(const struct key *k, const void *field, char *out, s
 	}
 }
 
+/* ---- AllowedSources (doc/guard.md, the gateway exception) ---- */
+
+static struct sp_network *cur_network(struct parse *p);
+
+/* A prefix inside one of the network's own ranges, the 6PLANE /40 and the
+ * RFC4193 /88, whatever Addressing says (the other hosts may use either):
+ * an address there belongs to its node, and the guard lets only that node
+ * send from it. A prefix containing the plane (::/0 for an exit to the
+ * internet, fc00::/7) is not refused: the plane's own rule still comes
+ * first for the sources inside it. */
+static bool outside_plane(struct parse *p, const char *name, uint64_t nwid,
+			  const struct sixplane_prefix *x, int line)
+{
+	const struct sixplane_prefix planes[] = {sixplane_6plane_network(nwid),
+						 sixplane_rfc4193_network(nwid)};
+	static const char *const what[] = {"6PLANE", "RFC4193"};
+	char s[SIXPLANE_PREFIXSTRLEN], r[SIXPLANE_PREFIXSTRLEN];
+
+	for (size_t i = 0; i < 2; i++) {
+		if (x->len < planes[i].len || !sixplane_prefix_contains(&planes[i], &x->addr))
+			continue;
+		sixplane_prefix_format(x, s);
+		sixplane_prefix_format(&planes[i], r);
+		return fail(p, line,
+			    "invalid %s '%s': inside the network's %s range %s: the plane's "
+			    "addresses belong to their nodes: AllowedSources cannot widen them",
+			    name, s, what[i], r);
+	}
+	return true;
+}
+
+/* AllowedSources: IPv6 prefixes separated by commas (and blanks), as
+ * Endpoints; the key given again goes on with the list. Each is checked on
+ * its own here, and against the network's plane once its Id is known (here
+ * for a [Peer], at the section's end for a [Network]: end_sources). */
+static bool parse_sources(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	struct sp_sources *l = field;
+	/* RFC 4291 sections 2.5.6 and 2.7 */
+	static const struct sixplane_prefix link_local = {{{0xfe, 0x80}}, 10};
+	static const struct sixplane_prefix multicast = {{{0xff}}, 8};
+	const struct sp_network *n = cur_network(p);
+	bool nwid_known = k->sec == SEC_PEER || n->lines[SP_KEY_NETWORK_Id];
+	const char *c = v;
+
+	for (;;) {
+		c += strspn(c, " \t");
+		size_t len = strcspn(c, ", \t");
+		const char *next = c + len + strspn(c + len, " \t");
+		struct sixplane_prefix x, *a;
+		const char *why;
+
+		if (*next && *next != ',')
+			return fail(p, p->line, "invalid %s '%s': a blank inside a prefix", k->name,
+				    v);
+		if (len == 0)
+			return fail(p, p->line, "invalid %s '%s': an empty prefix in the list",
+				    k->name, v);
+		if (sixplane_prefix_parse(c, len, 0, &x, &why)) {
+			char s[SIXPLANE_PREFIXSTRLEN];
+			if (sixplane_prefix_parse(c, len, SIXPLANE_PREFIX_NORMALIZE, &x, &why))
+				return fail(p, p->line, "invalid %s '%.*s': %s", k->name, (int)len,
+					    c, why);
+			sixplane_prefix_format(&x, s);
+			return fail(p, p->line,
+				    "invalid %s '%.*s': host bits set past /%u (the prefix is %s)",
+				    k->name, (int)len, c, (unsigned)x.len, s);
+		}
+		if (x.len >= link_local.len && sixplane_prefix_contains(&link_local, &x.addr))
+			return fail(p, p->line,
+				    "invalid %s '%.*s': link-local (fe80::/10): a host sends only "
+				    "from its own, which the guard knows from its MAC",
+				    k->name, (int)len, c);
+		if (x.len >= multicast.len && sixplane_prefix_contains(&multicast, &x.addr))
+			return fail(p, p->line,
+				    "invalid %s '%.*s': multicast (ff00::/8) is never a source "
+				    "(RFC 4291 section 2.7)",
+				    k->name, (int)len, c);
+		for (size_t i = 0; i < l->n; i++)
+			if (l->v[i].len == x.len && !memcmp(&l->v[i].addr, &x.addr, 16))
+				return fail(p, p->line,
+					    "invalid %s '%.*s': given twice in this section "
+					    "(line %d)",
+					    k->name, (int)len, c, p->source_line[i]);
+		if (l->n >= SP_SOURCES_MAX)
+			return fail(p, p->line,
+				    "invalid %s '%.*s': more than %d prefixes in this section",
+				    k->name, (int)len, c, SP_SOURCES_MAX);
+		if (nwid_known && !outside_plane(p, k->name, n->nwid, &x, p->line))
+			return false;
+		if (!(a = realloc(l->v, (l->n + 1) * sizeof(*a))))
+			return fail(p, p->line, "out of memory");
+		l->v = a;
+		p->source_line[l->n] = p->line;
+		a[l->n++] = x;
+		if (!*next)
+			break;
+		c = next + 1;
+	}
+	return true;
+}
+
+/* As the file would say it: "a, b". */
+static void format_sources(const struct key *k, const void *field, char *out, size_t size)
+{
+	const struct sp_sources *l = field;
+	size_t n = 0;
+
+	(void)k;
+	out[0] = '\0';
+	for (size_t i = 0; i < l->n && n < size; i++) {
+		char s[SIXPLANE_PREFIXSTRLEN];
+		sixplane_prefix_format(&l->v[i], s);
+		n += (size_t)snprintf(out + n, size - n, "%s%s", i ? ", " : "", s);
+	}
+}
+
 static const char *const membership_words[] = {"static", "etcd"};
 
 /* ---- [Etcd] ---- */
@@ -810,6 +930,7 @@ static const struct kind k_key_prefix = {parse_key_prefix, format_string, NULL};
 static const struct kind k_file = {parse_file, format_string, NULL};
 static const struct kind k_password_file = {parse_password_file, format_string, NULL};
 static const struct kind k_user = {parse_user, format_string, NULL};
+static const struct kind k_sources = {parse_sources, format_sources, NULL};
 
 #define NET(f) SEC_NETWORK, offsetof(struct sp_network, f)
 #define PEER(f) SEC_PEER, offsetof(struct sp_peer, f)
@@ -845,8 +966,14 @@ static const struct {
 	[SP_KEY_NETWORK_Persist] = {"Persist", &k_bool, NET(persist), "off", 0, 0, 0},
 	[SP_KEY_NETWORK_Membership] = {"Membership", &k_membership, NET(membership), "static", 0, 0,
 				       0},
+	/* default: on with an Underlay, off without; set at the section's end */
+	[SP_KEY_NETWORK_Guard] = {"Guard", &k_bool, NET(guard), NULL, 0, 0, 0},
+	[SP_KEY_NETWORK_AllowedSources] = {"AllowedSources", &k_sources, NET(allowed), NULL, K_LIST,
+					   0, 0},
 	[SP_KEY_PEER_Node] = {"Node", &k_node, PEER(node), NULL, K_REQUIRED, 0, 0},
 	[SP_KEY_PEER_Endpoint] = {"Endpoint", &k_endpoint, PEER(endpoint), NULL, K_REQUIRED, 0, 0},
+	[SP_KEY_PEER_AllowedSources] = {"AllowedSources", &k_sources, PEER(allowed), NULL, K_LIST,
+					0, 0},
 	[SP_KEY_PROXY_Interface] = {"Interface", &k_ifname, PROXY(ifname), NULL, K_REQUIRED, 0, 0},
 	[SP_KEY_PROXY_Prefix] = {"Prefix", &k_prefix, PROXY(rules), NULL, K_REQUIRED | K_REPEAT, 0,
 				 0},
@@ -935,6 +1062,48 @@ static bool end_etcd(struct parse *p)
 	return true;
 }
 
+/* Guard: on by default with an Underlay, and only with one (the guard
+ * checks what arrives on the fabric and what leaves for it). */
+static bool end_guard(struct parse *p, struct sp_network *n)
+{
+	int line = n->lines[SP_KEY_NETWORK_Guard];
+
+	if (!line)
+		n->guard = n->underlay.family != 0;
+	else if (n->guard && !n->underlay.family)
+		return fail(p, line,
+			    "Guard = on needs an Underlay: the guard exists only on the "
+			    "fabric");
+	return true;
+}
+
+/* A section's AllowedSources l, of network n: only where a guard reads them,
+ * and none inside the network's own plane (for a [Network], its Id may
+ * follow them). */
+static bool end_sources(struct parse *p, const struct sp_network *n, const struct sp_sources *l,
+			const int *lines)
+{
+	const char *name = table[SP_KEY_PEER_AllowedSources].name;
+	int line = lines == n->lines ? lines[SP_KEY_NETWORK_AllowedSources]
+				     : lines[SP_KEY_PEER_AllowedSources];
+
+	if (!line)
+		return true;
+	if (!n->guard) {
+		if (!n->underlay.family)
+			return fail(p, line,
+				    "%s needs Guard = on, and the guard an Underlay (the network "
+				    "at line %d has none)",
+				    name, n->line);
+		return fail(p, line, "%s needs Guard = on (Guard = off at line %d)", name,
+			    n->lines[SP_KEY_NETWORK_Guard]);
+	}
+	for (size_t i = 0; i < l->n; i++)
+		if (!outside_plane(p, name, n->nwid, &l->v[i], p->source_line[i]))
+			return false;
+	return true;
+}
+
 /* A section's completeness: every required field given. */
 static bool end_section(struct parse *p)
 {
@@ -974,6 +1143,11 @@ static bool end_section(struct parse *p)
 		struct sp_network *n = cur_network(p);
 		if (!p->lines[SP_KEY_NETWORK_Vni])
 			n->vni = sp_default_vni(n->nwid);
+		return end_guard(p, n) && end_sources(p, n, &n->allowed, n->lines);
+	} else if (p->sec == SEC_PEER) {
+		struct sp_network *n = cur_network(p);
+		struct sp_peer *x = &n->peers[n->n_peers - 1];
+		return end_sources(p, n, &x->allowed, x->lines);
 	} else if (p->sec == SEC_PROXY) {
 		struct sp_proxy *x = &p->cfg.proxies[p->cfg.n_proxies - 1];
 		for (size_t i = 0; i < x->n_rules; i++)
@@ -1154,8 +1328,12 @@ void sp_config_free(struct sp_config *c)
 {
 	for (size_t i = 0; i < c->n_proxies; i++)
 		free(c->proxies[i].rules);
-	for (size_t i = 0; i < c->n_networks; i++)
+	for (size_t i = 0; i < c->n_networks; i++) {
+		for (size_t j = 0; j < c->networks[i].n_peers; j++)
+			free(c->networks[i].peers[j].allowed.v);
+		free(c->networks[i].allowed.v);
 		free(c->networks[i].peers);
+	}
 	free(c->proxies);
 	free(c->networks);
 	free(c->etcd.endpoints);
@@ -1247,6 +1425,14 @@ static void dump_section(enum section sec, const void *s, const int *lines, FILE
 		/* an Underlay not given: the fabric keys say nothing */
 		if (sec == SEC_NETWORK && !((const struct sp_network *)s)->underlay.family &&
 		    i >= SP_KEY_NETWORK_Underlay && i <= SP_KEY_NETWORK_Persist && !lines[i])
+			continue;
+		/* no Underlay: no guard, said only if given (Guard = off) */
+		if (i == SP_KEY_NETWORK_Guard && !((const struct sp_network *)s)->underlay.family &&
+		    !lines[i])
+			continue;
+		/* a list that is empty unless given */
+		if ((i == SP_KEY_NETWORK_AllowedSources || i == SP_KEY_PEER_AllowedSources) &&
+		    !lines[i])
 			continue;
 		k.kind->format(&k, (const char *)s + table[i].offset, v, sizeof(v));
 		fprintf(out, "%s = %s%s\n", table[i].name, v, lines[i] ? "" : "  # default");

@@ -51,8 +51,11 @@ enum sp_membership {
 	X(NETWORK, Multicast)                                                                      \
 	X(NETWORK, Persist)                                                                        \
 	X(NETWORK, Membership)                                                                     \
+	X(NETWORK, Guard)                                                                          \
+	X(NETWORK, AllowedSources)                                                                 \
 	X(PEER, Node)                                                                              \
 	X(PEER, Endpoint)                                                                          \
+	X(PEER, AllowedSources)                                                                    \
 	X(PROXY, Interface)                                                                        \
 	X(PROXY, Prefix)                                                                           \
 	X(PROXY, Answer)                                                                           \
@@ -79,9 +82,19 @@ struct sp_endpoint {
 	uint8_t addr[16];
 };
 
+/* AllowedSources (doc/guard.md): prefixes a host sends from besides its
+ * own, a gateway's routed ones; never inside the network's own plane. */
+struct sp_sources {
+	struct sixplane_prefix *v;
+	size_t n;
+};
+/* AllowedSources per section, at most */
+#define SP_SOURCES_MAX 64
+
 struct sp_peer {
 	uint64_t node;
 	struct sp_endpoint endpoint;
+	struct sp_sources allowed;
 	int line;
 	int lines[SP_N_KEYS]; /* where each key was given; 0: not given */
 };
@@ -105,7 +118,11 @@ struct sp_network {
 	struct sp_peer *peers; /* the [Peer] sections after this [Network] */
 	size_t n_peers;
 	enum sp_membership membership;
-	int line; /* where the section starts, for messages */
+	/* the fabric guard (doc/guard.md): on by default with an Underlay,
+	 * and only with one */
+	bool guard;
+	struct sp_sources allowed; /* this host's own egress may use them */
+	int line;		   /* where the section starts, for messages */
 	int lines[SP_N_KEYS];
 };
 

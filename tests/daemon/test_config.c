@@ -333,6 +333,7 @@ static void test_duplicates(void **state)
 		{"Mtu", "1400"},
 		{"Multicast", "on"},
 		{"Persist", "off"},
+		{"Guard", "on"},
 	};
 	char text[1024], want[64];
 
@@ -473,6 +474,275 @@ static void test_dump(void **state)
 	assert_null(strstr(buf, "NodeFrom"));
 	free(buf);
 	sp_config_free(&c);
+}
+
+/* ---- the fabric guard: Guard and AllowedSources ---- */
+
+/* nwid 8056c2e21c000001, worked out by hand: fold 1c000001 ^ 8056c2e2 =
+ * 9c56c2e3, so the 6PLANE /40 is fc9c:56c2:e300::/40; the RFC4193 /88 is
+ * fd, the id, 99 93: fd80:56c2:e21c:0:199:9300::/88. */
+#define PLANE40 "fc9c:56c2:e300::/40"
+#define PLANE88 "fd80:56c2:e21c:0:199:9300::/88"
+
+static void load_ok(const char *text, struct sp_config *c);
+
+/* On with an Underlay, off without; given, either way where it can be. */
+static void test_guard(void **state)
+{
+	struct sp_config c;
+
+	(void)state;
+	load_ok(NETU, &c);
+	assert_true(c.networks[0].guard);
+	sp_config_free(&c);
+	load_ok(NET, &c);
+	assert_false(c.networks[0].guard);
+	sp_config_free(&c);
+	load_ok(NETU "Guard = off\n", &c);
+	assert_false(c.networks[0].guard);
+	sp_config_free(&c);
+	/* before the Underlay it needs: the check is the section's */
+	load_ok(NET "Guard = yes\nUnderlay = 2001:db8::1\n", &c);
+	assert_true(c.networks[0].guard);
+	sp_config_free(&c);
+	load_ok(NET "Guard = off\n", &c);
+	assert_false(c.networks[0].guard);
+	sp_config_free(&c);
+	/* each network its own */
+	load_ok(NETU "[Network]\nId=1111222233334444\nNode=89e92ceee5\nInterface=sp1\n", &c);
+	assert_true(c.networks[0].guard);
+	assert_false(c.networks[1].guard);
+	sp_config_free(&c);
+	accepts(NETU "Guard = on\n");
+	refuses(NET "Guard = on\n", 5,
+		"Guard = on needs an Underlay: the guard exists only on the fabric");
+	refuses(NET "Guard = true\n[Proxy]\nInterface=eth0\nPrefix=2001:db8::/64\n", 5,
+		"Guard = on needs an Underlay");
+	refuses(NETU "Guard = maybe\n", 6,
+		"invalid Guard 'maybe': expected on/yes/true or off/no/false");
+	refuses(NETU "Guard =\n", 6, "empty value for Guard");
+	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\nGuard=on\n", 9,
+		"unknown key 'Guard' in [Peer]");
+}
+
+static bool has_source(const struct sp_sources *l, size_t i, const char *want)
+{
+	char s[SIXPLANE_PREFIXSTRLEN];
+
+	if (i >= l->n)
+		return false;
+	sixplane_prefix_format(&l->v[i], s);
+	return !strcmp(s, want);
+}
+
+static void test_sources(void **state)
+{
+	struct sp_config c;
+	char text[8192];
+
+	(void)state;
+	load_ok(NETU "AllowedSources = 2001:db8:100::/48, 2001:DB8:200::/48 # routed\n"
+		     "AllowedSources = ::/0\n"
+		     "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n"
+		     "AllowedSources=2001:db8:300::/40 ,fc00::/7\t,\t2000::/3\n"
+		     "[Peer]\nNode=1122334466\nEndpoint=192.0.2.3\n",
+		&c);
+	const struct sp_network *n = &c.networks[0];
+	assert_int_equal(n->allowed.n, 3);
+	assert_true(has_source(&n->allowed, 0, "2001:db8:100::/48"));
+	assert_true(has_source(&n->allowed, 1, "2001:db8:200::/48"));
+	assert_true(has_source(&n->allowed, 2, "::/0"));
+	assert_int_equal(n->peers[0].allowed.n, 3);
+	assert_true(has_source(&n->peers[0].allowed, 0, "2001:db8:300::/40"));
+	assert_true(has_source(&n->peers[0].allowed, 1, "fc00::/7"));
+	assert_true(has_source(&n->peers[0].allowed, 2, "2000::/3"));
+	assert_int_equal(n->peers[1].allowed.n, 0);
+	assert_null(n->peers[1].allowed.v);
+	assert_int_equal(n->lines[SP_KEY_NETWORK_AllowedSources], 6);
+	assert_int_equal(n->peers[0].lines[SP_KEY_PEER_AllowedSources], 11);
+	sp_config_free(&c);
+
+	/* what contains the plane is no part of it: a gateway may route the
+	 * rest of fc00::/7 or the internet, the plane's rule comes first */
+	accepts(NETU "AllowedSources = fc00::/8, fd00::/8, fc9c::/16, fd80:56c2::/32\n");
+	accepts(NETU "AllowedSources = fc9c:56c2:e200::/40, fc9c:56c2:e2ff::/48\n");
+	accepts(NETU "AllowedSources = fd80:56c2:e21c:0:199:9200::/88, fd80:56c2:e21c::/64\n");
+	accepts(NETU "AllowedSources = fc9c:56c2:e200::/39\n");
+	/* a single address, and the largest list */
+	accepts(NETU "AllowedSources = 2001:db8::1/128\n");
+	size_t len = (size_t)snprintf(text, sizeof(text), NETU);
+	for (int i = 0; i < SP_SOURCES_MAX; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"AllowedSources = 2001:db8:%x::/48\n", i);
+	load_ok(text, &c);
+	assert_int_equal(c.networks[0].allowed.n, SP_SOURCES_MAX);
+	assert_true(has_source(&c.networks[0].allowed, SP_SOURCES_MAX - 1, "2001:db8:3f::/48"));
+	sp_config_free(&c);
+	snprintf(text + len, sizeof(text) - len, "AllowedSources = 2001:db8:ffff::/48\n");
+	refuses(text, 6 + SP_SOURCES_MAX,
+		"invalid AllowedSources '2001:db8:ffff::/48': more than 64 prefixes in this "
+		"section");
+	/* the limit is a section's: a peer has its own */
+	snprintf(text + len, sizeof(text) - len,
+		 "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\nAllowedSources = 2001:db8::/32\n");
+	accepts(text);
+}
+
+static void test_sources_refusals(void **state)
+{
+	(void)state;
+	/* each prefix on its own */
+	refuses(NETU "AllowedSources = 2001:db8::1/48\n", 6,
+		"invalid AllowedSources '2001:db8::1/48': host bits set past /48 (the prefix is "
+		"2001:db8::/48)");
+	refuses(NETU "AllowedSources = 2001:db8:100::/48, 2001:db8:201::/40\n", 6,
+		"invalid AllowedSources '2001:db8:201::/40': host bits set past /40 (the prefix "
+		"is 2001:db8:200::/40)");
+	refuses(NETU "AllowedSources = ::1/0\n", 6,
+		"invalid AllowedSources '::1/0': host bits set past /0 (the prefix is ::/0)");
+	refuses(NETU "AllowedSources = 2001:db8::\n", 6,
+		"invalid AllowedSources '2001:db8::': missing '/length'");
+	refuses(NETU "AllowedSources = 2001:db8::/129\n", 6,
+		"invalid AllowedSources '2001:db8::/129': prefix length is not a decimal 0-128");
+	refuses(NETU "AllowedSources = 192.0.2.0/24\n", 6, "invalid AllowedSources '192.0.2.0/24'");
+	refuses(NETU "AllowedSources = 2001:db8::/48 2001:db8:1::/48\n", 6,
+		"invalid AllowedSources '2001:db8::/48 2001:db8:1::/48': a blank inside a prefix");
+	refuses(NETU "AllowedSources = 2001:db8::/48,\n", 6,
+		"invalid AllowedSources '2001:db8::/48,': an empty prefix in the list");
+	refuses(NETU "AllowedSources = , 2001:db8::/48\n", 6, "an empty prefix in the list");
+	refuses(NETU "AllowedSources =\n", 6, "empty value for AllowedSources");
+	refuses(NETU "AllowedSources = fe80::/64\n", 6,
+		"invalid AllowedSources 'fe80::/64': link-local (fe80::/10)");
+	refuses(NETU "AllowedSources = fe80::/10\n", 6, "link-local (fe80::/10)");
+	refuses(NETU "AllowedSources = febf:ffff::/32\n", 6, "link-local (fe80::/10)");
+	refuses(NETU "AllowedSources = ff02::/16\n", 6,
+		"invalid AllowedSources 'ff02::/16': multicast (ff00::/8) is never a source");
+	refuses(NETU "AllowedSources = ff00::/8\n", 6, "multicast (ff00::/8)");
+	/* next to them, not inside: taken */
+	accepts(NETU "AllowedSources = fec0::/10, fe00::/9, fe00::/7\n");
+
+	/* inside the plane: the network's own ranges, whatever Addressing */
+	refuses(NETU "AllowedSources = " PLANE40 "\n", 6,
+		"invalid AllowedSources '" PLANE40 "': inside the network's 6PLANE range " PLANE40
+		": the plane's addresses belong to their nodes: AllowedSources cannot widen them");
+	refuses(NETU "AllowedSources = fc9c:56c2:e311:2233:4455::/80\n", 6,
+		"invalid AllowedSources 'fc9c:56c2:e311:2233:4455::/80': inside the network's "
+		"6PLANE range " PLANE40);
+	refuses(NETU
+		"AllowedSources = 2001:db8::/48, fc9c:56c2:e3ff:ffff:ffff:ffff:ffff:ffff/128\n",
+		6, "inside the network's 6PLANE range");
+	refuses(NETU "AllowedSources = " PLANE88 "\n", 6,
+		"invalid AllowedSources '" PLANE88 "': inside the network's RFC4193 range " PLANE88
+		": the plane's addresses belong to their nodes");
+	refuses(NETU
+		"Addressing = 6plane\nAllowedSources = fd80:56c2:e21c:0:199:9311:2233:4455/128\n",
+		7, "inside the network's RFC4193 range " PLANE88);
+	refuses(NETU "Addressing = rfc4193\nAllowedSources = fc9c:56c2:e300::/64\n", 7,
+		"inside the network's 6PLANE range " PLANE40);
+	/* the Id may follow: checked at the section's end, named at its line */
+	refuses("[Network]\nAllowedSources = 2001:db8::/48\nAllowedSources = fc9c:56c2:e300::/48\n"
+		"Node=89e92ceee5\nInterface=sp0\nUnderlay=192.0.2.1\nId=8056c2e21c000001\n",
+		3,
+		"invalid AllowedSources 'fc9c:56c2:e300::/48': inside the network's 6PLANE range");
+	/* with the Id known, at once: the first error of the file is told */
+	refuses(NETU "AllowedSources = " PLANE40 "\nVni = x\n", 6, "inside the network's 6PLANE");
+	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\nAllowedSources = " PLANE40
+		     "\nWeight = 1\n",
+		9, "inside the network's 6PLANE");
+	/* another network's plane is a prefix like any other */
+	accepts(NETU "AllowedSources = fc22:2266:6600::/40\n"
+		     "[Network]\nId=1111222233334444\nNode=89e92ceee5\nInterface=sp1\n"
+		     "Underlay=192.0.2.1\nPort=4790\n"
+		     "AllowedSources = fc00::/8\n");
+	/* a [Peer]'s: against its network's plane, at its line */
+	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\nAllowedSources = " PLANE88 "\n",
+		9, "invalid AllowedSources '" PLANE88 "': inside the network's RFC4193 range");
+	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n"
+		     "AllowedSources = fc9c:56c2:e311:2233:4466::/80\n",
+		9, "inside the network's 6PLANE range " PLANE40);
+
+	/* twice in a section, however spelled, in one key or two */
+	refuses(NETU "AllowedSources = 2001:db8::/48, 2001:db8:0::/48\n", 6,
+		"invalid AllowedSources '2001:db8:0::/48': given twice in this section (line 6)");
+	refuses(NETU "AllowedSources = 2001:db8::/48\nAllowedSources = 2001:DB8::/48\n", 7,
+		"invalid AllowedSources '2001:DB8::/48': given twice in this section (line 6)");
+	refuses(NETU "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\nAllowedSources = ::/0\n"
+		     "AllowedSources = 2001:db8::/48, ::/0\n",
+		10, "invalid AllowedSources '::/0': given twice in this section (line 9)");
+	/* the same prefix in two sections, or one inside another: taken (two
+	 * exits to the internet, a host and its gateway) */
+	accepts(NETU "AllowedSources = ::/0, 2001:db8::/32\n"
+		     "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\nAllowedSources = ::/0\n"
+		     "[Peer]\nNode=1122334466\nEndpoint=192.0.2.3\nAllowedSources = ::/0\n");
+
+	/* only where a guard reads them */
+	refuses(NETU "Guard = off\nAllowedSources = 2001:db8::/48\n", 7,
+		"AllowedSources needs Guard = on (Guard = off at line 6)");
+	refuses(NETU "AllowedSources = 2001:db8::/48\nGuard = off\n", 6,
+		"AllowedSources needs Guard = on (Guard = off at line 7)");
+	refuses(NET "AllowedSources = 2001:db8::/48\n", 5,
+		"AllowedSources needs Guard = on, and the guard an Underlay (the network at line 1 "
+		"has none)");
+	refuses(NETU "Guard = no\n[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n"
+		     "AllowedSources = 2001:db8::/48\n",
+		10, "AllowedSources needs Guard = on (Guard = off at line 6)");
+	refuses(NET "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\nAllowedSources = 2001:db8::/48\n",
+		8, "AllowedSources needs Guard = on, and the guard an Underlay");
+	refuses("[Proxy]\nInterface=eth0\nPrefix=2001:db8::/64\nAllowedSources = 2001:db8::/48\n",
+		4, "unknown key 'AllowedSources' in [Proxy]");
+}
+
+/* -t: the Guard in effect, and the lists as the file would give them. */
+static void test_guard_dump(void **state)
+{
+	struct sp_config c;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	load_ok(NETU "AllowedSources = 2001:db8:100::/48\nAllowedSources = ::/0\n"
+		     "[Peer]\nNode=1122334455\nEndpoint=192.0.2.2\n"
+		     "AllowedSources = 2001:DB8:300::/40\n"
+		     "[Peer]\nNode=1122334466\nEndpoint=192.0.2.3\n"
+		     "[Network]\nId=1111222233334444\nNode=89e92ceee5\nInterface=sp1\n"
+		     "[Network]\nId=1111222233334445\nNode=89e92ceee5\nInterface=sp2\nGuard=no\n"
+		     "[Network]\nId=1111222233334446\nNode=89e92ceee5\nInterface=sp3\n"
+		     "Underlay=192.0.2.1\nPort=4790\nGuard=off\n",
+		&c);
+	assert_non_null(out = open_memstream(&buf, &len));
+	sp_config_dump(&c, out);
+	fclose(out);
+	sp_config_free(&c);
+	static const char *const want[] = {
+		("Membership = static  # default\nGuard = on  # default\n"
+		 "AllowedSources = 2001:db8:100::/48, ::/0\n\n[Peer]\n"),
+		"Endpoint = 192.0.2.2\nAllowedSources = 2001:db8:300::/40\n\n[Peer]\n",
+		"Endpoint = 192.0.2.3\n\n[Network]\nId = 1111222233334444\n",
+		"Interface = sp1\n",
+		"Interface = sp2\n",
+		"Membership = static  # default\nGuard = off\n\n[Network]\nId = 1111222233334446\n",
+		"Membership = static  # default\nGuard = off\n",
+	};
+	const char *at = buf;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const char *f = strstr(at, want[i]);
+		if (!f)
+			fail_msg("no '%s' in order in:\n%s", want[i], buf);
+		at = f + strlen(want[i]);
+	}
+	/* sp1, without an Underlay: no guard, and -t says nothing of it */
+	const char *sp1 = strstr(buf, "Interface = sp1\n"), *sp2 = strstr(buf, "Interface = sp2\n");
+	assert_non_null(sp1);
+	assert_non_null(sp2);
+	const char *g = strstr(sp1, "Guard");
+	assert_true(g == NULL || g > sp2);
+	/* an empty list is not shown: two AllowedSources lines in all */
+	int n = 0;
+	for (const char *a = strstr(buf, "AllowedSources"); a; a = strstr(a + 1, "AllowedSources"))
+		n++;
+	assert_int_equal(n, 2);
+	free(buf);
 }
 
 /* ---- Membership and [Etcd] ---- */
@@ -868,6 +1138,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_interfaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sources, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sources_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guard_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_etcd, setup_etcd, teardown_etcd),
 		cmocka_unit_test_setup_teardown(test_etcd_defaults, setup_etcd, teardown_etcd),
 		cmocka_unit_test_setup_teardown(test_etcd_refusals, setup_etcd, teardown_etcd),
