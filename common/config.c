@@ -506,10 +506,10 @@ static struct sp_network *cur_network(struct parse *p);
 
 /* A prefix inside one of the network's own ranges, the 6PLANE /40 and the
  * RFC4193 /88, whatever Addressing says (the other hosts may use either):
- * an address there belongs to its node, and the guard lets only that node
- * send from it. A prefix containing the plane (::/0 for an exit to the
- * internet, fc00::/7) is not refused: the plane's own rule still comes
- * first for the sources inside it. */
+ * an address there belongs to its node, and only that node may send from
+ * it. A prefix containing the plane (::/0 for an exit to the internet,
+ * fc00::/7) is not refused: for a source inside the plane the guard must
+ * apply the plane's own rule first, whatever AllowedSources says. */
 static bool outside_plane(struct parse *p, const char *name, uint64_t nwid,
 			  const struct sixplane_prefix *x, int line)
 {
