@@ -400,6 +400,15 @@ static void test_unknown_endpoint(void **state)
 	/* an IPv4 peer's address inside an IPv6 outer header is another endpoint */
 	uint8_t mapped[16] = {[10] = 0xff, [11] = 0xff, 192, 0, 2, 1};
 	check(p, outer6(p, mapped, PORT, VNI, fr, n), SIXPLANE_GUARD_UNKNOWN_ENDPOINT);
+	/* a peer's endpoint, on a VXLAN port it has no tunnel on */
+	static const uint16_t three[] = {PORT, PORT2, 4790};
+	struct sixplane_guard_underlay more = {three, 3, lookup, &last};
+	len = outer4(p, ep4_a, 4790, VNI, fr, n, DF);
+	sixplane_guard_underlay_verdict(&more, p, len, &v);
+	assert_int_equal(v.reason, SIXPLANE_GUARD_UNKNOWN_ENDPOINT);
+	assert_int_equal(last.port, 4790);
+	assert_int_equal(v.port, 4790);
+	assert_null(v.peer);
 	/* no lookup at all: nobody is a peer */
 	struct sixplane_guard_underlay none = {ports, 2, NULL, NULL};
 	len = outer4(p, ep4_a, PORT, VNI, fr, n, DF);
