@@ -14,7 +14,7 @@
  *   TCP after GRO, RFC 2675 jumbograms behind hop-by-hop), and it delivers
  *   an IPv6 packet with Payload Length 0 behind hop-by-hop untrimmed.
  * - An outer header the kernel itself drops (version neither 4 nor 6, an
- *   IPv4 header shorter than 20 bytes or than len, a Total Length below
+ *   IPv4 header shorter than 20 bytes or longer than the packet, a Total Length below
  *   the header's, an IPv6 header or extension header cut short, a UDP
  *   header cut short) is not the guard's: UNCHECKED. Such a packet can
  *   never reach the VXLAN socket, and the guard cannot tell it is VXLAN.
@@ -39,12 +39,17 @@
  * - TRUNCATED is for a datagram to a VXLAN port whose VXLAN header and
  *   inner Ethernet header (8 + 14 bytes after UDP), or whose inner IPv6
  *   header (40 bytes) when the inner EtherType is 0x86dd, do not fit.
- *   It is decided before the lookup (rule 1), which needs the VNI.
+ *   The first is decided before the lookup (rule 1, which needs the VNI),
+ *   the second after rule 2.
  * - The VXLAN flags are not checked (the kernel drops a header without
  *   the I flag, RFC 7348 section 5); the VNI is its bytes 4 to 6 as they
  *   are.
  * - Only an inner EtherType of exactly 0x86dd is IPv6 for rule 3; a
  *   VLAN-tagged inner frame gets rule 2 only, as ARP and IPv4 do (rule 4).
+ *   Known gap: Linux delivers a frame under 802.1Q/802.1ad tags of VID 0
+ *   (priority only, at any depth) as untagged, so IPv6 behind such tags
+ *   passes rule 3 unchecked; to be closed here and in the tc programs
+ *   together.
  * - Egress: a frame shorter than its Ethernet header is not IPv6:
  *   UNCHECKED. The Ethernet source is not checked on egress.
  */
