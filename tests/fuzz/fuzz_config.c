@@ -4,7 +4,7 @@
  * daemon reads a path. Beyond not crashing or leaking: the result is 0 or
  * a negative errno; a refusal is one line starting with the file's name
  * and leaves the output untouched; an [Etcd] accepted keeps the section's
- * rules (check_etcd). */
+ * rules (check_etcd), and the guard's keys theirs (check_guard). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -113,6 +113,46 @@ static void check_etcd(const struct sp_config *c)
 	MUST(!e->password_file[0] || e->password_file[0] == '/');
 }
 
+/* A list of AllowedSources accepted: at most SP_SOURCES_MAX, only with the
+ * guard, each without host bits, none twice, none inside link-local,
+ * multicast or the network's own 6PLANE /40 or RFC4193 /88. */
+static void check_sources(const struct sp_network *n, const struct sp_sources *l)
+{
+	const struct sixplane_prefix inside[] = {
+		sixplane_6plane_network(n->nwid),
+		sixplane_rfc4193_network(n->nwid),
+		{{{0xfe, 0x80}}, 10},
+		{{{0xff}}, 8},
+	};
+
+	MUST(l->n <= SP_SOURCES_MAX);
+	MUST(!l->n == !l->v);
+	MUST(!l->n || n->guard);
+	for (size_t i = 0; i < l->n; i++) {
+		struct sixplane_prefix x = l->v[i];
+		sixplane_prefix_normalize(&x);
+		MUST(l->v[i].len <= 128 && !memcmp(&x, &l->v[i], sizeof(x)));
+		for (size_t j = 0; j < sizeof(inside) / sizeof(inside[0]); j++)
+			MUST(x.len < inside[j].len ||
+			     !sixplane_prefix_contains(&inside[j], &x.addr));
+		for (size_t j = 0; j < i; j++)
+			MUST(l->v[j].len != x.len || memcmp(&l->v[j].addr, &x.addr, 16));
+	}
+}
+
+/* Guard on by default with an Underlay, and never without one. */
+static void check_guard(const struct sp_config *c)
+{
+	for (size_t i = 0; i < c->n_networks; i++) {
+		const struct sp_network *n = &c->networks[i];
+		MUST(!n->guard || n->underlay.family);
+		MUST(n->lines[SP_KEY_NETWORK_Guard] || n->guard == (n->underlay.family != 0));
+		check_sources(n, &n->allowed);
+		for (size_t j = 0; j < n->n_peers; j++)
+			check_sources(n, &n->peers[j].allowed);
+	}
+}
+
 static int load(struct sp_config *c, char *err, size_t errlen)
 {
 	memset(c, FUZZ_SENTINEL, sizeof(*c));
@@ -131,6 +171,7 @@ static int load(struct sp_config *c, char *err, size_t errlen)
 			MUST(c->networks[i].membership == SP_MEMBERSHIP_STATIC ||
 			     c->networks[i].membership == SP_MEMBERSHIP_ETCD);
 		check_etcd(c);
+		check_guard(c);
 	}
 	return r;
 }
