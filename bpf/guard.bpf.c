@@ -33,6 +33,9 @@
 #define UDP_HLEN 8
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86dd
+#define ETH_P_8021Q 0x8100  /* IEEE 802.1Q */
+#define ETH_P_8021AD 0x88a8 /* IEEE 802.1ad */
+#define VLAN_HLEN 4
 #define IPPROTO_UDP 17
 #define IP4_MF 0x2000	       /* RFC 791 section 3.1: More Fragments */
 #define IP4_OFFSET_MASK 0x1fff /* Fragment Offset, in 8-byte units */
@@ -184,6 +187,21 @@ static __always_inline int own_source(const struct state *s, const struct sp_gua
 		z |= src[i];
 	if (z == 0 || eq16(src, h->rfc4193) || eq16(src, h->ll))
 		return 1;
+	/* the plane's addresses (its /40: the /80's first 5 bytes; its /88:
+	 * the RFC4193 address's first 11), link-local and multicast ones are
+	 * never widened by AllowedSources; as lib/guard.c */
+	p = 0;
+	for (int i = 0; i < 5; i++)
+		p |= src[i] ^ h->p80[i];
+	if (p == 0)
+		return 0;
+	p = 0;
+	for (int i = 0; i < 11; i++)
+		p |= src[i] ^ h->rfc4193[i];
+	if (p == 0)
+		return 0;
+	if ((src[0] == 0xfe && (src[1] & 0xc0) == 0x80) || src[0] == 0xff)
+		return 0;
 	if (!h->sources)
 		return 0;
 	k.sources = bpf_htonl(h->sources);
@@ -194,6 +212,27 @@ static __always_inline int own_source(const struct state *s, const struct sp_gua
 /* The outer IPv6 extension headers walked to reach UDP: hop-by-hop,
  * routing, fragment and destination options (RFC 8200 section 4), the
  * ones the kernel walks without an IPsec state; as lib/guard.c. */
+/* The EtherType behind up to SIXPLANE_GUARD_MAX_VLAN 802.1Q or 802.1ad
+ * tags, the first at *off (bytes of the packet at s->base); *off moves past
+ * them. PASS, or UNPARSED (more tags) or TRUNCATED (a tag past end): as
+ * lib/guard.c's payload(). */
+static __always_inline __u32 behind_tags(struct state *s, __be16 *proto, __u32 *off, __u32 end)
+{
+	for (int n = 0; n <= SIXPLANE_GUARD_MAX_VLAN; n++) {
+		__u8 tag[4];
+
+		if (*proto != bpf_htons(ETH_P_8021Q) && *proto != bpf_htons(ETH_P_8021AD))
+			return SIXPLANE_GUARD_PASS;
+		if (n == SIXPLANE_GUARD_MAX_VLAN)
+			return SIXPLANE_GUARD_UNPARSED;
+		if (end - *off < VLAN_HLEN || load(s, *off, tag, VLAN_HLEN))
+			return SIXPLANE_GUARD_TRUNCATED;
+		__builtin_memcpy(proto, tag + 2, 2);
+		*off += VLAN_HLEN;
+	}
+	return SIXPLANE_GUARD_PASS;
+}
+
 static __always_inline int walked_ext(__u8 nh)
 {
 	return nh == 0 || nh == 43 || nh == 44 || nh == 60;
@@ -314,7 +353,8 @@ static __always_inline __u32 underlay(struct state *s)
 	const struct sp_guard_host *peer;
 	struct outer o = {};
 	struct encap e;
-	__u32 r, avail;
+	__u32 r, avail, off;
+	__be16 proto;
 	__u64 n;
 	__u8 ip[IP6_HLEN];
 
@@ -369,11 +409,13 @@ static __always_inline __u32 underlay(struct state *s)
 	if (e.src[0] != peer->mac[0] || e.src[1] != peer->mac[1] || e.src[2] != peer->mac[2] ||
 	    e.src[3] != peer->mac[3] || e.src[4] != peer->mac[4] || e.src[5] != peer->mac[5])
 		return SIXPLANE_GUARD_MAC_SPOOF;
-	if (e.proto != bpf_htons(ETH_P_IPV6))
-		return SIXPLANE_GUARD_PASS;
-
-	/* rule 3, whatever the destination (multicast too) */
-	if (avail - sizeof(e) < IP6_HLEN || load(s, o.udp + sizeof(e), ip, 24))
+	/* rule 3, whatever the destination (multicast too), behind tags */
+	proto = e.proto;
+	off = o.udp + sizeof(e);
+	r = behind_tags(s, &proto, &off, o.end);
+	if (r != SIXPLANE_GUARD_PASS || proto != bpf_htons(ETH_P_IPV6))
+		return r;
+	if (o.end - off < IP6_HLEN || load(s, off, ip, 24))
 		return SIXPLANE_GUARD_TRUNCATED;
 	__builtin_memcpy(s->ev.inner_src, ip + 8, 16);
 	return own_source(s, peer, ip + 8) ? SIXPLANE_GUARD_PASS : SIXPLANE_GUARD_SOURCE_SPOOF;
@@ -419,6 +461,8 @@ static __always_inline __u32 egress(struct state *s)
 	struct sp_guard_self_key k = {.ifindex = s->skb->ifindex, .gen = s->gen};
 	const struct sp_guard_host *self = bpf_map_lookup_elem(&sp_guard_selves, &k);
 	__u8 h[ETH_HLEN + 24];
+	__u32 off = ETH_HLEN, r;
+	__be16 proto;
 
 	if (!self)
 		return SIXPLANE_GUARD_UNCHECKED; /* not a plane interface of this generation */
@@ -428,10 +472,22 @@ static __always_inline __u32 egress(struct state *s)
 		return SIXPLANE_GUARD_UNCHECKED;
 	s->ev.has_inner_mac = 1;
 	__builtin_memcpy(s->ev.inner_mac, h + 6, 6);
-	if (h[12] != (ETH_P_IPV6 >> 8) || h[13] != (ETH_P_IPV6 & 0xff))
-		return SIXPLANE_GUARD_UNCHECKED;
-	if (s->len < ETH_HLEN + IP6_HLEN)
-		return SIXPLANE_GUARD_TRUNCATED;
+	__builtin_memcpy(&proto, h + 12, 2);
+	if (proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD)) {
+		/* behind tags: the IPv6 header read where they end */
+		r = behind_tags(s, &proto, &off, s->len);
+		if (r != SIXPLANE_GUARD_PASS)
+			return r;
+		if (proto != bpf_htons(ETH_P_IPV6))
+			return SIXPLANE_GUARD_UNCHECKED;
+		if (s->len - off < IP6_HLEN || load(s, off, h + ETH_HLEN, 24))
+			return SIXPLANE_GUARD_TRUNCATED;
+	} else {
+		if (proto != bpf_htons(ETH_P_IPV6))
+			return SIXPLANE_GUARD_UNCHECKED;
+		if (s->len < ETH_HLEN + IP6_HLEN)
+			return SIXPLANE_GUARD_TRUNCATED;
+	}
 	__builtin_memcpy(s->ev.inner_src, h + ETH_HLEN + 8, 16);
 	if (!own_source(s, self, h + ETH_HLEN + 8))
 		return SIXPLANE_GUARD_EGRESS_SPOOF;

@@ -39,6 +39,12 @@ enum sixplane_guard_reason {
  * SIXPLANE_GUARD_UNPARSED, since what it carries cannot be checked. */
 #define SIXPLANE_GUARD_MAX_EXT 6
 
+/* 802.1Q and 802.1ad tags looked through to an inner IPv6 packet: Linux
+ * delivers a frame tagged with VLAN ID 0 (priority only), under any number
+ * of tags, as untagged, so rule 3 must see behind them; more tags are
+ * dropped as SIXPLANE_GUARD_UNPARSED. */
+#define SIXPLANE_GUARD_MAX_VLAN 2
+
 #define SIXPLANE_VXLAN_HLEN 8 /* RFC 7348 section 5 */
 
 #endif

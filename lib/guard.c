@@ -44,12 +44,15 @@
  * - The VXLAN flags are not checked (the kernel drops a header without
  *   the I flag, RFC 7348 section 5); the VNI is its bytes 4 to 6 as they
  *   are.
- * - Only an inner EtherType of exactly 0x86dd is IPv6 for rule 3; a
- *   VLAN-tagged inner frame gets rule 2 only, as ARP and IPv4 do (rule 4).
- *   Known gap: Linux delivers a frame under 802.1Q/802.1ad tags of VID 0
- *   (priority only, at any depth) as untagged, so IPv6 behind such tags
- *   passes rule 3 unchecked; to be closed here and in the tc programs
- *   together.
+ * - An inner IPv6 packet behind up to SIXPLANE_GUARD_MAX_VLAN 802.1Q or
+ *   802.1ad tags is IPv6 for rule 3 (and on egress): Linux delivers a
+ *   frame under tags of VID 0 (priority only, at any depth) as untagged.
+ *   More tags: UNPARSED; a tag cut short: TRUNCATED.
+ * - The plane's own addresses are never widened: a source inside the
+ *   network's 6PLANE /40 or RFC4193 /88, or a link-local one, must be the
+ *   sender's own, whatever its AllowedSources (a gateway's ::/0 contains
+ *   the plane); a multicast source never passes (RFC 4291 section 2.7).
+ *   Only a source outside them may pass by AllowedSources.
  * - Egress: a frame shorter than its Ethernet header is not IPv6:
  *   UNCHECKED. The Ethernet source is not checked on egress.
  */
@@ -59,6 +62,9 @@
 
 #define ETH_HLEN 14
 #define ETHERTYPE_IPV6 0x86dd
+#define ETHERTYPE_VLAN 0x8100 /* IEEE 802.1Q */
+#define ETHERTYPE_QINQ 0x88a8 /* IEEE 802.1ad */
+#define VLAN_HLEN 4
 #define IP4_HLEN 20
 #define IP6_HLEN 40
 #define UDP_HLEN 8
@@ -102,11 +108,41 @@ static bool source_allowed(const struct sixplane_guard_host *h, const struct six
 	/* DAD (RFC 4862 section 5.4) */
 	if (!memcmp(src, &unspecified, sizeof(unspecified)))
 		return true;
+	/* the plane's addresses and link-local ones are their owners' only:
+	 * no AllowedSources widens them (RFC 4291 section 2.5.6: fe80::/10) */
+	struct sixplane_prefix net40 = sixplane_6plane_network(h->nwid);
+	struct sixplane_prefix net88 = sixplane_rfc4193_network(h->nwid);
+	if (sixplane_prefix_contains(&net40, src) || sixplane_prefix_contains(&net88, src) ||
+	    (src->b[0] == 0xfe && (src->b[1] & 0xc0) == 0x80))
+		return false;
+	/* nor a multicast source, which no packet may have (RFC 4291
+	 * section 2.7) */
+	if (src->b[0] == 0xff)
+		return false;
 	/* the gateway exception: AllowedSources */
 	for (size_t i = 0; i < h->n_allowed; i++)
 		if (sixplane_prefix_contains(&h->allowed[i], src))
 			return true;
 	return false;
+}
+
+/* The EtherType of an Ethernet frame's payload at off (its type field),
+ * behind up to SIXPLANE_GUARD_MAX_VLAN tags; *ip where that payload starts.
+ * SIXPLANE_GUARD_PASS, or UNPARSED (more tags) or TRUNCATED (a tag cut). */
+static enum sixplane_guard_reason payload(const uint8_t *p, size_t type_at, size_t end,
+					  uint16_t *type, size_t *ip)
+{
+	*type = be16(p + type_at);
+	*ip = type_at + 2;
+	for (int n = 0; *type == ETHERTYPE_VLAN || *type == ETHERTYPE_QINQ; n++) {
+		if (n == SIXPLANE_GUARD_MAX_VLAN)
+			return SIXPLANE_GUARD_UNPARSED;
+		if (end - *ip < VLAN_HLEN)
+			return SIXPLANE_GUARD_TRUNCATED;
+		*type = be16(p + *ip + 2);
+		*ip += VLAN_HLEN;
+	}
+	return SIXPLANE_GUARD_PASS;
 }
 
 static void decide(struct sixplane_guard_verdict *v, enum sixplane_guard_reason r)
@@ -203,6 +239,8 @@ void sixplane_guard_underlay_verdict(const struct sixplane_guard_underlay *u, co
 	bool first_fragment = false, is_udp;
 	const struct sixplane_guard_host *peer;
 	struct sixplane_mac want;
+	enum sixplane_guard_reason why;
+	uint16_t type;
 
 	memset(v, 0, sizeof(*v));
 	decide(v, SIXPLANE_GUARD_UNCHECKED);
@@ -259,13 +297,12 @@ void sixplane_guard_underlay_verdict(const struct sixplane_guard_underlay *u, co
 		decide(v, SIXPLANE_GUARD_MAC_SPOOF);
 		return;
 	}
-	if (be16(pkt + eth + 12) != ETHERTYPE_IPV6) {
-		decide(v, SIXPLANE_GUARD_PASS);
+	/* Rule 3, whatever the destination (multicast too), and behind tags */
+	if ((why = payload(pkt, eth + 12, end, &type, &ip)) != SIXPLANE_GUARD_PASS ||
+	    type != ETHERTYPE_IPV6) {
+		decide(v, why);
 		return;
 	}
-
-	/* Rule 3, whatever the destination (multicast too). */
-	ip = eth + ETH_HLEN;
 	if (end - ip < IP6_HLEN) {
 		decide(v, SIXPLANE_GUARD_TRUNCATED);
 		return;
@@ -279,19 +316,27 @@ void sixplane_guard_underlay_verdict(const struct sixplane_guard_underlay *u, co
 void sixplane_guard_egress_verdict(const struct sixplane_guard_host *self, const uint8_t *frame,
 				   size_t len, struct sixplane_guard_verdict *v)
 {
+	enum sixplane_guard_reason why;
+	uint16_t type;
+	size_t ip;
+
 	memset(v, 0, sizeof(*v));
 	decide(v, SIXPLANE_GUARD_UNCHECKED);
 	if (len < ETH_HLEN)
 		return;
 	memcpy(v->inner_mac.b, frame + 6, 6);
 	v->has_inner_mac = true;
-	if (be16(frame + 12) != ETHERTYPE_IPV6)
+	if ((why = payload(frame, 12, len, &type, &ip)) != SIXPLANE_GUARD_PASS) {
+		decide(v, why);
 		return;
-	if (len - ETH_HLEN < IP6_HLEN) {
+	}
+	if (type != ETHERTYPE_IPV6)
+		return;
+	if (len - ip < IP6_HLEN) {
 		decide(v, SIXPLANE_GUARD_TRUNCATED);
 		return;
 	}
-	memcpy(v->inner_src.b, frame + ETH_HLEN + 8, 16);
+	memcpy(v->inner_src.b, frame + ip + 8, 16);
 	v->has_inner_src = true;
 	decide(v, source_allowed(self, &v->inner_src) ? SIXPLANE_GUARD_PASS
 						      : SIXPLANE_GUARD_EGRESS_SPOOF);

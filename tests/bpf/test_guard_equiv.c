@@ -457,6 +457,7 @@ struct dgram {
 	size_t n_ext;
 	uint8_t ip4_opts; /* outer IPv4: 32-bit words of options */
 	uint16_t frag;	  /* IPv4: flags and offset; IPv6 (ext 44): the offset field */
+	uint8_t tags;	  /* inner 802.1ad then 802.1Q tags of VLAN ID 0 before ethertype */
 };
 
 struct pkt {
@@ -475,7 +476,7 @@ static void build(struct pkt *p, const struct dgram *d)
 	uint8_t nh;
 
 	memset(p, 0, sizeof(*p));
-	inner_len = ETH_HLEN + (d->ethertype == 0x86dd ? 40 : 28) + d->payload;
+	inner_len = ETH_HLEN + 4u * d->tags + (d->ethertype == 0x86dd ? 40 : 28) + d->payload;
 	l4len = 8 + SIXPLANE_VXLAN_HLEN + inner_len;
 	if (d->family == 4) {
 		size_t ihl = 20 + 4u * d->ip4_opts;
@@ -540,6 +541,13 @@ static void build(struct pkt *p, const struct dgram *d)
 	if (d->idst.b[0] != 0xff)
 		memcpy(b + off, (const uint8_t[]){0x02, 0, 0x5e, 0, 0, 9}, 6);
 	memcpy(b + off + 6, d->mac.b, 6);
+	/* priority tags (VLAN ID 0), which Linux delivers as untagged */
+	for (unsigned t = 0; t < d->tags; t++) {
+		unsigned type = t == 0 && d->tags > 1 ? 0x88a8 : 0x8100;
+		b[off + 12] = (uint8_t)(type >> 8);
+		b[off + 13] = (uint8_t)type;
+		off += 4; /* the tag's TCI, 0, follows the type */
+	}
 	b[off + 12] = (uint8_t)(d->ethertype >> 8);
 	b[off + 13] = (uint8_t)d->ethertype;
 	off += ETH_HLEN;
@@ -654,19 +662,30 @@ static void test_rules(void **state)
 		CASE("a spoofed source behind a spoofed MAC", SIXPLANE_GUARD_MAC_SPOOF,
 		     d.mac = other, d.isrc = addr_of("2001:db8:abcd::1"));
 
-		/* rule 3 */
-		CASE("another node's /80", spoof,
+		/* rule 3; the plane's own addresses, link-local and multicast
+		 * ones are never widened, not even by a gateway's ::/0 */
+		enum sixplane_guard_reason never = SIXPLANE_GUARD_SOURCE_SPOOF;
+		CASE("another node's /80", never,
 		     d.isrc = sixplane_6plane_addr(pr->nwid, 0x0102030405));
 		CASE("another network's /80", spoof,
 		     d.isrc = sixplane_6plane_addr(pr->nwid ^ 1, pr->node));
-		CASE("another node's RFC4193", spoof,
+		CASE("another node's RFC4193", never,
 		     d.isrc = sixplane_rfc4193_addr(pr->nwid, 0x0102030405));
-		CASE("a link-local address not its EUI-64", spoof, d.isrc = addr_of("fe80::1"));
-		CASE("another MAC's link-local", spoof, d.isrc = sixplane_link_local(&other));
-		CASE("its EUI-64 under another /64", spoof, d.isrc = ll, d.isrc.b[7] = 1);
+		CASE("a link-local address not its EUI-64", never, d.isrc = addr_of("fe80::1"));
+		CASE("another MAC's link-local", never, d.isrc = sixplane_link_local(&other));
+		CASE("its EUI-64 under another /64", never, d.isrc = ll, d.isrc.b[7] = 1);
 		CASE("outside every /80", spoof, d.isrc = addr_of("2001:db8:abcd::1"));
 		CASE("::1", spoof, d.isrc = addr_of("::1"));
-		CASE("multicast source", spoof, d.isrc = addr_of("ff02::1"));
+		CASE("multicast source", never, d.isrc = addr_of("ff02::1"));
+		/* behind priority tags, which Linux takes off: still rule 3 */
+		CASE("its /80 behind a tag", SIXPLANE_GUARD_PASS, d.tags = 1);
+		CASE("its /80 behind two tags", SIXPLANE_GUARD_PASS, d.tags = 2);
+		CASE("another node's /80 behind a tag", never, d.tags = 1,
+		     d.isrc = sixplane_6plane_addr(pr->nwid, 0x0102030405));
+		CASE("another node's /80 behind two tags", never, d.tags = 2,
+		     d.isrc = sixplane_6plane_addr(pr->nwid, 0x0102030405));
+		CASE("behind three tags", SIXPLANE_GUARD_UNPARSED, d.tags = 3);
+		CASE("ARP behind a tag", SIXPLANE_GUARD_PASS, d.tags = 1, d.ethertype = 0x0806);
 		CASE("spoofed to multicast", spoof, d.isrc = addr_of("2001:db8:abcd::1"),
 		     d.idst = addr_of("ff02::1:ff00:1"));
 		CASE("a source only the stale generation allows", spoof,

@@ -459,6 +459,34 @@ static void test_mac_spoof(void **state)
 		check(p, outer4(p, ep4_a, PORT, VNI, fr, n, DF), SIXPLANE_GUARD_MAC_SPOOF);
 		check(p, outer6(p, ep6_a, PORT, VNI, fr, n), SIXPLANE_GUARD_MAC_SPOOF);
 	}
+	/* IPv6 behind VLAN tags (VID 0: Linux delivers it untagged) is
+	 * checked as IPv6 */
+	{
+		struct sixplane_addr good = ref_6plane(NWID, NODE_A, 1),
+				     bad = ref_6plane(NWID, NODE_B, 1);
+		size_t len;
+		for (int k = 1; k <= 3; k++) {
+			for (int s = 0; s < 2; s++) {
+				uint8_t t[160];
+				size_t m = inner(t, mac_a, ETHERTYPE_IPV6, s ? &bad : &good, &dst);
+				memmove(t + 12 + 4 * k, t + 12, m - 12);
+				for (int i = 0; i < k; i++) {
+					put16(t + 12 + 4 * i,
+					      i == 0 && k > 1 ? 0x88a8 : ETHERTYPE_VLAN);
+					put16(t + 14 + 4 * i, 0);
+				}
+				m += 4 * (size_t)k;
+				len = outer4(p, ep4_a, PORT, VNI, t, m, DF);
+				check(p, len,
+				      k > 2 ? SIXPLANE_GUARD_UNPARSED
+				      : s   ? SIXPLANE_GUARD_SOURCE_SPOOF
+					    : SIXPLANE_GUARD_PASS);
+				if (k <= 2)
+					check(p, len - m + 14 + 4 * (size_t)k - 1,
+					      SIXPLANE_GUARD_TRUNCATED);
+			}
+		}
+	}
 	/* an inner frame of only its Ethernet header has a MAC to check */
 	inner(fr, mac_a, ETHERTYPE_ARP, NULL, NULL);
 	check(p, outer4(p, ep4_a, PORT, VNI, fr, 14, DF), SIXPLANE_GUARD_PASS);
@@ -842,8 +870,11 @@ static void test_egress(void **state)
 		{{{0x20, 0x01, 0x0d, 0xb8, 0x02, 0x00}}, 48},
 		{{{0x20, 0x01, 0x0d, 0xb8, 0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x09}}, 128},
 	};
+	/* an exit to the internet: ::/0, which contains the plane */
+	static const struct sixplane_prefix everything[] = {{{{0}}, 0}};
 	const struct sixplane_guard_host self = {NWID, NODE_S, NULL, 0};
 	const struct sixplane_guard_host gw = {NWID, NODE_S, own_allowed, 2};
+	const struct sixplane_guard_host exit = {NWID, NODE_S, everything, 1};
 	struct sixplane_mac mac_s = ref_mac(NWID, NODE_S);
 	uint8_t f[128];
 	struct sixplane_guard_verdict v;
@@ -871,6 +902,20 @@ static void test_egress(void **state)
 		 SIXPLANE_GUARD_EGRESS_SPOOF},
 		{&gw, ref_6plane(NWID, NODE_S, 5), SIXPLANE_GUARD_PASS},
 		{&gw, ref_6plane(NWID, NODE_B, 5), SIXPLANE_GUARD_EGRESS_SPOOF},
+		/* ::/0 takes the world, never another node's addresses: its
+		 * /80, its RFC4193 address, the /88's others, a link-local */
+		{&exit, hexaddr("2001 0db8 0999 0000 0000 0000 0000 0001"), SIXPLANE_GUARD_PASS},
+		{&exit, ref_6plane(NWID, NODE_S, 7), SIXPLANE_GUARD_PASS},
+		{&exit, ref_6plane(NWID, NODE_B, 5), SIXPLANE_GUARD_EGRESS_SPOOF},
+		{&exit, ref_6plane(NWID ^ (1ULL << 40), NODE_B, 5), SIXPLANE_GUARD_PASS},
+		{&exit, ref_rfc4193(NWID, NODE_A), SIXPLANE_GUARD_EGRESS_SPOOF},
+		{&exit, hexaddr("fd80 56c2 e21c 0000 0199 9389 e92c eee4"),
+		 SIXPLANE_GUARD_EGRESS_SPOOF},
+		{&exit, ref_ll(ref_mac(NWID, NODE_A)), SIXPLANE_GUARD_EGRESS_SPOOF},
+		{&exit, hexaddr("fe80 0000 0000 0000 0000 0000 0000 0001"),
+		 SIXPLANE_GUARD_EGRESS_SPOOF},
+		{&exit, hexaddr("ff02 0000 0000 0000 0000 0000 0000 0001"),
+		 SIXPLANE_GUARD_EGRESS_SPOOF},
 	};
 	struct sixplane_addr mcast = hexaddr("ff02 0000 0000 0000 0000 0000 0000 0001");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
