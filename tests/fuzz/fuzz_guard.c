@@ -147,7 +147,7 @@ static void egress(const uint8_t *data, size_t size)
 	common(&v, data, size);
 	same(&v, &w, data, size);
 	CHECK(v.reason == SIXPLANE_GUARD_PASS || v.reason == SIXPLANE_GUARD_UNCHECKED ||
-		      v.reason == SIXPLANE_GUARD_TRUNCATED ||
+		      v.reason == SIXPLANE_GUARD_TRUNCATED || v.reason == SIXPLANE_GUARD_UNPARSED ||
 		      v.reason == SIXPLANE_GUARD_EGRESS_SPOOF,
 	      data, size);
 	CHECK(v.family == 0 && v.peer == NULL && v.port == 0 && v.vni == 0, data, size);
@@ -155,6 +155,10 @@ static void egress(const uint8_t *data, size_t size)
 	CHECK(v.has_inner_mac == (n >= 14), data, size);
 	if (v.has_inner_mac)
 		CHECK(!memcmp(v.inner_mac.b, f + 6, 6), data, size);
+	/* behind tags: what is inside is checked the same, only elsewhere */
+	if (n >= 14 && ((f[12] == 0x81 && f[13] == 0x00) || (f[12] == 0x88 && f[13] == 0xa8)))
+		return;
+	CHECK(v.reason != SIXPLANE_GUARD_UNPARSED, data, size);
 	CHECK(v.has_inner_src == (v6 && n >= 54), data, size);
 	if (!v6)
 		CHECK(v.reason == SIXPLANE_GUARD_UNCHECKED, data, size);
@@ -162,10 +166,16 @@ static void egress(const uint8_t *data, size_t size)
 		CHECK(v.reason == SIXPLANE_GUARD_TRUNCATED, data, size);
 	else
 		CHECK(!memcmp(v.inner_src.b, f + 22, 16), data, size);
-	/* every source in fc00::/8 is G's (its AllowedSources), so is
-	 * 2001:db8:100::/48 */
-	if (v.has_inner_src && (f[22] == 0xfc || !memcmp(f + 22, "\x20\x01\x0d\xb8\x01\x00", 6)))
+	/* every source in fc00::/8 outside the network's own /40 is G's (its
+	 * AllowedSources), so is 2001:db8:100::/48; in the /40 only its /80 */
+	struct sixplane_prefix own = sixplane_6plane_prefix(host_g.nwid, host_g.node);
+	bool in40 = v.has_inner_src && !memcmp(f + 22, own.addr.b, 5);
+	if (v.has_inner_src &&
+	    ((f[22] == 0xfc && !in40) || !memcmp(f + 22, "\x20\x01\x0d\xb8\x01\x00", 6)))
 		CHECK(v.reason == SIXPLANE_GUARD_PASS, data, size);
+	if (in40)
+		CHECK((v.reason == SIXPLANE_GUARD_PASS) == !memcmp(f + 22, own.addr.b, 10), data,
+		      size);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -233,6 +243,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case SIXPLANE_GUARD_UNKNOWN_ENDPOINT:
 		CHECK(calls == 1 && !found && !v.peer && v.has_inner_mac, data, size);
 		break;
+	case SIXPLANE_GUARD_UNPARSED:
+		/* before the lookup (the outer extension headers), or after
+		 * rule 2 (the inner frame's tags) */
+		CHECK(calls == 0 ? !v.peer : found && v.peer == found && v.has_inner_mac, data,
+		      size);
+		break;
 	default:
 		CHECK(calls == 0 && !v.peer, data, size);
 		break;
@@ -246,11 +262,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(v.has_inner_src, data, size);
 	if (v.has_inner_src) {
 		/* past rule 2: a source in the peer's /80, or for G in
-		 * fc00::/8 or 2001:db8:100::/48, passes */
+		 * fc00::/8 outside the network's own /40 or in
+		 * 2001:db8:100::/48, passes; one in the /40 not its own never
+		 * does, whatever G's fc00::/8 */
 		struct sixplane_prefix own = sixplane_6plane_prefix(v.peer->nwid, v.peer->node);
-		bool g = v.peer == &host_g;
+		bool g = v.peer == &host_g, in40 = !memcmp(v.inner_src.b, own.addr.b, 5);
 		const uint8_t *s = v.inner_src.b;
-		if (!memcmp(s, own.addr.b, 10) || (g && s[0] == 0xfc) ||
+		if (!memcmp(s, own.addr.b, 10) || (g && s[0] == 0xfc && !in40) ||
 		    (g && !memcmp(s, "\x20\x01\x0d\xb8\x01\x00", 6)))
 			CHECK(v.reason == SIXPLANE_GUARD_PASS, data, size);
 		else if (s[0] == 0x20 || s[0] == 0xfc)
@@ -269,10 +287,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (v.reason == SIXPLANE_GUARD_FRAGMENT || v.reason == SIXPLANE_GUARD_TRUNCATED ||
 	    v.reason == SIXPLANE_GUARD_UNPARSED)
 		CHECK(!v.has_inner_src, data, size);
-	/* the harness's own datagrams are the guard's */
+	/* the harness's own datagrams are the guard's (unparsed only by the
+	 * inner frame's tags, past rule 2) */
 	if (mode && hdr + 8 + 14 <= len)
 		CHECK(v.reason != SIXPLANE_GUARD_UNCHECKED && v.reason != SIXPLANE_GUARD_FRAGMENT &&
-			      v.reason != SIXPLANE_GUARD_UNPARSED,
+			      (v.reason != SIXPLANE_GUARD_UNPARSED || v.peer),
 		      data, size);
 	return 0;
 }
