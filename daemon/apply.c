@@ -38,8 +38,9 @@ int sp_apply_plan(const struct sp_dp *dp, const struct sp_config *cfg,
 
 /* The apply steps, in order: the fabric makes interfaces the others need;
  * the sysctls make the kernel ask before the resolver listens. */
-enum step { STEP_FABRIC, STEP_SYSCTL, STEP_RESOLVER, STEP_PACKET, STEP_TC, N_STEPS };
-static const char *const step_names[N_STEPS] = {"fabric", "sysctl", "resolver", "packet", "tc"};
+enum step { STEP_FABRIC, STEP_SYSCTL, STEP_RESOLVER, STEP_PACKET, STEP_TC, STEP_GUARD, N_STEPS };
+static const char *const step_names[N_STEPS] = {"fabric", "sysctl", "resolver",
+						"packet", "tc",	    "guard"};
 
 static struct sp_fabric *find_fabric(struct sp_fabric **fabrics, const struct sp_plan *p,
 				     const char *name)
@@ -106,8 +107,10 @@ static int do_step(struct sp_apply *ap, enum step s, const struct sp_plan *p,
 		return user_step(ap, p, false, err, errlen);
 	case STEP_PACKET:
 		return user_step(ap, p, true, err, errlen);
-	default:
+	case STEP_TC:
 		return sp_dp_apply(ap->dp, p, err, errlen);
+	default:
+		return sp_dp_guard_apply(ap->dp, p, err, errlen);
 	}
 }
 
@@ -244,7 +247,7 @@ int sp_apply_open(struct sp_apply *ap, const struct sp_config *cfg, char *err, s
 		free(keep);
 		return e;
 	}
-	if ((e = sp_dp_open(&ap->dp, cfg, sp_plan_wants_tc(cfg)))) {
+	if ((e = sp_dp_open(&ap->dp, cfg, sp_plan_wants_tc(cfg), sp_plan_wants_guard(cfg)))) {
 		if (e == -ENOMEM)
 			snprintf(err, errlen, "out of memory");
 		free(keep);

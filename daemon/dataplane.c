@@ -15,6 +15,7 @@
 #include "log.h"
 #include "netlink.h"
 #ifdef SIXPLANE_HAVE_BPF
+#include "guard_dp.h"
 #include "ndp_shared.h"
 #include "tc.h"
 #endif
@@ -36,20 +37,33 @@ struct tc_if {
 struct sp_dp {
 	bool tc_ok;
 	char why[256]; /* why not, when !tc_ok */
+	bool guard_ok;
+	char guard_why[256];
 #ifdef SIXPLANE_HAVE_BPF
 	struct sp_tc *tc;
+	struct sp_guard_dp *guard;
 #endif
 	struct tc_if *ifs;
 	size_t n_ifs;
 	struct mnl_socket *watch;
 };
 
-int sp_dp_open(struct sp_dp **out, const struct sp_config *cfg, bool want_tc)
+int sp_dp_open(struct sp_dp **out, const struct sp_config *cfg, bool want_tc, bool want_guard)
 {
 	struct sp_dp *dp = calloc(1, sizeof(*dp));
 
 	if (!dp)
 		return -ENOMEM;
+	snprintf(dp->guard_why, sizeof(dp->guard_why),
+#ifdef SIXPLANE_HAVE_BPF
+		 "its programs are not loaded (they load at start only, when the file has a "
+		 "guarded network)");
+	if (want_guard)
+		dp->guard_ok = !sp_guard_dp_open(&dp->guard, dp->guard_why, sizeof(dp->guard_why));
+#else
+		 "built without tc eBPF (needs clang, bpftool and libbpf-dev at build time)");
+	(void)want_guard;
+#endif
 #ifdef SIXPLANE_HAVE_BPF
 	/* programs a previous instance killed with -9 left behind, whatever
 	 * this one is configured to use */
@@ -94,6 +108,8 @@ void sp_dp_host(const struct sp_dp *dp, struct sp_host *h, struct sp_plan_limits
 {
 	h->tc = dp->tc_ok;
 	snprintf(h->tc_why, sizeof(h->tc_why), "%s", dp->tc_ok ? "" : dp->why);
+	h->guard = dp->guard_ok;
+	snprintf(h->guard_why, sizeof(h->guard_why), "%s", dp->guard_ok ? "" : dp->guard_why);
 #ifdef SIXPLANE_HAVE_BPF
 	limits->tc_rules = SP_BPF_MAX_PROXIES;
 	limits->tc_ifaces = SP_BPF_MAX_IFACES;
@@ -117,6 +133,7 @@ void sp_dp_close(struct sp_dp *dp)
 		return;
 #ifdef SIXPLANE_HAVE_BPF
 	sp_tc_close(dp->tc); /* detaches exactly what was attached */
+	sp_guard_dp_close(dp->guard);
 #endif
 	if (dp->watch)
 		mnl_socket_close(dp->watch);
@@ -289,6 +306,85 @@ int sp_dp_apply(struct sp_dp *dp, const struct sp_plan *plan, char *err, size_t 
 	free(ifs);
 #endif
 	return r;
+}
+
+int sp_dp_guard_apply(struct sp_dp *dp, const struct sp_plan *plan, char *err, size_t errlen)
+{
+#ifdef SIXPLANE_HAVE_BPF
+	struct sp_guard_dp_net *nets;
+	size_t n = 0;
+	int r = 0;
+
+	if (!dp->guard)
+		return 0; /* the plan has no guarded fabric, or it refused */
+	if (!(nets = calloc(plan->n_fabrics + 1, sizeof(*nets)))) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < plan->n_fabrics && !r; i++) {
+		const struct sp_plan_fabric *f = &plan->fabrics[i];
+		const struct sp_network *net = &plan->cfg->networks[f->network];
+		int ifindex;
+
+		if (!f->guard)
+			continue;
+		if (!(ifindex = (int)if_nametoindex(net->ifname))) {
+			r = -errno;
+			snprintf(err, errlen, "interface '%s': %s", net->ifname, strerror(errno));
+			break;
+		}
+		nets[n++] = (struct sp_guard_dp_net){.nwid = net->nwid,
+						     .node = net->node,
+						     .allowed = &net->allowed,
+						     .plane_ifindex = ifindex,
+						     .underlay_ifindex = f->underlay_ifindex,
+						     .underlay_l2len = f->underlay_l2len,
+						     .port = net->port,
+						     .vni = net->vni,
+						     .peers = f->guard_peers,
+						     .n_peers = f->n_guard_peers};
+	}
+	if (!r)
+		r = sp_guard_dp_configure(dp->guard, nets, n, err, errlen);
+	free(nets);
+	return r;
+#else
+	(void)dp;
+	(void)plan;
+	(void)err;
+	(void)errlen;
+	return 0;
+#endif
+}
+
+int sp_dp_guard_fd(const struct sp_dp *dp)
+{
+#ifdef SIXPLANE_HAVE_BPF
+	return dp->guard ? sp_guard_dp_fd(dp->guard) : -1;
+#else
+	(void)dp;
+	return -1;
+#endif
+}
+
+int sp_dp_guard_counters(const struct sp_dp *dp, uint64_t out[2][SIXPLANE_GUARD_REASONS])
+{
+#ifdef SIXPLANE_HAVE_BPF
+	return dp->guard ? sp_guard_dp_counters(dp->guard, out) : -ENOENT;
+#else
+	(void)dp;
+	(void)out;
+	return -ENOENT;
+#endif
+}
+
+void sp_dp_guard_input(struct sp_dp *dp)
+{
+#ifdef SIXPLANE_HAVE_BPF
+	sp_guard_dp_input(dp->guard);
+#else
+	(void)dp;
+#endif
 }
 
 int sp_dp_watch_fd(const struct sp_dp *dp)

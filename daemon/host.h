@@ -29,6 +29,9 @@ struct sp_host {
 	/* the tc programs loaded here (or, for -t, could): set by the caller */
 	bool tc;
 	char tc_why[256]; /* why not, when !tc */
+	/* the fabric guard's programs, the same way */
+	bool guard;
+	char guard_why[256];
 	/* beside what the host has: the peers of other sources than the file,
 	 * set by the caller; NULL: none */
 	const struct sp_plan_sources *sources;

@@ -126,7 +126,8 @@ static int rebuild_epoll(struct daemon *d)
 	    add_fd(ep, sp_watch_fd(d->watch)) || add_fd(ep, sp_resolver_notify_fd(d->ap.res)) ||
 	    (sp_membership_fd(&d->mem) >= 0 && add_fd(ep, sp_membership_fd(&d->mem))) ||
 	    add_fd(ep, sp_resolver_request_fd(d->ap.res)) ||
-	    (sp_dp_watch_fd(d->ap.dp) >= 0 && add_fd(ep, sp_dp_watch_fd(d->ap.dp))))
+	    (sp_dp_watch_fd(d->ap.dp) >= 0 && add_fd(ep, sp_dp_watch_fd(d->ap.dp))) ||
+	    (sp_dp_guard_fd(d->ap.dp) >= 0 && add_fd(ep, sp_dp_guard_fd(d->ap.dp))))
 		goto fail;
 	for (size_t i = 0; i < n; i++)
 		if (add_fd(ep, fds[i]))
@@ -260,6 +261,8 @@ static void dispatch(struct daemon *d, int fd)
 		sp_stats_input(d->stats, stats_reply, d);
 	else if (fd == sp_resolver_notify_fd(d->ap.res) || fd == sp_resolver_request_fd(d->ap.res))
 		sp_resolver_input(d->ap.res, fd);
+	else if (fd == sp_dp_guard_fd(d->ap.dp))
+		sp_dp_guard_input(d->ap.dp);
 	else if (fd == sp_dp_watch_fd(d->ap.dp))
 		sp_dp_watch_input(d->ap.dp);
 	else
@@ -435,7 +438,7 @@ static int test_config(struct sp_config *cfg)
 	char err[512];
 	int r;
 
-	if (sp_dp_open(&dp, NULL, sp_plan_wants_tc(cfg))) {
+	if (sp_dp_open(&dp, NULL, sp_plan_wants_tc(cfg), sp_plan_wants_guard(cfg))) {
 		fprintf(stderr, "sixplaned: out of memory\n");
 		return 2;
 	}

@@ -335,6 +335,7 @@ static void link_attrs(const struct nlmsghdr *h, struct sp_link_info *li)
 	struct nlattr *attr;
 
 	li->up = ifi->ifi_flags & IFF_UP;
+	li->type = ifi->ifi_type;
 	mnl_attr_for_each(attr, h, sizeof(struct ifinfomsg))
 	{
 		switch (mnl_attr_get_type(attr)) {

@@ -25,6 +25,7 @@ int sp_nl_link_mac(int ifindex, struct sixplane_mac *out);
 struct sp_link_info {
 	char name[IF_NAMESIZE]; /* IFLA_IFNAME */
 	unsigned mtu;
+	unsigned short type; /* ifi_type: ARPHRD_ETHER, ARPHRD_NONE (WireGuard) ... */
 	bool up;
 	struct sixplane_mac mac; /* when has_mac */
 	bool has_mac;

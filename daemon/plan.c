@@ -3,6 +3,7 @@
  * the order of the file, so the first problem in it is the one reported. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if_arp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,20 @@ static bool store_peer_usable(const struct sp_network *n, const struct sp_store_
 }
 
 /* The backplane of n: its underlay, its MTU, and the name it takes. */
+/* A peer for the guard, unless its endpoint is another's already: an
+ * endpoint names one node (the first, a [Peer] section before the store's
+ * peers), or the guard could not tell who sent a datagram. */
+static void guard_peer(struct sp_plan_fabric *f, uint64_t node, const struct sp_endpoint *ep,
+		       const struct sp_sources *allowed)
+{
+	for (size_t i = 0; i < f->n_guard_peers; i++)
+		if (f->guard_peers[i].endpoint.family == ep->family &&
+		    !memcmp(f->guard_peers[i].endpoint.addr, ep->addr, sizeof(ep->addr)))
+			return;
+	f->guard_peers[f->n_guard_peers++] =
+		(struct sp_plan_guard_peer){node, *ep, allowed ? *allowed : (struct sp_sources){0}};
+}
+
 static int plan_fabric(struct build *b, size_t index)
 {
 	const struct sp_network *n = &b->cfg->networks[index];
@@ -176,6 +191,12 @@ static int plan_fabric(struct build *b, size_t index)
 			    "%s: the interface exists and was not made by sixplaned (leave "
 			    "Underlay out to use it as it is)",
 			    n->ifname);
+	/* never unguarded in silence (doc/guard.md) */
+	if (n->guard && !b->host->guard)
+		return fail(b, -EOPNOTSUPP, n->line,
+			    "%s: Guard = on, but the fabric guard cannot run here: %s (Guard = off "
+			    "runs the fabric unguarded)",
+			    n->ifname, b->host->guard_why);
 	mtu = n->mtu ? n->mtu
 		     : ul->info.mtu - (n->underlay.family == AF_INET ? VXLAN_OVERHEAD_V4
 								     : VXLAN_OVERHEAD_V6);
@@ -189,10 +210,15 @@ static int plan_fabric(struct build *b, size_t index)
 		return -ENOMEM;
 	b->p.fabrics = f;
 	f = &f[b->p.n_fabrics++];
-	*f = (struct sp_plan_fabric){.network = index,
-				     .underlay_ifindex = u->ifindex,
-				     .mtu = mtu,
-				     .mac = sixplane_node_mac(n->nwid, n->node)};
+	*f = (struct sp_plan_fabric){
+		.network = index,
+		.underlay_ifindex = u->ifindex,
+		/* Ethernet (and lo, which has its header);
+		 * an L3 device (WireGuard, a tunnel) none */
+		.underlay_l2len =
+			ul->info.type == ARPHRD_ETHER || ul->info.type == ARPHRD_LOOPBACK ? 14 : 0,
+		.mtu = mtu,
+		.mac = sixplane_node_mac(n->nwid, n->node)};
 	/* the host address with /40, so the whole /40 is on-link */
 	if (n->sixplane) {
 		f->addrs[f->n_addrs++] =
@@ -208,8 +234,10 @@ static int plan_fabric(struct build *b, size_t index)
 	if (n->membership == SP_MEMBERSHIP_ETCD && b->host->sources)
 		src = b->host->sources->peers(b->host->sources->ctx, n->nwid, &n_src);
 	if (n->n_peers + n_src &&
-	    !(f->fdb = calloc((n->n_peers + n_src) * (n->multicast ? 2 : 1), sizeof(*f->fdb))))
+	    (!(f->fdb = calloc((n->n_peers + n_src) * (n->multicast ? 2 : 1), sizeof(*f->fdb))) ||
+	     (n->guard && !(f->guard_peers = calloc(n->n_peers + n_src, sizeof(*f->guard_peers))))))
 		return -ENOMEM;
+	f->guard = n->guard;
 	for (size_t i = 0; i < n->n_peers + n_src; i++) {
 		const struct sp_store_peer *s = i < n->n_peers ? NULL : &src[i - n->n_peers];
 		uint64_t node = s ? s->node : n->peers[i].node;
@@ -225,6 +253,8 @@ static int plan_fabric(struct build *b, size_t index)
 		 * frame to every peer */
 		if (n->multicast)
 			f->fdb[f->n_fdb++] = (struct sp_plan_fdb){{{0}}, *ep, node, s != NULL};
+		if (n->guard)
+			guard_peer(f, node, ep, s ? NULL : &n->peers[i].allowed);
 	}
 	/* Linux forwards IPv6 by the global switch only: the host routes its
 	 * /80 to its containers */
@@ -368,6 +398,14 @@ static bool sp_plan_wants_auto_tc(const struct sp_config *cfg)
 			return true;
 	for (size_t i = 0; i < cfg->n_proxies; i++)
 		if (cfg->proxies[i].dataplane == SP_DATAPLANE_AUTO)
+			return true;
+	return false;
+}
+
+bool sp_plan_wants_guard(const struct sp_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_networks; i++)
+		if (cfg->networks[i].guard)
 			return true;
 	return false;
 }
@@ -539,8 +577,10 @@ int sp_plan_build(const struct sp_config *cfg, const struct sp_host *host,
 
 void sp_plan_free(struct sp_plan *p)
 {
-	for (size_t i = 0; i < p->n_fabrics; i++)
+	for (size_t i = 0; i < p->n_fabrics; i++) {
 		free(p->fabrics[i].fdb);
+		free(p->fabrics[i].guard_peers);
+	}
 	free(p->ifs);
 	free(p->fabrics);
 	free(p->sysctls);

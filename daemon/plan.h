@@ -50,10 +50,20 @@ struct sp_plan_fdb {
 	bool from_store; /* a peer of the store's, not of a [Peer] section */
 };
 
+/* A peer as the fabric guard knows it (doc/guard.md): its datagrams come
+ * from endpoint; it may send from allowed besides its own addresses
+ * (borrowed from the configuration, as the plan is). */
+struct sp_plan_guard_peer {
+	uint64_t node;
+	struct sp_endpoint endpoint;
+	struct sp_sources allowed;
+};
+
 /* A backplane network: its VXLAN interface as it must be. */
 struct sp_plan_fabric {
 	size_t network; /* into cfg->networks */
 	int underlay_ifindex;
+	unsigned underlay_l2len; /* its link header: 14 on Ethernet, 0 on an L3 device */
 	unsigned mtu;		 /* Mtu, or the underlay's minus the encapsulation */
 	struct sixplane_mac mac; /* MAC(Id, Node) */
 	/* the 6PLANE host address with /40 (the /40 on-link), the RFC4193
@@ -65,6 +75,10 @@ struct sp_plan_fabric {
 	struct sixplane_prefix route;
 	struct sp_plan_fdb *fdb; /* each peer's MAC, and with Multicast one all-zero per peer */
 	size_t n_fdb;
+	/* the fabric guard: on, and each peer once, by endpoint */
+	bool guard;
+	struct sp_plan_guard_peer *guard_peers;
+	size_t n_guard_peers;
 };
 
 /* An interface of the file the host cannot have served yet: it does not
@@ -101,6 +115,9 @@ struct sp_plan_limits {
 /* Whether any interface of cfg could take the tc programs (so whether
  * they are worth loading to find out). */
 bool sp_plan_wants_tc(const struct sp_config *cfg);
+/* Whether any network of cfg has the fabric guard on (its programs are
+ * then loaded). */
+bool sp_plan_wants_guard(const struct sp_config *cfg);
 
 /* The rules of the plan that need nothing of the host (sections and keys
  * that must agree); sp_plan_build checks them first. 0 or -EINVAL with

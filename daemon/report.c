@@ -99,12 +99,46 @@ static json_t *daemon_json(const struct sp_report_daemon *dm)
 	return o;
 }
 
+/* The fabric guard's rows (doc/guard.md), when it is loaded: each
+ * direction's frames by reason, passes included. */
+static json_t *guard_json(const struct sp_apply *ap)
+{
+	static const char *const paths[2] = {"guard-underlay", "guard-egress"};
+	uint64_t c[2][SIXPLANE_GUARD_REASONS];
+	json_t *arr;
+
+	if (sp_dp_guard_counters(ap->dp, c) || !(arr = json_array()))
+		return NULL;
+	for (int d = 0; d < 2; d++) {
+		json_t *reasons = json_object();
+		uint64_t dropped = 0;
+
+		for (int k = 0; k < SIXPLANE_GUARD_REASONS; k++) {
+			json_object_set_new(
+				reasons, sixplane_guard_reason_name((enum sixplane_guard_reason)k),
+				json_integer((json_int_t)c[d][k]));
+			if (sixplane_guard_reason_drops((enum sixplane_guard_reason)k))
+				dropped += c[d][k];
+		}
+		json_array_append_new(
+			arr, json_pack("{s:s, s:I, s:I, s:I, s:o}", "path", paths[d], "passed",
+				       (json_int_t)c[d][SIXPLANE_GUARD_PASS], "unchecked",
+				       (json_int_t)c[d][SIXPLANE_GUARD_UNCHECKED], "dropped",
+				       (json_int_t)dropped, "reasons", reasons));
+	}
+	return arr;
+}
+
 char *sp_report_json(const struct sp_apply *ap, const struct sp_report_daemon *dm)
 {
 	json_t *counters = counters_json(ap);
 	json_t *o =
 		json_pack("{s:s, s:o*, s:o, s:o*}", "version", SIXPLANE_VERSION, "counters",
 			  counters, "networks", networks_json(ap, dm), "daemon", daemon_json(dm));
+	json_t *guard = o ? guard_json(ap) : NULL;
+
+	if (guard)
+		json_object_set_new(o, "guard", guard);
 	char *s;
 	size_t len;
 

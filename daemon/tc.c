@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include <linux/pkt_cls.h>
 
+#include "bpf_gen.h"
 #include "ndp.skel.h"
 #include "ndp_shared.h"
 #include "tc.h"
@@ -21,30 +22,12 @@
 _Static_assert(sizeof(struct sp_bpf_counters) == sizeof(struct sp_counters), "counters differ");
 
 /* Where our filters sit on an interface: a previous instance's are found,
- * and replaced, at the same place. */
+ * and replaced, at the same place (handle and priority). */
 #define SP_TC_HANDLE 0x5350
-#define SP_TC_PRIO 0x5350
-
-/* tcx (kernel 6.6): a program attached by a BPF link, run before the
- * clsact qdisc's filters without tc's classifier layers, and detached by
- * the kernel when the link's last fd closes, so a sixplaned killed with
- * kill -9 leaves nothing behind. The attach types of uapi linux/bpf.h,
- * which the build machine's headers (and libbpf) may predate. */
-#define SP_TCX_INGRESS 46
-#define SP_TCX_EGRESS 47
-
-struct attached {
-	int ifindex;
-	enum sp_tc_dir dir;
-	int link_fd;	    /* tcx; -1: a clsact filter */
-	bool created_qdisc; /* clsact: we made the qdisc */
-};
 
 struct sp_tc {
 	struct ndp_bpf *skel;
 	unsigned gen; /* the running configuration's generation */
-	struct attached *att;
-	size_t n_att;
 };
 
 /* libbpf's last message, for the one line that says why loading failed:
@@ -153,7 +136,6 @@ void sp_tc_close(struct sp_tc *t)
 		return;
 	sp_tc_detach_all(t);
 	ndp_bpf__destroy(t->skel);
-	free(t->att);
 	free(t);
 }
 
@@ -163,31 +145,11 @@ int sp_tc_prog_fd(const struct sp_tc *t, enum sp_tc_dir dir)
 						   : t->skel->progs.sp_ingress);
 }
 
-/* Delete every key of generation gen from a hash map whose keys start with
+/* Every key of a generation from a hash map whose keys start with
  * (ifindex, gen). */
 static void drop_gen(struct bpf_map *m, size_t key_size, unsigned gen)
 {
-	uint8_t key[64], next[64];
-	uint8_t(*doomed)[64] = NULL;
-	size_t n = 0, cap = 0;
-	void *prev = NULL;
-
-	while (!bpf_map__get_next_key(m, prev, next, key_size)) {
-		memcpy(key, next, key_size);
-		prev = key;
-		if (next[4] != gen)
-			continue;
-		if (n == cap) {
-			void *p = realloc(doomed, (cap = cap ? 2 * cap : 64) * sizeof(*doomed));
-			if (!p)
-				break;
-			doomed = p;
-		}
-		memcpy(doomed[n++], next, key_size);
-	}
-	for (size_t i = 0; i < n; i++)
-		bpf_map__delete_elem(m, doomed[i], key_size, 0);
-	free(doomed);
+	sp_bpf_drop_gen(m, key_size, 4, gen);
 }
 
 static void put_node(uint8_t out[5], uint64_t node)
@@ -315,145 +277,35 @@ int sp_tc_configure(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n)
 	return 0;
 }
 
-static enum bpf_tc_attach_point point(enum sp_tc_dir dir)
-{
-	return dir == SP_TC_EGRESS ? BPF_TC_EGRESS : BPF_TC_INGRESS;
-}
-
 int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, size_t errlen)
 {
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point(dir));
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SP_TC_HANDLE, .priority = SP_TC_PRIO,
-			    .prog_fd = sp_tc_prog_fd(t, dir), .flags = BPF_TC_F_REPLACE);
-	struct attached *a;
-	bool created = false;
-	int r, fd;
-
-	for (size_t i = 0; i < t->n_att; i++)
-		if (t->att[i].ifindex == ifindex && t->att[i].dir == dir)
-			return 0;
-	a = realloc(t->att, (t->n_att + 1) * sizeof(*t->att));
-	if (!a) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	t->att = a;
-	/* tcx where the kernel has it (an older one refuses the attach type
-	 * with EINVAL): behind any tcx program already there, which keeps
-	 * what it passes on (TC_ACT_UNSPEC) going to the next */
-	fd = bpf_link_create(sp_tc_prog_fd(t, dir), ifindex,
-			     dir == SP_TC_EGRESS ? SP_TCX_EGRESS : SP_TCX_INGRESS, NULL);
-	if (fd >= 0) {
-		t->att[t->n_att++] = (struct attached){ifindex, dir, fd, false};
-		return 0;
-	}
-	r = bpf_tc_hook_create(&hook);
-	if (r && r != -EEXIST) {
-		snprintf(err, errlen, "cannot add the clsact qdisc: %s", strerror(-r));
-		return r;
-	}
-	created = r == 0;
-	r = bpf_tc_attach(&hook, &opts);
-	if (r) {
-		snprintf(err, errlen, "cannot attach the tc %s program: %s",
-			 dir == SP_TC_EGRESS ? "egress" : "ingress", strerror(-r));
-		if (created) {
-			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-			bpf_tc_hook_destroy(&hook);
-		}
-		return r;
-	}
-	t->att[t->n_att++] = (struct attached){ifindex, dir, -1, created};
-	return 0;
+	return sp_tc_hook_attach(sp_tc_prog_fd(t, dir), SP_TC_HANDLE, ifindex, dir, err, errlen);
 }
 
 const char *sp_tc_attached_by(const struct sp_tc *t, int ifindex, enum sp_tc_dir dir)
 {
-	for (size_t i = 0; i < t->n_att; i++)
-		if (t->att[i].ifindex == ifindex && t->att[i].dir == dir)
-			return t->att[i].link_fd >= 0 ? "tcx" : "clsact";
-	return NULL;
-}
-
-static void detach(int ifindex, enum sp_tc_dir dir)
-{
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point(dir));
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SP_TC_HANDLE, .priority = SP_TC_PRIO);
-
-	bpf_tc_detach(&hook, &opts);
-}
-
-/* Detach entry i and drop it from the list. The clsact qdisc holds both
- * directions: it goes, if we made it, with the last of our filters there
- * (its flag moves to the other direction's entry otherwise). */
-static void detach_at(struct sp_tc *t, size_t i)
-{
-	struct attached a = t->att[i];
-	bool passed_on = false;
-
-	t->att[i] = t->att[--t->n_att];
-	if (a.link_fd >= 0) {
-		close(a.link_fd); /* the last reference: the kernel detaches */
-		return;
-	}
-	detach(a.ifindex, a.dir);
-	for (size_t j = 0; j < t->n_att; j++) {
-		if (t->att[j].ifindex == a.ifindex && t->att[j].link_fd < 0) {
-			t->att[j].created_qdisc |= a.created_qdisc;
-			passed_on = true;
-		}
-	}
-	if (a.created_qdisc && !passed_on) {
-		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = a.ifindex,
-				    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
-		bpf_tc_hook_destroy(&hook);
-	}
+	(void)t;
+	return sp_tc_hook_by(ifindex, dir, SP_TC_HANDLE);
 }
 
 void sp_tc_detach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir)
 {
-	for (size_t i = 0; i < t->n_att; i++) {
-		if (t->att[i].ifindex == ifindex && t->att[i].dir == dir) {
-			detach_at(t, i);
-			return;
-		}
-	}
+	(void)t;
+	sp_tc_hook_detach(ifindex, dir, SP_TC_HANDLE);
 }
 
 void sp_tc_detach_all(struct sp_tc *t)
 {
-	while (t->n_att)
-		detach_at(t, t->n_att - 1);
+	(void)t;
+	sp_tc_hook_detach_all(SP_TC_HANDLE);
 }
 
 int sp_tc_clean_stale(int ifindex)
 {
-	int removed = 0;
+	static const char *const names[] = {"sp_egress", "sp_ingress", NULL};
 
 	quiet_libbpf();
-	for (int d = SP_TC_EGRESS; d <= SP_TC_INGRESS; d++) {
-		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
-				    .attach_point = point((enum sp_tc_dir)d));
-		DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SP_TC_HANDLE,
-				    .priority = SP_TC_PRIO);
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-		int fd;
-
-		if (bpf_tc_query(&hook, &opts))
-			continue;
-		fd = bpf_prog_get_fd_by_id(opts.prog_id);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
-		    (!strcmp(info.name, "sp_egress") || !strcmp(info.name, "sp_ingress"))) {
-			detach(ifindex, (enum sp_tc_dir)d);
-			removed++;
-		}
-		close(fd);
-	}
-	return removed;
+	return sp_tc_hook_clean_stale(ifindex, SP_TC_HANDLE, names);
 }
 
 int sp_tc_counters(const struct sp_tc *t, int ifindex, enum sp_tc_dir dir, struct sp_counters *out)

@@ -10,13 +10,9 @@
 
 #include "counters.h"
 #include "sixplane.h"
+#include "tc_hook.h"
 
 struct sp_tc;
-
-enum sp_tc_dir {
-	SP_TC_EGRESS = 0, /* = SP_BPF_EGRESS */
-	SP_TC_INGRESS = 1,
-};
 
 /* what one interface answers: the library's configuration */
 struct sp_tc_iface {

@@ -40,9 +40,12 @@ static struct sp_addr_entry addrs[] = {
 	{AF_INET6, {0x20, 0x01, 0x0d, 0xb8, [15] = 1}, 64, 6},
 	{AF_INET, {192, 0, 2, 65}, 26, 7},
 };
-static struct sp_host host = {
-	links, sizeof(links) / sizeof(links[0]), addrs, sizeof(addrs) / sizeof(addrs[0]), true, "",
-	NULL};
+static struct sp_host host = {.links = links,
+			      .n_links = sizeof(links) / sizeof(links[0]),
+			      .addrs = addrs,
+			      .n_addrs = sizeof(addrs) / sizeof(addrs[0]),
+			      .tc = true,
+			      .guard = true};
 static const struct sp_plan_limits limits = {.tc_rules = 64, .tc_ifaces = 256};
 
 static int setup(void **state)

@@ -211,9 +211,11 @@ if [ "$WANT_TC" = yes ]; then
 		grep -q "sp0: removed 2 tc program(s) a previous sixplaned left" "$tmp/h1.log" ||
 			die "the killed daemon's tc programs were not removed: $(cat "$tmp/h1.log")"
 	fi
+	# and the fabric guard's on egress (Guard is on by default with an
+	# Underlay)
 	progs=$(tc_progs "sp-fab1-$$" sp0 | sort)
-	[ "$progs" = "$(printf 'egress sp_egress\ningress sp_ingress')" ] ||
-		die "after the restart, expected one program per direction on sp0, found: $progs"
+	[ "$progs" = "$(printf 'egress sp_egress\negress sp_guard_egress\ningress sp_ingress')" ] ||
+		die "after the restart, expected the NDP programs and the guard's on sp0, found: $progs"
 fi
 ip -n "sp-fab1-$$" -6 neigh flush dev sp0
 ping_ok 1 "$A2" || die "ping after the restart failed"
