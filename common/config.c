@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "sources.h"
 
 /* A configuration or identity file larger than this is not one. */
 #define MAX_FILE (1 << 20)
@@ -504,31 +505,16 @@ static void format_prefixes(const struct key *k, const void *field, char *out, s
 
 static struct sp_network *cur_network(struct parse *p);
 
-/* A prefix inside one of the network's own ranges, the 6PLANE /40 and the
- * RFC4193 /88, whatever Addressing says (the other hosts may use either):
- * an address there belongs to its node, and only that node may send from
- * it. A prefix containing the plane (::/0 for an exit to the internet,
- * fc00::/7) is not refused: for a source inside the plane the guard must
- * apply the plane's own rule first, whatever AllowedSources says. */
+/* A prefix inside the network's own plane (sp_source_plane_refused). */
 static bool outside_plane(struct parse *p, const char *name, uint64_t nwid,
 			  const struct sixplane_prefix *x, int line)
 {
-	const struct sixplane_prefix planes[] = {sixplane_6plane_network(nwid),
-						 sixplane_rfc4193_network(nwid)};
-	static const char *const what[] = {"6PLANE", "RFC4193"};
-	char s[SIXPLANE_PREFIXSTRLEN], r[SIXPLANE_PREFIXSTRLEN];
+	char s[SIXPLANE_PREFIXSTRLEN], why[200];
 
-	for (size_t i = 0; i < 2; i++) {
-		if (x->len < planes[i].len || !sixplane_prefix_contains(&planes[i], &x->addr))
-			continue;
-		sixplane_prefix_format(x, s);
-		sixplane_prefix_format(&planes[i], r);
-		return fail(p, line,
-			    "invalid %s '%s': inside the network's %s range %s: the plane's "
-			    "addresses belong to their nodes: AllowedSources cannot widen them",
-			    name, s, what[i], r);
-	}
-	return true;
+	if (!sp_source_plane_refused(nwid, x, why, sizeof(why)))
+		return true;
+	sixplane_prefix_format(x, s);
+	return fail(p, line, "invalid %s '%s': %s", name, s, why);
 }
 
 /* AllowedSources: IPv6 prefixes separated by commas (and blanks), as
@@ -538,9 +524,6 @@ static bool outside_plane(struct parse *p, const char *name, uint64_t nwid,
 static bool parse_sources(struct parse *p, const struct key *k, const char *v, void *field)
 {
 	struct sp_sources *l = field;
-	/* RFC 4291 sections 2.5.6 and 2.7 */
-	static const struct sixplane_prefix link_local = {{{0xfe, 0x80}}, 10};
-	static const struct sixplane_prefix multicast = {{{0xff}}, 8};
 	const struct sp_network *n = cur_network(p);
 	bool nwid_known = k->sec == SEC_PEER || n->lines[SP_KEY_NETWORK_Id];
 	const char *c = v;
@@ -568,16 +551,8 @@ static bool parse_sources(struct parse *p, const struct key *k, const char *v, v
 				    "invalid %s '%.*s': host bits set past /%u (the prefix is %s)",
 				    k->name, (int)len, c, (unsigned)x.len, s);
 		}
-		if (x.len >= link_local.len && sixplane_prefix_contains(&link_local, &x.addr))
-			return fail(p, p->line,
-				    "invalid %s '%.*s': link-local (fe80::/10): a host sends only "
-				    "from its own, which the guard knows from its MAC",
-				    k->name, (int)len, c);
-		if (x.len >= multicast.len && sixplane_prefix_contains(&multicast, &x.addr))
-			return fail(p, p->line,
-				    "invalid %s '%.*s': multicast (ff00::/8) is never a source "
-				    "(RFC 4291 section 2.7)",
-				    k->name, (int)len, c);
+		if ((why = sp_source_refused(&x)))
+			return fail(p, p->line, "invalid %s '%.*s': %s", k->name, (int)len, c, why);
 		for (size_t i = 0; i < l->n; i++)
 			if (l->v[i].len == x.len && !memcmp(&l->v[i].addr, &x.addr, 16))
 				return fail(p, p->line,
