@@ -50,9 +50,108 @@ static long long sum(long long a, long long b)
 	return s;
 }
 
+/* A count of the guard's: an integer, not negative (the daemon's are
+ * unsigned; a negative one would be a counter past 2^63 or not a count). */
+static bool is_count(const json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) >= 0;
+}
+
+/* The guard's reasons that are columns of its row rather than drops */
+static bool guard_column(const char *reason)
+{
+	return !strcmp(reason, "pass") || !strcmp(reason, "unchecked");
+}
+
+/* The fabric guard's rows ("guard", when the daemon has it loaded): an
+ * array of objects, each with a path, its three counts and its reasons,
+ * every count an integer >= 0. 0, or EXIT_SYSTEM with err naming the row,
+ * the key and why: nothing is printed from an answer we cannot read. */
+static int guard_check(const json_t *guard, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"passed", "unchecked", "dropped"};
+	const json_t *row, *v;
+	const char *k;
+	size_t i;
+
+	if (!guard)
+		return 0;
+	if (!json_is_array(guard)) {
+		snprintf(err, errlen, "\"guard\" is not an array");
+		return EXIT_SYSTEM;
+	}
+	json_array_foreach(guard, i, row)
+	{
+		const char *path = json_string_value(json_object_get(row, "path"));
+		const json_t *reasons = json_object_get(row, "reasons");
+
+		if (!path) {
+			snprintf(err, errlen, "guard row %zu has no path", i);
+			return EXIT_SYSTEM;
+		}
+		for (size_t n = 0; n < sizeof(keys) / sizeof(keys[0]); n++) {
+			if (!is_count(json_object_get(row, keys[n]))) {
+				snprintf(err, errlen, "guard row %zu '%s': \"%s\" is not a count",
+					 i, cli_q(path), keys[n]);
+				return EXIT_SYSTEM;
+			}
+		}
+		if (!json_is_object(reasons)) {
+			snprintf(err, errlen, "guard row %zu '%s' has no \"reasons\" object", i,
+				 cli_q(path));
+			return EXIT_SYSTEM;
+		}
+		json_object_foreach((json_t *)reasons, k, v)
+		{
+			if (!is_count(v)) {
+				snprintf(err, errlen,
+					 "guard row %zu '%s': reason '%s' is not a count", i,
+					 cli_q(path), cli_q(k));
+				return EXIT_SYSTEM;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The guard's table after the interfaces': a row per direction (frames
+ * passed as checked, passed unchecked, dropped), then a line per reason
+ * that dropped any, its count under DROPPED. The reasons are the daemon's,
+ * in its order, whatever they are. */
+static void guard_table(const json_t *guard, const struct reply_out *out)
+{
+	char line[LINE_MAX_BYTES];
+	const json_t *row, *v;
+	const char *k;
+	size_t i;
+
+	if (!json_array_size(guard))
+		return;
+	snprintf(line, sizeof(line), "\n%-16s %12s %12s %12s\n", "FABRIC GUARD", "PASSED",
+		 "UNCHECKED", "DROPPED");
+	out->put(out->ctx, line);
+	json_array_foreach(guard, i, row)
+	{
+		snprintf(line, sizeof(line), "%-16s %12lld %12lld %12lld\n",
+			 cli_q(json_string_value(json_object_get(row, "path"))),
+			 num((json_t *)row, "passed"), num((json_t *)row, "unchecked"),
+			 num((json_t *)row, "dropped"));
+		out->put(out->ctx, line);
+		json_object_foreach(json_object_get(row, "reasons"), k, v)
+		{
+			if (json_integer_value(v) && !guard_column(k)) {
+				snprintf(line, sizeof(line), "  %-40s %12lld\n", cli_q(k),
+					 (long long)json_integer_value(v));
+				out->put(out->ctx, line);
+			}
+		}
+	}
+}
+
 int stats_render(json_t *root, bool json, const struct reply_out *out, char *err, size_t errlen)
 {
 	json_t *rows = json_object_get(root, "counters"), *row;
+	json_t *guard = json_object_get(root, "guard");
 	char line[LINE_MAX_BYTES];
 	size_t i;
 	int ret;
@@ -61,8 +160,17 @@ int stats_render(json_t *root, bool json, const struct reply_out *out, char *err
 		snprintf(err, errlen, "no \"counters\" array");
 		return EXIT_SYSTEM;
 	}
+	if ((ret = guard_check(guard, err, errlen)))
+		return ret;
 	if (json) {
+		/* the interfaces' rows, then the guard's, each as the daemon
+		 * sent it */
 		json_array_foreach(rows, i, row)
+		{
+			if ((ret = put_json(out, row, err, errlen)))
+				return ret;
+		}
+		json_array_foreach(guard, i, row)
 		{
 			if ((ret = put_json(out, row, err, errlen)))
 				return ret;
@@ -121,6 +229,7 @@ int stats_render(json_t *root, bool json, const struct reply_out *out, char *err
 			}
 		}
 	}
+	guard_table(guard, out);
 	/* the backplane's forwarding entries and the membership store's work,
 	 * when the daemon says (--json: the rows only, as before) */
 	json_t *dm = json_object_get(root, "daemon"), *st = json_object_get(dm, "store");

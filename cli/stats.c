@@ -23,9 +23,12 @@ static const char help[] =
 	"The counters of the running sixplaned, per interface and data path: NS\n"
 	"seen, answered, passed on, NA sent, send errors, and the frames that were\n"
 	"not a valid NS by reason (malformed ones are ignored, never answered).\n"
+	"Where the fabric guard is loaded, its frames per direction (guard-underlay,\n"
+	"guard-egress): passed, unchecked, dropped, and the drops by reason.\n"
 	"\n"
 	"  -s, --socket PATH  the daemon's stats socket (default " SIXPLANE_STATS_SOCKET ")\n"
-	"  -j, --json         one JSON object per interface and data path\n";
+	"  -j, --json         one JSON object per interface and data path, then per\n"
+	"                     guard direction\n";
 
 /* Why connect() said EACCES, and the fix: who the socket is for (its
  * owner and group, mode 0660), or that its directory is closed. */

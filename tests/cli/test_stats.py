@@ -10,6 +10,11 @@ failures: no daemon, an answer that is not JSON or lacks "counters", an
 empty answer, rows missing fields, a path too long for a socket, stdout
 that cannot be written; long quoted names still give whole lines, and a
 malformed total too large for 64 bits is held at the largest value. Failures exit 2 with one line on stderr.
+The fabric guard's rows ("guard"): their table after the interfaces' (a
+line per drop reason that moved, whatever its name), none without them,
+--json after the interfaces' rows; a "guard" that is not an array, a row
+without a path or "reasons", a count that is not an integer >= 0 is one
+line naming the row and key, exit 2 (also with --json).
 Also: `sixplane status` shows the daemon's pid and last reload (text only);
 a connection closed without an answer (a client beyond the daemon's limit)
 says so; a socket the user may not connect to says who it is for and the
@@ -201,6 +206,8 @@ def main():
                      p.returncode == 0 and p.stdout.count(b"\n") == len(ROWS)
                      and b"watch_events" not in p.stdout, repr(p.stdout))
 
+        guard_checks(with_reply, report)
+
         p = with_reply(answer([]), [])
         report.check(
             "empty-table", p.returncode == 0 and p.stdout.decode() == HEADER, repr(p.stdout)
@@ -337,6 +344,138 @@ def main():
             os.unlink(os.path.join(tmp, f))
         os.rmdir(tmp)
     return report.finish()
+
+
+GUARD_REASONS = ["pass", "unchecked", "unknown-endpoint", "mac-spoof", "source-spoof",
+                 "fragment", "truncated", "unparsed", "egress-spoof"]
+
+
+def guard_row(path, passed, unchecked, **drops):
+    reasons = {k: drops.get(k.replace("-", "_"), 0) for k in GUARD_REASONS}
+    reasons["pass"] = passed
+    reasons["unchecked"] = unchecked
+    return dict(path=path, passed=passed, unchecked=unchecked,
+                dropped=sum(drops.values()), reasons=reasons)
+
+
+GUARD = [
+    guard_row("guard-underlay", 123456, 789, unknown_endpoint=12, mac_spoof=3,
+              source_spoof=7, fragment=2),
+    guard_row("guard-egress", 98765, 4, egress_spoof=5),
+]
+
+# Written out by hand from the format in cli/reply.c: FABRIC GUARD %-16s,
+# then %12 %12 %12; a line per drop reason that moved, "  %-40s %12", its
+# count under DROPPED (pass and unchecked are the columns, not lines).
+GUARD_TABLE = (
+    "\n"
+    "FABRIC GUARD           PASSED    UNCHECKED      DROPPED\n"
+    "guard-underlay         123456          789           24\n"
+    "  unknown-endpoint                                   12\n"
+    "  mac-spoof                                           3\n"
+    "  source-spoof                                        7\n"
+    "  fragment                                            2\n"
+    "guard-egress            98765            4            5\n"
+    "  egress-spoof                                        5\n"
+)
+
+
+def guard_answer(guard, daemon=None, rows=ROWS):
+    o = {"version": "0.1.0", "counters": rows}
+    if daemon:
+        o["daemon"] = daemon
+    o["guard"] = guard
+    return (json.dumps(o, separators=(",", ":")) + "\n").encode()
+
+
+def guard_checks(with_reply, report):
+    """The fabric guard's rows: a table after the interfaces', before the
+    daemon's counters; --json gives them after the interfaces' rows; an
+    answer whose "guard" we cannot read is one line, exit 2."""
+    daemon = {"pid": 7, "reloads": 0, "reload": "ok", "fdb_writes": 8}
+    p = with_reply(guard_answer(GUARD, daemon), [])
+    want = TABLE + GUARD_TABLE + "\nfdb writes 8\n"
+    report.check("guard-table", p.returncode == 0 and p.stdout.decode() == want
+                 and not p.stderr,
+                 "exit %d\n  want:\n%s  got:\n%s%s"
+                 % (p.returncode, want, clitest.show(p.stdout), clitest.show(p.stderr)))
+
+    # nothing dropped: the two rows and no reason line
+    quiet = [guard_row("guard-underlay", 10, 0), guard_row("guard-egress", 0, 0)]
+    p = with_reply(guard_answer(quiet, rows=[]), [])
+    want = (HEADER + "\n"
+            "FABRIC GUARD           PASSED    UNCHECKED      DROPPED\n"
+            "guard-underlay             10            0            0\n"
+            "guard-egress                0            0            0\n")
+    report.check("guard-table-no-drops", p.returncode == 0 and p.stdout.decode() == want,
+                 "want:\n%s  got:\n%s" % (want, clitest.show(p.stdout)))
+
+    # an empty list is no table; no "guard" at all is the table as before
+    p = with_reply(guard_answer([], rows=[]), [])
+    report.check("guard-empty-no-table", p.returncode == 0 and p.stdout.decode() == HEADER,
+                 repr(p.stdout))
+
+    # a reason the daemon adds later is shown by its name, in its place
+    grown = guard_row("guard-underlay", 1, 0, unknown_endpoint=1)
+    grown["reasons"]["bad-future"] = 6
+    p = with_reply(guard_answer([grown], rows=[]), [])
+    report.check("guard-reason-unknown-to-us",
+                 p.returncode == 0 and p.stdout.decode().endswith(
+                     "  unknown-endpoint                                    1\n"
+                     "  bad-future                                          6\n"),
+                 clitest.show(p.stdout))
+
+    p = with_reply(guard_answer(GUARD, daemon), ["--json"])
+    try:
+        got = [json.loads(l, object_pairs_hook=list) for l in p.stdout.decode().splitlines()]
+    except ValueError as e:
+        got = "not JSON: %s" % e
+    want = [json.loads(json.dumps(r), object_pairs_hook=list) for r in ROWS + GUARD]
+    report.check("guard-json-after-rows", p.returncode == 0 and got == want and not p.stderr,
+                 "exit %d, got %r" % (p.returncode, got))
+
+    for name, guard, why in (
+        ("guard-not-array", {"path": "guard-underlay"}, '"guard" is not an array'),
+        ("guard-row-not-object", [5], "guard row 0 has no path"),
+        ("guard-row-without-path", [GUARD[0], {k: v for k, v in GUARD[1].items()
+                                               if k != "path"}], "guard row 1 has no path"),
+        ("guard-path-not-string", [dict(GUARD[0], path=3)], "guard row 0 has no path"),
+        ("guard-count-not-integer", [dict(GUARD[0], passed="12")],
+         "guard row 0 'guard-underlay': \"passed\" is not a count"),
+        ("guard-count-real", [GUARD[0], dict(GUARD[1], dropped=1.5)],
+         "guard row 1 'guard-egress': \"dropped\" is not a count"),
+        ("guard-count-missing", [{k: v for k, v in GUARD[0].items() if k != "unchecked"}],
+         "guard row 0 'guard-underlay': \"unchecked\" is not a count"),
+        ("guard-count-negative", [dict(GUARD[0], dropped=-1)],
+         "guard row 0 'guard-underlay': \"dropped\" is not a count"),
+        ("guard-reasons-missing", [{k: v for k, v in GUARD[0].items() if k != "reasons"}],
+         "guard row 0 'guard-underlay' has no \"reasons\" object"),
+        ("guard-reason-not-integer",
+         [dict(GUARD[0], reasons=dict(GUARD[0]["reasons"], fragment=None))],
+         "guard row 0 'guard-underlay': reason 'fragment' is not a count"),
+        ("guard-reason-negative",
+         [dict(GUARD[0], reasons=dict(GUARD[0]["reasons"], **{"mac-spoof": -2**63}))],
+         "guard row 0 'guard-underlay': reason 'mac-spoof' is not a count"),
+    ):
+        for argv in ([], ["--json"]):
+            p = with_reply(guard_answer(guard), argv)
+            problem = one_error(p) or (
+                "" if p.stderr.decode().rstrip("\n").endswith(": " + why)
+                else "want the reason %r, got %r" % (why, p.stderr))
+            report.check(name + ("-json" if argv else ""), not problem, problem)
+
+    # a count beyond 64 bits is no answer at all (jansson refuses it whole)
+    p = with_reply(guard_answer([dict(GUARD[0], passed=2**64)]), [])
+    problem = one_error(p) or ("" if b"unexpected answer" in p.stderr else repr(p.stderr))
+    report.check("guard-count-huge", not problem, problem)
+    # the largest a daemon can say is printed whole
+    big = 2**63 - 1
+    p = with_reply(guard_answer([guard_row("guard-underlay", big, 0, fragment=big)], rows=[]), [])
+    report.check("guard-count-largest",
+                 p.returncode == 0 and p.stdout.decode().splitlines()[3:5] == [
+                     "guard-underlay   %12d %12d %12d" % (big, 0, big),
+                     "  fragment                                 %12d" % big],
+                 clitest.show(p.stdout))
 
 
 def permission_checks(sixplane, report, tmp):
