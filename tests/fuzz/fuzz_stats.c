@@ -4,7 +4,9 @@
  * daemon_command parses it. Beyond not crashing: a refusal is one line and
  * prints nothing; every line handed out is one whole line, its values
  * quoted (no control byte but its final newline); --json gives each row
- * back as the daemon sent it; the table has the lines its rows call for;
+ * back as the daemon sent it, the guard's rows after the interfaces'; the
+ * table has the lines its rows call for (the guard's table too, and it is
+ * refused exactly where its rows cannot be read);
  * status ends with the daemon's line exactly when the answer has its pid. */
 #include <jansson.h>
 
@@ -29,16 +31,51 @@ static void put(void *ctx, const char *line)
 }
 
 /* One line: a final "\n", no other byte below 0x20 (the blank line that
- * separates status's networks aside). */
-static void check_line(const char *s, bool status)
+ * separates status's networks, or the parts of the stats table, aside). */
+static void check_line(const char *s)
 {
 	size_t n = strlen(s);
 
 	MUST(n >= 1 && s[n - 1] == '\n');
-	if (status && s[0] == '\n')
+	if (s[0] == '\n')
 		s++, n--;
 	for (size_t i = 0; i + 1 < n; i++)
 		MUST((unsigned char)s[i] >= 0x20);
+}
+
+/* Whether the guard's rows can be read, written apart from cli/reply.c:
+ * none, or an array of objects each with a string path, "passed",
+ * "unchecked" and "dropped" integers >= 0, and a "reasons" object of them. */
+static bool count(json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) >= 0;
+}
+
+static bool guard_ok(json_t *guard)
+{
+	json_t *row, *v;
+	const char *k;
+	size_t i;
+
+	if (!guard)
+		return true;
+	if (!json_is_array(guard))
+		return false;
+	json_array_foreach(guard, i, row)
+	{
+		if (!json_is_string(json_object_get(row, "path")) ||
+		    !count(json_object_get(row, "passed")) ||
+		    !count(json_object_get(row, "unchecked")) ||
+		    !count(json_object_get(row, "dropped")) ||
+		    !json_is_object(json_object_get(row, "reasons")))
+			return false;
+		json_object_foreach(json_object_get(row, "reasons"), k, v)
+		{
+			if (!count(v))
+				return false;
+		}
+	}
+	return true;
 }
 
 static void render(json_t *root, bool status, bool json)
@@ -49,10 +86,23 @@ static void render(json_t *root, bool status, bool json)
 	int ret = status ? status_render(root, json, &out, err, sizeof(err))
 			 : stats_render(root, json, &out, err, sizeof(err));
 	json_t *rows = json_object_get(root, status ? "networks" : "counters");
-	size_t i;
+	json_t *guard = status ? NULL : json_object_get(root, "guard");
+	size_t i, n_guard = json_array_size(guard);
 	json_t *line;
 
 	MUST(ret == 0 || ret == EXIT_SYSTEM);
+	/* stats refuses exactly the answers without counters, whose guard
+	 * rows cannot be read, or (the table) with a row it cannot name */
+	if (!status) {
+		bool named = true;
+		json_t *r;
+		json_array_foreach(rows, i, r)
+		{
+			named &= json_is_string(json_object_get(r, "interface")) &&
+				 json_is_string(json_object_get(r, "path"));
+		}
+		MUST(!ret == (json_is_array(rows) && guard_ok(guard) && (json || named)));
+	}
 	if (ret) {
 		MUST(err[0] && !strchr(err, '\n'));
 		MUST(json_array_size(l.list) == 0);
@@ -62,20 +112,26 @@ static void render(json_t *root, bool status, bool json)
 	MUST(json_is_array(rows));
 	json_array_foreach(l.list, i, line)
 	{
-		check_line(json_string_value(line), status);
+		check_line(json_string_value(line));
 	}
 	if (json) {
-		MUST(json_array_size(l.list) == json_array_size(rows));
+		/* the rows, then the guard's, each as sent */
+		size_t n = json_array_size(rows);
+		MUST(json_array_size(l.list) == n + n_guard);
 		json_array_foreach(l.list, i, line)
 		{
 			json_t *back = json_loads(json_string_value(line), JSON_DECODE_ANY, NULL);
-			MUST(back && json_equal(back, json_array_get(rows, i)));
+			MUST(back && json_equal(back, i < n ? json_array_get(rows, i)
+							    : json_array_get(guard, i - n)));
 			json_decref(back);
 		}
 	} else if (!status) {
 		/* the header; a line per row, one for a tc row's attachment,
-		 * one per reason counted */
+		 * one per reason counted; the guard's header, a line per row and
+		 * one per reason that dropped any; the daemon's fdb writes and
+		 * store lines when it gives them */
 		size_t want = 1;
+		json_t *dm = json_object_get(root, "daemon");
 		json_t *row, *v;
 		const char *k;
 		MUST(!strncmp(json_string_value(json_array_get(l.list, 0)), "INTERFACE ", 10));
@@ -87,7 +143,25 @@ static void render(json_t *root, bool status, bool json)
 				want += !!json_integer_value(v);
 			}
 		}
+		want += n_guard ? 1 + n_guard : 0;
+		json_array_foreach(guard, i, row)
+		{
+			json_object_foreach(json_object_get(row, "reasons"), k, v)
+			{
+				want += json_integer_value(v) && strcmp(k, "pass") &&
+					strcmp(k, "unchecked");
+			}
+		}
+		want += json_is_integer(json_object_get(dm, "fdb_writes"));
+		want += json_is_object(json_object_get(dm, "store"));
 		MUST(json_array_size(l.list) == want);
+		/* the guard's header exactly when it has rows */
+		size_t headers = 0;
+		json_array_foreach(l.list, i, line)
+		{
+			headers += !strncmp(json_string_value(line), "\nFABRIC GUARD ", 14);
+		}
+		MUST(headers == (n_guard != 0));
 	} else {
 		/* status: the daemon's own line last, where it gave its pid */
 		size_t n = json_array_size(l.list);
