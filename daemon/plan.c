@@ -163,8 +163,7 @@ static void guard_peer(struct sp_plan_fabric *f, uint64_t node, const struct sp_
 		if (f->guard_peers[i].endpoint.family == ep->family &&
 		    !memcmp(f->guard_peers[i].endpoint.addr, ep->addr, sizeof(ep->addr)))
 			return;
-	f->guard_peers[f->n_guard_peers++] =
-		(struct sp_plan_guard_peer){node, *ep, allowed ? *allowed : (struct sp_sources){0}};
+	f->guard_peers[f->n_guard_peers++] = (struct sp_plan_guard_peer){node, *ep, *allowed};
 }
 
 static int plan_fabric(struct build *b, size_t index)
@@ -233,9 +232,14 @@ static int plan_fabric(struct build *b, size_t index)
 	const struct sp_store_peer *src = NULL;
 	if (n->membership == SP_MEMBERSHIP_ETCD && b->host->sources)
 		src = b->host->sources->peers(b->host->sources->ctx, n->nwid, &n_src);
+	size_t n_sources = 0, used = 0;
+	for (size_t i = 0; n->guard && i < n_src; i++)
+		n_sources += src[i].n_sources;
 	if (n->n_peers + n_src &&
 	    (!(f->fdb = calloc((n->n_peers + n_src) * (n->multicast ? 2 : 1), sizeof(*f->fdb))) ||
-	     (n->guard && !(f->guard_peers = calloc(n->n_peers + n_src, sizeof(*f->guard_peers))))))
+	     (n->guard &&
+	      !(f->guard_peers = calloc(n->n_peers + n_src, sizeof(*f->guard_peers)))) ||
+	     (n_sources && !(f->guard_sources = calloc(n_sources, sizeof(*f->guard_sources))))))
 		return -ENOMEM;
 	f->guard = n->guard;
 	for (size_t i = 0; i < n->n_peers + n_src; i++) {
@@ -253,8 +257,15 @@ static int plan_fabric(struct build *b, size_t index)
 		 * frame to every peer */
 		if (n->multicast)
 			f->fdb[f->n_fdb++] = (struct sp_plan_fdb){{{0}}, *ep, node, s != NULL};
-		if (n->guard)
-			guard_peer(f, node, ep, s ? NULL : &n->peers[i].allowed);
+		if (n->guard && s) {
+			struct sp_sources a = {f->guard_sources + used, s->n_sources};
+			if (s->n_sources)
+				memcpy(a.v, s->sources, s->n_sources * sizeof(*a.v));
+			used += s->n_sources;
+			guard_peer(f, node, ep, &a);
+		} else if (n->guard) {
+			guard_peer(f, node, ep, &n->peers[i].allowed);
+		}
 	}
 	/* Linux forwards IPv6 by the global switch only: the host routes its
 	 * /80 to its containers */
@@ -491,6 +502,13 @@ static int check_config(struct build *b)
 		if (a->membership == SP_MEMBERSHIP_ETCD && !c->has_etcd)
 			return fail(b, -EINVAL, a->lines[SP_KEY_NETWORK_Membership],
 				    "Membership = etcd needs an [Etcd] section");
+		/* they travel in this host's value, which every peer reads */
+		if (a->membership == SP_MEMBERSHIP_ETCD && a->allowed.n > SP_STORE_SOURCES_MAX)
+			return fail(
+				b, -EINVAL, a->lines[SP_KEY_NETWORK_AllowedSources],
+				"%zu AllowedSources with Membership = etcd: at most %d travel in "
+				"the store",
+				a->allowed.n, SP_STORE_SOURCES_MAX);
 		for (size_t j = 0; j < i; j++) {
 			const struct sp_network *o = &c->networks[j];
 			if (!strcmp(a->ifname, o->ifname))
@@ -580,6 +598,7 @@ void sp_plan_free(struct sp_plan *p)
 	for (size_t i = 0; i < p->n_fabrics; i++) {
 		free(p->fabrics[i].fdb);
 		free(p->fabrics[i].guard_peers);
+		free(p->fabrics[i].guard_sources);
 	}
 	free(p->ifs);
 	free(p->fabrics);

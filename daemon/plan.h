@@ -75,10 +75,13 @@ struct sp_plan_fabric {
 	struct sixplane_prefix route;
 	struct sp_plan_fdb *fdb; /* each peer's MAC, and with Multicast one all-zero per peer */
 	size_t n_fdb;
-	/* the fabric guard: on, and each peer once, by endpoint */
+	/* the fabric guard: on, and each peer once, by endpoint; the store's
+	 * peers' AllowedSources copied here (the store's own change under the
+	 * running plan) */
 	bool guard;
 	struct sp_plan_guard_peer *guard_peers;
 	size_t n_guard_peers;
+	struct sixplane_prefix *guard_sources;
 };
 
 /* An interface of the file the host cannot have served yet: it does not

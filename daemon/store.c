@@ -55,7 +55,7 @@ struct net {
 	struct sp_endpoint moved_from;
 	char key[SP_STORE_KEY_MAX];
 	char nodes[SP_STORE_KEY_MAX];
-	char value[128];
+	char value[640]; /* endpoint, port and up to SP_STORE_SOURCES_MAX sources */
 	struct sp_store_scope scope;
 
 	enum join_state join;
@@ -523,8 +523,7 @@ static void on_join(void *ctx, struct sp_http_req *r, CURLcode rc, long status, 
 	char why[256], mine[INET6_ADDRSTRLEN];
 	json_t *j, *kv;
 	enum answer a = classify(rc, status, body, len, &j, why, sizeof(why));
-	struct sp_endpoint ep;
-	uint16_t port;
+	struct sp_store_peer held = {0};
 	const char *v64;
 	char *val = NULL;
 	size_t vn = 0;
@@ -572,8 +571,9 @@ static void on_join(void *ctx, struct sp_http_req *r, CURLcode rc, long status, 
 	}
 	v64 = json_string_value(json_object_get(kv, "value"));
 	if (v64 && sp_store_unb64(v64, &val, &vn) == 0 &&
-	    sp_store_parse_value(val, vn, &ep, &port) == 0 &&
-	    (same_endpoint(&ep, &n->underlay) || same_endpoint(&ep, &n->moved_from))) {
+	    sp_store_parse_value(val, vn, n->nwid, &held) == 0 &&
+	    (same_endpoint(&held.endpoint, &n->underlay) ||
+	     same_endpoint(&held.endpoint, &n->moved_from))) {
 		/* our own earlier run (kill -9, reboot): take the key over under
 		 * the new lease, if nobody changed it since we read it */
 		json_t *b = json_pack("{s:[{s:s,s:o,s:o}],s:[{s:{s:o,s:o,s:o}}],s:[{s:{s:o}}]}",
@@ -595,8 +595,8 @@ static void on_join(void *ctx, struct sp_http_req *r, CURLcode rc, long status, 
 	{
 		char holder[INET6_ADDRSTRLEN];
 
-		if (val && sp_store_parse_value(val, vn, &ep, &port) == 0)
-			sp_store_endpoint_str(&ep, holder, sizeof(holder));
+		if (val && sp_store_parse_value(val, vn, n->nwid, &held) == 0)
+			sp_store_endpoint_str(&held.endpoint, holder, sizeof(holder));
 		else
 			snprintf(holder, sizeof(holder), "an unreadable value");
 		if (strcmp(holder, n->holder) != 0)
@@ -1123,8 +1123,13 @@ static int build_nets(struct sp_store *st, const struct sp_config *cfg, struct n
 			snprintf(err, errlen, "Prefix %s is too long", cfg->etcd.prefix);
 			goto inval;
 		}
-		sp_store_format_value(n->value, sizeof(n->value), &n->underlay, n->port);
-		n->scope = (struct sp_store_scope){n->nodes, n->node, n->underlay.family};
+		if (sp_store_format_value(n->value, sizeof(n->value), &n->underlay, n->port,
+					  &cn->allowed) < 0) {
+			snprintf(err, errlen, "network %016" PRIx64 ": its value is too long",
+				 n->nwid);
+			goto inval;
+		}
+		n->scope = (struct sp_store_scope){n->nodes, n->node, n->nwid, n->underlay.family};
 	}
 	*nets = v;
 	*n_nets = k;

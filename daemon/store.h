@@ -20,11 +20,18 @@
 
 #include "config.h"
 
+/* The AllowedSources a host's value may carry ("sources", doc/guard.md):
+ * enough for a gateway's routed prefixes, few enough that every peer of a
+ * large network stays small. */
+#define SP_STORE_SOURCES_MAX 8
+
 /* One node of a network as the store has it (never this host's own). */
 struct sp_store_peer {
 	uint64_t node;
 	struct sp_endpoint endpoint;
 	uint16_t port; /* the value's "port" (host order) */
+	uint8_t n_sources;
+	struct sixplane_prefix sources[SP_STORE_SOURCES_MAX];
 };
 
 /* What the store counts, for sixplane stats. */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sources.h"
+
 int sp_store_nodes_prefix(char *buf, size_t len, const char *prefix, uint64_t nwid)
 {
 	int n = snprintf(buf, len, "%s/v1/%016" PRIx64 "/nodes/", prefix, nwid);
@@ -46,12 +48,39 @@ int sp_store_parse_key(const char *key, size_t n, const char *nodes, uint64_t *n
 	return 0;
 }
 
-int sp_store_parse_value(const char *v, size_t n, struct sp_endpoint *ep, uint16_t *port)
+/* "sources": an array of prefixes as the file would take them. */
+static int parse_sources(const json_t *a, uint64_t nwid, struct sp_store_peer *out)
+{
+	size_t i;
+	json_t *e;
+	char why[200];
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > SP_STORE_SOURCES_MAX)
+		return -EINVAL;
+	json_array_foreach(a, i, e)
+	{
+		const char *s = json_string_value(e);
+		struct sixplane_prefix x;
+		const char *w;
+
+		/* strict: no host bits, the whole string a prefix */
+		if (!s || sixplane_prefix_parse(s, json_string_length(e), 0, &x, &w) ||
+		    sp_source_refused(&x) || sp_source_plane_refused(nwid, &x, why, sizeof(why)))
+			return -EINVAL;
+		out->sources[i] = x;
+	}
+	out->n_sources = (uint8_t)json_array_size(a);
+	return 0;
+}
+
+int sp_store_parse_value(const char *v, size_t n, uint64_t nwid, struct sp_store_peer *out)
 {
 	json_t *root = json_loadb(v, n, JSON_REJECT_DUPLICATES, NULL);
-	struct sp_endpoint e = {0};
+	struct sp_store_peer p = {.node = out->node};
 	const char *s;
-	json_int_t p;
+	json_int_t port;
 	int ret = -EINVAL;
 
 	if (!json_is_object(root))
@@ -60,19 +89,21 @@ int sp_store_parse_value(const char *v, size_t n, struct sp_endpoint *ep, uint16
 	/* the literal only: inet_pton takes no scope, no port, no spaces */
 	if (!s || strlen(s) != json_string_length(json_object_get(root, "endpoint")))
 		goto out;
-	if (inet_pton(AF_INET, s, e.addr) == 1)
-		e.family = AF_INET;
-	else if (inet_pton(AF_INET6, s, e.addr) == 1)
-		e.family = AF_INET6;
+	if (inet_pton(AF_INET, s, p.endpoint.addr) == 1)
+		p.endpoint.family = AF_INET;
+	else if (inet_pton(AF_INET6, s, p.endpoint.addr) == 1)
+		p.endpoint.family = AF_INET6;
 	else
 		goto out;
 	if (!json_is_integer(json_object_get(root, "port")))
 		goto out;
-	p = json_integer_value(json_object_get(root, "port"));
-	if (p < 1 || p > 65535)
+	port = json_integer_value(json_object_get(root, "port"));
+	if (port < 1 || port > 65535)
 		goto out;
-	*ep = e;
-	*port = (uint16_t)p;
+	p.port = (uint16_t)port;
+	if (parse_sources(json_object_get(root, "sources"), nwid, &p) < 0)
+		goto out;
+	*out = p;
 	ret = 0;
 out:
 	json_decref(root);
@@ -86,12 +117,22 @@ const char *sp_store_endpoint_str(const struct sp_endpoint *ep, char *buf, size_
 	return buf;
 }
 
-int sp_store_format_value(char *buf, size_t len, const struct sp_endpoint *ep, uint16_t port)
+int sp_store_format_value(char *buf, size_t len, const struct sp_endpoint *ep, uint16_t port,
+			  const struct sp_sources *sources)
 {
 	char a[INET6_ADDRSTRLEN];
-	int n = snprintf(buf, len, "{\"endpoint\": \"%s\", \"port\": %u}",
+	int n = snprintf(buf, len, "{\"endpoint\": \"%s\", \"port\": %u",
 			 sp_store_endpoint_str(ep, a, sizeof(a)), port);
 
+	for (size_t i = 0; n >= 0 && (size_t)n < len && sources && i < sources->n; i++) {
+		char p[SIXPLANE_PREFIXSTRLEN];
+
+		sixplane_prefix_format(&sources->v[i], p);
+		n += snprintf(buf + n, len - (size_t)n, "%s\"%s\"", i ? ", " : ", \"sources\": [",
+			      p);
+	}
+	if (n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "%s}", sources && sources->n ? "]" : "");
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
@@ -168,7 +209,7 @@ int sp_store_read_kv(const json_t *kv, const struct sp_store_scope *sc, bool wan
 	ret = -EINVAL;
 	if (v64 && sp_store_unb64(v64, &val, &vn) < 0)
 		goto out;
-	if (sp_store_parse_value(val ? val : "", val ? vn : 0, &p.endpoint, &p.port) < 0 ||
+	if (sp_store_parse_value(val ? val : "", val ? vn : 0, sc->nwid, &p) < 0 ||
 	    p.endpoint.family != sc->family)
 		goto out;
 	*out = p;

@@ -27,12 +27,17 @@ int sp_store_key(char *buf, size_t len, const char *prefix, uint64_t nwid, uint6
  * prefix above) then exactly 10 lower-case hex digits; -EINVAL if not. */
 int sp_store_parse_key(const char *key, size_t n, const char *nodes, uint64_t *node);
 
-/* The value: a JSON object with "endpoint" (an IPv4 or IPv6 literal) and
- * "port" (1..65535); other members are ignored so the format can grow.
- * 0, or -EINVAL for anything else (nothing written). */
-int sp_store_parse_value(const char *v, size_t n, struct sp_endpoint *ep, uint16_t *port);
-/* This host's value, NUL-terminated. 0 or -ENAMETOOLONG. */
-int sp_store_format_value(char *buf, size_t len, const struct sp_endpoint *ep, uint16_t port);
+/* The value: a JSON object with "endpoint" (an IPv4 or IPv6 literal),
+ * "port" (1..65535) and optionally "sources" (at most SP_STORE_SOURCES_MAX
+ * IPv6 prefixes, the host's AllowedSources, each one a file could give in
+ * network nwid: no host bits, common/sources.h); other members are ignored
+ * so the format can grow. 0 and out's endpoint, port and sources, or
+ * -EINVAL for anything else (out untouched). */
+int sp_store_parse_value(const char *v, size_t n, uint64_t nwid, struct sp_store_peer *out);
+/* This host's value, NUL-terminated, with "sources" when it has any. 0
+ * or -ENAMETOOLONG. */
+int sp_store_format_value(char *buf, size_t len, const struct sp_endpoint *ep, uint16_t port,
+			  const struct sp_sources *sources);
 /* An endpoint as text (INET6_ADDRSTRLEN bytes at least). */
 const char *sp_store_endpoint_str(const struct sp_endpoint *ep, char *buf, size_t len);
 
@@ -49,6 +54,7 @@ size_t sp_store_prefix_end(const char *s, size_t n, char *out);
 struct sp_store_scope {
 	const char *nodes; /* sp_store_nodes_prefix */
 	uint64_t self;	   /* this host's node: never a peer */
+	uint64_t nwid;	   /* its network: sources inside its plane are refused */
 	int family;	   /* the Underlay's: another family is ignored */
 };
 

@@ -404,12 +404,26 @@ static void test_fabric(void **state)
 /* A source (the store) with one peer of each kind the plan must take or
  * leave, for network 8056c2e21c000001 only. */
 static const struct sp_store_peer store_peers[] = {
-	{0x89e92ceee5ULL, {AF_INET, {192, 0, 2, 9}}, 4789}, /* this host's own node */
-	{0x1122334455ULL, {AF_INET, {192, 0, 2, 9}}, 4789}, /* a [Peer] names it: the file's */
-	{0x2233445566ULL, {AF_INET6, {0x20, 0x01, 0x0d, 0xb8, [15] = 9}}, 4789}, /* IPv6 */
-	{0x3344556677ULL, {AF_INET, {192, 0, 2, 7}}, 4790},			 /* another Port */
-	{0x4455667788ULL, {AF_INET, {192, 0, 2, 8}}, 4789},			 /* a peer */
-	{0x5566778899ULL, {AF_INET, {192, 0, 2, 6}}, 0}, /* no port given: the network's */
+	{.node = 0x89e92ceee5ULL,
+	 .endpoint = {AF_INET, {192, 0, 2, 9}},
+	 .port = 4789}, /* this host's own node */
+	{.node = 0x1122334455ULL,
+	 .endpoint = {AF_INET, {192, 0, 2, 9}},
+	 .port = 4789}, /* a [Peer] names it: the file's */
+	{.node = 0x2233445566ULL,
+	 .endpoint = {AF_INET6, {0x20, 0x01, 0x0d, 0xb8, [15] = 9}},
+	 .port = 4789}, /* IPv6 */
+	{.node = 0x3344556677ULL,
+	 .endpoint = {AF_INET, {192, 0, 2, 7}},
+	 .port = 4790}, /* another Port */
+	{.node = 0x4455667788ULL,
+	 .endpoint = {AF_INET, {192, 0, 2, 8}},
+	 .port = 4789,
+	 .n_sources = 1,
+	 .sources = {{{{0x20, 0x01, 0x0d, 0xb8, 0x00, 0x44}}, 48}}}, /* a peer, a gateway */
+	{.node = 0x5566778899ULL,
+	 .endpoint = {AF_INET, {192, 0, 2, 6}},
+	 .port = 0}, /* no port given: the network's */
 };
 
 static const struct sp_store_peer *source(const void *ctx, uint64_t nwid, size_t *n)
@@ -454,6 +468,67 @@ static void test_sources(void **state)
 	host.sources = NULL;
 }
 
+/* The fabric guard's peers: the file's and the store's, each once by
+ * endpoint, with their AllowedSources; refusals. */
+static void test_guard(void **state)
+{
+	const struct sp_plan_sources src = {source, NULL};
+	struct sp_config c;
+	struct sp_plan p;
+
+	(void)state;
+	host.sources = &src;
+	plans(NET("sp0") "Underlay = 192.0.2.1\nMembership = etcd\n"
+			 "\n[Peer]\nNode = 1122334455\nEndpoint = 192.0.2.2\n"
+			 "AllowedSources = 2001:db8:11::/48, ::/0\n"
+			 "\n[Peer]\nNode = 6677889900\nEndpoint = 192.0.2.2\n"
+			 "\n[Etcd]\nEndpoints = http://192.0.2.10:2379\n",
+	      &c, &p);
+	const struct sp_plan_fabric *f = &p.fabrics[0];
+	assert_true(f->guard);
+	/* the second [Peer] shares the first's endpoint: the first holds it */
+	assert_int_equal(f->n_guard_peers, 3);
+	assert_int_equal(f->guard_peers[0].node, 0x1122334455ULL);
+	assert_int_equal(f->guard_peers[0].allowed.n, 2);
+	assert_int_equal(f->guard_peers[0].allowed.v[0].len, 48);
+	assert_int_equal(f->guard_peers[0].allowed.v[1].len, 0);
+	assert_int_equal(f->guard_peers[1].node, 0x4455667788ULL);
+	assert_int_equal(f->guard_peers[1].endpoint.addr[3], 8);
+	assert_int_equal(f->guard_peers[1].allowed.n, 1);
+	/* a copy, not the store's own memory */
+	assert_ptr_not_equal(f->guard_peers[1].allowed.v, store_peers[4].sources);
+	assert_memory_equal(f->guard_peers[1].allowed.v, store_peers[4].sources,
+			    sizeof(store_peers[4].sources[0]));
+	assert_int_equal(f->guard_peers[2].node, 0x5566778899ULL);
+	assert_int_equal(f->guard_peers[2].allowed.n, 0);
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	/* off: nothing for the guard */
+	plans(NET("sp0") "Underlay = 192.0.2.1\nGuard = off\n"
+			 "\n[Peer]\nNode = 1122334455\nEndpoint = 192.0.2.2\n",
+	      &c, &p);
+	assert_false(p.fabrics[0].guard);
+	assert_int_equal(p.fabrics[0].n_guard_peers, 0);
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	host.sources = NULL;
+	/* a host that cannot run it: refused, never unguarded in silence */
+	host.guard = false;
+	snprintf(host.guard_why, sizeof(host.guard_why), "no BPF here");
+	refuses(NET("sp0") "Underlay = 192.0.2.1\n", -EOPNOTSUPP, 1,
+		"sp0: Guard = on, but the fabric guard cannot run here: no BPF here");
+	host.guard = true;
+	host.guard_why[0] = '\0';
+	/* more AllowedSources than the store's value carries */
+	refuses(NET("sp0") "Underlay = 192.0.2.1\nMembership = etcd\n"
+			   "AllowedSources = 2001:db8:1::/48, 2001:db8:2::/48, 2001:db8:3::/48, "
+			   "2001:db8:4::/48, 2001:db8:5::/48, 2001:db8:6::/48, 2001:db8:7::/48, "
+			   "2001:db8:8::/48, 2001:db8:9::/48\n"
+			   "\n[Etcd]\nEndpoints = http://192.0.2.10:2379\n",
+		-EINVAL, 7,
+		"9 AllowedSources with Membership = etcd: at most 8 travel in the store");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +537,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fabric, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sources, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guard, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,7 @@ struct got {
 	struct sp_store_counters c;
 };
 
-static const struct sp_store_scope scope = {NODES, 0x89e92ceee5, AF_INET};
+static const struct sp_store_scope scope = {NODES, 0x89e92ceee5, 0x8056c2e21c000001ULL, AF_INET};
 
 static void check_set(const struct sp_store_set *s)
 {
@@ -77,25 +77,27 @@ static int feed(const uint8_t *d, size_t n, const size_t *cuts, size_t n_cuts, s
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sp_endpoint ep;
-	uint16_t port;
+	struct sp_store_peer v1 = {0};
 	size_t cuts[2];
 	struct got whole = {0}, cut = {0};
 	int rw, rc;
 
 	in = data;
 	in_n = size;
-	if (sp_store_parse_value((const char *)data, size, &ep, &port) == 0) {
-		char v[128];
-		struct sp_endpoint ep2;
-		uint16_t port2;
+	if (sp_store_parse_value((const char *)data, size, scope.nwid, &v1) == 0) {
+		char v[640];
+		struct sp_store_peer v2 = {0};
+		struct sixplane_prefix src[SP_STORE_SOURCES_MAX];
+		struct sp_sources s = {src, v1.n_sources};
 
-		MUST(ep.family == AF_INET || ep.family == AF_INET6);
-		MUST(port >= 1);
-		MUST(sp_store_format_value(v, sizeof(v), &ep, port) == 0);
-		MUST(sp_store_parse_value(v, strlen(v), &ep2, &port2) == 0);
-		MUST(ep2.family == ep.family && port2 == port &&
-		     memcmp(ep2.addr, ep.addr, sizeof(ep.addr)) == 0);
+		MUST(v1.endpoint.family == AF_INET || v1.endpoint.family == AF_INET6);
+		MUST(v1.port >= 1);
+		MUST(v1.n_sources <= SP_STORE_SOURCES_MAX);
+		/* what is taken is what a host may write: it reads back whole */
+		memcpy(src, v1.sources, sizeof(src));
+		MUST(sp_store_format_value(v, sizeof(v), &v1.endpoint, v1.port, &s) == 0);
+		MUST(sp_store_parse_value(v, strlen(v), scope.nwid, &v2) == 0);
+		MUST(memcmp(&v1, &v2, sizeof(v1)) == 0);
 	}
 
 	/* the cuts come from the input's first bytes, so the fuzzer steers them */

@@ -14,7 +14,7 @@
 
 #define NODES "/sixplane/v1/8056c2e21c000001/nodes/"
 
-static const struct sp_store_scope sc = {NODES, 0x89e92ceee5, AF_INET};
+static const struct sp_store_scope sc = {NODES, 0x89e92ceee5, 0x8056c2e21c000001ULL, AF_INET};
 
 static json_t *kv(uint64_t node, const char *value)
 {

@@ -54,20 +54,32 @@ static void test_key(void **state)
 
 static void test_value(void **state)
 {
+	struct sp_store_peer v = {0};
 	struct sp_endpoint ep;
-	uint16_t port = 0;
-	char b[128];
+	char b[640];
+	const uint64_t nwid = 0x8056c2e21c000001ULL;
 
 	(void)state;
-#define OK(s) sp_store_parse_value(s, strlen(s), &ep, &port)
+#define OK(s) sp_store_parse_value(s, strlen(s), nwid, &v)
 	assert_int_equal(OK("{\"endpoint\": \"192.0.2.1\", \"port\": 4789}"), 0);
-	assert_int_equal(ep.family, AF_INET);
-	assert_memory_equal(ep.addr, "\xc0\x00\x02\x01", 4);
-	assert_int_equal(port, 4789);
+	assert_int_equal(v.endpoint.family, AF_INET);
+	assert_memory_equal(v.endpoint.addr, "\xc0\x00\x02\x01", 4);
+	assert_int_equal(v.port, 4789);
+	assert_int_equal(v.n_sources, 0);
 	/* unknown members are ignored: the format may grow */
 	assert_int_equal(OK("{\"pubkey\": [1,2], \"endpoint\": \"2001:db8::1\", \"port\": 1}"), 0);
-	assert_int_equal(ep.family, AF_INET6);
-	assert_int_equal(port, 1);
+	assert_int_equal(v.endpoint.family, AF_INET6);
+	assert_int_equal(v.port, 1);
+	/* a gateway's AllowedSources, ::/0 (which contains the plane) too */
+	assert_int_equal(OK("{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": "
+			    "[\"2001:db8:100::/48\", \"::/0\"]}"),
+			 0);
+	assert_int_equal(v.n_sources, 2);
+	assert_int_equal(v.sources[0].len, 48);
+	assert_memory_equal(v.sources[0].addr.b, "\x20\x01\x0d\xb8\x01\x00", 6);
+	assert_int_equal(v.sources[1].len, 0);
+	assert_int_equal(OK("{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": []}"), 0);
+	assert_int_equal(v.n_sources, 0);
 
 	static const char *const bad[] = {
 		"",
@@ -91,23 +103,51 @@ static void test_value(void **state)
 		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"endpoint\": \"192.0.2.9\"}",
 		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789} x",
 		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789",
+		/* sources: not a list of prefixes, host bits, link-local,
+		 * multicast, inside the network's /40 or /88, too many */
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": \"2001:db8::/32\"}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": [32]}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": [\"2001:db8::1/32\"]}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": [\"2001:db8::/32 \"]}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": [\"fe80::/64\"]}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": [\"ff00::/8\"]}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": "
+		"[\"fc9c:56c2:e300::/48\"]}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": "
+		"[\"fd80:56c2:e21c:0:199:9300::/88\"]}",
+		"{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": [\"2001:db8:1::/48\", "
+		"\"2001:db8:2::/48\", \"2001:db8:3::/48\", \"2001:db8:4::/48\", "
+		"\"2001:db8:5::/48\", "
+		"\"2001:db8:6::/48\", \"2001:db8:7::/48\", \"2001:db8:8::/48\", "
+		"\"2001:db8:9::/48\"]}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		ep.family = 99;
-		port = 7;
-		assert_int_equal(OK(bad[i]), -EINVAL);
-		assert_int_equal(ep.family, 99);
-		assert_int_equal(port, 7);
+		v.endpoint.family = 99;
+		v.port = 7;
+		if (OK(bad[i]) != -EINVAL)
+			fail_msg("taken: %s", bad[i]);
+		assert_int_equal(v.endpoint.family, 99);
+		assert_int_equal(v.port, 7);
 	}
 	/* bytes after a NUL count */
 	assert_int_equal(
-		sp_store_parse_value("{\"endpoint\":\"192.0.2.1\",\"port\":1}\0x", 36, &ep, &port),
+		sp_store_parse_value("{\"endpoint\":\"192.0.2.1\",\"port\":1}\0x", 36, nwid, &v),
 		-EINVAL);
 #undef OK
 	ep = (struct sp_endpoint){AF_INET, {192, 0, 2, 1}};
-	assert_int_equal(sp_store_format_value(b, sizeof(b), &ep, 4789), 0);
+	assert_int_equal(sp_store_format_value(b, sizeof(b), &ep, 4789, NULL), 0);
 	assert_string_equal(b, "{\"endpoint\": \"192.0.2.1\", \"port\": 4789}");
-	assert_int_equal(sp_store_format_value(b, 10, &ep, 4789), -ENAMETOOLONG);
+	assert_int_equal(sp_store_format_value(b, 10, &ep, 4789, NULL), -ENAMETOOLONG);
+	/* with sources, read back the same */
+	struct sixplane_prefix two[2] = {{{{0x20, 0x01, 0x0d, 0xb8, 0x01}}, 48}, {{{0}}, 0}};
+	struct sp_sources src = {two, 2};
+	assert_int_equal(sp_store_format_value(b, sizeof(b), &ep, 4789, &src), 0);
+	assert_string_equal(b, "{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": "
+			       "[\"2001:db8:100::/48\", \"::/0\"]}");
+	assert_int_equal(sp_store_parse_value(b, strlen(b), nwid, &v), 0);
+	assert_int_equal(v.n_sources, 2);
+	assert_memory_equal(v.sources, two, sizeof(two));
+	assert_int_equal(sp_store_format_value(b, 60, &ep, 4789, &src), -ENAMETOOLONG);
 }
 
 static void test_b64(void **state)
@@ -137,7 +177,7 @@ static void test_b64(void **state)
 
 static void test_read_kv(void **state)
 {
-	struct sp_store_scope sc = {NODES, 0x89e92ceee5, AF_INET};
+	struct sp_store_scope sc = {NODES, 0x89e92ceee5, 0x8056c2e21c000001ULL, AF_INET};
 	struct sp_store_peer p = {0};
 	json_t *kv;
 
