@@ -46,7 +46,7 @@ test-main: build
 
 # The unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer, the
 # libFuzzer targets (built with clang) for a short run each, and sixplaned
-# itself under both in five namespace tests.
+# itself under both in six namespace tests.
 test-san:
 	CC=clang cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSIXPLANE_SANITIZE=ON \
 		-DSIXPLANE_FUZZ=ON -DSIXPLANE_BENCH=OFF $(CMAKE_FLAGS)
@@ -56,7 +56,7 @@ test-san:
 	# (refused and accepted), rollbacks and exits: a leak or an overrun ends
 	# its exit status, which these tests check
 	cd $(SAN_BUILD) && ctest --output-on-failure -L netns \
-		-R '^(netns_resolver|netns_reload|netns_late|spine_agree|spine_matrix_netlink)$$'
+		-R '^(netns_resolver|netns_reload|netns_late|netns_guard|spine_agree|spine_matrix_netlink)$$'
 
 # The portable configuration (what builds on illumos): library and CLI only.
 test-nodaemon:

@@ -371,5 +371,16 @@ received=$(echo "$flow" | sed -n 's/^sent \([0-9]*\) received \([0-9]*\)$/\2/p')
 [ "$received" = "$sent" ] ||
 	die "the flow from container 2 to container 1 lost $((sent - received)) of $sent echo requests"
 mesh "after the attacks"
+# and the guarded daemons leave cleanly: their programs go with them (under
+# the sanitizers, a leak or an overrun in the guard's paths ends the exit
+# status, which is checked here)
+for h in 1 2; do
+	eval "pid=\$D$h"
+	kill -TERM "$pid"
+	wait "$pid" || die "sixplaned $h exited non-zero"
+	# sp0 is gone with it; the underlay interface keeps nothing of ours
+	[ -z "$(tc_progs "sp-ge$h-$$" eth0)" ] ||
+		die "host $h left programs on its underlay: $(tc_progs "sp-ge$h-$$" eth0)"
+done
 rm -rf "$tmp"
 echo "ok: 6 attacks of $N datagrams or packets, none delivered, each counted under its reason and logged; AllowedSources lets a gateway's source through on both hosts; the attacks took $((T1 - T0)) s beside a flow of $sent echo requests, all answered; the full mesh pings"
