@@ -149,7 +149,7 @@ reload() {
 snap_idle "$tmp/s0"
 
 # 0. a start that fails in any apply step leaves what was there
-for step in fabric sysctl resolver packet tc; do
+for step in fabric sysctl resolver packet tc guard; do
 	echo "$step" >"$tmp/fail"
 	cp "$tmp/base.conf" "$tmp/sixplane.conf"
 	ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -s "$tmp/sock" 2>"$tmp/log"
@@ -274,7 +274,7 @@ same "refused reload (a NUL)" "$tmp/before" "$tmp/after"
 grep -v -e '^Vni' -e '^Port' "$tmp/good.conf" |
 	sed 's/^Underlay = .*/&\nVni = 100/' >"$tmp/inplace.conf"
 for conf in inplace good; do
-	for step in fabric sysctl resolver packet tc; do
+	for step in fabric sysctl resolver packet tc guard; do
 		echo "$step" >"$tmp/fail"
 		reload "$tmp/$conf.conf" refused
 		grep -q "reload refused.*$step: injected failure" "$tmp/log" ||
