@@ -385,6 +385,7 @@ static __always_inline __u32 underlay(struct state *s)
 		return SIXPLANE_GUARD_UNCHECKED;
 	s->ev.port = bpf_ntohs(e.dport);
 	pk.port = e.dport;
+	pk.vni = SP_GUARD_ANY_VNI;
 	if (!bpf_map_lookup_elem(&sp_guard_ports, &pk))
 		return SIXPLANE_GUARD_UNCHECKED;
 	/* rule 5: VXLAN senders set DF (RFC 7348 section 4.3) */
@@ -395,6 +396,10 @@ static __always_inline __u32 underlay(struct state *s)
 	s->ev.vni = (__u32)e.vni[0] << 16 | (__u32)e.vni[1] << 8 | e.vni[2];
 	s->ev.has_inner_mac = 1;
 	__builtin_memcpy(s->ev.inner_mac, e.src, 6);
+	/* a VNI no guarded network has on this port: not the guard's */
+	pk.vni = s->ev.vni;
+	if (!bpf_map_lookup_elem(&sp_guard_ports, &pk))
+		return SIXPLANE_GUARD_UNCHECKED;
 
 	/* rule 1: a current peer's endpoint, for this port and VNI */
 	k.family = s->ev.family;

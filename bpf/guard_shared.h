@@ -15,7 +15,7 @@
 
 #define SP_GUARD_MAX_PEERS 65536   /* per generation: hosts x networks */
 #define SP_GUARD_MAX_SOURCES 16384 /* AllowedSources prefixes, all hosts */
-#define SP_GUARD_MAX_PORTS 64
+#define SP_GUARD_MAX_PORTS 256	   /* (port, VNI) and port entries a generation */
 #define SP_GUARD_MAX_IFACES 256
 
 enum sp_guard_dir {
@@ -26,12 +26,16 @@ enum sp_guard_dir {
 
 /* sp_guard_active[0]: the generation in force (0 or 1). */
 
-/* sp_guard_ports: the UDP ports that are VXLAN (a datagram to another port
- * is not the guard's). */
+/* sp_guard_ports: the guarded networks' VXLAN, each (port, VNI), and each
+ * port with SP_GUARD_ANY_VNI. A datagram to another port, or to a VNI no
+ * guarded network has on it (an unguarded network's, another VXLAN
+ * user's), is not the guard's. */
+#define SP_GUARD_ANY_VNI 0xffffffffu
 struct sp_guard_port_key {
 	__u8 gen;
 	__u8 pad;
 	__u16 port; /* network order */
+	__u32 vni;  /* host order */
 };
 
 /* sp_guard_underlays: per underlay interface, how far its IP header is
@@ -44,19 +48,19 @@ struct sp_guard_iface {
 /* sp_guard_peers: the peers by the endpoint their datagrams come from. */
 struct sp_guard_peer_key {
 	__u8 gen;
-	__u8 family; /* 4 or 6 */
-	__u16 port;  /* the VXLAN port, network order */
-	__u32 vni;   /* host order */
+	__u8 family;   /* 4 or 6 */
+	__u16 port;    /* the VXLAN port, network order */
+	__u32 vni;     /* host order */
 	__u8 addr[16]; /* IPv4: the first 4 bytes, the rest zero */
 };
 
 /* A host as the programs check it; also the value of sp_guard_selves. */
 struct sp_guard_host {
-	__u8 mac[6];	   /* MAC(nwid, node) */
-	__u8 p80[10];	   /* its /80: the first 10 bytes of its 6PLANE addresses */
-	__u8 rfc4193[16];  /* its RFC4193 address */
-	__u8 ll[16];	   /* fe80:: with the EUI-64 of mac */
-	__u32 sources;	   /* its AllowedSources in sp_guard_sources; 0: none */
+	__u8 mac[6];	  /* MAC(nwid, node) */
+	__u8 p80[10];	  /* its /80: the first 10 bytes of its 6PLANE addresses */
+	__u8 rfc4193[16]; /* its RFC4193 address */
+	__u8 ll[16];	  /* fe80:: with the EUI-64 of mac */
+	__u32 sources;	  /* its AllowedSources in sp_guard_sources; 0: none */
 	__u32 pad;
 };
 

@@ -199,7 +199,10 @@ static int write_gen(struct sp_guard_dp *g, const struct sp_guard_dp_net *nets, 
 
 	for (size_t i = 0; i < n; i++) {
 		const struct sp_guard_dp_net *x = &nets[i];
-		struct sp_guard_port_key pk = {.gen = (__u8)gen, .port = htons(x->port)};
+		struct sp_guard_port_key pk = {
+			.gen = (__u8)gen, .port = htons(x->port), .vni = SP_GUARD_ANY_VNI};
+		struct sp_guard_port_key vk = {
+			.gen = (__u8)gen, .port = htons(x->port), .vni = x->vni};
 		struct sp_guard_iface ui = {.l2len = x->underlay_l2len};
 		__u32 uif = (__u32)x->underlay_ifindex;
 		struct sp_guard_self_key sk = {.ifindex = (__u32)x->plane_ifindex,
@@ -208,6 +211,8 @@ static int write_gen(struct sp_guard_dp *g, const struct sp_guard_dp_net *nets, 
 
 		*what = "ports";
 		if ((r = bpf_map__update_elem(g->skel->maps.sp_guard_ports, &pk, sizeof(pk), &one,
+					      sizeof(one), BPF_ANY)) ||
+		    (r = bpf_map__update_elem(g->skel->maps.sp_guard_ports, &vk, sizeof(vk), &one,
 					      sizeof(one), BPF_ANY)))
 			return r;
 		*what = "underlay interfaces";

@@ -366,9 +366,18 @@ typedef const struct sixplane_guard_host *(*sixplane_guard_lookup_fn)(void *ctx,
 								     const uint8_t *src,
 								     uint16_t port, uint32_t vni);
 
+/* A guarded network's VXLAN: its UDP port (host order) and VNI. */
+struct sixplane_guard_vxlan {
+	uint16_t port;
+	uint32_t vni;
+};
+
 struct sixplane_guard_underlay {
-	const uint16_t *ports; /* the VXLAN UDP ports, host order */
-	size_t n_ports;
+	/* the guarded networks: a datagram to another port, or to a VNI none
+	 * of them has (an unguarded network's, another VXLAN user's), is not
+	 * the guard's */
+	const struct sixplane_guard_vxlan *vxlans;
+	size_t n_vxlans;
 	sixplane_guard_lookup_fn lookup;
 	void *ctx;
 };

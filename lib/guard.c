@@ -43,7 +43,9 @@
  *   the second after rule 2.
  * - The VXLAN flags are not checked (the kernel drops a header without
  *   the I flag, RFC 7348 section 5); the VNI is its bytes 4 to 6 as they
- *   are.
+ *   are. A datagram to a guarded port with a VNI no guarded network has
+ *   is UNCHECKED: an unguarded network's, or another VXLAN user's on the
+ *   same port (the kernel drops one whose VNI nobody has).
  * - An inner IPv6 packet behind up to SIXPLANE_GUARD_MAX_VLAN 802.1Q or
  *   802.1ad tags is IPv6 for rule 3 (and on egress): Linux delivers a
  *   frame under tags of VID 0 (priority only, at any depth) as untagged.
@@ -77,10 +79,12 @@ static uint16_t be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static bool is_vxlan_port(const struct sixplane_guard_underlay *u, uint16_t port)
+/* A guarded network's port; with vni, its port and VNI (any >= 1 << 24:
+ * the port alone). */
+static bool guarded(const struct sixplane_guard_underlay *u, uint16_t port, uint32_t vni)
 {
-	for (size_t i = 0; i < u->n_ports; i++)
-		if (u->ports[i] == port)
+	for (size_t i = 0; i < u->n_vxlans; i++)
+		if (u->vxlans[i].port == port && (vni >> 24 || u->vxlans[i].vni == vni))
 			return true;
 	return false;
 }
@@ -263,7 +267,7 @@ void sixplane_guard_underlay_verdict(const struct sixplane_guard_underlay *u, co
 		return;
 	}
 	v->port = be16(pkt + udp + 2);
-	if (!is_vxlan_port(u, v->port))
+	if (!guarded(u, v->port, UINT32_MAX))
 		return;
 	/* Rule 5: VXLAN senders set DF (RFC 7348 section 4.3), and a
 	 * fragment cannot be checked without reassembly. */
@@ -282,6 +286,10 @@ void sixplane_guard_underlay_verdict(const struct sixplane_guard_underlay *u, co
 	v->vni = (uint32_t)pkt[vx + 4] << 16 | (uint32_t)pkt[vx + 5] << 8 | pkt[vx + 6];
 	memcpy(v->inner_mac.b, pkt + eth + 6, 6);
 	v->has_inner_mac = true;
+	/* a VNI no guarded network has on this port: an unguarded network's
+	 * or another VXLAN user's (the kernel drops one nobody has) */
+	if (!guarded(u, v->port, v->vni))
+		return;
 
 	/* Rule 1: the outer source is a current peer's endpoint. */
 	peer = u->lookup ? u->lookup(u->ctx, v->family, v->outer_src, v->port, v->vni) : NULL;

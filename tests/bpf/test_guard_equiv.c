@@ -154,7 +154,17 @@ static const struct sixplane_guard_host *lookup(void *ctx, int family, const uin
 	return NULL;
 }
 
-static const struct sixplane_guard_underlay underlay_cfg = {ports, 3, lookup, NULL};
+/* the guarded networks' (port, VNI): those of the peers (fill_maps) */
+static struct sixplane_guard_vxlan vxlans[N_PEERS];
+static struct sixplane_guard_underlay underlay_cfg = {vxlans, 0, lookup, NULL};
+
+static bool vxlan_guarded(uint16_t port, uint32_t vni)
+{
+	for (size_t k = 0; k < underlay_cfg.n_vxlans; k++)
+		if (vxlans[k].port == port && vxlans[k].vni == vni)
+			return true;
+	return false;
+}
 
 /* ---- the maps ---- */
 
@@ -198,11 +208,14 @@ static void put_peer(uint8_t gen, int family, const uint8_t *addr, uint16_t port
 	update(bpf_map__fd(obj->maps.sp_guard_peers), &k, h, "sp_guard_peers");
 }
 
-static void put_port(uint8_t gen, uint16_t port)
+/* a guarded network's (port, VNI), and its port */
+static void put_port(uint8_t gen, uint16_t port, uint32_t vni)
 {
-	struct sp_guard_port_key k = {.gen = gen, .port = htons(port)};
+	struct sp_guard_port_key k = {.gen = gen, .port = htons(port), .vni = SP_GUARD_ANY_VNI};
 	uint8_t one = 1;
 
+	update(bpf_map__fd(obj->maps.sp_guard_ports), &k, &one, "sp_guard_ports");
+	k.vni = vni;
 	update(bpf_map__fd(obj->maps.sp_guard_ports), &k, &one, "sp_guard_ports");
 }
 
@@ -239,14 +252,25 @@ static void fill_maps(void)
 	h = map_host(self.nwid, self.node, self.sources);
 	put_self(1, LO, &h);
 	put_sources(1, self.sources, &self.prefixes[0]);
-	for (size_t i = 0; i < 3; i++)
-		put_port(1, ports[i]);
+	/* the library and the maps from one list: each peer's network */
+	underlay_cfg.n_vxlans = 0;
+	for (size_t i = 0; i < N_PEERS; i++) {
+		size_t k = 0;
+		while (k < underlay_cfg.n_vxlans &&
+		       (vxlans[k].port != peers[i].port || vxlans[k].vni != peers[i].vni))
+			k++;
+		if (k < underlay_cfg.n_vxlans)
+			continue;
+		vxlans[underlay_cfg.n_vxlans++] =
+			(struct sixplane_guard_vxlan){peers[i].port, peers[i].vni};
+		put_port(1, peers[i].port, peers[i].vni);
+	}
 
 	/* the stale generation */
 	inet_pton(AF_INET, STALE_ENDPOINT, stale);
 	h = map_host(NWID_A, STALE_NODE, peers[1].sources);
 	put_peer(0, 4, stale, 4789, 100, &h);
-	put_port(0, STALE_PORT);
+	put_port(0, STALE_PORT, 100);
 	struct sixplane_prefix sp = prefix_of(STALE_SOURCE);
 	put_sources(0, peers[1].sources, &sp);
 	put_sources(0, self.sources, &sp);
@@ -708,8 +732,29 @@ static void test_rules(void **state)
 		memcpy(other_src, pr->addr, 16);
 		other_src[pr->family == 4 ? 3 : 15] ^= 0x40;
 		CASE("not a peer's endpoint", SIXPLANE_GUARD_UNKNOWN_ENDPOINT, d.src = other_src);
-		CASE("its endpoint, another VNI", SIXPLANE_GUARD_UNKNOWN_ENDPOINT, d.vni ^= 0x10);
-		CASE("its endpoint, another VXLAN port", SIXPLANE_GUARD_UNKNOWN_ENDPOINT,
+		/* another guarded network's VNI: not a peer there; a VNI no
+		 * guarded network has on the port: not the guard's */
+		CASE("its endpoint, another VNI",
+		     vxlan_guarded(pr->port, pr->vni ^ 0x10) ? SIXPLANE_GUARD_UNKNOWN_ENDPOINT
+							     : SIXPLANE_GUARD_UNCHECKED,
+		     d.vni ^= 0x10);
+		CASE("its endpoint, a VNI no guarded network has", SIXPLANE_GUARD_UNCHECKED,
+		     d.vni = 0xabcde);
+		/* another guarded network's VNI: unknown there, or a peer there
+		 * too (a host in two networks), whose MAC is another */
+		for (size_t k = 0; k < underlay_cfg.n_vxlans; k++)
+			if (vxlans[k].port == pr->port && vxlans[k].vni != pr->vni)
+				CASE("its endpoint, another guarded network's VNI",
+				     lookup(NULL, pr->family, pr->addr, pr->port, vxlans[k].vni)
+					     ? SIXPLANE_GUARD_MAC_SPOOF
+					     : SIXPLANE_GUARD_UNKNOWN_ENDPOINT,
+				     d.vni = vxlans[k].vni);
+		/* its VNI on another port: a guarded network's there (and not
+		 * a peer of it), or not the guard's */
+		CASE("its endpoint, another VXLAN port",
+		     vxlan_guarded(pr->port == 8472 ? 4789 : 8472, pr->vni)
+			     ? SIXPLANE_GUARD_UNKNOWN_ENDPOINT
+			     : SIXPLANE_GUARD_UNCHECKED,
 		     d.port = pr->port == 8472 ? 4789 : 8472);
 		RAW("VXLAN reserved bytes and flags ignored", SIXPLANE_GUARD_PASS,
 		    p.b[p.udp + 8] = 0xff, p.b[p.udp + 9] = 0xff, p.b[p.udp + 15] = 0xff);

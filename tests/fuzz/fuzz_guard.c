@@ -29,15 +29,18 @@ static const struct sixplane_guard_host host_a = {NWID, NODE_A, NULL, 0};
 static const struct sixplane_guard_host host_g = {NWID, NODE_G, gw_allowed, 2};
 static const uint8_t ep4[4] = {192, 0, 2, 1};
 static const uint8_t ep6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
-static const uint16_t ports[] = {4789, 8472};
+/* the guarded networks: VNIs 0 to 15 on both ports (a datagram with
+ * another VNI is not the guard's) */
+#define GUARDED_VNIS 16
+static struct sixplane_guard_vxlan vxlans[2 * GUARDED_VNIS];
 
 static struct {
 	int calls;
 	const struct sixplane_guard_host *found;
 } seen;
 
-/* A on 192.0.2.1, G on 2001:db8::1, each on every even VNI and both
- * ports. */
+/* A on 192.0.2.1, G on 2001:db8::1, each on every even guarded VNI and
+ * both ports. */
 static const struct sixplane_guard_host *lookup(void *ctx, int family, const uint8_t *src,
 						uint16_t port, uint32_t vni)
 {
@@ -45,8 +48,8 @@ static const struct sixplane_guard_host *lookup(void *ctx, int family, const uin
 
 	(void)ctx;
 	seen.calls++;
-	if (vni > 0xffffff || (port != 4789 && port != 8472))
-		abort(); /* the VNI is 24 bits; only a VXLAN port is looked up */
+	if (vni >= GUARDED_VNIS || (port != 4789 && port != 8472))
+		abort(); /* only a guarded network's port and VNI is looked up */
 	if (family == 4 && !memcmp(src, ep4, 4) && !(vni & 1))
 		h = &host_a;
 	else if (family == 6 && !memcmp(src, ep6, 16) && !(vni & 1))
@@ -57,7 +60,20 @@ static const struct sixplane_guard_host *lookup(void *ctx, int family, const uin
 	return h;
 }
 
-static const struct sixplane_guard_underlay under = {ports, 2, lookup, NULL};
+static struct sixplane_guard_underlay under = {vxlans, 0, lookup, NULL};
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	for (uint32_t v = 0; v < GUARDED_VNIS; v++) {
+		vxlans[under.n_vxlans++] = (struct sixplane_guard_vxlan){4789, v};
+		vxlans[under.n_vxlans++] = (struct sixplane_guard_vxlan){8472, v};
+	}
+	return 0;
+}
 
 static void put16(uint8_t *p, size_t v)
 {
@@ -290,7 +306,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the harness's own datagrams are the guard's (unparsed only by the
 	 * inner frame's tags, past rule 2) */
 	if (mode && hdr + 8 + 14 <= len)
-		CHECK(v.reason != SIXPLANE_GUARD_UNCHECKED && v.reason != SIXPLANE_GUARD_FRAGMENT &&
+		CHECK((v.reason != SIXPLANE_GUARD_UNCHECKED || v.vni >= GUARDED_VNIS) &&
+			      v.reason != SIXPLANE_GUARD_FRAGMENT &&
 			      (v.reason != SIXPLANE_GUARD_UNPARSED || v.peer),
 		      data, size);
 	return 0;

@@ -54,7 +54,10 @@ on_bridge() {
 	ip -n "$1" addr add "192.0.2.$2/24" dev eth0
 }
 # conf I [NETWORK_EXTRA [PEER2_EXTRA]]: host I's file; the extras are lines
-# added to [Network] and to the [Peer] of host 2
+# added to [Network] and to the [Peer] of host 2. A second network, with
+# Guard = off, shares the underlay and the VXLAN port: the guard checks its
+# own networks' VNIs only, and this one's traffic must pass untouched.
+NWID2=8056c2e21c000002
 conf() {
 	{
 		printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nUnderlay = 192.0.2.%s\n%s' \
@@ -63,6 +66,13 @@ conf() {
 			[ "$j" -eq "$1" ] && continue
 			printf '[Peer]\nNode = %s\nEndpoint = 192.0.2.%s\n' "$(node "$j")" "$j"
 			[ "$j" -eq 2 ] && printf '%s' "${3:-}"
+		done
+		printf '[Network]\nId = %s\nNode = %s\nInterface = sp1\nUnderlay = 192.0.2.%s\n' \
+			"$NWID2" "$(node "$1")" "$1"
+		printf 'Guard = off\n'
+		for j in 1 2 3; do
+			[ "$j" -eq "$1" ] && continue
+			printf '[Peer]\nNode = %s\nEndpoint = 192.0.2.%s\n' "$(node "$j")" "$j"
 		done
 	} >"$tmp/h$1.conf"
 }
@@ -76,7 +86,7 @@ netns_add "$ROGUE"
 on_bridge "$ROGUE" 99
 
 # the VNI the hosts use, as sixplaned reads the file
-VNI=$("$SIXPLANED" -t -c "$tmp/h1.conf" 2>/dev/null | sed -n 's/^Vni = \([0-9]*\).*/\1/p')
+VNI=$("$SIXPLANED" -t -c "$tmp/h1.conf" 2>/dev/null | sed -n 's/^Vni = \([0-9]*\).*/\1/p' | head -n 1)
 [ -n "$VNI" ] || die "sixplaned -t printed no Vni: $("$SIXPLANED" -t -c "$tmp/h1.conf" 2>&1)"
 
 start() { # start N: sixplaned on host N
@@ -121,6 +131,11 @@ mesh() { # every container pings every other
 	done
 }
 mesh "before the attacks"
+# the unguarded network on the same port: host 2 reaches host 1 over it
+# (the guard on host 1's underlay leaves a VNI it does not guard alone)
+A2=$("$SIXPLANE" plane "$NWID2" "$(node 1)" --json | json_field sixplane_addr)
+ip netns exec "sp-ge2-$$" ping -6 -c2 -W2 -n "$A2" >/dev/null 2>&1 ||
+	die "the unguarded network on the same VXLAN port: host 2 cannot ping host 1 ($A2)"
 
 # The attacker: VXLAN datagrams built byte by byte (RFC 7348 section 5),
 # each an ICMPv6 echo request of a given id, so that the capture tells the

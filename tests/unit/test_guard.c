@@ -134,8 +134,10 @@ static const struct sixplane_guard_host *lookup(void *ctx, int family, const uin
 	return NULL;
 }
 
-static const uint16_t ports[] = {PORT, PORT2};
-static const struct sixplane_guard_underlay under = {ports, 2, lookup, &last};
+/* the guarded networks: VNI and VNI2 on both ports */
+static const struct sixplane_guard_vxlan ports[] = {
+	{PORT, VNI}, {PORT2, VNI}, {PORT, VNI2}, {PORT2, VNI2}};
+static const struct sixplane_guard_underlay under = {ports, 4, lookup, &last};
 
 /* ---- datagrams ---- */
 
@@ -396,12 +398,17 @@ static void test_unknown_endpoint(void **state)
 	len = outer4(p, ep4_b, PORT, VNI2, fr, n, DF);
 	check(p, len, SIXPLANE_GUARD_UNKNOWN_ENDPOINT);
 	assert_int_equal(last.vni, VNI2);
-	check(p, outer6(p, ep6_a, PORT, 99, fr, n), SIXPLANE_GUARD_UNKNOWN_ENDPOINT);
+	/* a VNI no guarded network has on the port: an unguarded network's,
+	 * or another VXLAN user's, not the guard's (and nobody is asked) */
+	last.calls = 0;
+	check(p, outer6(p, ep6_a, PORT, 99, fr, n), SIXPLANE_GUARD_UNCHECKED);
+	check(p, outer4(p, ep4_rogue, PORT, 99, fr, n, DF), SIXPLANE_GUARD_UNCHECKED);
+	assert_int_equal(last.calls, 0);
 	/* an IPv4 peer's address inside an IPv6 outer header is another endpoint */
 	uint8_t mapped[16] = {[10] = 0xff, [11] = 0xff, 192, 0, 2, 1};
 	check(p, outer6(p, mapped, PORT, VNI, fr, n), SIXPLANE_GUARD_UNKNOWN_ENDPOINT);
 	/* a peer's endpoint, on a VXLAN port it has no tunnel on */
-	static const uint16_t three[] = {PORT, PORT2, 4790};
+	static const struct sixplane_guard_vxlan three[] = {{PORT, VNI}, {PORT2, VNI}, {4790, VNI}};
 	struct sixplane_guard_underlay more = {three, 3, lookup, &last};
 	len = outer4(p, ep4_a, 4790, VNI, fr, n, DF);
 	sixplane_guard_underlay_verdict(&more, p, len, &v);
@@ -410,7 +417,7 @@ static void test_unknown_endpoint(void **state)
 	assert_int_equal(v.port, 4790);
 	assert_null(v.peer);
 	/* no lookup at all: nobody is a peer */
-	struct sixplane_guard_underlay none = {ports, 2, NULL, NULL};
+	struct sixplane_guard_underlay none = {ports, 4, NULL, NULL};
 	len = outer4(p, ep4_a, PORT, VNI, fr, n, DF);
 	sixplane_guard_underlay_verdict(&none, p, len, &v);
 	assert_int_equal(v.reason, SIXPLANE_GUARD_UNKNOWN_ENDPOINT);
