@@ -76,6 +76,18 @@ int sp_dp_open(struct sp_dp **out, const struct sp_config *cfg, bool want_tc, bo
 				"%s: removed %d tc program(s) a previous sixplaned left", name,
 				removed);
 	}
+	/* the guard's, on any interface: it sits on underlays the file does
+	 * not name (a tcx link goes with the process that held it) */
+	struct if_nameindex *all = cfg ? if_nameindex() : NULL;
+	for (struct if_nameindex *x = all; x && x->if_index; x++) {
+		int removed = sp_guard_dp_clean_stale((int)x->if_index);
+		if (removed > 0)
+			log_msg(LOG_NOTICE,
+				"%s: removed %d fabric guard program(s) a previous sixplaned left",
+				x->if_name, removed);
+	}
+	if (all)
+		if_freenameindex(all);
 	if (!want_tc) {
 		snprintf(dp->why, sizeof(dp->why),
 			 "the tc programs are not loaded (they load at start only, when the file "

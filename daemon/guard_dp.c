@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf_gen.h"
+#include "bpf_log.h"
 #include "guard.skel.h"
 #include "guard_shared.h"
 #include "log.h"
@@ -106,12 +107,20 @@ int sp_guard_dp_open(struct sp_guard_dp **out, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	sp_bpf_log_start();
 	g->skel = guard_bpf__open_and_load();
 	if (!g->skel) {
 		r = -errno;
-		snprintf(err, errlen, "cannot load the fabric guard's tc programs: %s%s",
-			 strerror(-r),
-			 r == -EPERM ? " (loading BPF needs CAP_BPF and CAP_NET_ADMIN)" : "");
+		if (r == -EPERM) /* libbpf's own last word is then only "-1" */
+			snprintf(
+				err, errlen,
+				"cannot load the fabric guard's tc programs: %s (loading BPF needs "
+				"CAP_BPF and CAP_NET_ADMIN, or CAP_SYS_ADMIN)",
+				strerror(-r));
+		else
+			snprintf(err, errlen, "cannot load the fabric guard's tc programs: %s%s%s",
+				 strerror(-r), sp_bpf_log_reason()[0] ? ": " : "",
+				 sp_bpf_log_reason());
 		free(g);
 		return r;
 	}
@@ -273,10 +282,35 @@ static int hook(struct sp_guard_dp *g, int ifindex, enum sp_tc_dir dir, char *er
 		return -ENOMEM;
 	}
 	g->hooks = h;
-	r = sp_tc_hook_attach(fd, SP_GUARD_HANDLE, ifindex, dir, err, errlen);
+	/* first on the hook: nothing before it may end the chain unguarded */
+	r = sp_tc_hook_attach(fd, SP_GUARD_HANDLE, true, ifindex, dir, err, errlen);
 	if (!r)
 		g->hooks[g->n_hooks++] = (struct hooked){ifindex, dir};
 	return r;
+}
+
+/* The underlay interfaces' entries of no network of nets: gone with
+ * their hooks (the map has no generations: an interface's link header is
+ * its own). */
+static void prune_underlays(struct sp_guard_dp *g, const struct sp_guard_dp_net *nets, size_t n)
+{
+	struct bpf_map *m = g->skel->maps.sp_guard_underlays;
+	__u32 key, next, doomed[SP_GUARD_MAX_IFACES];
+	size_t k = 0;
+	void *prev = NULL;
+
+	while (k < SP_GUARD_MAX_IFACES && !bpf_map__get_next_key(m, prev, &next, sizeof(next))) {
+		bool used = false;
+
+		key = next;
+		prev = &key;
+		for (size_t i = 0; i < n && !used; i++)
+			used = (__u32)nets[i].underlay_ifindex == next;
+		if (!used)
+			doomed[k++] = next;
+	}
+	for (size_t i = 0; i < k; i++)
+		bpf_map__delete_elem(m, &doomed[i], sizeof(doomed[i]), 0);
 }
 
 int sp_guard_dp_configure(struct sp_guard_dp *g, const struct sp_guard_dp_net *nets, size_t n,
@@ -290,29 +324,38 @@ int sp_guard_dp_configure(struct sp_guard_dp *g, const struct sp_guard_dp_net *n
 	/* what a failed attempt may have left of the next generation */
 	drop_all(g, next);
 	r = write_gen(g, nets, n, next, &what);
-	if (!r)
-		r = bpf_map__update_elem(g->skel->maps.sp_guard_active, &zero, sizeof(zero), &gen,
-					 sizeof(gen), BPF_ANY);
 	if (r) {
 		snprintf(err, errlen, "cannot write the fabric guard's %s: %s", what, strerror(-r));
 		drop_all(g, next);
 		return r;
 	}
-	drop_all(g, g->gen);
-	g->gen = next;
-	/* the tables first, then the hooks: a program attached now finds
-	 * its network's peers at once */
+	/* the hooks before the switch: a program new on an interface finds
+	 * the running generation, with nothing of its networks in it, and
+	 * passes their traffic until the switch; a failure leaves the running
+	 * generation in force (the caller puts the hooks back) */
 	for (size_t i = 0; i < n; i++) {
 		if ((r = hook(g, nets[i].underlay_ifindex, SP_TC_INGRESS, err, errlen)) ||
-		    (r = hook(g, nets[i].plane_ifindex, SP_TC_EGRESS, err, errlen)))
+		    (r = hook(g, nets[i].plane_ifindex, SP_TC_EGRESS, err, errlen))) {
+			drop_all(g, next);
 			return r;
+		}
 	}
+	r = bpf_map__update_elem(g->skel->maps.sp_guard_active, &zero, sizeof(zero), &gen,
+				 sizeof(gen), BPF_ANY);
+	if (r) {
+		snprintf(err, errlen, "cannot switch the fabric guard's tables: %s", strerror(-r));
+		drop_all(g, next);
+		return r;
+	}
+	drop_all(g, g->gen);
+	g->gen = next;
 	for (size_t i = g->n_hooks; i-- > 0;) {
 		if (wanted(nets, n, &g->hooks[i]))
 			continue;
 		sp_tc_hook_detach(g->hooks[i].ifindex, g->hooks[i].dir, SP_GUARD_HANDLE);
 		g->hooks[i] = g->hooks[--g->n_hooks];
 	}
+	prune_underlays(g, nets, n);
 	return 0;
 }
 
@@ -346,6 +389,15 @@ void sp_guard_dp_input(struct sp_guard_dp *g)
 {
 	if (g)
 		ring_buffer__consume(g->events);
+}
+
+int sp_guard_dp_clean_stale(int ifindex)
+{
+	/* bpf_prog_info keeps 15 characters of a name */
+	static const char *const names[] = {"sp_guard_underl", "sp_guard_egress", NULL};
+
+	sp_bpf_log_start();
+	return sp_tc_hook_clean_stale(ifindex, SP_GUARD_HANDLE, names);
 }
 
 const char *sp_guard_dp_attached_by(const struct sp_guard_dp *g, int ifindex, bool egress)

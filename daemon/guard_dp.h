@@ -32,10 +32,12 @@ struct sp_guard_dp_net {
 int sp_guard_dp_open(struct sp_guard_dp **out, char *err, size_t errlen);
 /* Detach everything and unload. */
 void sp_guard_dp_close(struct sp_guard_dp *g);
-/* Enforce exactly nets: their tables written as the next generation and
- * switched to with one store, the programs attached where they now must
- * be and detached where they no longer must. On failure the running
- * generation and attachments stay, err says why. */
+/* Enforce exactly nets: their tables written as the next generation, the
+ * programs attached where they now must be, the generation switched to
+ * with one store, the programs detached where they no longer must be. On
+ * failure the running generation stays in force and err says why; hooks
+ * attached for nets stay (passing all but the running generation's
+ * networks) until the next call, as the apply's rollback makes. */
 int sp_guard_dp_configure(struct sp_guard_dp *g, const struct sp_guard_dp_net *nets, size_t n,
 			  char *err, size_t errlen);
 /* The counters, summed over CPUs: [SP_GUARD_UNDERLAY or SP_GUARD_EGRESS][reason]. */
@@ -45,6 +47,9 @@ int sp_guard_dp_fd(const struct sp_guard_dp *g);
 /* Log the drops reported, at most one line per reason a second, with the
  * number since the last. */
 void sp_guard_dp_input(struct sp_guard_dp *g);
+/* Remove the guard's clsact filters a previous instance (killed with -9,
+ * on a kernel without tcx) left on ifindex. The number removed. */
+int sp_guard_dp_clean_stale(int ifindex);
 /* How the programs are attached on ifindex: "tcx", "clsact" or NULL. */
 const char *sp_guard_dp_attached_by(const struct sp_guard_dp *g, int ifindex, bool egress);
 

@@ -13,6 +13,7 @@
 #include <linux/pkt_cls.h>
 
 #include "bpf_gen.h"
+#include "bpf_log.h"
 #include "ndp.skel.h"
 #include "ndp_shared.h"
 #include "tc.h"
@@ -30,70 +31,6 @@ struct sp_tc {
 	unsigned gen; /* the running configuration's generation */
 };
 
-/* libbpf's last message, for the one line that says why loading failed:
- * the verifier's reason once its log has gone by, which the lines libbpf
- * prints after it ("failed to load object") do not replace */
-static char last_msg[256];
-static bool have_reason;
-
-/* The verifier's reason in its log: the last line before its statistics
- * ("processed N insns ..."), e.g. "R9 offset is outside of the packet",
- * after the line before it, which says where. */
-static void verifier_reason(const char *log)
-{
-	const char *end = strstr(log, "\nprocessed "), *a, *b;
-
-	if (!end)
-		return;
-	for (b = end; b > log && b[-1] != '\n'; b--)
-		;
-	if (b == log)
-		return;
-	for (a = b - 1; a > log && a[-1] != '\n'; a--)
-		;
-	snprintf(last_msg, sizeof(last_msg), "the verifier: %.*s; %.*s", (int)(b - 1 - a), a,
-		 (int)(end - b), b);
-	have_reason = true;
-}
-
-__attribute__((format(printf, 2, 0))) static int print_cb(enum libbpf_print_level level,
-							  const char *fmt, va_list ap)
-{
-	char line[sizeof(last_msg)], *msg;
-	va_list aq;
-	int n;
-
-	if (level == LIBBPF_DEBUG || have_reason)
-		return 0;
-	/* the verifier's log comes as one message of any length */
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n > 0 && (msg = malloc((size_t)n + 1))) {
-		vsnprintf(msg, (size_t)n + 1, fmt, ap);
-		if (strstr(msg, "-- BEGIN PROG LOAD LOG --"))
-			verifier_reason(msg);
-		snprintf(line, sizeof(line), "%s", msg);
-		free(msg);
-	} else {
-		vsnprintf(line, sizeof(line), fmt, ap);
-	}
-	line[strcspn(line, "\n")] = 0;
-	/* the verifier's log ends with its statistics: keep the reason */
-	if (!have_reason && line[0] && strncmp(line, "processed ", 10) &&
-	    strncmp(line, "-- END", 6) && strncmp(line, "Error: ", 7))
-		memcpy(last_msg, line, sizeof(line));
-	return 0;
-}
-
-/* libbpf writes to stderr unless told otherwise: it speaks through us */
-static void quiet_libbpf(void)
-{
-	last_msg[0] = 0;
-	have_reason = false;
-	libbpf_set_print(print_cb);
-}
-
 int sp_tc_open(struct sp_tc **out, char *err, size_t errlen)
 {
 	struct sp_tc *t = calloc(1, sizeof(*t));
@@ -104,7 +41,7 @@ int sp_tc_open(struct sp_tc **out, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	quiet_libbpf();
+	sp_bpf_log_start();
 	t->skel = ndp_bpf__open_and_load();
 	if (!t->skel) {
 		r = -errno;
@@ -115,7 +52,7 @@ int sp_tc_open(struct sp_tc **out, char *err, size_t errlen)
 				 strerror(-r));
 		else
 			snprintf(err, errlen, "cannot load the tc programs: %s%s%s", strerror(-r),
-				 last_msg[0] ? ": " : "", last_msg);
+				 sp_bpf_log_reason()[0] ? ": " : "", sp_bpf_log_reason());
 		free(t);
 		return r;
 	}
@@ -279,7 +216,8 @@ int sp_tc_configure(struct sp_tc *t, const struct sp_tc_iface *ifs, size_t n)
 
 int sp_tc_attach(struct sp_tc *t, int ifindex, enum sp_tc_dir dir, char *err, size_t errlen)
 {
-	return sp_tc_hook_attach(sp_tc_prog_fd(t, dir), SP_TC_HANDLE, ifindex, dir, err, errlen);
+	return sp_tc_hook_attach(sp_tc_prog_fd(t, dir), SP_TC_HANDLE, false, ifindex, dir, err,
+				 errlen);
 }
 
 const char *sp_tc_attached_by(const struct sp_tc *t, int ifindex, enum sp_tc_dir dir)
@@ -304,7 +242,7 @@ int sp_tc_clean_stale(int ifindex)
 {
 	static const char *const names[] = {"sp_egress", "sp_ingress", NULL};
 
-	quiet_libbpf();
+	sp_bpf_log_start();
 	return sp_tc_hook_clean_stale(ifindex, SP_TC_HANDLE, names);
 }
 

@@ -19,6 +19,7 @@
  * which the build machine's headers (and libbpf) may predate. */
 #define SP_TCX_INGRESS 46
 #define SP_TCX_EGRESS 47
+#define SP_BPF_F_BEFORE (1U << 3)
 
 struct attached {
 	int ifindex;
@@ -44,9 +45,11 @@ static struct attached *find(int ifindex, enum sp_tc_dir dir, uint32_t handle)
 	return NULL;
 }
 
-int sp_tc_hook_attach(int prog_fd, uint32_t handle, int ifindex, enum sp_tc_dir dir, char *err,
-		      size_t errlen)
+int sp_tc_hook_attach(int prog_fd, uint32_t handle, bool first, int ifindex, enum sp_tc_dir dir,
+		      char *err, size_t errlen)
 {
+	/* tcx's "before every other", relative to nothing (uapi linux/bpf.h) */
+	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = first ? SP_BPF_F_BEFORE : 0);
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point(dir));
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = handle, .priority = handle,
 			    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
@@ -66,7 +69,7 @@ int sp_tc_hook_attach(int prog_fd, uint32_t handle, int ifindex, enum sp_tc_dir 
 	 * with EINVAL): behind any tcx program already there, which keeps
 	 * what it passes on (TC_ACT_UNSPEC) going to the next */
 	fd = bpf_link_create(prog_fd, ifindex, dir == SP_TC_EGRESS ? SP_TCX_EGRESS : SP_TCX_INGRESS,
-			     NULL);
+			     &lo);
 	if (fd >= 0) {
 		att[n_att++] = (struct attached){ifindex, dir, handle, fd, false};
 		return 0;

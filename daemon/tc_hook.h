@@ -8,6 +8,7 @@
 #ifndef SIXPLANED_TC_HOOK_H
 #define SIXPLANED_TC_HOOK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,10 +18,12 @@ enum sp_tc_dir {
 };
 
 /* Attach prog_fd at (ifindex, dir); handle is its clsact place (also its
- * priority), where a previous instance's filter is replaced. Nothing if
- * that place holds ours already. 0, or a negative errno and err. */
-int sp_tc_hook_attach(int prog_fd, uint32_t handle, int ifindex, enum sp_tc_dir dir, char *err,
-		      size_t errlen);
+ * priority: lower runs first), where a previous instance's filter is
+ * replaced. With first, a tcx link goes before every program on the hook,
+ * else after them. Nothing if that place holds ours already. 0, or a
+ * negative errno and err. */
+int sp_tc_hook_attach(int prog_fd, uint32_t handle, bool first, int ifindex, enum sp_tc_dir dir,
+		      char *err, size_t errlen);
 /* "tcx", "clsact", or NULL when nothing of ours is at (ifindex, dir,
  * handle). */
 const char *sp_tc_hook_by(int ifindex, enum sp_tc_dir dir, uint32_t handle);
