@@ -45,8 +45,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sixplane_nd_wire.h" /* enum sixplane_nd_reason, the extension headers */
 #include "sixplane_guard_wire.h" /* enum sixplane_guard_reason, its limits */
+#include "sixplane_nd_wire.h"	 /* enum sixplane_nd_reason, the extension headers */
 
 #ifdef __cplusplus
 extern "C" {
@@ -363,8 +363,8 @@ struct sixplane_guard_host {
  * address (4 or 16 bytes), the UDP destination port and the VNI it was
  * sent to; NULL when no current peer has that endpoint there. */
 typedef const struct sixplane_guard_host *(*sixplane_guard_lookup_fn)(void *ctx, int family,
-								     const uint8_t *src,
-								     uint16_t port, uint32_t vni);
+								      const uint8_t *src,
+								      uint16_t port, uint32_t vni);
 
 /* A guarded network's VXLAN: its UDP port (host order) and VNI. */
 struct sixplane_guard_vxlan {
@@ -392,8 +392,8 @@ struct sixplane_guard_verdict {
 	uint16_t port;				/* UDP destination, host order */
 	uint32_t vni;
 	bool has_inner_mac, has_inner_src;
-	struct sixplane_mac inner_mac; /* the inner (egress: the frame's) Ethernet source */
-	struct sixplane_addr inner_src;	/* the inner IPv6 source */
+	struct sixplane_mac inner_mac;	/* the inner (egress: the frame's) Ethernet source */
+	struct sixplane_addr inner_src; /* the inner IPv6 source */
 };
 
 /* A datagram arriving on the underlay interface, from its IP header (IPv4
