@@ -773,6 +773,18 @@ static void format_endpoints(const struct key *k, const void *field, char *out, 
 /* Prefix: the keys' common start, "/sixplane": a '/', then printable
  * characters without blanks, no empty component and no '/' at the end
  * (the keys are <Prefix>/v1/...). */
+/* A value that goes on the wire as it is (an etcd key, a user name):
+ * printable ASCII, no blanks. */
+static bool printable(struct parse *p, const struct key *k, const char *v)
+{
+	for (const char *c = v; *c; c++)
+		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+			return fail(p, p->line,
+				    "invalid %s '%s': only printable characters, no blanks",
+				    k->name, v);
+	return true;
+}
+
 static bool parse_key_prefix(struct parse *p, const struct key *k, const char *v, void *field)
 {
 	size_t n = strlen(v);
@@ -785,11 +797,8 @@ static bool parse_key_prefix(struct parse *p, const struct key *k, const char *v
 		return fail(p, p->line, "invalid %s '%s': must not end with '/'", k->name, v);
 	if (strstr(v, "//"))
 		return fail(p, p->line, "invalid %s '%s': an empty component ('//')", k->name, v);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f)
-			return fail(p, p->line,
-				    "invalid %s '%s': only printable characters, no blanks",
-				    k->name, v);
+	if (!printable(p, k, v))
+		return false;
 	memcpy(field, v, n + 1);
 	return true;
 }
@@ -874,11 +883,8 @@ static bool parse_user(struct parse *p, const struct key *k, const char *v, void
 	if (n >= sizeof(((struct sp_etcd *)0)->user))
 		return fail(p, p->line, "invalid %s '%s': longer than %zu characters", k->name, v,
 			    sizeof(((struct sp_etcd *)0)->user) - 1);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f)
-			return fail(p, p->line,
-				    "invalid %s '%s': only printable characters, no blanks",
-				    k->name, v);
+	if (!printable(p, k, v))
+		return false;
 	memcpy(field, v, n + 1);
 	return true;
 }
