@@ -54,8 +54,9 @@ test-san:
 	cd $(SAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|fuzz'
 	# and the daemon itself under them, in namespaces, through start, reloads
 	# (refused and accepted), rollbacks and exits: a leak or an overrun ends
-	# its exit status, which these tests check
-	cd $(SAN_BUILD) && ctest --output-on-failure -L netns \
+	# its exit status, which these tests check (two at a time, as the main
+	# run takes them: each has namespaces of its own)
+	cd $(SAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L netns \
 		-R '^(netns_resolver|netns_reload|netns_late|netns_guard|spine_agree|spine_matrix_netlink)$$'
 
 # The portable configuration (what builds on illumos): library and CLI only.
