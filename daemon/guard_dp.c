@@ -399,9 +399,3 @@ int sp_guard_dp_clean_stale(int ifindex)
 	sp_bpf_log_start();
 	return sp_tc_hook_clean_stale(ifindex, SP_GUARD_HANDLE, names);
 }
-
-const char *sp_guard_dp_attached_by(const struct sp_guard_dp *g, int ifindex, bool egress)
-{
-	(void)g;
-	return sp_tc_hook_by(ifindex, egress ? SP_TC_EGRESS : SP_TC_INGRESS, SP_GUARD_HANDLE);
-}

@@ -50,7 +50,5 @@ void sp_guard_dp_input(struct sp_guard_dp *g);
 /* Remove the guard's clsact filters a previous instance (killed with -9,
  * on a kernel without tcx) left on ifindex. The number removed. */
 int sp_guard_dp_clean_stale(int ifindex);
-/* How the programs are attached on ifindex: "tcx", "clsact" or NULL. */
-const char *sp_guard_dp_attached_by(const struct sp_guard_dp *g, int ifindex, bool egress);
 
 #endif
