@@ -255,6 +255,56 @@ static const char *str(json_t *o, const char *key)
 	return s ? cli_q(s) : "?";
 }
 
+/* A WireGuard network (doc/wireguard.md): the engine, the port, this
+ * host's public key. */
+static void wg_header(json_t *n, const struct reply_out *out)
+{
+	char line[LINE_MAX_BYTES], pid[32] = "";
+	json_t *err = json_object_get(n, "error");
+
+	if (json_is_integer(json_object_get(n, "engine_pid")))
+		snprintf(pid, sizeof(pid), " (pid %lld)",
+			 json_integer_value(json_object_get(n, "engine_pid")));
+	snprintf(line, sizeof(line), "  wireguard port %lld  engine %s%s  public key %s%s\n",
+		 json_integer_value(json_object_get(n, "port")), str(n, "engine"), pid,
+		 str(n, "public_key"),
+		 json_is_true(json_object_get(n, "persist")) ? "  persist" : "");
+	out->put(out->ctx, line);
+	if (json_is_string(err)) {
+		snprintf(line, sizeof(line), "  engine error: %s\n", str(n, "error"));
+		out->put(out->ctx, line);
+	}
+}
+
+/* A WireGuard peer: its key, where it is, its latest handshake's age and
+ * the bytes each way, as the engine counts them. */
+static void wg_peer(json_t *p, bool other, const struct reply_out *out)
+{
+	char line[LINE_MAX_BYTES], hs[48] = "never";
+	json_t *age = json_object_get(p, "handshake_age");
+	const char *state = json_string_value(json_object_get(p, "state"));
+	int len;
+
+	if (json_is_integer(age))
+		snprintf(hs, sizeof(hs), "%llds ago", json_integer_value(age));
+	len = snprintf(line, sizeof(line), "  peer %s  key %s  endpoint %s", str(p, "node"),
+		       str(p, "public_key"), str(p, "endpoint"));
+	if (len > 0 && (size_t)len < sizeof(line)) {
+		if (state && !strcmp(state, "ok"))
+			len += snprintf(line + len, sizeof(line) - (size_t)len,
+					"  handshake %s  rx %lld  tx %lld", hs,
+					json_integer_value(json_object_get(p, "rx_bytes")),
+					json_integer_value(json_object_get(p, "tx_bytes")));
+		else
+			len += snprintf(line + len, sizeof(line) - (size_t)len, "  %s",
+					str(p, "state"));
+	}
+	if (len > 0 && (size_t)len < sizeof(line))
+		snprintf(line + len, sizeof(line) - (size_t)len, "%s%s\n", other ? "  source " : "",
+			 other ? str(p, "source") : "");
+	out->put(out->ctx, line);
+}
+
 int status_render(json_t *root, bool json, const struct reply_out *out, char *err, size_t errlen)
 {
 	json_t *nets = json_object_get(root, "networks"), *n, *p;
@@ -279,15 +329,20 @@ int status_render(json_t *root, bool json, const struct reply_out *out, char *er
 			 json_is_true(json_object_get(n, "6plane")) ? "  6plane" : "",
 			 json_is_true(json_object_get(n, "rfc4193")) ? "  rfc4193" : "");
 		out->put(out->ctx, line);
-		if (!json_object_get(n, "vni"))
+		bool wg = json_object_get(n, "engine") != NULL;
+		if (!json_object_get(n, "vni") && !wg)
 			continue;
-		snprintf(line, sizeof(line),
-			 "  vxlan vni %lld  port %lld  underlay %s  multicast %s%s\n",
-			 json_integer_value(json_object_get(n, "vni")),
-			 json_integer_value(json_object_get(n, "port")), str(n, "underlay"),
-			 json_is_true(json_object_get(n, "multicast")) ? "on" : "off",
-			 json_is_true(json_object_get(n, "persist")) ? "  persist" : "");
-		out->put(out->ctx, line);
+		if (wg)
+			wg_header(n, out);
+		else
+			snprintf(line, sizeof(line),
+				 "  vxlan vni %lld  port %lld  underlay %s  multicast %s%s\n",
+				 json_integer_value(json_object_get(n, "vni")),
+				 json_integer_value(json_object_get(n, "port")), str(n, "underlay"),
+				 json_is_true(json_object_get(n, "multicast")) ? "on" : "off",
+				 json_is_true(json_object_get(n, "persist")) ? "  persist" : "");
+		if (!wg)
+			out->put(out->ctx, line);
 		/* the membership store, when the network has one */
 		json_t *st = json_object_get(n, "store");
 		if (json_is_object(st)) {
@@ -306,6 +361,10 @@ int status_render(json_t *root, bool json, const struct reply_out *out, char *er
 			/* a peer of the file's says nothing more; the store's say so */
 			const char *src = json_string_value(json_object_get(p, "source"));
 			bool other = src && strcmp(src, "static");
+			if (wg) {
+				wg_peer(p, other, out);
+				continue;
+			}
 			int len = snprintf(line, sizeof(line),
 					   "  peer %s  endpoint %s  mac %s  fdb %s", str(p, "node"),
 					   str(p, "endpoint"), str(p, "mac"), str(p, "fdb"));

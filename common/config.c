@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "sources.h"
+#include "wg_key.h"
 
 /* A configuration or identity file larger than this is not one. */
 #define MAX_FILE (1 << 20)
@@ -339,7 +340,7 @@ _Static_assert(sizeof(enum sp_solicit) == sizeof(unsigned) &&
 		       sizeof(enum sp_membership) == sizeof(unsigned),
 	       "parse_enum stores an enum as unsigned");
 _Static_assert(SP_SOLICIT_EMULATED_ONLY == 1 && SIXPLANE_ND_PROXY_AUTO == 1 &&
-		       SP_MEMBERSHIP_ETCD == 1,
+		       SP_MEMBERSHIP_ETCD == 1 && SP_TRANSPORT_WIREGUARD == 1,
 	       "the enums' values are their words' indexes");
 
 static bool parse_dataplane(struct parse *p, const struct key *k, const char *v, void *field)
@@ -593,6 +594,115 @@ static void format_sources(const struct key *k, const void *field, char *out, si
 }
 
 static const char *const membership_words[] = {"static", "etcd"};
+static const char *const transport_words[] = {"vxlan", "wireguard"};
+
+/* ---- WireGuard (doc/wireguard.md) ---- */
+
+/* PrivateKeyFile: an absolute path. Whether the file is fit (its mode, its
+ * key) is the plan's to check (sixplaned -t, start, reload): the command
+ * line reads this file too and must not need to open a key. */
+static bool parse_path(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	if (v[0] != '/')
+		return fail(p, p->line, "invalid %s '%s': not an absolute path", k->name, v);
+	if (strlen(v) >= PATH_MAX)
+		return fail(p, p->line, "invalid %s '%s': path too long", k->name, v);
+	memcpy(field, v, strlen(v) + 1);
+	return true;
+}
+
+/* PublicKey: as `wg pubkey` prints it. */
+static bool parse_public_key(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	static const uint8_t zero[SP_WG_KEY_LEN];
+
+	if (sp_wg_key_parse(v, strlen(v), field))
+		return fail(p, p->line,
+			    "invalid %s '%s': not a WireGuard key (base64 of 32 bytes, as wg "
+			    "pubkey prints it)",
+			    k->name, v);
+	if (!memcmp(field, zero, sizeof(zero)))
+		return fail(p, p->line, "invalid %s '%s': the all-zero key is no one's", k->name,
+			    v);
+	return true;
+}
+
+static void format_public_key(const struct key *k, const void *field, char *out, size_t size)
+{
+	static const uint8_t zero[SP_WG_KEY_LEN];
+	char s[SP_WG_KEY_B64LEN + 1];
+
+	(void)k;
+	if (!memcmp(field, zero, sizeof(zero))) {
+		snprintf(out, size, "(none)");
+		return;
+	}
+	sp_wg_key_format(field, s);
+	snprintf(out, size, "%s", s);
+}
+
+/* A [Peer]'s Endpoint: an address; on a WireGuard network also with a port
+ * ("198.51.100.7:51820", "[2001:db8::7]:51820"; none: the network's Port). */
+static bool parse_peer_endpoint(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	struct sp_peer *x = (struct sp_peer *)((char *)field - k->offset);
+	const char *colon = strrchr(v, ':');
+	char a[INET6_ADDRSTRLEN + 2];
+	size_t n;
+	unsigned long port;
+	struct key pk = *k;
+
+	if (cur_network(p)->transport != SP_TRANSPORT_WIREGUARD)
+		return parse_endpoint(p, k, v, field);
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+		if (!close || (close[1] && close[1] != ':') || (close[1] == ':' && !close[2]))
+			return fail(p, p->line,
+				    "invalid %s '%s': an IPv6 address with a port is written "
+				    "[address]:port",
+				    k->name, v);
+		n = (size_t)(close - v - 1);
+		colon = close[1] ? close + 1 : NULL;
+		if (n >= sizeof(a))
+			return fail(p, p->line, "invalid %s '%s': not an IPv6 address", k->name, v);
+		memcpy(a, v + 1, n);
+		a[n] = '\0';
+	} else if (colon && strchr(v, ':') == colon) { /* one colon: IPv4:port */
+		n = (size_t)(colon - v);
+		if (n >= sizeof(a))
+			return fail(p, p->line, "invalid %s '%s': not an IPv4 address", k->name, v);
+		memcpy(a, v, n);
+		a[n] = '\0';
+	} else { /* an address alone (IPv6 with colons, no brackets) */
+		colon = NULL;
+		snprintf(a, sizeof(a), "%s", v);
+	}
+	if (!parse_endpoint(p, k, a, field))
+		return false;
+	x->endpoint_port = 0;
+	if (!colon)
+		return true;
+	pk.lo = 1;
+	pk.hi = 65535;
+	if (!parse_number(p, &pk, colon + 1, &port))
+		return false;
+	x->endpoint_port = (uint16_t)port;
+	return true;
+}
+
+static void format_peer_endpoint(const struct key *k, const void *field, char *out, size_t size)
+{
+	const struct sp_peer *x = (const struct sp_peer *)((const char *)field - k->offset);
+	char s[INET6_ADDRSTRLEN] = "";
+
+	if (!x->endpoint.family || !x->endpoint_port) {
+		format_endpoint(k, field, out, size);
+		return;
+	}
+	inet_ntop(x->endpoint.family, x->endpoint.addr, s, sizeof(s));
+	snprintf(out, size, x->endpoint.family == AF_INET6 ? "[%s]:%u" : "%s:%u", s,
+		 (unsigned)x->endpoint_port);
+}
 
 /* ---- [Etcd] ---- */
 
@@ -912,6 +1022,11 @@ static const struct kind k_file = {parse_file, format_string, NULL};
 static const struct kind k_password_file = {parse_password_file, format_string, NULL};
 static const struct kind k_user = {parse_user, format_string, NULL};
 static const struct kind k_sources = {parse_sources, format_sources, NULL};
+static const struct words transport_list = {transport_words, 2, "vxlan or wireguard"};
+static const struct kind k_transport = {parse_enum, format_enum, &transport_list};
+static const struct kind k_path = {parse_path, format_string, NULL};
+static const struct kind k_public_key = {parse_public_key, format_public_key, NULL};
+static const struct kind k_peer_endpoint = {parse_peer_endpoint, format_peer_endpoint, NULL};
 
 #define NET(f) SEC_NETWORK, offsetof(struct sp_network, f)
 #define PEER(f) SEC_PEER, offsetof(struct sp_peer, f)
@@ -951,10 +1066,17 @@ static const struct {
 	[SP_KEY_NETWORK_Guard] = {"Guard", &k_bool, NET(guard), NULL, 0, 0, 0},
 	[SP_KEY_NETWORK_AllowedSources] = {"AllowedSources", &k_sources, NET(allowed), NULL, K_LIST,
 					   0, 0},
+	/* Port's default is 51820 with wireguard: set at the section's end */
+	[SP_KEY_NETWORK_Transport] = {"Transport", &k_transport, NET(transport), "vxlan", 0, 0, 0},
+	[SP_KEY_NETWORK_PrivateKeyFile] = {"PrivateKeyFile", &k_path, NET(private_key_file), NULL,
+					   0, 0, 0},
 	[SP_KEY_PEER_Node] = {"Node", &k_node, PEER(node), NULL, K_REQUIRED, 0, 0},
-	[SP_KEY_PEER_Endpoint] = {"Endpoint", &k_endpoint, PEER(endpoint), NULL, K_REQUIRED, 0, 0},
+	/* required on VXLAN (end_peer); a WireGuard peer behind NAT has none */
+	[SP_KEY_PEER_Endpoint] = {"Endpoint", &k_peer_endpoint, PEER(endpoint), NULL, 0, 0, 0},
 	[SP_KEY_PEER_AllowedSources] = {"AllowedSources", &k_sources, PEER(allowed), NULL, K_LIST,
 					0, 0},
+	[SP_KEY_PEER_PublicKey] = {"PublicKey", &k_public_key, PEER(public_key), NULL, 0, 0, 0},
+	[SP_KEY_PEER_Keepalive] = {"Keepalive", &k_u16, PEER(keepalive), NULL, 0, 1, 65535},
 	[SP_KEY_PROXY_Interface] = {"Interface", &k_ifname, PROXY(ifname), NULL, K_REQUIRED, 0, 0},
 	[SP_KEY_PROXY_Prefix] = {"Prefix", &k_prefix, PROXY(rules), NULL, K_REQUIRED | K_REPEAT, 0,
 				 0},
@@ -1050,7 +1172,11 @@ static bool end_guard(struct parse *p, struct sp_network *n)
 	int line = n->lines[SP_KEY_NETWORK_Guard];
 
 	if (!line)
-		n->guard = n->underlay.family != 0;
+		n->guard = n->underlay.family != 0 && n->transport != SP_TRANSPORT_WIREGUARD;
+	else if (n->guard && n->transport == SP_TRANSPORT_WIREGUARD)
+		return fail(p, line,
+			    "Guard = on with Transport = wireguard: WireGuard's allowed IPs "
+			    "check every sender there (leave Guard out)");
 	else if (n->guard && !n->underlay.family)
 		return fail(p, line,
 			    "Guard = on needs an Underlay: the guard exists only on the "
@@ -1070,7 +1196,8 @@ static bool end_sources(struct parse *p, const struct sp_network *n, const struc
 
 	if (!line)
 		return true;
-	if (!n->guard) {
+	/* WireGuard's allowed IPs carry them, guard or not */
+	if (!n->guard && n->transport != SP_TRANSPORT_WIREGUARD) {
 		if (!n->underlay.family)
 			return fail(p, line,
 				    "%s needs Guard = on, and the guard an Underlay (the network "
@@ -1124,10 +1251,16 @@ static bool end_section(struct parse *p)
 		struct sp_network *n = cur_network(p);
 		if (!p->lines[SP_KEY_NETWORK_Vni])
 			n->vni = sp_default_vni(n->nwid);
+		/* WireGuard's own port (RFC-less, but what every WireGuard tool
+		 * uses) rather than VXLAN's IANA 4789 */
+		if (!p->lines[SP_KEY_NETWORK_Port] && n->transport == SP_TRANSPORT_WIREGUARD)
+			n->port = 51820;
 		return end_guard(p, n) && end_sources(p, n, &n->allowed, n->lines);
 	} else if (p->sec == SEC_PEER) {
 		struct sp_network *n = cur_network(p);
 		struct sp_peer *x = &n->peers[n->n_peers - 1];
+		if (n->transport != SP_TRANSPORT_WIREGUARD && !x->lines[SP_KEY_PEER_Endpoint])
+			return fail(p, line, "[Peer] needs Endpoint");
 		return end_sources(p, n, &x->allowed, x->lines);
 	} else if (p->sec == SEC_PROXY) {
 		struct sp_proxy *x = &p->cfg.proxies[p->cfg.n_proxies - 1];
@@ -1403,9 +1536,21 @@ static void dump_section(enum section sec, const void *s, const int *lines, FILE
 				other = true;
 		if (other)
 			continue;
-		/* an Underlay not given: the fabric keys say nothing */
-		if (sec == SEC_NETWORK && !((const struct sp_network *)s)->underlay.family &&
-		    i >= SP_KEY_NETWORK_Underlay && i <= SP_KEY_NETWORK_Persist && !lines[i])
+		/* no backplane: the fabric keys say nothing; on WireGuard, the
+		 * VXLAN ones */
+		const struct sp_network *n = sec == SEC_NETWORK ? s : NULL;
+		bool wg = n && n->transport == SP_TRANSPORT_WIREGUARD;
+		if (n && !sp_network_fabric(n) && !lines[i] &&
+		    ((i >= SP_KEY_NETWORK_Underlay && i <= SP_KEY_NETWORK_Persist) ||
+		     i == SP_KEY_NETWORK_PrivateKeyFile))
+			continue;
+		if (wg && !lines[i] &&
+		    (i == SP_KEY_NETWORK_Vni || i == SP_KEY_NETWORK_Multicast ||
+		     i == SP_KEY_NETWORK_Underlay || i == SP_KEY_NETWORK_Dataplane ||
+		     i == SP_KEY_NETWORK_Solicit || i == SP_KEY_NETWORK_Guard))
+			continue;
+		/* a peer's WireGuard keys, on WireGuard (the key given) */
+		if ((i == SP_KEY_PEER_PublicKey || i == SP_KEY_PEER_Keepalive) && !lines[i])
 			continue;
 		/* no Underlay: no guard, said only if given (Guard = off) */
 		if (i == SP_KEY_NETWORK_Guard && !((const struct sp_network *)s)->underlay.family &&

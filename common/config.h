@@ -53,9 +53,13 @@ enum sp_membership {
 	X(NETWORK, Membership)                                                                     \
 	X(NETWORK, Guard)                                                                          \
 	X(NETWORK, AllowedSources)                                                                 \
+	X(NETWORK, Transport)                                                                      \
+	X(NETWORK, PrivateKeyFile)                                                                 \
 	X(PEER, Node)                                                                              \
 	X(PEER, Endpoint)                                                                          \
 	X(PEER, AllowedSources)                                                                    \
+	X(PEER, PublicKey)                                                                         \
+	X(PEER, Keepalive)                                                                         \
 	X(PROXY, Interface)                                                                        \
 	X(PROXY, Prefix)                                                                           \
 	X(PROXY, Answer)                                                                           \
@@ -82,6 +86,16 @@ struct sp_endpoint {
 	uint8_t addr[16];
 };
 
+/* How a backplane's frames cross the underlay (doc/fabric.md,
+ * doc/wireguard.md). */
+enum sp_transport {
+	SP_TRANSPORT_VXLAN,	/* the kernel's VXLAN: a flat layer 2 (default) */
+	SP_TRANSPORT_WIREGUARD, /* WireGuard: layer 3, encrypted, routed by key */
+};
+
+/* A WireGuard key (Curve25519), raw. */
+#define SP_WG_KEY_LEN 32
+
 /* AllowedSources (doc/guard.md): prefixes a host sends from besides its
  * own, a gateway's routed ones; never inside the network's own plane. */
 struct sp_sources {
@@ -93,7 +107,10 @@ struct sp_sources {
 
 struct sp_peer {
 	uint64_t node;
-	struct sp_endpoint endpoint;
+	struct sp_endpoint endpoint;	   /* family 0: none (WireGuard: learned when it speaks) */
+	uint16_t endpoint_port;		   /* WireGuard: Endpoint's port, 0: the network's Port */
+	uint8_t public_key[SP_WG_KEY_LEN]; /* WireGuard: PublicKey */
+	uint16_t keepalive;		   /* WireGuard: Keepalive seconds, 0: off */
 	struct sp_sources allowed;
 	int line;
 	int lines[SP_N_KEYS]; /* where each key was given; 0: not given */
@@ -118,6 +135,9 @@ struct sp_network {
 	struct sp_peer *peers; /* the [Peer] sections after this [Network] */
 	size_t n_peers;
 	enum sp_membership membership;
+	enum sp_transport transport;
+	/* WireGuard: this host's private key, made (0600) on first start */
+	char private_key_file[PATH_MAX];
 	/* the fabric guard (doc/guard.md): on by default with an Underlay,
 	 * and only with one */
 	bool guard;
@@ -125,6 +145,13 @@ struct sp_network {
 	int line;		   /* where the section starts, for messages */
 	int lines[SP_N_KEYS];
 };
+
+/* Whether n is a backplane sixplaned makes: VXLAN with an Underlay, or
+ * WireGuard (whose Underlay is optional: a host behind NAT has none). */
+static inline bool sp_network_fabric(const struct sp_network *n)
+{
+	return n->underlay.family != 0 || n->transport == SP_TRANSPORT_WIREGUARD;
+}
 
 /* The VNI when none is configured: the 64-bit id folded to 24 bits, the
  * same on every host of the network. */

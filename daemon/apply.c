@@ -255,7 +255,7 @@ int sp_apply_open(struct sp_apply *ap, const struct sp_config *cfg, char *err, s
 	}
 	/* a network gone from the file since a kill -9 leaves its interface */
 	for (size_t i = 0; i < cfg->n_networks; i++)
-		if (cfg->networks[i].underlay.family)
+		if (sp_network_fabric(&cfg->networks[i]))
 			keep[nk++] = cfg->networks[i].ifname;
 	if ((e = sp_fabric_remove_stale(keep, nk)) < 0)
 		log_msg(LOG_WARNING, "cannot look for interfaces an earlier sixplaned left: %s",

@@ -17,17 +17,29 @@
 #include "host.h"
 #include "log.h"
 #include "netlink.h"
+#include "wg_fabric.h"
 
 struct sp_fabric {
 	struct sp_network net; /* as last synced; peers are our own copy */
 	int ifindex;
 	bool has_route; /* the plan's unreachable /80, removed on exit */
 	struct sixplane_prefix route;
+	struct sp_wg *wg; /* WireGuard: its engine and device */
 };
 
 const char *sp_fabric_ifname(const struct sp_fabric *f)
 {
 	return f->net.ifname;
+}
+
+int sp_fabric_fd(const struct sp_fabric *f)
+{
+	return f ? sp_wg_fd(f->wg) : -1;
+}
+
+bool sp_fabric_engine_ended(struct sp_fabric *f)
+{
+	return f && sp_wg_ended(f->wg);
 }
 
 static int link_create(const struct sp_network *n, const struct sp_plan_fabric *pf)
@@ -66,7 +78,8 @@ static int link_set(int ifindex, const struct sixplane_mac *mac, unsigned mtu)
 
 	ifi->ifi_change = IFF_UP;
 	ifi->ifi_flags = IFF_UP;
-	mnl_attr_put(h, IFLA_ADDRESS, 6, mac->b);
+	if (mac) /* none on WireGuard: no link layer */
+		mnl_attr_put(h, IFLA_ADDRESS, 6, mac->b);
 	mnl_attr_put_u32(h, IFLA_MTU, mtu);
 	mnl_attr_put_strz(h, IFLA_IFALIAS, SP_HOST_OUR_ALIAS);
 	return sp_nl_do(h);
@@ -443,6 +456,55 @@ static int copy_net(struct sp_network *dst, const struct sp_network *src)
 	return 0;
 }
 
+/* The WireGuard interface of n as pf wants it (doc/wireguard.md): the
+ * engine's device, then what VXLAN's has too (up, MTU, addresses), and
+ * the peers. A VXLAN interface of the same name (Transport changed) goes
+ * first. */
+static int wg_sync(struct sp_fabric *f, const struct sp_network *n, const struct sp_plan_fabric *pf,
+		   char *err, size_t errlen)
+{
+	int ifindex = (int)if_nametoindex(n->ifname), r;
+	struct sp_link_info li;
+
+	if (ifindex) {
+		if ((r = sp_nl_link_info(ifindex, &li))) {
+			snprintf(err, errlen, "%s: reading the interface: %s", n->ifname,
+				 strerror(-r));
+			return r;
+		}
+		if (!sp_host_ours(&li) && !f->wg) {
+			snprintf(err, errlen,
+				 "%s: the interface exists and was not made by sixplaned",
+				 n->ifname);
+			return -EEXIST;
+		}
+		if (!strcmp(li.kind, "vxlan")) {
+			log_msg(LOG_NOTICE, "%s: removing the VXLAN interface for WireGuard",
+				n->ifname);
+			if ((r = link_delete(ifindex))) {
+				snprintf(err, errlen, "%s: removing it: %s", n->ifname,
+					 strerror(-r));
+				return r;
+			}
+		}
+	}
+	if ((r = sp_wg_up(&f->wg, n, err, errlen)))
+		return r;
+	if (!(ifindex = (int)if_nametoindex(n->ifname))) {
+		snprintf(err, errlen, "%s: the WireGuard interface is gone", n->ifname);
+		return -ENODEV;
+	}
+	f->ifindex = ifindex;
+	if ((r = link_set(ifindex, NULL, pf->mtu))) {
+		snprintf(err, errlen, "%s: bringing it up: %s", n->ifname, strerror(-r));
+		return r;
+	}
+	if ((r = addrs_sync(n, pf, ifindex, err, errlen)) ||
+	    (r = sp_wg_sync(f->wg, n, pf, err, errlen)))
+		return r;
+	return 0;
+}
+
 int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
 		   const struct sp_plan_fabric *pf, char *err, size_t errlen)
 {
@@ -454,6 +516,17 @@ int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
 	if (!f && !(f = calloc(1, sizeof(*f)))) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
+	}
+	if (n->transport == SP_TRANSPORT_WIREGUARD) {
+		if ((r = wg_sync(f, n, pf, err, errlen)))
+			goto fail;
+		goto done;
+	}
+	if (f->wg) { /* Transport changed: WireGuard's device goes */
+		sp_wg_down(f->wg, false);
+		f->wg = NULL;
+		if (ifindex && !link_delete(ifindex))
+			ifindex = 0;
 	}
 	if (ifindex) {
 		if ((r = sp_nl_link_info(ifindex, &li))) {
@@ -503,6 +576,7 @@ int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
 	if ((r = addrs_sync(n, pf, ifindex, err, errlen)) ||
 	    (r = fdb_sync(n, pf, ifindex, err, errlen)))
 		goto fail;
+done:
 	free(f->net.peers);
 	if ((r = copy_net(&f->net, n))) {
 		snprintf(err, errlen, "out of memory");
@@ -520,6 +594,10 @@ fail:
 	if (fresh)
 		link_delete(ifindex);
 	if (!*fp) {
+		/* a WireGuard device this call made: its wireguard-go stops */
+		sp_wg_down(f->wg, false);
+		if (f->wg && f->ifindex)
+			link_delete(f->ifindex);
 		free(f->net.peers);
 		free(f);
 	}
@@ -616,7 +694,7 @@ int sp_fabric_remove_stale(const char *const *keep, size_t n)
 			wanted |= !strcmp(keep[j], links[i].info.name);
 		if (wanted)
 			continue;
-		log_msg(LOG_NOTICE, "%s: removing the VXLAN interface a previous sixplaned made",
+		log_msg(LOG_NOTICE, "%s: removing the interface a previous sixplaned made",
 			links[i].info.name);
 		if (!link_delete(links[i].ifindex))
 			removed++;
@@ -633,7 +711,8 @@ void sp_fabric_down(struct sp_fabric *f, bool honour_persist)
 	if (!f)
 		return;
 	keep = honour_persist && f->net.persist;
-	if (!keep && (r = link_delete(f->ifindex)) && r != -ENODEV)
+	sp_wg_down(f->wg, keep); /* wireguard-go's device goes with it */
+	if (!keep && f->ifindex && (r = link_delete(f->ifindex)) && r != -ENODEV)
 		log_msg(LOG_WARNING, "%s: cannot remove: %s", f->net.ifname, strerror(-r));
 	if (f->has_route && !keep) {
 		r = unreachable_route(RTM_DELROUTE, &f->route);
@@ -654,8 +733,15 @@ void sp_fabric_status(const struct sp_fabric *f, const struct sp_plan_fabric *pf
 	/* one dump, sorted by MAC: each peer's entry found by binary search,
 	 * so a status costs one dump and P log F, not P x F (a peer's MAC has
 	 * at most one entry: only the all-zero MAC repeats) */
-	bool known = fdb_observe(f->ifindex, &have) == 0;
+	bool known;
 
+	if (f->net.transport == SP_TRANSPORT_WIREGUARD) {
+		json_decref(peers);
+		sp_wg_status(f->wg, &f->net, pf, obj);
+		return;
+	}
+	json_object_set_new(obj, "transport", json_string("vxlan"));
+	known = fdb_observe(f->ifindex, &have) == 0;
 	if (known && have.n)
 		qsort(have.e, have.n, sizeof(*have.e), mac_cmp);
 	inet_ntop(f->net.underlay.family, f->net.underlay.addr, u, sizeof(u));

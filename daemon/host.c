@@ -33,7 +33,11 @@ void sp_host_free(struct sp_host *h)
 
 bool sp_host_ours(const struct sp_link_info *li)
 {
-	return !strcmp(li->alias, SP_HOST_OUR_ALIAS) && !strcmp(li->kind, "vxlan");
+	/* a backplane's kinds: VXLAN, WireGuard in the kernel, or the TUN
+	 * device of wireguard-go */
+	return !strcmp(li->alias, SP_HOST_OUR_ALIAS) &&
+	       (!strcmp(li->kind, "vxlan") || !strcmp(li->kind, "wireguard") ||
+		!strcmp(li->kind, "tun"));
 }
 
 const struct sp_link_entry *sp_host_link(const struct sp_host *h, const char *name)

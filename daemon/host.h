@@ -37,8 +37,9 @@ struct sp_host {
 	const struct sp_plan_sources *sources;
 };
 
-/* The alias that marks a VXLAN interface as made by sixplaned, so that a
- * restart after kill -9 adopts it and never takes over someone else's. */
+/* The alias that marks a backplane interface (VXLAN, WireGuard) as made
+ * by sixplaned, so that a restart after kill -9 adopts it and never takes
+ * over someone else's. */
 #define SP_HOST_OUR_ALIAS "sixplaned"
 /* Whether a link is such an interface of ours. */
 bool sp_host_ours(const struct sp_link_info *li);

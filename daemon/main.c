@@ -82,6 +82,24 @@ static void summary(const struct sp_plan *p)
 			       n->multicast ? "on" : "off", n->persist ? ", persist" : "");
 		}
 	}
+	/* WireGuard networks: no NDP, so not among the interfaces above */
+	for (size_t k = 0; k < p->n_fabrics; k++) {
+		const struct sp_plan_fabric *f = &p->fabrics[k];
+		const struct sp_network *n = &c->networks[f->network];
+		char net[SIXPLANE_PREFIXSTRLEN], host[SIXPLANE_PREFIXSTRLEN];
+		struct sixplane_prefix a = sixplane_6plane_network(n->nwid);
+		struct sixplane_prefix b = sixplane_6plane_prefix(n->nwid, n->node);
+		if (f->transport != SP_TRANSPORT_WIREGUARD)
+			continue;
+		sixplane_prefix_format(&a, net);
+		sixplane_prefix_format(&b, host);
+		printf("network %016llx node %010llx on %s: %s%s%s, this host's /80 %s\n",
+		       (unsigned long long)n->nwid, (unsigned long long)n->node, n->ifname,
+		       n->sixplane ? "6plane " : "", n->sixplane ? net : "",
+		       n->rfc4193 ? " rfc4193" : "", host);
+		printf("  wireguard port %u mtu %u, key %s, %zu peer(s)%s\n", n->port, f->mtu,
+		       n->private_key_file, f->n_wg_peers, n->persist ? ", persist" : "");
+	}
 	for (size_t i = 0; i < p->n_sysctls; i++)
 		printf("sysctl %s = %s\n", p->sysctls[i].path + strlen("/proc/sys/"),
 		       p->sysctls[i].value);
@@ -131,6 +149,11 @@ static int rebuild_epoll(struct daemon *d)
 		goto fail;
 	for (size_t i = 0; i < n; i++)
 		if (add_fd(ep, fds[i]))
+			goto fail;
+	/* wireguard-go's processes: each is readable when it ends */
+	for (size_t i = 0; d->ap.fabrics && i < d->ap.plan.n_fabrics; i++)
+		if (sp_fabric_fd(d->ap.fabrics[i]) >= 0 &&
+		    add_fd(ep, sp_fabric_fd(d->ap.fabrics[i])))
 			goto fail;
 	free(fds);
 	if (d->ep >= 0)
@@ -248,6 +271,21 @@ static char *stats_reply(void *ctx)
 	return sp_report_json(&d->ap, &d->dm);
 }
 
+/* fd is a fabric's wireguard-go: if it ended, the host is planned again,
+ * which starts it again (a new device: every setting and peer goes back).
+ * Whether fd was one. */
+static bool engine_input(struct daemon *d, int fd)
+{
+	for (size_t i = 0; d->ap.fabrics && i < d->ap.plan.n_fabrics; i++) {
+		if (sp_fabric_fd(d->ap.fabrics[i]) != fd)
+			continue;
+		if (sp_fabric_engine_ended(d->ap.fabrics[i]))
+			refresh(d);
+		return true;
+	}
+	return false;
+}
+
 static void dispatch(struct daemon *d, int fd)
 {
 	if (fd == sp_watch_fd(d->watch)) {
@@ -265,6 +303,8 @@ static void dispatch(struct daemon *d, int fd)
 		sp_dp_guard_input(d->ap.dp);
 	else if (fd == sp_dp_watch_fd(d->ap.dp))
 		sp_dp_watch_input(d->ap.dp);
+	else if (engine_input(d, fd))
+		; /* a WireGuard engine's */
 	else
 		sp_packet_input(d->ap.pkt, fd);
 }

@@ -11,9 +11,15 @@
 #include <sys/socket.h>
 
 #include "plan.h"
+#include "wg_key.h"
 
 #define VXLAN_OVERHEAD_V4 50 /* outer IPv4 20 + UDP 8 + VXLAN 8 + Ethernet 14 */
 #define VXLAN_OVERHEAD_V6 70
+/* WireGuard: outer IPv6 40 + UDP 8 + its header 16 + tag 16; wg-quick's
+ * figure, for either family, so one MTU fits both */
+#define WG_OVERHEAD 80
+/* with no Underlay to measure: a 1500-byte path, as wg-quick assumes */
+#define WG_DEFAULT_MTU (1500 - WG_OVERHEAD)
 
 struct build {
 	const struct sp_config *cfg;
@@ -143,9 +149,16 @@ static struct sp_plan_iface *add_iface(struct build *b, const char *name, enum s
 
 static bool store_peer_usable(const struct sp_network *n, const struct sp_store_peer *s)
 {
-	if (s->node == n->node || s->endpoint.family != n->underlay.family ||
-	    (s->port && s->port != n->port))
+	if (s->node == n->node)
 		return false;
+	/* WireGuard: the key is the peer; its endpoint (any family, its own
+	 * port) may be none, learned when it speaks */
+	if (n->transport == SP_TRANSPORT_WIREGUARD) {
+		if (!s->has_key)
+			return false;
+	} else if (s->endpoint.family != n->underlay.family || (s->port && s->port != n->port)) {
+		return false;
+	}
 	for (size_t i = 0; i < n->n_peers; i++)
 		if (n->peers[i].node == s->node)
 			return false;
@@ -166,6 +179,137 @@ static void guard_peer(struct sp_plan_fabric *f, uint64_t node, const struct sp_
 	f->guard_peers[f->n_guard_peers++] = (struct sp_plan_guard_peer){node, *ep, *allowed};
 }
 
+/* A WireGuard peer with its allowed IPs appended to the pool at *used:
+ * the node's /80 (6PLANE), its /128 (RFC4193), then its AllowedSources
+ * (doc/wireguard.md: computed, never configured). A key given twice (two
+ * nodes, one key: the store's second) keeps the first: WireGuard knows a
+ * peer by its key alone. */
+static void wg_peer(struct sp_plan_fabric *f, const struct sp_network *n, uint64_t node,
+		    const uint8_t key[SP_WG_KEY_LEN], const struct sp_endpoint *ep, uint16_t port,
+		    uint16_t keepalive, const struct sixplane_prefix *src, size_t n_src,
+		    bool from_store, size_t *used)
+{
+	struct sp_plan_wg_peer *w = &f->wg_peers[f->n_wg_peers];
+	struct sixplane_prefix *a = f->wg_allowed + *used;
+	size_t k = 0;
+
+	for (size_t i = 0; i < f->n_wg_peers; i++)
+		if (!memcmp(f->wg_peers[i].peer.public_key, key, SP_WG_KEY_LEN))
+			return;
+	memset(w, 0, sizeof(*w));
+	w->node = node;
+	w->from_store = from_store;
+	memcpy(w->peer.public_key, key, SP_WG_KEY_LEN);
+	if (ep && ep->family) {
+		w->peer.endpoint = *ep;
+		w->peer.port = port ? port : n->port;
+	}
+	w->peer.keepalive = keepalive;
+	if (n->sixplane)
+		a[k++] = sixplane_6plane_prefix(n->nwid, node);
+	if (n->rfc4193)
+		a[k++] = (struct sixplane_prefix){sixplane_rfc4193_addr(n->nwid, node), 128};
+	for (size_t i = 0; i < n_src; i++)
+		a[k++] = src[i];
+	w->peer.allowed = a;
+	w->peer.n_allowed = k;
+	*used += k;
+	f->n_wg_peers++;
+}
+
+/* The peers of a WireGuard backplane: the [Peer] sections', then the
+ * store's. */
+static int plan_wg_peers(struct build *b, const struct sp_network *n, struct sp_plan_fabric *f)
+{
+	size_t n_src = 0, pool = 0, used = 0;
+	const struct sp_store_peer *src = NULL;
+
+	if (n->membership == SP_MEMBERSHIP_ETCD && b->host->sources)
+		src = b->host->sources->peers(b->host->sources->ctx, n->nwid, &n_src);
+	for (size_t i = 0; i < n->n_peers; i++)
+		pool += 2 + n->peers[i].allowed.n;
+	for (size_t i = 0; i < n_src; i++)
+		pool += 2 + src[i].n_sources;
+	if (n->n_peers + n_src &&
+	    (!(f->wg_peers = calloc(n->n_peers + n_src, sizeof(*f->wg_peers))) ||
+	     !(f->wg_allowed = calloc(pool, sizeof(*f->wg_allowed)))))
+		return -ENOMEM;
+	for (size_t i = 0; i < n->n_peers; i++) {
+		const struct sp_peer *x = &n->peers[i];
+		wg_peer(f, n, x->node, x->public_key, &x->endpoint, x->endpoint_port, x->keepalive,
+			x->allowed.v, x->allowed.n, false, &used);
+	}
+	for (size_t i = 0; i < n_src; i++) {
+		const struct sp_store_peer *s = &src[i];
+		if (!store_peer_usable(n, s))
+			continue;
+		wg_peer(f, n, s->node, s->public_key, &s->endpoint, s->port, 0, s->sources,
+			s->n_sources, true, &used);
+	}
+	return 0;
+}
+
+/* A WireGuard backplane (doc/wireguard.md): its Underlay, when given, is
+ * where peers reach this host (waited for like VXLAN's); WireGuard itself
+ * listens on every address. */
+static int plan_wg(struct build *b, size_t index)
+{
+	const struct sp_network *n = &b->cfg->networks[index];
+	const struct sp_link_entry *l = sp_host_link(b->host, n->ifname), *ul = NULL;
+	struct sp_plan_fabric *f;
+	unsigned mtu = n->mtu ? n->mtu : WG_DEFAULT_MTU;
+	int r;
+
+	if (n->underlay.family) {
+		const struct sp_addr_entry *u = sp_host_addr(b->host, &n->underlay);
+		char addr[INET6_ADDRSTRLEN];
+		inet_ntop(n->underlay.family, n->underlay.addr, addr, sizeof(addr));
+		if (!u)
+			return wait_for(b, n->ifname, n->line,
+					"%s: Underlay %s is not an address of this host", n->ifname,
+					addr);
+		for (size_t i = 0; i < b->host->n_links; i++)
+			if (b->host->links[i].ifindex == u->ifindex)
+				ul = &b->host->links[i];
+		if (!ul)
+			return wait_for(b, n->ifname, n->line,
+					"%s: the interface of Underlay %s is gone", n->ifname,
+					addr);
+		if (!n->mtu)
+			mtu = ul->info.mtu > WG_OVERHEAD ? ul->info.mtu - WG_OVERHEAD : 0;
+	}
+	if (l && !sp_host_ours(&l->info))
+		return fail(b, -EEXIST, n->line,
+			    "%s: the interface exists and was not made by sixplaned", n->ifname);
+	if (mtu < 1280)
+		return fail(b, -EINVAL, n->line,
+			    "%s: MTU %u is below IPv6's 1280 (underlay %s MTU %u); set Mtu",
+			    n->ifname, mtu, ul->info.name, ul->info.mtu);
+	f = realloc(b->p.fabrics, (b->p.n_fabrics + 1) * sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	b->p.fabrics = f;
+	f = &f[b->p.n_fabrics++];
+	*f = (struct sp_plan_fabric){.network = index,
+				     .underlay_ifindex = ul ? ul->ifindex : 0,
+				     .mtu = mtu,
+				     .transport = SP_TRANSPORT_WIREGUARD};
+	/* the host address with /40: the /40 is routed to the interface, and
+	 * WireGuard picks the peer by destination */
+	if (n->sixplane) {
+		f->addrs[f->n_addrs++] =
+			(struct sp_plan_addr){sixplane_6plane_addr(n->nwid, n->node), 40};
+		f->has_route = true;
+		f->route = sixplane_6plane_prefix(n->nwid, n->node);
+	}
+	if (n->rfc4193)
+		f->addrs[f->n_addrs++] =
+			(struct sp_plan_addr){sixplane_rfc4193_addr(n->nwid, n->node), 88};
+	if ((r = plan_wg_peers(b, n, f)))
+		return r;
+	return add_sysctl(b, "/proc/sys/net/ipv6/conf/all/forwarding", "1", n->persist);
+}
+
 static int plan_fabric(struct build *b, size_t index)
 {
 	const struct sp_network *n = &b->cfg->networks[index];
@@ -175,6 +319,8 @@ static int plan_fabric(struct build *b, size_t index)
 	struct sp_plan_fabric *f;
 	unsigned mtu;
 
+	if (n->transport == SP_TRANSPORT_WIREGUARD)
+		return plan_wg(b, index);
 	inet_ntop(n->underlay.family, n->underlay.addr, addr, sizeof(addr));
 	if (!u)
 		return wait_for(b, n->ifname, n->line,
@@ -292,10 +438,13 @@ static int plan_network(struct build *b, size_t index)
 	bool present = true;
 	int r;
 
-	if (n->underlay.family) {
+	if (sp_network_fabric(n)) {
 		if ((r = plan_fabric(b, index)) < 0)
 			return r;
 		present = r == 0; /* else waiting for its Underlay */
+		/* a WireGuard interface has no link layer: no NDP to answer */
+		if (n->transport == SP_TRANSPORT_WIREGUARD)
+			return 0;
 	} else if (!sp_host_link(b->host, n->ifname)) {
 		present = false;
 	}
@@ -312,7 +461,7 @@ static int plan_network(struct build *b, size_t index)
 			    b->host->tc_why);
 	/* what the file asks of the interface is checked above either way;
 	 * its room on tc is taken once it is here */
-	if (!present && !n->underlay.family)
+	if (!present && !sp_network_fabric(n))
 		return wait_for(b, n->ifname, n->line, "interface '%s' does not exist", n->ifname) <
 				       0
 			       ? -ENOMEM
@@ -444,18 +593,52 @@ static void format_endpoint(const struct sp_endpoint *e, char *out, size_t size)
 
 /* The peers of a backplane network: after a [Network] with an Underlay, of
  * its family, none of them this host or twice. */
+/* The WireGuard keys of peer i: PublicKey on WireGuard, required and
+ * once per network; PublicKey and Keepalive nowhere else. */
+static int check_wg_peer(struct build *b, const struct sp_network *n, size_t i)
+{
+	const struct sp_peer *x = &n->peers[i];
+	static const enum sp_config_key wg_keys[] = {SP_KEY_PEER_PublicKey, SP_KEY_PEER_Keepalive};
+
+	if (n->transport != SP_TRANSPORT_WIREGUARD) {
+		for (size_t k = 0; k < sizeof(wg_keys) / sizeof(wg_keys[0]); k++)
+			if (x->lines[wg_keys[k]])
+				return fail(b, -EINVAL, x->lines[wg_keys[k]],
+					    "%s on a VXLAN network (the [Network] at line %d): "
+					    "it is WireGuard's (Transport = wireguard)",
+					    sp_config_key_name(wg_keys[k]), n->line);
+		return 0;
+	}
+	if (!x->lines[SP_KEY_PEER_PublicKey])
+		return fail(b, -EINVAL, x->line,
+			    "[Peer] needs PublicKey on a WireGuard network (the [Network] at line "
+			    "%d)",
+			    n->line);
+	for (size_t j = 0; j < i; j++)
+		if (!memcmp(n->peers[j].public_key, x->public_key, SP_WG_KEY_LEN))
+			return fail(b, -EINVAL, x->lines[SP_KEY_PEER_PublicKey],
+				    "PublicKey is already the key of the peer at line %d: "
+				    "WireGuard knows a peer by its key",
+				    n->peers[j].line);
+	return 0;
+}
+
 static int check_peers(struct build *b, const struct sp_network *n)
 {
+	int r;
+
 	for (size_t i = 0; i < n->n_peers; i++) {
 		const struct sp_peer *x = &n->peers[i];
 		char node[SIXPLANE_NODESTRLEN], ep[INET6_ADDRSTRLEN];
 
 		sixplane_node_format(x->node, node);
 		format_endpoint(&x->endpoint, ep, sizeof(ep));
-		if (!n->underlay.family)
+		if (!sp_network_fabric(n))
 			return fail(b, -EINVAL, x->line,
 				    "[Peer] must follow a [Network] with an Underlay (or other "
 				    "[Peer] sections of it)");
+		if ((r = check_wg_peer(b, n, i)))
+			return r;
 		if (x->node == n->node)
 			return fail(b, -EINVAL, x->lines[SP_KEY_PEER_Node],
 				    "invalid Node '%s': that is this host's own node", node);
@@ -464,6 +647,16 @@ static int check_peers(struct build *b, const struct sp_network *n)
 				return fail(b, -EINVAL, x->lines[SP_KEY_PEER_Node],
 					    "Node '%s' is already a peer at line %d", node,
 					    n->peers[j].line);
+		if (n->transport == SP_TRANSPORT_WIREGUARD) {
+			if (x->endpoint.family && n->underlay.family &&
+			    !memcmp(&x->endpoint, &n->underlay, sizeof(x->endpoint)) &&
+			    (x->endpoint_port ? x->endpoint_port : n->port) == n->port)
+				return fail(b, -EINVAL, x->lines[SP_KEY_PEER_Endpoint],
+					    "invalid Endpoint '%s': that is this host's Underlay "
+					    "and Port",
+					    ep);
+			continue;
+		}
 		if (x->endpoint.family != n->underlay.family)
 			return fail(b, -EINVAL, x->line,
 				    "[Peer] Endpoint is IPv%d but the Underlay is IPv%d",
@@ -473,6 +666,43 @@ static int check_peers(struct build *b, const struct sp_network *n)
 			return fail(b, -EINVAL, x->lines[SP_KEY_PEER_Endpoint],
 				    "invalid Endpoint '%s': that is this host's Underlay", ep);
 	}
+	return 0;
+}
+
+/* A network's keys and Transport: the VXLAN keys not on WireGuard, no
+ * NDP keys (no link layer there), a private key only there and fit, and a
+ * UDP port no other backplane of this host listens on. */
+static int check_wg_network(struct build *b, const struct sp_network *a)
+{
+	static const enum sp_config_key vxlan_only[] = {SP_KEY_NETWORK_Vni,
+							SP_KEY_NETWORK_Multicast};
+	static const enum sp_config_key ndp_keys[] = {SP_KEY_NETWORK_Dataplane,
+						      SP_KEY_NETWORK_Solicit};
+	char why[PATH_MAX + 200];
+	int r;
+
+	if (a->transport != SP_TRANSPORT_WIREGUARD) {
+		if (a->lines[SP_KEY_NETWORK_PrivateKeyFile])
+			return fail(b, -EINVAL, a->lines[SP_KEY_NETWORK_PrivateKeyFile],
+				    "PrivateKeyFile without Transport = wireguard");
+		return 0;
+	}
+	for (size_t k = 0; k < sizeof(vxlan_only) / sizeof(vxlan_only[0]); k++)
+		if (a->lines[vxlan_only[k]])
+			return fail(b, -EINVAL, a->lines[vxlan_only[k]],
+				    "%s with Transport = wireguard: it configures VXLAN",
+				    sp_config_key_name(vxlan_only[k]));
+	for (size_t k = 0; k < sizeof(ndp_keys) / sizeof(ndp_keys[0]); k++)
+		if (a->lines[ndp_keys[k]])
+			return fail(b, -EINVAL, a->lines[ndp_keys[k]],
+				    "%s with Transport = wireguard: a WireGuard interface has no "
+				    "link layer, so no NDP to answer",
+				    sp_config_key_name(ndp_keys[k]));
+	if (!a->lines[SP_KEY_NETWORK_PrivateKeyFile])
+		return fail(b, -EINVAL, a->lines[SP_KEY_NETWORK_Transport],
+			    "Transport = wireguard needs PrivateKeyFile");
+	if ((r = sp_wg_key_file_check(a->private_key_file, why, sizeof(why))))
+		return fail(b, -EINVAL, a->lines[SP_KEY_NETWORK_PrivateKeyFile], "%s", why);
 	return 0;
 }
 
@@ -487,15 +717,17 @@ static int check_config(struct build *b)
 
 	for (size_t i = 0; i < c->n_networks; i++) {
 		const struct sp_network *a = &c->networks[i];
+		if ((r = check_wg_network(b, a)))
+			return r;
 		for (size_t k = 0; k < sizeof(fabric_keys) / sizeof(fabric_keys[0]); k++)
-			if (!a->underlay.family && a->lines[fabric_keys[k]])
+			if (!sp_network_fabric(a) && a->lines[fabric_keys[k]])
 				return fail(b, -EINVAL, a->lines[fabric_keys[k]],
 					    "%s without an Underlay (Port, Vni, Mtu, Multicast "
 					    "and Persist configure the VXLAN sixplaned creates)",
 					    sp_config_key_name(fabric_keys[k]));
 		if ((r = check_peers(b, a)))
 			return r;
-		if (a->membership == SP_MEMBERSHIP_ETCD && !a->underlay.family)
+		if (a->membership == SP_MEMBERSHIP_ETCD && !sp_network_fabric(a))
 			return fail(b, -EINVAL, a->lines[SP_KEY_NETWORK_Membership],
 				    "Membership = etcd without an Underlay (the store holds "
 				    "backplane endpoints)");
@@ -515,6 +747,17 @@ static int check_config(struct build *b)
 				return fail(b, -EINVAL, a->line,
 					    "Interface '%s' already used at line %d", a->ifname,
 					    o->line);
+			/* a WireGuard interface has its UDP port to itself */
+			if (sp_network_fabric(a) && sp_network_fabric(o) && a->port == o->port &&
+			    (a->transport == SP_TRANSPORT_WIREGUARD ||
+			     o->transport == SP_TRANSPORT_WIREGUARD))
+				return fail(b, -EINVAL,
+					    a->lines[SP_KEY_NETWORK_Port]
+						    ? a->lines[SP_KEY_NETWORK_Port]
+						    : a->line,
+					    "Port %u is already the port of the network at line "
+					    "%d: a WireGuard interface has its UDP port to itself",
+					    (unsigned)a->port, o->line);
 			if (a->nwid == o->nwid)
 				return fail(b, -EINVAL, a->line,
 					    "network %016llx already configured at line %d",
@@ -599,6 +842,8 @@ void sp_plan_free(struct sp_plan *p)
 		free(p->fabrics[i].fdb);
 		free(p->fabrics[i].guard_peers);
 		free(p->fabrics[i].guard_sources);
+		free(p->fabrics[i].wg_peers);
+		free(p->fabrics[i].wg_allowed);
 	}
 	free(p->ifs);
 	free(p->fabrics);

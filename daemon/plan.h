@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "host.h"
+#include "wg.h"
 
 enum sp_plan_kind { SP_PLAN_NETWORK, SP_PLAN_PROXY };
 
@@ -59,7 +60,16 @@ struct sp_plan_guard_peer {
 	struct sp_sources allowed;
 };
 
-/* A backplane network: its VXLAN interface as it must be. */
+/* A peer of a WireGuard backplane: its key, endpoint, keepalive and the
+ * allowed IPs computed from its node (its /80, its RFC4193 /128) and its
+ * AllowedSources (doc/wireguard.md). */
+struct sp_plan_wg_peer {
+	uint64_t node;
+	bool from_store;
+	struct sp_wg_peer peer; /* allowed points into the fabric's wg_allowed */
+};
+
+/* A backplane network: its VXLAN or WireGuard interface as it must be. */
 struct sp_plan_fabric {
 	size_t network; /* into cfg->networks */
 	int underlay_ifindex;
@@ -82,6 +92,11 @@ struct sp_plan_fabric {
 	struct sp_plan_guard_peer *guard_peers;
 	size_t n_guard_peers;
 	struct sixplane_prefix *guard_sources;
+	/* WireGuard: no MAC, no FDB; a peer per node instead */
+	enum sp_transport transport;
+	struct sp_plan_wg_peer *wg_peers;
+	size_t n_wg_peers;
+	struct sixplane_prefix *wg_allowed;
 };
 
 /* An interface of the file the host cannot have served yet: it does not

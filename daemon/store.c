@@ -30,6 +30,7 @@
 #include "store_http.h"
 #include "store_set.h"
 #include "store_wire.h"
+#include "wg_key.h"
 
 #define REQ_TIMEOUT_MS 5000
 #define BACKOFF_MIN_MS 500
@@ -53,6 +54,8 @@ struct net {
 	/* after a reload that moved this host: the endpoint our key may
 	 * still have, ours to take over */
 	struct sp_endpoint moved_from;
+	bool has_key; /* WireGuard: this host's public key, in its value */
+	uint8_t public_key[SP_WG_KEY_LEN];
 	char key[SP_STORE_KEY_MAX];
 	char nodes[SP_STORE_KEY_MAX];
 	char value[640]; /* endpoint, port and up to SP_STORE_SOURCES_MAX sources */
@@ -572,8 +575,9 @@ static void on_join(void *ctx, struct sp_http_req *r, CURLcode rc, long status, 
 	v64 = json_string_value(json_object_get(kv, "value"));
 	if (v64 && sp_store_unb64(v64, &val, &vn) == 0 &&
 	    sp_store_parse_value(val, vn, n->nwid, &held) == 0 &&
-	    (same_endpoint(&held.endpoint, &n->underlay) ||
-	     same_endpoint(&held.endpoint, &n->moved_from))) {
+	    (n->has_key ? held.has_key && !memcmp(held.public_key, n->public_key, SP_WG_KEY_LEN)
+			: same_endpoint(&held.endpoint, &n->underlay) ||
+				  same_endpoint(&held.endpoint, &n->moved_from))) {
 		/* our own earlier run (kill -9, reboot): take the key over under
 		 * the new lease, if nobody changed it since we read it */
 		json_t *b = json_pack("{s:[{s:s,s:o,s:o}],s:[{s:{s:o,s:o,s:o}}],s:[{s:{s:o}}]}",
@@ -1101,7 +1105,7 @@ static int build_nets(struct sp_store *st, const struct sp_config *cfg, struct n
 
 		if (cn->membership != SP_MEMBERSHIP_ETCD)
 			continue;
-		if (!cn->underlay.family) {
+		if (!sp_network_fabric(cn)) {
 			snprintf(err, errlen,
 				 "network %016" PRIx64 ": Membership = etcd needs an Underlay",
 				 cn->nwid);
@@ -1123,13 +1127,32 @@ static int build_nets(struct sp_store *st, const struct sp_config *cfg, struct n
 			snprintf(err, errlen, "Prefix %s is too long", cfg->etcd.prefix);
 			goto inval;
 		}
+		/* WireGuard: the public key of the key file (made here on the
+		 * first start), which peers check every datagram against */
+		if (cn->transport == SP_TRANSPORT_WIREGUARD) {
+			uint8_t *priv = NULL;
+			bool made = false;
+			char why[PATH_MAX + 200];
+			int e = sp_wg_key_file_load(cn->private_key_file, true, &priv, &made, why,
+						    sizeof(why));
+			if (!e && sp_wg_key_public(priv, n->public_key))
+				e = -EINVAL;
+			sp_wg_key_free(priv);
+			if (e) {
+				snprintf(err, errlen, "network %016" PRIx64 ": %s", cn->nwid, why);
+				goto inval;
+			}
+			n->has_key = true;
+		}
 		if (sp_store_format_value(n->value, sizeof(n->value), &n->underlay, n->port,
-					  &cn->allowed) < 0) {
+					  &cn->allowed, n->has_key ? n->public_key : NULL) < 0) {
 			snprintf(err, errlen, "network %016" PRIx64 ": its value is too long",
 				 n->nwid);
 			goto inval;
 		}
-		n->scope = (struct sp_store_scope){n->nodes, n->node, n->nwid, n->underlay.family};
+		n->scope = (struct sp_store_scope){
+			n->nodes, n->node, n->nwid,
+			cn->transport == SP_TRANSPORT_WIREGUARD ? 0 : n->underlay.family};
 	}
 	*nets = v;
 	*n_nets = k;

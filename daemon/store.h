@@ -30,6 +30,8 @@ struct sp_store_peer {
 	uint64_t node;
 	struct sp_endpoint endpoint;
 	uint16_t port; /* the value's "port" (host order) */
+	bool has_key;  /* a WireGuard host's value: "public_key" */
+	uint8_t public_key[SP_WG_KEY_LEN];
 	uint8_t n_sources;
 	struct sixplane_prefix sources[SP_STORE_SOURCES_MAX];
 };

@@ -23,11 +23,17 @@ static size_t find(const struct sp_store_set *s, uint64_t node, bool *found)
 	return lo;
 }
 
+/* Every field a plan reads: a put that changes only a host's sources or
+ * its WireGuard key is a change too. */
 static bool same(const struct sp_store_peer *a, const struct sp_store_peer *b)
 {
 	return a->node == b->node && a->port == b->port &&
 	       a->endpoint.family == b->endpoint.family &&
-	       memcmp(a->endpoint.addr, b->endpoint.addr, sizeof(a->endpoint.addr)) == 0;
+	       memcmp(a->endpoint.addr, b->endpoint.addr, sizeof(a->endpoint.addr)) == 0 &&
+	       a->has_key == b->has_key &&
+	       memcmp(a->public_key, b->public_key, sizeof(a->public_key)) == 0 &&
+	       a->n_sources == b->n_sources &&
+	       memcmp(a->sources, b->sources, a->n_sources * sizeof(a->sources[0])) == 0;
 }
 
 const struct sp_store_peer *sp_store_set_find(const struct sp_store_set *s, uint64_t node)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sources.h"
+#include "wg_key.h"
 
 int sp_store_nodes_prefix(char *buf, size_t len, const char *prefix, uint64_t nwid)
 {
@@ -79,15 +80,27 @@ int sp_store_parse_value(const char *v, size_t n, uint64_t nwid, struct sp_store
 {
 	json_t *root = json_loadb(v, n, JSON_REJECT_DUPLICATES, NULL);
 	struct sp_store_peer p = {.node = out->node};
+	const json_t *k;
 	const char *s;
 	json_int_t port;
 	int ret = -EINVAL;
 
 	if (!json_is_object(root))
 		goto out;
-	s = json_string_value(json_object_get(root, "endpoint"));
+	/* a WireGuard host's key (doc/wireguard.md); with one, the endpoint
+	 * may be absent: a host behind NAT is learned when it speaks */
+	if ((k = json_object_get(root, "public_key"))) {
+		if (!json_is_string(k) ||
+		    sp_wg_key_parse(json_string_value(k), json_string_length(k), p.public_key))
+			goto out;
+		p.has_key = true;
+	}
+	k = json_object_get(root, "endpoint");
+	s = json_string_value(k);
+	if (!k && p.has_key)
+		goto port;
 	/* the literal only: inet_pton takes no scope, no port, no spaces */
-	if (!s || strlen(s) != json_string_length(json_object_get(root, "endpoint")))
+	if (!s || strlen(s) != json_string_length(k))
 		goto out;
 	if (inet_pton(AF_INET, s, p.endpoint.addr) == 1)
 		p.endpoint.family = AF_INET;
@@ -95,6 +108,7 @@ int sp_store_parse_value(const char *v, size_t n, uint64_t nwid, struct sp_store
 		p.endpoint.family = AF_INET6;
 	else
 		goto out;
+port:
 	if (!json_is_integer(json_object_get(root, "port")))
 		goto out;
 	port = json_integer_value(json_object_get(root, "port"));
@@ -118,11 +132,17 @@ const char *sp_store_endpoint_str(const struct sp_endpoint *ep, char *buf, size_
 }
 
 int sp_store_format_value(char *buf, size_t len, const struct sp_endpoint *ep, uint16_t port,
-			  const struct sp_sources *sources)
+			  const struct sp_sources *sources, const uint8_t *public_key)
 {
-	char a[INET6_ADDRSTRLEN];
-	int n = snprintf(buf, len, "{\"endpoint\": \"%s\", \"port\": %u",
-			 sp_store_endpoint_str(ep, a, sizeof(a)), port);
+	char a[INET6_ADDRSTRLEN], k[SP_WG_KEY_B64LEN + 1];
+	int n = ep->family ? snprintf(buf, len, "{\"endpoint\": \"%s\", \"port\": %u",
+				      sp_store_endpoint_str(ep, a, sizeof(a)), port)
+			   : snprintf(buf, len, "{\"port\": %u", port);
+
+	if (public_key && n >= 0 && (size_t)n < len) {
+		sp_wg_key_format(public_key, k);
+		n += snprintf(buf + n, len - (size_t)n, ", \"public_key\": \"%s\"", k);
+	}
 
 	for (size_t i = 0; n >= 0 && (size_t)n < len && sources && i < sources->n; i++) {
 		char p[SIXPLANE_PREFIXSTRLEN];
@@ -209,8 +229,9 @@ int sp_store_read_kv(const json_t *kv, const struct sp_store_scope *sc, bool wan
 	ret = -EINVAL;
 	if (v64 && sp_store_unb64(v64, &val, &vn) < 0)
 		goto out;
+	/* family 0: WireGuard's, where peers come from any family, or none */
 	if (sp_store_parse_value(val ? val : "", val ? vn : 0, sc->nwid, &p) < 0 ||
-	    p.endpoint.family != sc->family)
+	    (sc->family && p.endpoint.family != sc->family))
 		goto out;
 	*out = p;
 	ret = 1;

@@ -28,16 +28,19 @@ int sp_store_key(char *buf, size_t len, const char *prefix, uint64_t nwid, uint6
 int sp_store_parse_key(const char *key, size_t n, const char *nodes, uint64_t *node);
 
 /* The value: a JSON object with "endpoint" (an IPv4 or IPv6 literal),
- * "port" (1..65535) and optionally "sources" (at most SP_STORE_SOURCES_MAX
+ * "port" (1..65535), optionally "public_key" (a WireGuard key, base64, as
+ * `wg pubkey` prints it; with it "endpoint" may be absent: a host behind
+ * NAT) and "sources" (at most SP_STORE_SOURCES_MAX
  * IPv6 prefixes, the host's AllowedSources, each one a file could give in
  * network nwid: no host bits, common/sources.h); other members are ignored
  * so the format can grow. 0 and out's endpoint, port and sources, or
  * -EINVAL for anything else (out untouched). */
 int sp_store_parse_value(const char *v, size_t n, uint64_t nwid, struct sp_store_peer *out);
-/* This host's value, NUL-terminated, with "sources" when it has any. 0
- * or -ENAMETOOLONG. */
+/* This host's value, NUL-terminated: "endpoint" when ep has a family,
+ * "port", "public_key" with one (a WireGuard host), "sources" when it has
+ * any. 0 or -ENAMETOOLONG. */
 int sp_store_format_value(char *buf, size_t len, const struct sp_endpoint *ep, uint16_t port,
-			  const struct sp_sources *sources);
+			  const struct sp_sources *sources, const uint8_t *public_key);
 /* An endpoint as text (INET6_ADDRSTRLEN bytes at least). */
 const char *sp_store_endpoint_str(const struct sp_endpoint *ep, char *buf, size_t len);
 
@@ -55,7 +58,7 @@ struct sp_store_scope {
 	const char *nodes; /* sp_store_nodes_prefix */
 	uint64_t self;	   /* this host's node: never a peer */
 	uint64_t nwid;	   /* its network: sources inside its plane are refused */
-	int family;	   /* the Underlay's: another family is ignored */
+	int family;	   /* the Underlay's: another family is ignored; 0: any */
 };
 
 /* One kv object of the gateway ({"key", "value", ...}, base64). 1 and *out

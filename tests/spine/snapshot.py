@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The kernel state sixplaned may change in one network namespace, as text
 that two runs can be compared by (diff): links with their details,
-addresses, routes, the FDB, the neighbor and forwarding sysctls, what is on
-the tc hooks, and the contents of the tc programs' maps.
+addresses, routes, the FDB, the neighbor and forwarding sysctls, WireGuard
+devices and their peers, what is on the tc hooks, and the contents of the tc
+programs' maps.
 
     snapshot.py NETNS [--pid PID] [--ids]
 
@@ -115,6 +116,25 @@ def main():
             out.append(f"sysctl net/ipv6/neigh/{n}/{key} = {sysctl(f'net/ipv6/neigh/{n}/{key}')}")
         out.append(f"sysctl net/ipv6/conf/{n}/forwarding = "
                    f"{sysctl(f'net/ipv6/conf/{n}/forwarding')}")
+
+    # WireGuard devices (doc/wireguard.md), as `wg` reads them from the
+    # kernel module or wireguard-go: the port and each peer's key, endpoint,
+    # allowed IPs and keepalive. Left out: the private key (only whether one
+    # is set), handshake times and byte counts, which traffic moves.
+    for l in sorted(links, key=lambda l: l["ifname"]):
+        kind = l.get("linkinfo", {}).get("info_kind")
+        if kind not in ("wireguard", "tun"):
+            continue
+        dump = run(netns, "wg", "show", l["ifname"], "dump", check=False).splitlines()
+        for i, line in enumerate(dump):
+            f = line.split("\t")
+            if i == 0 and len(f) >= 3:
+                out.append(f"wg {l['ifname']} key {'set' if f[0] != '(none)' else 'none'} "
+                           f"port {f[2]} fwmark {f[3] if len(f) > 3 else '?'}")
+            elif len(f) >= 8:
+                ips = ",".join(sorted(f[3].split(",")))
+                out.append(f"wg {l['ifname']} peer {f[0]} psk {f[1] != '(none)'} "
+                           f"endpoint {f[2]} allowed {ips} keepalive {f[7]}")
 
     tcxshow = os.environ.get("TCXSHOW")
     clsact = set()

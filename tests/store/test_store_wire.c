@@ -135,19 +135,19 @@ static void test_value(void **state)
 		-EINVAL);
 #undef OK
 	ep = (struct sp_endpoint){AF_INET, {192, 0, 2, 1}};
-	assert_int_equal(sp_store_format_value(b, sizeof(b), &ep, 4789, NULL), 0);
+	assert_int_equal(sp_store_format_value(b, sizeof(b), &ep, 4789, NULL, NULL), 0);
 	assert_string_equal(b, "{\"endpoint\": \"192.0.2.1\", \"port\": 4789}");
-	assert_int_equal(sp_store_format_value(b, 10, &ep, 4789, NULL), -ENAMETOOLONG);
+	assert_int_equal(sp_store_format_value(b, 10, &ep, 4789, NULL, NULL), -ENAMETOOLONG);
 	/* with sources, read back the same */
 	struct sixplane_prefix two[2] = {{{{0x20, 0x01, 0x0d, 0xb8, 0x01}}, 48}, {{{0}}, 0}};
 	struct sp_sources src = {two, 2};
-	assert_int_equal(sp_store_format_value(b, sizeof(b), &ep, 4789, &src), 0);
+	assert_int_equal(sp_store_format_value(b, sizeof(b), &ep, 4789, &src, NULL), 0);
 	assert_string_equal(b, "{\"endpoint\": \"192.0.2.1\", \"port\": 4789, \"sources\": "
 			       "[\"2001:db8:100::/48\", \"::/0\"]}");
 	assert_int_equal(sp_store_parse_value(b, strlen(b), nwid, &v), 0);
 	assert_int_equal(v.n_sources, 2);
 	assert_memory_equal(v.sources, two, sizeof(two));
-	assert_int_equal(sp_store_format_value(b, 60, &ep, 4789, &src), -ENAMETOOLONG);
+	assert_int_equal(sp_store_format_value(b, 60, &ep, 4789, &src, NULL), -ENAMETOOLONG);
 }
 
 static void test_b64(void **state)
