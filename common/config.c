@@ -1540,14 +1540,15 @@ static void dump_section(enum section sec, const void *s, const int *lines, FILE
 		 * VXLAN ones */
 		const struct sp_network *n = sec == SEC_NETWORK ? s : NULL;
 		bool wg = n && n->transport == SP_TRANSPORT_WIREGUARD;
-		if (n && !sp_network_fabric(n) && !lines[i] &&
-		    ((i >= SP_KEY_NETWORK_Underlay && i <= SP_KEY_NETWORK_Persist) ||
-		     i == SP_KEY_NETWORK_PrivateKeyFile))
+		if (n && !sp_network_fabric(n) && !lines[i] && i >= SP_KEY_NETWORK_Transport &&
+		    i <= SP_KEY_NETWORK_Persist)
 			continue;
 		if (wg && !lines[i] &&
 		    (i == SP_KEY_NETWORK_Vni || i == SP_KEY_NETWORK_Multicast ||
 		     i == SP_KEY_NETWORK_Underlay || i == SP_KEY_NETWORK_Dataplane ||
 		     i == SP_KEY_NETWORK_Solicit || i == SP_KEY_NETWORK_Guard))
+			continue;
+		if (n && !wg && !lines[i] && i == SP_KEY_NETWORK_PrivateKeyFile)
 			continue;
 		/* a peer's WireGuard keys, on WireGuard (the key given) */
 		if ((i == SP_KEY_PEER_PublicKey || i == SP_KEY_PEER_Keepalive) && !lines[i])

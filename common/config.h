@@ -44,8 +44,10 @@ enum sp_membership {
 	X(NETWORK, Addressing)                                                                     \
 	X(NETWORK, Solicit)                                                                        \
 	X(NETWORK, Dataplane)                                                                      \
+	X(NETWORK, Transport)                                                                      \
 	X(NETWORK, Underlay)                                                                       \
 	X(NETWORK, Port)                                                                           \
+	X(NETWORK, PrivateKeyFile)                                                                 \
 	X(NETWORK, Vni)                                                                            \
 	X(NETWORK, Mtu)                                                                            \
 	X(NETWORK, Multicast)                                                                      \
@@ -53,8 +55,6 @@ enum sp_membership {
 	X(NETWORK, Membership)                                                                     \
 	X(NETWORK, Guard)                                                                          \
 	X(NETWORK, AllowedSources)                                                                 \
-	X(NETWORK, Transport)                                                                      \
-	X(NETWORK, PrivateKeyFile)                                                                 \
 	X(PEER, Node)                                                                              \
 	X(PEER, Endpoint)                                                                          \
 	X(PEER, AllowedSources)                                                                    \
