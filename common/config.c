@@ -1070,6 +1070,8 @@ static const struct {
 	[SP_KEY_NETWORK_Transport] = {"Transport", &k_transport, NET(transport), "vxlan", 0, 0, 0},
 	[SP_KEY_NETWORK_PrivateKeyFile] = {"PrivateKeyFile", &k_path, NET(private_key_file), NULL,
 					   0, 0, 0},
+	/* the store's peers' too: a host behind NAT keeps its mapping open */
+	[SP_KEY_NETWORK_Keepalive] = {"Keepalive", &k_u16, NET(keepalive), NULL, 0, 1, 65535},
 	[SP_KEY_PEER_Node] = {"Node", &k_node, PEER(node), NULL, K_REQUIRED, 0, 0},
 	/* required on VXLAN (end_peer); a WireGuard peer behind NAT has none */
 	[SP_KEY_PEER_Endpoint] = {"Endpoint", &k_peer_endpoint, PEER(endpoint), NULL, 0, 0, 0},
@@ -1548,7 +1550,8 @@ static void dump_section(enum section sec, const void *s, const int *lines, FILE
 		     i == SP_KEY_NETWORK_Underlay || i == SP_KEY_NETWORK_Dataplane ||
 		     i == SP_KEY_NETWORK_Solicit || i == SP_KEY_NETWORK_Guard))
 			continue;
-		if (n && !wg && !lines[i] && i == SP_KEY_NETWORK_PrivateKeyFile)
+		if (n && !lines[i] &&
+		    (i == SP_KEY_NETWORK_Keepalive || (!wg && i == SP_KEY_NETWORK_PrivateKeyFile)))
 			continue;
 		/* a peer's WireGuard keys, on WireGuard (the key given) */
 		if ((i == SP_KEY_PEER_PublicKey || i == SP_KEY_PEER_Keepalive) && !lines[i])

@@ -48,6 +48,7 @@ enum sp_membership {
 	X(NETWORK, Underlay)                                                                       \
 	X(NETWORK, Port)                                                                           \
 	X(NETWORK, PrivateKeyFile)                                                                 \
+	X(NETWORK, Keepalive)                                                                      \
 	X(NETWORK, Vni)                                                                            \
 	X(NETWORK, Mtu)                                                                            \
 	X(NETWORK, Multicast)                                                                      \
@@ -138,6 +139,7 @@ struct sp_network {
 	enum sp_transport transport;
 	/* WireGuard: this host's private key, made (0600) on first start */
 	char private_key_file[PATH_MAX];
+	uint16_t keepalive; /* WireGuard: every peer's without its own, 0: off */
 	/* the fabric guard (doc/guard.md): on by default with an Underlay,
 	 * and only with one */
 	bool guard;

@@ -236,15 +236,16 @@ static int plan_wg_peers(struct build *b, const struct sp_network *n, struct sp_
 		return -ENOMEM;
 	for (size_t i = 0; i < n->n_peers; i++) {
 		const struct sp_peer *x = &n->peers[i];
-		wg_peer(f, n, x->node, x->public_key, &x->endpoint, x->endpoint_port, x->keepalive,
-			x->allowed.v, x->allowed.n, false, &used);
+		wg_peer(f, n, x->node, x->public_key, &x->endpoint, x->endpoint_port,
+			x->keepalive ? x->keepalive : n->keepalive, x->allowed.v, x->allowed.n,
+			false, &used);
 	}
 	for (size_t i = 0; i < n_src; i++) {
 		const struct sp_store_peer *s = &src[i];
 		if (!store_peer_usable(n, s))
 			continue;
-		wg_peer(f, n, s->node, s->public_key, &s->endpoint, s->port, 0, s->sources,
-			s->n_sources, true, &used);
+		wg_peer(f, n, s->node, s->public_key, &s->endpoint, s->port, n->keepalive,
+			s->sources, s->n_sources, true, &used);
 	}
 	return 0;
 }
@@ -681,10 +682,15 @@ static int check_wg_network(struct build *b, const struct sp_network *a)
 	char why[PATH_MAX + 200];
 	int r;
 
+	static const enum sp_config_key wg_only[] = {SP_KEY_NETWORK_PrivateKeyFile,
+						     SP_KEY_NETWORK_Keepalive};
+
 	if (a->transport != SP_TRANSPORT_WIREGUARD) {
-		if (a->lines[SP_KEY_NETWORK_PrivateKeyFile])
-			return fail(b, -EINVAL, a->lines[SP_KEY_NETWORK_PrivateKeyFile],
-				    "PrivateKeyFile without Transport = wireguard");
+		for (size_t k = 0; k < sizeof(wg_only) / sizeof(wg_only[0]); k++)
+			if (a->lines[wg_only[k]])
+				return fail(b, -EINVAL, a->lines[wg_only[k]],
+					    "%s without Transport = wireguard",
+					    sp_config_key_name(wg_only[k]));
 		return 0;
 	}
 	for (size_t k = 0; k < sizeof(vxlan_only) / sizeof(vxlan_only[0]); k++)

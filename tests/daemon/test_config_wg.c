@@ -187,6 +187,9 @@ static void test_refusals(void **state)
 		10, "expected a number from 1 to 65535");
 	refuses(wg_conf("", "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB "\nKeepalive = 0\n"),
 		10, "invalid Keepalive '0'");
+	refuses("[Network]\nId = 8056c2e21c000001\nNode = 89e92ceee5\nInterface = sp0\n"
+		"Underlay = 192.0.2.1\nKeepalive = 25\n",
+		6, "Keepalive without Transport = wireguard");
 	refuses(wg_conf("Vni = 7\n", ""), 7, "Vni with Transport = wireguard");
 	refuses(wg_conf("Multicast = off\n", ""), 7, "Multicast with Transport = wireguard");
 	refuses(wg_conf("Dataplane = tc\n", ""), 7, "no link layer");
@@ -343,8 +346,8 @@ static void test_plan_store(void **state)
 
 	(void)state;
 	snprintf(text, sizeof(text), "%s[Etcd]\nEndpoints = http://192.0.2.10:2379\n",
-		 wg_conf("Membership = etcd\n",
-			 "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB "\n"));
+		 wg_conf("Membership = etcd\nKeepalive = 15\n",
+			 "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB "\nKeepalive = 5\n"));
 	load_ok(text, &c);
 	memset(store_peers, 0, sizeof(store_peers));
 	/* 0: a NAT'd host with a key; 1: no key (a VXLAN host's value);
@@ -368,6 +371,9 @@ static void test_plan_store(void **state)
 	assert_int_equal(f->wg_peers[1].peer.endpoint.family, 0);
 	assert_int_equal(f->wg_peers[2].node, 0x0102030407);
 	assert_int_equal(f->wg_peers[2].peer.port, 4000);
+	/* the network's Keepalive for the store's, a [Peer]'s own first */
+	assert_int_equal(f->wg_peers[0].peer.keepalive, 5);
+	assert_int_equal(f->wg_peers[1].peer.keepalive, 15);
 	sp_plan_free(&p);
 	sp_config_free(&c);
 }
