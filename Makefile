@@ -67,6 +67,7 @@ test-nodaemon:
 
 demo: deps build
 	scripts/demo.sh $(BUILD)/sixplaned $(BUILD)/sixplane
+	scripts/demo_wireguard.sh $(BUILD)/sixplaned $(BUILD)/sixplane
 	scripts/demo_etcd.sh $(BUILD)/sixplaned $(BUILD)/sixplane
 
 tour: build

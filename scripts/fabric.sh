@@ -4,14 +4,19 @@
 # tested"): an underlay namespace with a bridge, hosts on it, and on each host
 # either sixplaned (mode "sixplane") or the same VXLAN made by hand with
 # flooding and multicast NDP (mode "vxlan", the peer we compare against),
-# and containers behind a Docker-style bridge. Sourced (POSIX sh) by make
-# demo, the netns tests and bench/fabric.
+# or sixplaned with Transport = wireguard (mode "wireguard") or the same
+# WireGuard made by hand with wireguard-go and wg (mode "wg", its peer), and
+# containers behind a Docker-style bridge. Sourced (POSIX sh) by make demo,
+# the netns tests and bench/fabric.
 #
 # The caller sets:
 #   SIXPLANE, SIXPLANED  the binaries
 #   FAB                  a short name; every namespace is sp-$FAB-...
 #   FAB_DIR              a scratch directory (configs, logs, sockets, captures)
 #   FAB_UNDERLAY         4 (192.0.2.0/24, the default) or 6 (2001:db8:ff::/64)
+#   FAB_KEYDIR           WireGuard modes: where hI.key are (default FAB_DIR;
+#                        made by wg genkey where missing, so that two fabrics
+#                        can share their hosts' keys)
 # and calls fab_cleanup when done (it is safe to call twice).
 #
 #   fab_underlay                 the underlay namespace sp-$FAB-u with bridge br0
@@ -22,8 +27,11 @@
 #   fab_ndp_count FILE           "NS DAD NA": resolution NS, DAD probes and NA
 #                                inside the VXLAN frames of a capture
 # and the values: fab_node I, fab_addr I (host address), fab_prefix I (the
-# /80's first five groups), fab_ul I (underlay address), FAB_CONTAINERS
-# (namespace=address per line in $FAB_DIR/containers).
+# /80's first five groups), fab_ul I (underlay address), fab_if I (the plane
+# interface: sp0, or in the WireGuard modes a name of its own per host, as
+# wireguard-go's socket /var/run/wireguard/IFNAME.sock is one for all
+# namespaces), FAB_CONTAINERS (namespace=address per line in
+# $FAB_DIR/containers).
 
 FAB_NWID=${FAB_NWID:-8056c2e21c000001}
 FAB_NODES_FIXED="89e92ceee5 1122334455 a0b1c2d3e4"
@@ -47,6 +55,15 @@ fab_ul() {
 	if [ "${FAB_UNDERLAY:-4}" = 6 ]; then echo "2001:db8:ff::$1"; else echo "192.0.2.$1"; fi
 }
 fab_json() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+fab_if() {
+	case ${FAB_MODE:-sixplane} in
+	wireguard | wg) echo "w$FAB$1" ;;
+	*) echo sp0 ;;
+	esac
+}
+# fab_key I: host I's WireGuard private key file; fab_pub I: its public key
+fab_key() { echo "${FAB_KEYDIR:-$FAB_DIR}/h$1.key"; }
+fab_pub() { wg pubkey <"$(fab_key "$1")"; }
 fab_addr() { "$SIXPLANE" plane "$FAB_NWID" "$(fab_node "$1")" --json | fab_json sixplane_addr; }
 fab_mac() { "$SIXPLANE" mac "$FAB_NWID" "$(fab_node "$1")" --json | fab_json mac; }
 # the /80 as its first five groups, written out in full so that an interface
@@ -84,12 +101,18 @@ fab_underlay() {
 
 # the config file of host I among COUNT hosts, every other host a peer
 fab_config() {
-	printf '[Network]\nId = %s\nNode = %s\nInterface = sp0\nUnderlay = %s\n' \
-		"$FAB_NWID" "$(fab_node "$1")" "$(fab_ul "$1")"
+	printf '[Network]\nId = %s\nNode = %s\nInterface = %s\n' \
+		"$FAB_NWID" "$(fab_node "$1")" "$(fab_if "$1")"
+	[ "$FAB_MODE" = wireguard ] && printf 'Transport = wireguard\n'
+	printf 'Underlay = %s\n' "$(fab_ul "$1")"
+	[ "$FAB_MODE" = wireguard ] && printf 'PrivateKeyFile = %s\n' "$(fab_key "$1")"
 	fg_j=1
 	while [ "$fg_j" -le "$2" ]; do
-		[ "$fg_j" -eq "$1" ] ||
-			printf '\n[Peer]\nNode = %s\nEndpoint = %s\n' "$(fab_node "$fg_j")" "$(fab_ul "$fg_j")"
+		if [ "$fg_j" -ne "$1" ]; then
+			printf '\n[Peer]\nNode = %s\n' "$(fab_node "$fg_j")"
+			[ "$FAB_MODE" = wireguard ] && printf 'PublicKey = %s\n' "$(fab_pub "$fg_j")"
+			printf 'Endpoint = %s\n' "$(fab_ul "$fg_j")"
+		fi
 		fg_j=$((fg_j + 1))
 	done
 }
@@ -130,12 +153,62 @@ fab_plain_vxlan() {
 	ip netns exec "$fv_h" sysctl -qw net.ipv6.conf.sp0.proxy_ndp=1
 }
 
-# fab_hosts COUNT MODE: COUNT hosts in mode sixplane or vxlan
+# The peer of Transport = wireguard: the same engine made by hand on host I
+# of COUNT as sixplaned makes it (doc/wireguard.md): the kernel's WireGuard
+# where it has the module, else wireguard-go with the environment sixplaned
+# gives it; the same keys, port and MTU (FAB_WG_MTU, default 1420: the
+# underlay's 1500 less WireGuard's 80 over IPv6), the host address with
+# /40, the host's /80 unreachable at the highest metric (the container
+# bridge's route wins), and each peer's /80 as its allowed IPs.
+fab_plain_wg() {
+	fw_h="sp-$FAB-h$1"
+	fw_if=$(fab_if "$1")
+	if ! ip -n "$fw_h" link add "$fw_if" type wireguard 2>/dev/null; then
+		ip netns exec "$fw_h" env LOG_LEVEL=error WG_PROCESS_FOREGROUND=1 \
+			wireguard-go -f "$fw_if" >>"$FAB_DIR/h$1.log" 2>&1 &
+		FAB_PIDS="$FAB_PIDS $!"
+		fab_wait 10 test -S "/var/run/wireguard/$fw_if.sock" ||
+			fab_die "host $1: wireguard-go did not start: $(tail -n 3 "$FAB_DIR/h$1.log")"
+	fi
+	fab_wait 5 ip netns exec "$fw_h" wg show "$fw_if" ||
+		fab_die "host $1: wg cannot reach the WireGuard device"
+	fw_args="private-key $(fab_key "$1") listen-port 51820"
+	fw_j=1
+	while [ "$fw_j" -le "$2" ]; do
+		if [ "$fw_j" -ne "$1" ]; then
+			fw_ep=$(fab_ul "$fw_j")
+			[ "${FAB_UNDERLAY:-4}" = 6 ] && fw_ep="[$fw_ep]"
+			fw_args="$fw_args peer $(fab_pub "$fw_j") endpoint $fw_ep:51820 allowed-ips $(fab_prefix "$fw_j")::/80"
+		fi
+		fw_j=$((fw_j + 1))
+	done
+	# shellcheck disable=SC2086 # the words of the command
+	ip netns exec "$fw_h" wg set "$fw_if" $fw_args || fab_die "host $1: wg set"
+	ip -n "$fw_h" link set "$fw_if" mtu "${FAB_WG_MTU:-1420}" up || fab_die "host $1: MTU"
+	ip -n "$fw_h" addr add "$(fab_addr "$1")/40" dev "$fw_if" nodad || fab_die "host $1: address"
+	ip -n "$fw_h" -6 route add unreachable "$(fab_prefix "$1")::/80" proto static metric 2147483647 ||
+		fab_die "host $1: the unreachable /80"
+	ip netns exec "$fw_h" sysctl -qw net.ipv6.conf.all.forwarding=1
+}
+
+# fab_keys COUNT: the hosts' WireGuard keys, where they are not yet
+fab_keys() {
+	fk_i=1
+	while [ "$fk_i" -le "$1" ]; do
+		if [ ! -s "$(fab_key "$fk_i")" ]; then
+			(umask 077 && wg genkey >"$(fab_key "$fk_i")") || fab_die "wg genkey"
+		fi
+		fk_i=$((fk_i + 1))
+	done
+}
+
+# fab_hosts COUNT MODE: COUNT hosts in mode sixplane, vxlan, wireguard or wg
 fab_hosts() {
 	# shellcheck disable=SC2034 # read by the callers
 	FAB_COUNT=$1
 	FAB_MODE=$2
 	: >"$FAB_DIR/containers"
+	case $2 in wireguard | wg) fab_keys "$1" ;; esac
 	fh_i=1
 	while [ "$fh_i" -le "$1" ]; do
 		fh_h="sp-$FAB-h$fh_i"
@@ -154,8 +227,9 @@ fab_hosts() {
 	fh_i=1
 	while [ "$fh_i" -le "$1" ]; do
 		case $2 in
-		sixplane) fab_start "$fh_i" ;;
+		sixplane | wireguard) fab_start "$fh_i" ;;
 		vxlan) fab_plain_vxlan "$fh_i" "$1" ;;
+		wg) fab_plain_wg "$fh_i" "$1" ;;
 		*) fab_die "fab_hosts: mode $2" ;;
 		esac
 		fh_i=$((fh_i + 1))
@@ -163,10 +237,11 @@ fab_hosts() {
 	# the hosts' own addresses must pass DAD (no peer may answer for them)
 	fh_i=1
 	while [ "$fh_i" -le "$1" ]; do
-		ip -n "sp-$FAB-h$fh_i" link show sp0 >/dev/null 2>&1 || fab_die "host $fh_i: no sp0"
-		fab_wait 5 sh -c "! ip -n sp-$FAB-h$fh_i -6 addr show dev sp0 tentative | grep -q inet6" ||
+		fh_if=$(fab_if "$fh_i")
+		ip -n "sp-$FAB-h$fh_i" link show "$fh_if" >/dev/null 2>&1 || fab_die "host $fh_i: no $fh_if"
+		fab_wait 5 sh -c "! ip -n sp-$FAB-h$fh_i -6 addr show dev $fh_if tentative | grep -q inet6" ||
 			fab_die "host $fh_i: its address is still tentative"
-		ip -n "sp-$FAB-h$fh_i" -6 addr show dev sp0 | grep -q dadfailed &&
+		ip -n "sp-$FAB-h$fh_i" -6 addr show dev "$fh_if" | grep -q dadfailed &&
 			fab_die "host $fh_i: DAD failed for its own address"
 		fh_i=$((fh_i + 1))
 	done
@@ -175,12 +250,13 @@ fab_hosts() {
 # fab_container HOST J: a container the way Docker's bridge makes one with
 # fixed-cidr-v6 = the host's /80: bridge docker0 holds the /80's ::1 (the
 # gateway), the container's MAC is 02:42:ac:11:00:XX and, the /80 leaving
-# 48 bits, its address is the /80 followed by that MAC. MTU as sp0's.
+# 48 bits, its address is the /80 followed by that MAC. MTU as the plane
+# interface's.
 fab_container() {
 	fc_h="sp-$FAB-h$1"
 	fc_c="sp-$FAB-h$1c$2"
 	fc_p=$(fab_prefix "$1")
-	fc_mtu=$(ip -n "$fc_h" -o link show sp0 | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
+	fc_mtu=$(ip -n "$fc_h" -o link show "$(fab_if "$1")" | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
 	if ! ip -n "$fc_h" link show docker0 >/dev/null 2>&1; then
 		ip -n "$fc_h" link add docker0 type bridge || fab_die "host $1: docker0"
 		ip -n "$fc_h" link set docker0 mtu "$fc_mtu" up
