@@ -80,16 +80,30 @@ def main():
             d["ifindex"] = l["ifindex"]
         out.append("link " + json.dumps(d, sort_keys=True))
 
+    # a WireGuard or TUN device's link-local address is random, new with
+    # each device (the kernel's choice for a link without a link layer)
+    l3 = {l["ifname"] for l in links
+          if l.get("linkinfo", {}).get("info_kind") in ("wireguard", "tun")}
+    random_ll = set()
     for a in jrun(netns, "ip", "-j", "addr", "show"):
         for i in a.get("addr_info", []):
             keep = {k: i.get(k) for k in ("family", "local", "prefixlen", "scope", "noprefixroute",
                                           "nodad", "dynamic") if k in i}
+            if a["ifname"] in l3 and i.get("scope") == "link":
+                random_ll.add(i.get("local"))
+                keep["local"] = "(random)"
             out.append(f"addr {a['ifname']} " + json.dumps(keep, sort_keys=True))
 
     for fam in ("-4", "-6"):
+        routes = []
         for r in jrun(netns, "ip", fam, "-j", "route", "show", "table", "all"):
             keep = {k: v for k, v in r.items() if k not in ROUTE_SKIP}
-            out.append(f"route{fam} " + json.dumps(keep, sort_keys=True))
+            if keep.get("dst") in random_ll:
+                keep["dst"] = "(random)"
+            routes.append(f"route{fam} " + json.dumps(keep, sort_keys=True))
+        # sorted: the kernel lists a table by address, which the random
+        # link-local above no longer shows
+        out += sorted(routes)
 
     for e in jrun(netns, "bridge", "-j", "fdb", "show"):
         keep = {k: v for k, v in e.items() if k not in ("updated", "used")}
@@ -126,6 +140,9 @@ def main():
         if kind not in ("wireguard", "tun"):
             continue
         dump = run(netns, "wg", "show", l["ifname"], "dump", check=False).splitlines()
+        # the device first, then its peers by key (their order is the
+        # order they were added in, which says nothing)
+        dump = dump[:1] + sorted(dump[1:])
         for i, line in enumerate(dump):
             f = line.split("\t")
             if i == 0 and len(f) >= 3:
