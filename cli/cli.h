@@ -30,6 +30,7 @@ int cni_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
 int smartos_main(int argc, char **argv);
 int status_main(int argc, char **argv);
+int wg_key_main(int argc, char **argv);
 /* What sixplaned answers on its stats socket (cli/stats.c); NULL and a
  * message (and *ret) on failure. */
 char *daemon_fetch(const char *path, int *ret);

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{"smartos", smartos_main, "vmadm allowed_ips payloads and in-zone static IPv6"},
 	{"stats", stats_main, "counters of the running sixplaned"},
 	{"status", status_main, "networks, interfaces and peers of the running sixplaned"},
+	{"wg-key", wg_key_main, "a host's WireGuard public key, from its private key file"},
 };
 
 static int usage(void)

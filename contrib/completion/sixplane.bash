@@ -139,5 +139,8 @@ _sixplane()
 	for ((i = 2; i < cword; i++)); do
 		[[ ${words[i]} == -- ]] && return
 	done
-	__sixplane_complete "$help" "$everywhere"
+	if ! __sixplane_complete "$help" "$everywhere" && [[ $cmd == wg-key ]]; then
+		# the operand is the private key file
+		__sixplane_files
+	fi
 } && complete -F _sixplane sixplane
