@@ -170,10 +170,31 @@ json_t *sp_store_b64(const void *p, size_t n)
 	return j;
 }
 
+/* RFC 4648 section 4: the alphabet, then at most two '=' at the end.
+ * libsodium 1.0.18's decoder takes every byte above 0x7f for '/', so one
+ * value would have many spellings. */
+static bool b64_text(const char *s, size_t n)
+{
+	size_t pad = 0;
+
+	while (pad < 2 && pad < n && s[n - 1 - pad] == '=')
+		pad++;
+	for (size_t i = 0; i < n - pad; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '+' || c == '/'))
+			return false;
+	}
+	return true;
+}
+
 int sp_store_unb64(const char *s, char **out, size_t *n)
 {
 	size_t sl = strlen(s), cap = sl / 4 * 3 + 3, bin = 0;
 	const char *end;
+
+	if (!b64_text(s, sl))
+		return -EINVAL;
 	char *b = malloc(cap + 1);
 
 	if (!b)

@@ -20,10 +20,13 @@
 /* A peer: wanted (the plan's) or observed (an engine's get). */
 struct sp_wg_peer {
 	uint8_t public_key[SP_WG_KEY_LEN];
-	struct sp_endpoint endpoint;	 /* family 0: none (learned when the peer speaks) */
-	uint16_t port;			 /* the endpoint's UDP port */
-	uint16_t keepalive;		 /* persistent keepalive in seconds; 0: off */
-	struct sixplane_prefix *allowed; /* allowed IPs, IPv6 only (the plane's) */
+	struct sp_endpoint endpoint; /* family 0: none (learned when the peer speaks) */
+	uint16_t port;		     /* the endpoint's UDP port */
+	uint16_t keepalive;	     /* persistent keepalive in seconds; 0: off */
+	/* allowed IPs: the plan's are IPv6; a device's IPv4 ones (set by
+	 * hand) are read as IPv4-mapped (::ffff:0:0/96), so that the diff
+	 * sees them and replaces them */
+	struct sixplane_prefix *allowed;
 	size_t n_allowed;
 	/* observed only */
 	int64_t last_handshake; /* seconds since the epoch (CLOCK_REALTIME); 0: never */

@@ -168,6 +168,9 @@ static void test_b64(void **state)
 	free(out);
 	assert_int_equal(sp_store_unb64("YS9iYw", &out, &n), -EINVAL);	 /* no padding */
 	assert_int_equal(sp_store_unb64("YS9i!w==", &out, &n), -EINVAL); /* not base64 */
+	/* a byte above 0x7f where '/' is: libsodium alone takes it */
+	assert_int_equal(sp_store_unb64("YS\xc3\xa9YQ==", &out, &n), -EINVAL);
+	assert_int_equal(sp_store_unb64("YS\x80iYw==", &out, &n), -EINVAL);
 	assert_int_equal(sp_store_unb64("YS9iYw==YQ", &out, &n), -EINVAL);
 	assert_int_equal(sp_store_prefix_end("ab/", 3, end), 3);
 	assert_memory_equal(end, "ab0", 3);
