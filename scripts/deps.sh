@@ -10,7 +10,7 @@ libjansson-dev libcmocka-dev libinih-dev libmnl-dev libbpf-dev bpftool python3 i
 iproute2 iputils-ping tcpdump tshark ndisc6 shellcheck libxml2-utils ksh
 libsystemd-dev libcap-ng-dev systemd-container debootstrap docker.io containernetworking-plugins
 debhelper dpkg-dev fakeroot lintian bash-completion etcd-server etcd-client libcurl4-openssl-dev
-libsodium-dev openssl curl iptables"
+libsodium-dev openssl curl iptables wireguard-go wireguard-tools nftables"
 
 # make bench also needs the peers it measures against
 if [ "${1:-}" = "--bench" ]; then
