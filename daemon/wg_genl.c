@@ -65,7 +65,7 @@ static int attr_next(struct attr_it *it, const struct nlattr **a)
 	if (h.nla_len < MNL_ATTR_HDRLEN || h.nla_len > it->left)
 		return -EBADMSG;
 	*a = (const struct nlattr *)it->p;
-	if (MNL_ALIGN(h.nla_len) >= it->left) {
+	if ((size_t)MNL_ALIGN(h.nla_len) >= it->left) {
 		it->left = 0;
 	} else {
 		it->p += MNL_ALIGN(h.nla_len);
@@ -933,7 +933,7 @@ static int send_all(struct mnl_socket *nl, char *req, size_t n_msgs, char *buf, 
 		}
 		r = genl_recv(nl, h->nlmsg_seq, NULL, NULL, buf, RECV_SIZE, msg, sizeof(msg));
 		if (r < 0) {
-			char what[64];
+			char what[96];
 
 			if (n_msgs > 1)
 				snprintf(what, sizeof(what), "configuring (message %zu of %zu)",

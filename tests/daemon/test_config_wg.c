@@ -160,7 +160,7 @@ static void test_keys(void **state)
 
 static void test_refusals(void **state)
 {
-	char want[300];
+	char want[300], text[2400];
 
 	(void)state;
 	refuses(wg_conf("", "[Peer]\nNode = 1122334455\nPublicKey = nope\n"), 9,
@@ -205,7 +205,6 @@ static void test_refusals(void **state)
 		"Transport = wireguard\n",
 		5, "Transport = wireguard needs PrivateKeyFile");
 	snprintf(want, sizeof(want), "PrivateKeyFile without Transport = wireguard");
-	char text[512];
 	snprintf(text, sizeof(text),
 		 "[Network]\nId = 8056c2e21c000001\nNode = 89e92ceee5\nInterface = sp0\n"
 		 "Underlay = 192.0.2.1\nPrivateKeyFile = %s\n",
@@ -342,7 +341,7 @@ static void test_plan_store(void **state)
 	const struct sp_plan_sources src = {peers_of, NULL};
 	struct sp_host h = {.sources = &src};
 	const struct sp_plan_limits lim = {.tc_rules = 64, .tc_ifaces = 256};
-	char err[512], text[1024];
+	char err[512], text[2400];
 
 	(void)state;
 	snprintf(text, sizeof(text), "%s[Etcd]\nEndpoints = http://192.0.2.10:2379\n",
