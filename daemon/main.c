@@ -364,6 +364,15 @@ static int become(const struct daemon *d)
 	return 0;
 }
 
+/* wireguard-go may be started (sp_privs_ambient): a WireGuard network */
+static bool has_wireguard(const struct sp_config *c)
+{
+	for (size_t i = 0; i < c->n_networks; i++)
+		if (c->networks[i].transport == SP_TRANSPORT_WIREGUARD)
+			return true;
+	return false;
+}
+
 static int run(struct daemon *d, struct sp_config *cfg)
 {
 	sigset_t mask;
@@ -418,7 +427,7 @@ static int run(struct daemon *d, struct sp_config *cfg)
 		struct sp_plan_limits l;
 		char err[512];
 		sp_dp_host(d->ap.dp, &h, &l);
-		if (sp_privs_drop(h.tc, err, sizeof(err))) {
+		if (sp_privs_drop(h.tc, has_wireguard(&d->ap.cfg), err, sizeof(err))) {
 			log_msg(LOG_ERR, "%s", err);
 			goto out;
 		}

@@ -69,7 +69,49 @@ int sp_privs_become(const char *user, const char *const dirs[], size_t n_dirs, c
 	return 0;
 }
 
-int sp_privs_drop(bool tc, char *err, size_t errlen)
+int sp_privs_ambient(bool wg_go, char *err, size_t errlen)
+{
+	int r;
+
+	/* what a child gets when we exec it: nothing, but wireguard-go's
+	 * CAP_NET_ADMIN. systemd (AmbientCapabilities=) passes the daemon
+	 * all of its own, which are not the child's to have. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)) {
+		r = -errno;
+		snprintf(err, errlen, "clearing the ambient capabilities: %s", strerror(-r));
+		return r;
+	}
+	if (!wg_go)
+		return 0;
+	capng_get_caps_process();
+	/* as root (no -u, no User=) the child is root too: nothing to pass */
+	if (!capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN) || getuid() == 0)
+		return 0;
+	/* capabilities(7): an ambient capability must be permitted and
+	 * inheritable; a permitted one may be made inheritable without
+	 * CAP_SETPCAP, and no_new_privs does not stop either step. The
+	 * inheritable set is that one alone (systemd makes it the ambient set
+	 * it gave). */
+	for (unsigned c = 0; c <= CAP_LAST_CAP; c++)
+		if (c != CAP_NET_ADMIN)
+			capng_update(CAPNG_DROP, CAPNG_INHERITABLE, c);
+	capng_update(CAPNG_ADD, CAPNG_INHERITABLE, CAP_NET_ADMIN);
+	if ((r = capng_apply(CAPNG_SELECT_CAPS))) {
+		snprintf(err, errlen,
+			 "CAP_NET_ADMIN for wireguard-go: cannot make it inheritable "
+			 "(libcap-ng: %d)",
+			 r);
+		return -EPERM;
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_ADMIN, 0, 0)) {
+		r = -errno;
+		snprintf(err, errlen, "CAP_NET_ADMIN for wireguard-go: ambient: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+int sp_privs_drop(bool tc, bool wg_go, char *err, size_t errlen)
 {
 	const int want[] = {CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF};
 	const size_t n_want = tc ? 3 : 2;
@@ -82,8 +124,6 @@ int sp_privs_drop(bool tc, char *err, size_t errlen)
 		snprintf(err, errlen, "no_new_privs: %s", strerror(-r));
 		return r;
 	}
-	/* never asked for again: sixplaned execs nothing */
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	capng_get_caps_process();
 	/* keep what we have of what we need: what systemd never gave (its
 	 * CapabilityBoundingSet) is not ours to ask for */
@@ -94,6 +134,8 @@ int sp_privs_drop(bool tc, char *err, size_t errlen)
 	 * systemd it already is the unit's */
 	if (capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP))
 		what = CAPNG_SELECT_BOTH;
+	/* the inheritable set goes too, and the ambient set with it (the
+	 * kernel keeps ambient within permitted and inheritable) */
 	capng_clear(what);
 	for (size_t i = 0; i < nk; i++)
 		capng_update(CAPNG_ADD,
@@ -104,5 +146,8 @@ int sp_privs_drop(bool tc, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot drop capabilities (libcap-ng: %d)", r);
 		return -EPERM;
 	}
-	return 0;
+	/* the only program sixplaned runs is wireguard-go, and only for a
+	 * WireGuard network on a kernel without the module: it is restarted
+	 * when it ends, and needs CAP_NET_ADMIN for its TUN device */
+	return sp_privs_ambient(wg_go, err, errlen);
 }

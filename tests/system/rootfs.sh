@@ -19,10 +19,12 @@ set -eu
 
 SUITE=bookworm
 # systemd to boot, dbus for systemctl and machined, iproute2 for the checks,
-# then what sixplaned and sixplane link (and the completion they ship)
+# then what sixplaned and sixplane link (and the completion they ship), and
+# WireGuard in user space (Transport = wireguard on a kernel without the
+# module, as this one may be) with wg to look at it
 PACKAGES="systemd systemd-sysv dbus iproute2 libjansson4 libinih1 libmnl0 \
 libbpf1 libelf1 zlib1g libsystemd0 libcap-ng0 bash-completion libcurl4 libsodium23 \
-ca-certificates"
+ca-certificates wireguard-go wireguard-tools"
 # bumped when what this script does to a root changes
 FORMAT=1
 
