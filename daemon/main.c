@@ -411,6 +411,13 @@ static int run(struct daemon *d, struct sp_config *cfg)
 			goto out;
 		}
 	}
+	/* wireguard-go, started by the apply, gets CAP_NET_ADMIN alone (and
+	 * none of the others the daemon holds) */
+	{
+		char err[256];
+		if (sp_privs_ambient(has_wireguard(cfg), err, sizeof(err)))
+			log_msg(LOG_WARNING, "%s", err);
+	}
 	if ((ret = start(d, cfg))) {
 		if (!d->ap.cfg.path[0])
 			sp_config_free(cfg);

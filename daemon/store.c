@@ -285,6 +285,9 @@ static void lost(struct sp_store *st, const char *why)
 		log_msg(LOG_WARNING,
 			"etcd at %s lost (%s): keeping the %zu peers, trying again in %.1f s",
 			st->etcd.endpoints[st->ep], why, total_peers(st), (double)d / 1000);
+	else if (st->fails == 1) /* the first: a store out of reach says why */
+		log_msg(LOG_WARNING, "etcd at %s: %s; trying again in %.1f s (said once)",
+			st->etcd.endpoints[st->ep], why, (double)d / 1000);
 	else
 		log_debug("etcd at %s: %s; trying again in %.1f s", st->etcd.endpoints[st->ep], why,
 			  (double)d / 1000);

@@ -120,11 +120,7 @@ done
 # the wireguard-go drop-in where make install puts it (a link to it is the
 # documented step)
 WGGO=/usr/share/sixplane/wireguard-go.conf
-if [ ! -f "$R$WGGO" ]; then
-	# TODO(lead): remove once CMakeLists.txt installs it
-	mkdir -p "$R${WGGO%/*}" && cp "$SRC/contrib/systemd/wireguard-go.conf" "$R$WGGO"
-	echo "NOTE: make install put no $WGGO: the source's is used" >&2
-fi
+[ -f "$R$WGGO" ] || die "make install put no $WGGO"
 systemctl --root="$R" enable sixplaned.service >/dev/null 2>&1 || die "systemctl --root enable sixplaned.service failed"
 t1=$(date +%s)
 
