@@ -32,14 +32,14 @@ const char *sp_fabric_ifname(const struct sp_fabric *f)
 	return f->net.ifname;
 }
 
-int sp_fabric_fd(const struct sp_fabric *f)
+size_t sp_fabric_fds(const struct sp_fabric *f, int fds[2])
 {
-	return f ? sp_wg_fd(f->wg) : -1;
+	return f ? sp_wg_fds(f->wg, fds) : 0;
 }
 
-bool sp_fabric_engine_ended(struct sp_fabric *f)
+bool sp_fabric_input(struct sp_fabric *f, int fd)
 {
-	return f && sp_wg_ended(f->wg);
+	return f && sp_wg_input(f->wg, fd);
 }
 
 static int link_create(const struct sp_network *n, const struct sp_plan_fabric *pf)

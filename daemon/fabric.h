@@ -32,12 +32,12 @@ int sp_fabric_remove_stale(const char *const *keep, size_t n);
  * Persist = on: an exit; without, a fabric a failed apply made); free f. */
 void sp_fabric_down(struct sp_fabric *f, bool honour_persist);
 const char *sp_fabric_ifname(const struct sp_fabric *f);
-/* WireGuard on wireguard-go: its process, readable when it ends (for
- * epoll); -1 for every other fabric. */
-int sp_fabric_fd(const struct sp_fabric *f);
-/* After that fd was readable: true if the engine ended and the fabric must
+/* WireGuard on wireguard-go: its descriptors for epoll (sp_wg_fds), none
+ * for every other fabric. The number written to fds. */
+size_t sp_fabric_fds(const struct sp_fabric *f, int fds[2]);
+/* One of them was readable: true if the engine ended and the fabric must
  * be synced again (which starts it again). */
-bool sp_fabric_engine_ended(struct sp_fabric *f);
+bool sp_fabric_input(struct sp_fabric *f, int fd);
 /* Forwarding entries written (added, moved or removed) since the start,
  * every fabric's, for sixplane stats. */
 unsigned long long sp_fabric_fdb_writes(void);

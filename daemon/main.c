@@ -150,11 +150,14 @@ static int rebuild_epoll(struct daemon *d)
 	for (size_t i = 0; i < n; i++)
 		if (add_fd(ep, fds[i]))
 			goto fail;
-	/* wireguard-go's processes: each is readable when it ends */
-	for (size_t i = 0; d->ap.fabrics && i < d->ap.plan.n_fabrics; i++)
-		if (sp_fabric_fd(d->ap.fabrics[i]) >= 0 &&
-		    add_fd(ep, sp_fabric_fd(d->ap.fabrics[i])))
-			goto fail;
+	/* wireguard-go's: its process, its endpoints' timer */
+	for (size_t i = 0; d->ap.fabrics && i < d->ap.plan.n_fabrics; i++) {
+		int wfd[2];
+		size_t nw = sp_fabric_fds(d->ap.fabrics[i], wfd);
+		for (size_t k = 0; k < nw; k++)
+			if (add_fd(ep, wfd[k]))
+				goto fail;
+	}
 	free(fds);
 	if (d->ep >= 0)
 		close(d->ep);
@@ -277,11 +280,15 @@ static char *stats_reply(void *ctx)
 static bool engine_input(struct daemon *d, int fd)
 {
 	for (size_t i = 0; d->ap.fabrics && i < d->ap.plan.n_fabrics; i++) {
-		if (sp_fabric_fd(d->ap.fabrics[i]) != fd)
-			continue;
-		if (sp_fabric_engine_ended(d->ap.fabrics[i]))
-			refresh(d);
-		return true;
+		int wfd[2];
+		size_t nw = sp_fabric_fds(d->ap.fabrics[i], wfd);
+		for (size_t k = 0; k < nw; k++) {
+			if (wfd[k] != fd)
+				continue;
+			if (sp_fabric_input(d->ap.fabrics[i], fd))
+				refresh(d);
+			return true;
+		}
 	}
 	return false;
 }

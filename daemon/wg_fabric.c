@@ -3,11 +3,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "wg_fabric.h"
@@ -23,6 +26,20 @@
 #define WG_GO_FAST_ENDS 3
 #define WG_GO_BACKOFF_S 30
 
+/* How often wireguard-go's endpoints are read (sp_wg_input): a peer's
+ * learned endpoint (behind NAT, no Endpoint) lives only in the process,
+ * and one that restarts must be told it again, or the peer stays out of
+ * reach until it makes a new handshake itself (up to 2 minutes, when its
+ * session expires). */
+#define WG_GO_READ_S 5
+
+/* An endpoint WireGuard learned for a peer the plan gives none. */
+struct learned {
+	uint8_t key[SP_WG_KEY_LEN];
+	struct sp_endpoint endpoint;
+	uint16_t port;
+};
+
 struct sp_wg {
 	char ifname[IF_NAMESIZE];
 	const struct sp_wg_engine_ops *ops;
@@ -31,6 +48,9 @@ struct sp_wg {
 	time_t ended_at;
 	unsigned fast_ends;
 	char last_end[128];
+	int timer; /* wireguard-go: WG_GO_READ_S, to read the endpoints; -1 */
+	struct learned *learned;
+	size_t n_learned;
 };
 
 /* The engine, chosen once for the daemon's life and said in one line:
@@ -80,9 +100,76 @@ const char *sp_wg_engine(const struct sp_wg *w)
 	return w->ops->name;
 }
 
-int sp_wg_fd(const struct sp_wg *w)
+size_t sp_wg_fds(const struct sp_wg *w, int fds[2])
 {
-	return w && w->go ? sp_wg_go_fd(w->go) : -1;
+	size_t n = 0;
+
+	if (w && w->go)
+		fds[n++] = sp_wg_go_fd(w->go);
+	if (w && w->timer >= 0)
+		fds[n++] = w->timer;
+	return n;
+}
+
+/* The endpoints the device has for peers: the learned ones kept (each
+ * key once, the latest), so that a wireguard-go started again is told
+ * them. keep: the plan's peers, the others forgotten (NULL: all kept). */
+static void remember(struct sp_wg *w, const struct sp_wg_device *d,
+		     const struct sp_plan_fabric *keep)
+{
+	for (size_t i = 0; i < d->n_peers; i++) {
+		const struct sp_wg_peer *p = &d->peers[i];
+		struct learned *l = NULL;
+		if (!p->endpoint.family)
+			continue;
+		for (size_t j = 0; j < w->n_learned && !l; j++)
+			if (!memcmp(w->learned[j].key, p->public_key, SP_WG_KEY_LEN))
+				l = &w->learned[j];
+		if (!l) {
+			struct learned *a = realloc(w->learned, (w->n_learned + 1) * sizeof(*a));
+			if (!a)
+				return; /* a cache: not worth failing for */
+			w->learned = a;
+			l = &a[w->n_learned++];
+			memcpy(l->key, p->public_key, SP_WG_KEY_LEN);
+		}
+		l->endpoint = p->endpoint;
+		l->port = p->port;
+	}
+	for (size_t j = 0; keep && j < w->n_learned;) {
+		bool planned = false;
+		for (size_t i = 0; i < keep->n_wg_peers && !planned; i++)
+			planned = !memcmp(keep->wg_peers[i].peer.public_key, w->learned[j].key,
+					  SP_WG_KEY_LEN);
+		if (planned)
+			j++;
+		else
+			w->learned[j] = w->learned[--w->n_learned];
+	}
+}
+
+static const struct learned *learned_of(const struct sp_wg *w, const uint8_t *key)
+{
+	for (size_t j = 0; j < w->n_learned; j++)
+		if (!memcmp(w->learned[j].key, key, SP_WG_KEY_LEN))
+			return &w->learned[j];
+	return NULL;
+}
+
+bool sp_wg_input(struct sp_wg *w, int fd)
+{
+	if (w && w->timer >= 0 && fd == w->timer) {
+		uint64_t ticks;
+		struct sp_wg_device d = {0};
+		char err[256];
+		if (read(w->timer, &ticks, sizeof(ticks)) < 0)
+			return false;
+		if (w->go && w->ops->get(w->ifname, &d, err, sizeof(err)) == 0)
+			remember(w, &d, NULL);
+		sp_wg_device_free(&d);
+		return false;
+	}
+	return sp_wg_ended(w);
 }
 
 bool sp_wg_ended(struct sp_wg *w)
@@ -105,6 +192,19 @@ static int up_go(struct sp_wg *w, char *err, size_t errlen)
 {
 	int r;
 
+	/* its device gone: the process is ending (its TUN went first), or
+	 * something removed the device under it; either way a new one */
+	if (w->go && !if_nametoindex(w->ifname)) {
+		struct pollfd p = {sp_wg_go_fd(w->go), POLLIN, 0};
+		if (poll(&p, 1, 1000) == 0) {
+			log_msg(LOG_WARNING,
+				"%s: its device is gone but wireguard-go (pid %d) runs on: "
+				"stopping it",
+				w->ifname, (int)sp_wg_go_pid(w->go));
+			sp_wg_go_stop(w->go, false);
+			w->go = NULL;
+		}
+	}
 	if (w->go) {
 		if (!sp_wg_ended(w))
 			return 0;
@@ -138,13 +238,28 @@ int sp_wg_up(struct sp_wg **wp, const struct sp_network *n, char *err, size_t er
 			return -ENOMEM;
 		}
 		w->ops = engine;
+		w->timer = -1;
 		snprintf(w->ifname, sizeof(w->ifname), "%s", n->ifname);
+		if (w->ops == &sp_wg_uapi_ops) {
+			struct itimerspec t = {{WG_GO_READ_S, 0}, {WG_GO_READ_S, 0}};
+			w->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+			if (w->timer < 0 || timerfd_settime(w->timer, 0, &t, NULL)) {
+				r = -errno;
+				snprintf(err, errlen, "%s: timerfd: %s", n->ifname, strerror(-r));
+				if (w->timer >= 0)
+					close(w->timer);
+				free(w);
+				return r;
+			}
+		}
 	}
 	if (w->ops == &sp_wg_uapi_ops)
 		r = up_go(w, err, errlen);
 	else if (!if_nametoindex(n->ifname))
 		r = sp_wg_genl_create(n->ifname, err, errlen);
 	if (r && !*wp) {
+		if (w->timer >= 0)
+			close(w->timer);
 		free(w);
 		return r;
 	}
@@ -226,6 +341,7 @@ int sp_wg_sync(struct sp_wg *w, const struct sp_network *n, const struct sp_plan
 	}
 	if ((r = w->ops->get(n->ifname, &have, err, errlen)))
 		goto out;
+	remember(w, &have, pf);
 	if (!have.has_private_key || memcmp(have.public_key, pub, SP_WG_KEY_LEN))
 		c.private_key = priv;
 	if (have.listen_port != n->port)
@@ -251,7 +367,16 @@ int sp_wg_sync(struct sp_wg *w, const struct sp_network *n, const struct sp_plan
 					      : memcmp(want[i]->peer.public_key,
 						       have.peers[j].public_key, SP_WG_KEY_LEN);
 		if (cmp < 0) {
-			set[c.n_set++] = want[i++]->peer;
+			/* a device started again: the endpoint it had learned */
+			const struct learned *l = want[i]->peer.endpoint.family
+							  ? NULL
+							  : learned_of(w, want[i]->peer.public_key);
+			set[c.n_set] = want[i++]->peer;
+			if (l) {
+				set[c.n_set].endpoint = l->endpoint;
+				set[c.n_set].port = l->port;
+			}
+			c.n_set++;
 		} else if (cmp > 0) {
 			memcpy(rm[c.n_remove++], have.peers[j++].public_key, SP_WG_KEY_LEN);
 		} else {
@@ -280,6 +405,9 @@ void sp_wg_down(struct sp_wg *w, bool keep)
 		return;
 	if (w->go)
 		sp_wg_go_stop(w->go, keep);
+	if (w->timer >= 0)
+		close(w->timer);
+	free(w->learned);
 	free(w);
 }
 

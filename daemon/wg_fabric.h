@@ -27,10 +27,14 @@ int sp_wg_sync(struct sp_wg *w, const struct sp_network *n, const struct sp_plan
  * with it; else it is stopped (the kernel's device is fabric.c's to
  * remove). Frees w; NULL ok. */
 void sp_wg_down(struct sp_wg *w, bool keep);
-/* wireguard-go's process, for epoll: readable when it ends. -1 (kernel). */
-int sp_wg_fd(const struct sp_wg *w);
-/* After its fd was readable: true if wireguard-go ended (logged once, with
- * how); the next sp_wg_up starts it again. */
+/* wireguard-go's descriptors, for epoll: its process (readable when it
+ * ends) and a timer that reads the endpoints it learned (kept for the
+ * next process). None on the kernel. The number written to fds. */
+size_t sp_wg_fds(const struct sp_wg *w, int fds[2]);
+/* One of them was readable: true if wireguard-go ended (logged once, with
+ * how), and the next sp_wg_up starts it again. */
+bool sp_wg_input(struct sp_wg *w, int fd);
+/* Whether wireguard-go ended (reaped, logged); false on the kernel. */
 bool sp_wg_ended(struct sp_wg *w);
 /* The engine in use: "kernel" or "wireguard-go". */
 const char *sp_wg_engine(const struct sp_wg *w);
