@@ -114,6 +114,15 @@ int sp_watch_track(struct sp_watch *w, const struct sp_config *cfg, const struct
 		 * apply made after it, as it is now */
 		l[nl++].ifindex = !f ? 0 : f->ifindex ? f->ifindex : (int)if_nametoindex(name);
 	}
+	/* a backplane the plan has no NDP interface for (WireGuard: no link
+	 * layer) is tracked as the apply left it: otherwise every message
+	 * about it, the apply's own included, would look like its coming */
+	for (size_t k = 0; k < plan->n_fabrics; k++) {
+		const char *name = cfg->networks[plan->fabrics[k].network].ifname;
+		for (size_t j = 0; j < nl; j++)
+			if (!strcmp(l[j].name, name) && !l[j].ifindex)
+				l[j].ifindex = (int)if_nametoindex(name);
+	}
 	for (size_t i = 0; i < cfg->n_networks; i++) {
 		const struct sp_network *n = &cfg->networks[i];
 		if (!n->underlay.family)
