@@ -461,7 +461,7 @@ static int copy_net(struct sp_network *dst, const struct sp_network *src)
  * the peers. A VXLAN interface of the same name (Transport changed) goes
  * first. */
 static int wg_sync(struct sp_fabric *f, const struct sp_network *n, const struct sp_plan_fabric *pf,
-		   char *err, size_t errlen)
+		   bool *made, char *err, size_t errlen)
 {
 	int ifindex = (int)if_nametoindex(n->ifname), r;
 	struct sp_link_info li;
@@ -488,6 +488,8 @@ static int wg_sync(struct sp_fabric *f, const struct sp_network *n, const struct
 			}
 		}
 	}
+	/* made here (not adopted): a failure of this call removes it */
+	*made = !if_nametoindex(n->ifname);
 	if ((r = sp_wg_up(&f->wg, n, err, errlen)))
 		return r;
 	if (!(ifindex = (int)if_nametoindex(n->ifname))) {
@@ -518,15 +520,22 @@ int sp_fabric_sync(struct sp_fabric **fp, const struct sp_network *n,
 		return -ENOMEM;
 	}
 	if (n->transport == SP_TRANSPORT_WIREGUARD) {
-		if ((r = wg_sync(f, n, pf, err, errlen)))
+		if ((r = wg_sync(f, n, pf, &fresh, err, errlen)))
 			goto fail;
 		goto done;
 	}
 	if (f->wg) { /* Transport changed: WireGuard's device goes */
 		sp_wg_down(f->wg, false);
 		f->wg = NULL;
-		if (ifindex && !link_delete(ifindex))
-			ifindex = 0;
+		/* wireguard-go's went with its process; the kernel's is ours to
+		 * delete */
+		ifindex = (int)if_nametoindex(n->ifname);
+		if (ifindex && (r = link_delete(ifindex)) && r != -ENODEV) {
+			snprintf(err, errlen, "%s: removing the WireGuard interface: %s", n->ifname,
+				 strerror(-r));
+			goto fail;
+		}
+		ifindex = 0;
 	}
 	if (ifindex) {
 		if ((r = sp_nl_link_info(ifindex, &li))) {
@@ -591,12 +600,14 @@ done:
 fail:
 	/* what this call made goes; what was there before is the caller's to
 	 * put back (a sync to the running plan) */
-	if (fresh)
+	if (fresh && !f->wg)
 		link_delete(ifindex);
 	if (!*fp) {
-		/* a WireGuard device this call made: its wireguard-go stops */
-		sp_wg_down(f->wg, false);
-		if (f->wg && f->ifindex)
+		/* WireGuard: a device this call made goes with its wireguard-go;
+		 * one it adopted (kill -9, Persist) stays as it was found */
+		bool wg = f->wg != NULL;
+		sp_wg_down(f->wg, !fresh);
+		if (wg && fresh && f->ifindex)
 			link_delete(f->ifindex);
 		free(f->net.peers);
 		free(f);

@@ -14,6 +14,9 @@
 # most to undo); spine_matrix fails every step on VXLAN.
 #  3. refused files (a bad PublicKey, a VXLAN key) leave A's state;
 #  4. the reload to B reaches the state a fresh start with B reaches;
+#  4b. the Transport changed to VXLAN and back by reload, and failing,
+#     under the same interface name: the states of fresh starts, and of
+#     what ran;
 #  5. kill -9, then a start with A: wireguard-go adopted (the same pid,
 #     the same interface), the state of a fresh start with A;
 #  6. an exit puts back the state from before the first start.
@@ -188,6 +191,33 @@ wait_for 5 no_engine || die "the exit left wireguard-go running"
 start "$tmp/b.conf"
 snap "$tmp/sb_start"
 same "B by reload and by a start" "$tmp/sb_start" "$tmp/sb_reload"
+
+# 4b. the Transport changed under the same name, both ways, and failing
+printf '[Network]\nId = 8056c2e21c000001\nNode = 89e92ceee5\nInterface = %s\nUnderlay = 192.0.2.1\nDataplane = netlink\nGuard = off\n[Peer]\nNode = 1122334455\nEndpoint = 192.0.2.7\n' \
+	"$IF" >"$tmp/v.conf"
+echo fabric >"$tmp/fail"
+reload "$tmp/v.conf" refused
+rm -f "$tmp/fail"
+snap "$tmp/after"
+same "a reload to VXLAN failing" "$tmp/sb_start" "$tmp/after"
+reload "$tmp/v.conf" reloaded
+wait_for 5 no_engine || die "wireguard-go ran on after the switch to VXLAN"
+snap "$tmp/sv_reload"
+echo guard >"$tmp/fail"
+reload "$tmp/b.conf" refused
+rm -f "$tmp/fail"
+wait_for 5 no_engine || die "a failed switch back to WireGuard left wireguard-go running"
+snap "$tmp/after"
+same "a reload back to WireGuard failing" "$tmp/sv_reload" "$tmp/after"
+reload "$tmp/b.conf" reloaded
+snap "$tmp/after"
+same "VXLAN and back to WireGuard" "$tmp/sb_start" "$tmp/after"
+stop
+start "$tmp/v.conf"
+snap "$tmp/sv_start"
+same "VXLAN by reload from WireGuard and by a start" "$tmp/sv_start" "$tmp/sv_reload"
+stop
+start "$tmp/b.conf"
 
 # 5. kill -9, then a start with A: adopted
 GO=$(engine_pid)
