@@ -576,11 +576,16 @@ static void on_join(void *ctx, struct sp_http_req *r, CURLcode rc, long status, 
 		return;
 	}
 	v64 = json_string_value(json_object_get(kv, "value"));
-	if (v64 && sp_store_unb64(v64, &val, &vn) == 0 &&
-	    sp_store_parse_value(val, vn, n->nwid, &held) == 0 &&
-	    (n->has_key ? held.has_key && !memcmp(held.public_key, n->public_key, SP_WG_KEY_LEN)
-			: same_endpoint(&held.endpoint, &n->underlay) ||
-				  same_endpoint(&held.endpoint, &n->moved_from))) {
+	/* under our own live lease: this run wrote it, and a reload changed
+	 * our value (a new WireGuard key, a Transport switched), which is
+	 * ours to put */
+	bool held_by_us = st->lease && get_int64(kv, "lease") == st->lease;
+	if (held_by_us ||
+	    (v64 && sp_store_unb64(v64, &val, &vn) == 0 &&
+	     sp_store_parse_value(val, vn, n->nwid, &held) == 0 &&
+	     (n->has_key ? held.has_key && !memcmp(held.public_key, n->public_key, SP_WG_KEY_LEN)
+			 : same_endpoint(&held.endpoint, &n->underlay) ||
+				   same_endpoint(&held.endpoint, &n->moved_from)))) {
 		/* our own earlier run (kill -9, reboot): take the key over under
 		 * the new lease, if nobody changed it since we read it */
 		json_t *b = json_pack("{s:[{s:s,s:o,s:o}],s:[{s:{s:o,s:o,s:o}}],s:[{s:{s:o}}]}",

@@ -48,6 +48,9 @@ struct sp_wg {
 	time_t ended_at;
 	unsigned fast_ends;
 	char last_end[128];
+	/* synced once: the key file exists since; one gone later is an
+	 * error, never a new identity made behind the operator's back */
+	bool synced;
 	int timer; /* wireguard-go: WG_GO_READ_S, to read the endpoints; -1 */
 	struct learned *learned;
 	size_t n_learned;
@@ -327,7 +330,8 @@ int sp_wg_sync(struct sp_wg *w, const struct sp_network *n, const struct sp_plan
 	bool created = false;
 	int r;
 
-	if ((r = sp_wg_key_file_load(n->private_key_file, true, &priv, &created, err, errlen)))
+	if ((r = sp_wg_key_file_load(n->private_key_file, !w->synced, &priv, &created, err,
+				     errlen)))
 		return r;
 	if ((r = sp_wg_key_public(priv, pub))) {
 		snprintf(err, errlen, "PrivateKeyFile '%s': not a usable key", n->private_key_file);
@@ -390,6 +394,7 @@ int sp_wg_sync(struct sp_wg *w, const struct sp_network *n, const struct sp_plan
 	c.remove = (const uint8_t(*)[SP_WG_KEY_LEN])rm;
 	if (c.private_key || c.listen_port || c.n_set || c.n_remove)
 		r = w->ops->set(n->ifname, &c, err, errlen);
+	w->synced |= r == 0;
 out:
 	sp_wg_key_free(priv);
 	sp_wg_device_free(&have);

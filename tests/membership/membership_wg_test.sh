@@ -11,6 +11,8 @@
 #      and 3 replace its peer (the old key gone), and host 1 <-> host 3
 #      traffic (a flow through the step) loses nothing, their session
 #      untouched (the latest handshake between them unchanged)
+#   2b. host 1 takes a new key by reload (SIGHUP): its value follows, and
+#      the others replace its peer
 #   3. host 2 leaves (SIGTERM): the others remove its peer
 # The engine is the daemon's choice: wireguard-go on a kernel without the
 # module. Interface names are distinct per host: wireguard-go's socket path
@@ -152,6 +154,19 @@ lost=$(grep -c "no answer yet" "$tmp/flow")
 hs13b=$(wg show "$(if_of 1)" latest-handshakes | awk -v k="$(key_of 3)" '$1 == k {print $2}')
 [ "$hs13" = "$hs13b" ] || die "the session 1 <-> 3 was touched: handshake $hs13 then $hs13b"
 say "host 2's key rotated through the store; 1 <-> 3 lost none of $sent, session untouched"
+
+# 2b. host 1 takes a new key by reload: its value in the store follows
+# (it held the old one under its own live lease)
+old1=$(key_of 1)
+(umask 077 && wg genkey >"$tmp/h1.key")
+kill -HUP "$(cat "$tmp/h1.pid")"
+wait_for 10 grep -q reloaded "$tmp/h1.log" || die "host 1's reload: $(tail -n 3 "$tmp/h1.log")"
+[ "$(wg show "$(if_of 1)" public-key)" = "$(key_of 1)" ] || die "host 1's device kept its old key"
+converged 15 "$HOSTS" || die "hosts 2 and 3 did not take host 1's key rotated by reload"
+wg show "$(if_of 2)" peers | grep -qx "$old1" && die "host 2 kept host 1's old key"
+reaches 2 1
+reaches 3 1
+say "host 1's key rotated by reload reached the store and its peers"
 
 # 3. host 2 leaves
 kill "$(cat "$tmp/h2.pid")"

@@ -136,6 +136,15 @@ if bad:
 print(f"memory: {seen} regions read, the key in none outside undumped pages ({undumped} there)")
 EOF
 
+# the file deleted while it runs: a reload is refused, and no new key is
+# made behind the operator's back (only a first start makes one)
+mv "$KEY" "$tmp/key.away"
+kill -HUP "$D"
+wait_for 10 sh -c "grep -c 'reload refused' '$tmp/log' | grep -qx 1" || die "a reload took a deleted key file: $(tail -n 3 "$tmp/log")"
+[ -e "$KEY" ] && die "a new key file was made while running"
+[ "$(wg show "$IF" public-key)" = "$PUB" ] || die "the device's key changed with its file gone"
+mv "$tmp/key.away" "$KEY"
+
 # others may read it: refused by -t, by a reload (which changes nothing)
 # and by a start, each naming the file
 chmod 0640 "$KEY"
@@ -143,7 +152,7 @@ chmod 0640 "$KEY"
 grep -q "PrivateKeyFile '$KEY'" "$tmp/t.err" || die "-t's refusal: $(cat "$tmp/t.err")"
 before=$(wg show "$IF" dump | cut -f1-4,8 | sort)
 kill -HUP "$D"
-wait_for 10 grep -q "reload refused" "$tmp/log" || die "a reload took a key file mode 0640"
+wait_for 10 sh -c "grep -c 'reload refused' '$tmp/log' | grep -qx 2" || die "a reload took a key file mode 0640"
 [ "$(wg show "$IF" dump | cut -f1-4,8 | sort)" = "$before" ] || die "the refused reload changed the device"
 kill "$D"
 wait "$D"
