@@ -217,23 +217,161 @@ static void wg_peer(struct sp_plan_fabric *f, const struct sp_network *n, uint64
 	f->n_wg_peers++;
 }
 
+/* An allowed IP a peer claims, and whose it is (its index: the [Peer]
+ * sections first, then the store's). */
+struct claim {
+	struct sixplane_prefix p;
+	size_t owner;
+};
+
+static int claim_cmp(const void *a, const void *b)
+{
+	const struct claim *x = a, *y = b;
+	int c = memcmp(x->p.addr.b, y->p.addr.b, 16);
+
+	return c ? c : (int)x->p.len - (int)y->p.len;
+}
+
+/* Whether x is, or is inside, a prefix of claims (sorted) that another
+ * than owner claims. */
+static bool claimed_by_other(const struct claim *claims, size_t n, const struct sixplane_prefix *x,
+			     size_t owner)
+{
+	for (unsigned len = 0; len <= x->len && n; len++) {
+		struct claim k = {.p = {.len = (uint8_t)len}};
+		for (unsigned i = 0; i < 16; i++) {
+			unsigned bits = len > i * 8 ? len - i * 8 : 0;
+			k.p.addr.b[i] = bits >= 8 ? x->addr.b[i]
+						  : (uint8_t)(x->addr.b[i] & (0xff00u >> bits));
+		}
+		/* the first equal one, then every equal one */
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (claim_cmp(&claims[mid], &k) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < n && !claim_cmp(&claims[lo], &k); lo++)
+			if (claims[lo].owner != owner)
+				return true;
+	}
+	return false;
+}
+
+static int key_idx_cmp(const void *a, const void *b)
+{
+	const struct sp_store_peer *const *x = a, *const *y = b;
+
+	return memcmp((*x)->public_key, (*y)->public_key, SP_WG_KEY_LEN);
+}
+
+/* The store's peers a WireGuard network takes, and the sources of theirs
+ * it takes. WireGuard gives an allowed IP to one peer, the most specific
+ * claim winning, and knows a peer by its key alone; the store is written
+ * by every member, so a member could otherwise take another's traffic:
+ * a key two nodes claim is nobody's (both left out), and a source that is,
+ * or is inside, another peer's (a [Peer]'s AllowedSources, another store
+ * host's sources) is left out. Each refusal is a note. take[i]: whether
+ * src[i] is taken; its sources kept are copied to keep (taken[i] many). */
+static int store_wg_claims(struct build *b, const struct sp_network *n,
+			   const struct sp_store_peer *src, size_t n_src, bool *take,
+			   struct sixplane_prefix (*keep)[SP_STORE_SOURCES_MAX], uint8_t *kept)
+{
+	const struct sp_store_peer **by_key = calloc(n_src + 1, sizeof(*by_key));
+	size_t n_claims = 0, k = 0;
+	struct claim *claims;
+	int r = 0;
+
+	for (size_t i = 0; i < n->n_peers; i++)
+		n_claims += n->peers[i].allowed.n;
+	for (size_t i = 0; i < n_src; i++)
+		n_claims += src[i].n_sources;
+	if (!by_key || !(claims = calloc(n_claims + 1, sizeof(*claims)))) {
+		free(by_key);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n_src; i++) {
+		take[i] = store_peer_usable(n, &src[i]);
+		if (take[i])
+			by_key[k++] = &src[i];
+	}
+	if (k)
+		qsort(by_key, k, sizeof(*by_key), key_idx_cmp);
+	for (size_t i = 0; i < k; i++) {
+		bool twice = (i && !key_idx_cmp(&by_key[i], &by_key[i - 1])) ||
+			     (i + 1 < k && !key_idx_cmp(&by_key[i], &by_key[i + 1]));
+		if (twice) {
+			char node[SIXPLANE_NODESTRLEN];
+			sixplane_node_format(by_key[i]->node, node);
+			take[by_key[i] - src] = false;
+			note(b,
+			     "%s: node %s's key is claimed by another node of the store too: "
+			     "both left out",
+			     n->ifname, node);
+		}
+	}
+	n_claims = 0;
+	for (size_t i = 0; i < n->n_peers; i++)
+		for (size_t j = 0; j < n->peers[i].allowed.n; j++)
+			claims[n_claims++] = (struct claim){n->peers[i].allowed.v[j], i};
+	for (size_t i = 0; i < n_src; i++)
+		for (size_t j = 0; take[i] && j < src[i].n_sources; j++)
+			claims[n_claims++] = (struct claim){src[i].sources[j], n->n_peers + i};
+	if (n_claims)
+		qsort(claims, n_claims, sizeof(*claims), claim_cmp);
+	for (size_t i = 0; i < n_src; i++) {
+		kept[i] = 0;
+		for (size_t j = 0; take[i] && j < src[i].n_sources; j++) {
+			if (!claimed_by_other(claims, n_claims, &src[i].sources[j],
+					      n->n_peers + i)) {
+				keep[i][kept[i]++] = src[i].sources[j];
+				continue;
+			}
+			char node[SIXPLANE_NODESTRLEN], p[SIXPLANE_PREFIXSTRLEN];
+			sixplane_node_format(src[i].node, node);
+			sixplane_prefix_format(&src[i].sources[j], p);
+			note(b,
+			     "%s: node %s's source %s is, or is inside, another peer's: left out",
+			     n->ifname, node, p);
+		}
+	}
+	free(claims);
+	free(by_key);
+	return r;
+}
+
 /* The peers of a WireGuard backplane: the [Peer] sections', then the
  * store's. */
 static int plan_wg_peers(struct build *b, const struct sp_network *n, struct sp_plan_fabric *f)
 {
 	size_t n_src = 0, pool = 0, used = 0;
 	const struct sp_store_peer *src = NULL;
+	bool *take = NULL;
+	struct sixplane_prefix(*keep)[SP_STORE_SOURCES_MAX] = NULL;
+	uint8_t *kept = NULL;
+	int r;
 
 	if (n->membership == SP_MEMBERSHIP_ETCD && b->host->sources)
 		src = b->host->sources->peers(b->host->sources->ctx, n->nwid, &n_src);
+	if (n_src &&
+	    (!(take = calloc(n_src, sizeof(*take))) || !(keep = calloc(n_src, sizeof(*keep))) ||
+	     !(kept = calloc(n_src, sizeof(*kept))))) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (n_src && (r = store_wg_claims(b, n, src, n_src, take, keep, kept)))
+		goto out;
 	for (size_t i = 0; i < n->n_peers; i++)
 		pool += 2 + n->peers[i].allowed.n;
 	for (size_t i = 0; i < n_src; i++)
 		pool += 2 + src[i].n_sources;
+	r = -ENOMEM;
 	if (n->n_peers + n_src &&
 	    (!(f->wg_peers = calloc(n->n_peers + n_src, sizeof(*f->wg_peers))) ||
 	     !(f->wg_allowed = calloc(pool, sizeof(*f->wg_allowed)))))
-		return -ENOMEM;
+		goto out;
 	for (size_t i = 0; i < n->n_peers; i++) {
 		const struct sp_peer *x = &n->peers[i];
 		wg_peer(f, n, x->node, x->public_key, &x->endpoint, x->endpoint_port,
@@ -242,12 +380,17 @@ static int plan_wg_peers(struct build *b, const struct sp_network *n, struct sp_
 	}
 	for (size_t i = 0; i < n_src; i++) {
 		const struct sp_store_peer *s = &src[i];
-		if (!store_peer_usable(n, s))
+		if (!take[i])
 			continue;
-		wg_peer(f, n, s->node, s->public_key, &s->endpoint, s->port, n->keepalive,
-			s->sources, s->n_sources, true, &used);
+		wg_peer(f, n, s->node, s->public_key, &s->endpoint, s->port, n->keepalive, keep[i],
+			kept[i], true, &used);
 	}
-	return 0;
+	r = 0;
+out:
+	free(take);
+	free(keep);
+	free(kept);
+	return r;
 }
 
 /* A WireGuard backplane (doc/wireguard.md): its Underlay, when given, is
@@ -615,12 +758,29 @@ static int check_wg_peer(struct build *b, const struct sp_network *n, size_t i)
 			    "[Peer] needs PublicKey on a WireGuard network (the [Network] at line "
 			    "%d)",
 			    n->line);
-	for (size_t j = 0; j < i; j++)
+	for (size_t j = 0; j < i; j++) {
 		if (!memcmp(n->peers[j].public_key, x->public_key, SP_WG_KEY_LEN))
 			return fail(b, -EINVAL, x->lines[SP_KEY_PEER_PublicKey],
 				    "PublicKey is already the key of the peer at line %d: "
 				    "WireGuard knows a peer by its key",
 				    n->peers[j].line);
+		/* an allowed IP is one peer's: the same prefix twice would
+		 * move between them at every sync */
+		for (size_t a = 0; a < x->allowed.n; a++)
+			for (size_t o = 0; o < n->peers[j].allowed.n; o++)
+				if (x->allowed.v[a].len == n->peers[j].allowed.v[o].len &&
+				    !memcmp(&x->allowed.v[a].addr, &n->peers[j].allowed.v[o].addr,
+					    16)) {
+					char p[SIXPLANE_PREFIXSTRLEN];
+					sixplane_prefix_format(&x->allowed.v[a], p);
+					return fail(b, -EINVAL,
+						    x->lines[SP_KEY_PEER_AllowedSources],
+						    "AllowedSources %s is already the peer's at "
+						    "line %d: on WireGuard an allowed IP is one "
+						    "peer's",
+						    p, n->peers[j].line);
+				}
+	}
 	return 0;
 }
 

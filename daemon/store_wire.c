@@ -90,8 +90,10 @@ int sp_store_parse_value(const char *v, size_t n, uint64_t nwid, struct sp_store
 	/* a WireGuard host's key (doc/wireguard.md); with one, the endpoint
 	 * may be absent: a host behind NAT is learned when it speaks */
 	if ((k = json_object_get(root, "public_key"))) {
+		static const uint8_t zero[SP_WG_KEY_LEN];
 		if (!json_is_string(k) ||
-		    sp_wg_key_parse(json_string_value(k), json_string_length(k), p.public_key))
+		    sp_wg_key_parse(json_string_value(k), json_string_length(k), p.public_key) ||
+		    !memcmp(p.public_key, zero, SP_WG_KEY_LEN)) /* no one's, as in a file */
 			goto out;
 		p.has_key = true;
 	}

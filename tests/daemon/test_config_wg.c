@@ -325,12 +325,13 @@ static void test_plan(void **state)
 
 /* The store's peers: a key is needed, the endpoint is not; one of the
  * file's keys, or this host's node, is not taken twice. */
-static struct sp_store_peer store_peers[4];
+static struct sp_store_peer store_peers[8];
+static size_t n_store_peers = 4;
 static const struct sp_store_peer *peers_of(const void *ctx, uint64_t nwid, size_t *n)
 {
 	(void)ctx;
 	(void)nwid;
-	*n = 4;
+	*n = n_store_peers;
 	return store_peers;
 }
 
@@ -377,6 +378,73 @@ static void test_plan_store(void **state)
 	sp_config_free(&c);
 }
 
+static struct sp_store_peer store_peer(uint64_t node, uint8_t fill, const char *source)
+{
+	struct sp_store_peer s = {.node = node, .port = 51820, .has_key = 1};
+	const char *why;
+
+	memset(s.public_key, fill, SP_WG_KEY_LEN);
+	if (source) {
+		assert_int_equal(
+			sixplane_prefix_parse(source, strlen(source), 0, &s.sources[0], &why), 0);
+		s.n_sources = 1;
+	}
+	return s;
+}
+
+/* The store is written by every member: none takes another's traffic. A
+ * key two nodes claim is nobody's; a source equal to or inside another
+ * peer's is left out (a broader one is not: the more specific claim wins
+ * on WireGuard). */
+static void test_plan_store_claims(void **state)
+{
+	struct sp_config c;
+	struct sp_plan p;
+	const struct sp_plan_sources src = {peers_of, NULL};
+	struct sp_host h = {.sources = &src};
+	const struct sp_plan_limits lim = {.tc_rules = 64, .tc_ifaces = 256};
+	char err[512], text[2400];
+
+	(void)state;
+	snprintf(text, sizeof(text), "%s[Etcd]\nEndpoints = http://192.0.2.10:2379\n",
+		 wg_conf("Membership = etcd\n", "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB
+						"\nAllowedSources = 2001:db8:100::/48\n"));
+	load_ok(text, &c);
+	store_peers[0] = store_peer(0x0000000001, 1, "2001:db8:100::/48");   /* the file's */
+	store_peers[1] = store_peer(0x0000000002, 2, "2001:db8:100:5::/64"); /* inside it */
+	store_peers[2] = store_peer(0x0000000003, 3, "2001:db8::/32");	     /* broader: kept */
+	store_peers[3] = store_peer(0x0000000004, 4, "2001:db8:200::/48");   /* inside 3's */
+	store_peers[4] = store_peer(0x0000000005, 5, NULL);		     /* key twice: */
+	store_peers[5] = store_peer(0x0000000006, 5, NULL);		     /* both out */
+	store_peers[6] = store_peer(0x0000000007, 7, "2001:db8:300::/48");   /* equal to 8's */
+	store_peers[7] = store_peer(0x0000000008, 8, "2001:db8:300::/48");
+	n_store_peers = 8;
+	assert_int_equal(sp_plan_build(&c, &h, &lim, &p, err, sizeof(err)), 0);
+	n_store_peers = 4;
+	const struct sp_plan_fabric *f = &p.fabrics[0];
+	/* the file's peer, then 1, 2, 3, 4, 7, 8 (5 and 6 left out) */
+	assert_int_equal(f->n_wg_peers, 7);
+	static const uint64_t nodes[] = {0x1122334455, 1, 2, 3, 4, 7, 8};
+	static const size_t sources[] = {1, 0, 0, 1, 0, 0, 0};
+	for (size_t i = 0; i < 7; i++) {
+		assert_int_equal(f->wg_peers[i].node, nodes[i]);
+		/* the /80 and each source kept */
+		assert_int_equal(f->wg_peers[i].peer.n_allowed, 1 + sources[i]);
+	}
+	/* each refusal said once */
+	size_t said = 0;
+	for (size_t i = 0; i < p.n_notes; i++)
+		said += strstr(p.notes[i], "left out") != NULL;
+	assert_int_equal(said, 2 + 5); /* nodes 5 and 6; sources of 1, 2, 4, 7, 8 */
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	/* in the file, the operator's: the same prefix twice is an error */
+	refuses(wg_conf("", "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB
+			    "\nAllowedSources = 2001:db8:100::/48\n[Peer]\nNode = a0b1c2d3e4\n"
+			    "PublicKey = " ALICE_PUB "\nAllowedSources = 2001:db8:100::/48\n"),
+		14, "AllowedSources 2001:db8:100::/48 is already the peer's at line 7");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +454,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_store_claims, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

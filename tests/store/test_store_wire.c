@@ -150,6 +150,51 @@ static void test_value(void **state)
 	assert_int_equal(sp_store_format_value(b, 60, &ep, 4789, &src, NULL), -ENAMETOOLONG);
 }
 
+/* A WireGuard host's value (doc/wireguard.md): its key, and an endpoint
+ * that may be absent (a host behind NAT), only beside a key. */
+static void test_value_wireguard(void **state)
+{
+	struct sp_store_peer v = {0};
+	struct sp_endpoint none = {0}, ep = {AF_INET6, {0x20, 0x01, 0x0d, 0xb8, [15] = 7}};
+	uint8_t key[32];
+	char b[640];
+	const uint64_t nwid = 0x8056c2e21c000001ULL;
+
+	(void)state;
+	memset(key, 0x85, sizeof(key));
+#define OK(s) sp_store_parse_value(s, strlen(s), nwid, &v)
+	/* RFC 7748's Alice public key, as wg prints it */
+	assert_int_equal(OK("{\"port\": 51820, \"public_key\": "
+			    "\"hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=\"}"),
+			 0);
+	assert_true(v.has_key);
+	assert_int_equal(v.endpoint.family, 0);
+	assert_int_equal(v.port, 51820);
+	assert_int_equal(v.public_key[0], 0x85);
+	assert_int_equal(v.public_key[31], 0x6a);
+	/* no endpoint without a key; not a key; the all-zero key; not a string */
+	assert_int_equal(OK("{\"port\": 51820}"), -EINVAL);
+	assert_int_equal(OK("{\"port\": 51820, \"public_key\": \"hSDw\"}"), -EINVAL);
+	assert_int_equal(OK("{\"port\": 51820, \"public_key\": "
+			    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}"),
+			 -EINVAL);
+	assert_int_equal(OK("{\"port\": 51820, \"public_key\": 7}"), -EINVAL);
+	/* a key and an endpoint */
+	assert_int_equal(OK("{\"endpoint\": \"2001:db8::7\", \"port\": 4000, \"public_key\": "
+			    "\"hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=\"}"),
+			 0);
+	assert_int_equal(v.endpoint.family, AF_INET6);
+#undef OK
+	/* written as read */
+	assert_int_equal(sp_store_format_value(b, sizeof(b), &none, 51820, NULL, key), 0);
+	assert_string_equal(b, "{\"port\": 51820, \"public_key\": "
+			       "\"hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYU=\"}");
+	assert_int_equal(sp_store_format_value(b, sizeof(b), &ep, 51820, NULL, key), 0);
+	assert_int_equal(sp_store_parse_value(b, strlen(b), nwid, &v), 0);
+	assert_memory_equal(v.public_key, key, 32);
+	assert_int_equal(v.endpoint.family, AF_INET6);
+}
+
 static void test_b64(void **state)
 {
 	char *out = NULL, end[8];
@@ -313,9 +358,13 @@ static void test_stream_bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_key),	    cmocka_unit_test(test_value),
-		cmocka_unit_test(test_b64),	    cmocka_unit_test(test_read_kv),
-		cmocka_unit_test(test_stream_cuts), cmocka_unit_test(test_stream_bad),
+		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_value),
+		cmocka_unit_test(test_value_wireguard),
+		cmocka_unit_test(test_b64),
+		cmocka_unit_test(test_read_kv),
+		cmocka_unit_test(test_stream_cuts),
+		cmocka_unit_test(test_stream_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
