@@ -164,11 +164,18 @@ fab_plain_wg() {
 	fw_h="sp-$FAB-h$1"
 	fw_if=$(fab_if "$1")
 	if ! ip -n "$fw_h" link add "$fw_if" type wireguard 2>/dev/null; then
-		ip netns exec "$fw_h" env LOG_LEVEL=error WG_PROCESS_FOREGROUND=1 \
-			wireguard-go -f "$fw_if" >>"$FAB_DIR/h$1.log" 2>&1 &
-		FAB_PIDS="$FAB_PIDS $!"
+		# started as sixplaned starts it: in the foreground, with only
+		# errors logged, in a session of its own (with the kernel's
+		# autogroups a session is a scheduling group: in the shell's
+		# session the same engine would compete for the CPUs otherwise)
+		ip netns exec "$fw_h" setsid env LOG_LEVEL=error WG_PROCESS_FOREGROUND=1 \
+			wireguard-go -f "$fw_if" >>"$FAB_DIR/h$1.log" 2>&1 </dev/null &
 		fab_wait 10 test -S "/var/run/wireguard/$fw_if.sock" ||
 			fab_die "host $1: wireguard-go did not start: $(tail -n 3 "$FAB_DIR/h$1.log")"
+		# its pid by its command line (setsid forks when it must), for
+		# fab_cleanup
+		fw_pid=$(pgrep -x -f "wireguard-go -f $fw_if") || fab_die "host $1: no wireguard-go for $fw_if"
+		FAB_PIDS="$FAB_PIDS $fw_pid"
 	fi
 	fab_wait 5 ip netns exec "$fw_h" wg show "$fw_if" ||
 		fab_die "host $1: wg cannot reach the WireGuard device"

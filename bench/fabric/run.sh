@@ -25,6 +25,15 @@
 #    the kernel's BPF stats (kernel.bpf_stats_enabled set to 1 for these
 #    rounds, restored after): sp_guard_underlay on the receiving host's
 #    underlay interface, sp_guard_egress on the sending host's sp0.
+#    And in the same rounds, on two more fabrics of 3 hosts with a container
+#    on hosts 1 and 2: sixplaned with Transport = wireguard on every host
+#    (doc/wireguard.md) against the same WireGuard engine made by hand with
+#    wg set, ip addr and ip route (scripts/fabric.sh, mode wg: the same
+#    keys, port, MTU, addresses, routes and allowed IPs, checked equal host
+#    by host before the runs), one run of each per round in an order
+#    swapped every round, each also against sixplane's VXLAN runs; and
+#    the CPU time the WireGuard hosts' sixplaned took over the rounds. Left
+#    out, and said so in the table, without wg or a WireGuard engine.
 # Prints a markdown table; progress goes to stderr. A missed expectation is
 # reported, never an error; a setup that does not work is (FAIL: ...).
 #
@@ -231,11 +240,13 @@ iperf() {
 	IPERF_PID=$!
 	fab_wait 5 sh -c "ip netns exec $ip_srv ss -Hltn | grep -q ':5201 '" ||
 		fab_die "$2: iperf3 server did not start: $(cat "$ROOT/iperf-server.log")"
-	ip_out=$(ip netns exec "sp-$FAB-h1c1" iperf3 -c "$ip_to" -t "$SECONDS_PER_RUN" -f g -V 2>&1)
+	# in Mbit/s, which iperf3 prints with 3 or 4 digits at these rates
+	# (its Gbit/s has 2 below 10: too coarse for a 2% target at 1 Gbit/s)
+	ip_out=$(ip netns exec "sp-$FAB-h1c1" iperf3 -c "$ip_to" -t "$SECONDS_PER_RUN" -f m -V 2>&1)
 	kill "$IPERF_PID" 2>/dev/null
 	wait "$IPERF_PID" 2>/dev/null
 	IPERF_PID=""
-	ip_g=$(echo "$ip_out" | awk '/receiver$/ { for (k = 2; k <= NF; k++) if ($k == "Gbits/sec") v = $(k - 1) } END { print v }')
+	ip_g=$(echo "$ip_out" | awk '/receiver$/ { for (k = 2; k <= NF; k++) if ($k == "Mbits/sec") v = $(k - 1) } END { if (v != "") printf "%.3f\n", v / 1000 }')
 	[ -n "$ip_g" ] || fab_die "$2: iperf3 to $ip_to failed: $(echo "$ip_out" | tail -n 3)"
 	# the sender's MSS (iperf3 -V), for the table's notes
 	echo "$ip_out" | sed -n 's/.*TCP MSS: \([0-9]*\).*/\1/p' | head -n 1 >"$ROOT/mss.$1"
@@ -303,9 +314,104 @@ guarded_iperf() {
 eval "S_D1=\$FAB_D1 S_D2=\$FAB_D2"
 G_UL=$(guard_prog 2 sp_guard_underlay) || fab_die "host 2: no sp_guard_underlay among sixplaned's programs"
 G_EG=$(guard_prog 1 sp_guard_egress) || fab_die "host 1: no sp_guard_egress among sixplaned's programs"
+
+# --- 3, WireGuard: fabric w (sixplaned, Transport = wireguard) and g (the
+# same engine by hand), 3 hosts each, container 1 on hosts 1 and 2, the
+# same host keys (FAB_KEYDIR) ---
+# wg_engine: what this kernel gives, as sixplaned chooses: kernel or wireguard-go
+wg_engine() {
+	ip netns add "sp-bfwgprobe-$$" 2>/dev/null || return 1
+	if ip -n "sp-bfwgprobe-$$" link add wgprobe type wireguard 2>/dev/null; then
+		echo kernel
+	elif command -v wireguard-go >/dev/null 2>&1; then
+		echo wireguard-go
+	fi
+	ip netns del "sp-bfwgprobe-$$"
+}
+WG_ENGINE=""
+command -v wg >/dev/null 2>&1 && WG_ENGINE=$(wg_engine)
+wg_fabric() { # wg_fabric NAME MODE
+	use_fab "$1" "$2"
+	say "$2: 3 hosts, a container on host 1 and on host 2..."
+	fab_underlay
+	fab_hosts 3 "$2"
+	fab_container 1 1
+	fab_container 2 1
+	# the first packet also makes the hosts' handshake: before the timed runs
+	ip netns exec "sp-$FAB-h1c1" ping -6 -c1 -W3 -n "$(addr_of "sp-$FAB-h2c1")" >/dev/null ||
+		fab_die "$2: container 1 of host 1 cannot reach host 2's"
+}
+# wg_shape I: host I's WireGuard device as the kernel and the engine hold
+# it, in words that do not name the fabric: the kind of device, MTU, qdisc
+# and queue length, global addresses, the IPv6 routes, the BPF programs on
+# the host's interfaces (none is expected: no NDP and no guard program on a
+# WireGuard backplane), the engine's public key, port and fwmark, each
+# peer's key, endpoint, allowed IPs and keepalive (never the private key:
+# the dump's first field)
+wg_shape() {
+	ws_h="sp-$FAB-h$1"
+	ws_if=$(fab_if "$1")
+	ip -n "$ws_h" -d -o link show "$ws_if" | awk '{
+		gsub(/\\/, " ")
+		for (k = 1; k < NF; k++) if ($k == "mtu" || $k == "qdisc" || $k == "qlen") printf "%s %s ", $k, $(k + 1)
+		if (/ tun type tun /) print "tun"; else if (/ wireguard /) print "wireguard"; else print "?" }'
+	ip -n "$ws_h" -6 -o addr show dev "$ws_if" scope global | awk '{ print "addr", $4 }'
+	ip -n "$ws_h" -6 route show | grep -v '^fe80::' | sed "s/ dev $ws_if / dev PLANE /" | sort
+	ip netns exec "$ws_h" bpftool net show 2>/dev/null | grep ' prog_id ' |
+		sed "s/([0-9]*)//; s/ prog_id [0-9]*//; s/ link_id [0-9]*//; s/^$ws_if /PLANE /; s/^/bpf /" | sort
+	# the keys named by their hosts: the table shows the shape, not this run's keys
+	ws_j=1
+	ws_keys=""
+	while [ "$ws_j" -le 3 ]; do
+		ws_keys="$ws_keys s|$(fab_pub "$ws_j")|h$ws_j's-key|;"
+		ws_j=$((ws_j + 1))
+	done
+	ip netns exec "$ws_h" wg show "$ws_if" dump |
+		awk -F '\t' 'NR == 1 { print "device", $2, $3, $4; next } { print "peer", $1, $3, $4, $8 }' |
+		sed "$ws_keys" | sort
+}
+if [ -n "$WG_ENGINE" ]; then
+	mkdir -m 0700 "$ROOT/keys"
+	FAB_KEYDIR=$ROOT/keys
+	wg_fabric w wireguard
+	eval "W_D1=\$FAB_D1 W_D2=\$FAB_D2 W_D3=\$FAB_D3"
+	# the hand-made device takes the MTU sixplaned chose
+	FAB_WG_MTU=$(ip -n "sp-$FAB-h1" -o link show "$(fab_if 1)" | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
+	wg_fabric g wg
+	i=1
+	while [ "$i" -le 3 ]; do
+		use_fab w wireguard
+		wg_shape "$i" >"$ROOT/shape.w"
+		[ "$i" -eq 1 ] && cp "$ROOT/shape.w" "$ROOT/shape.w1"
+		use_fab g wg
+		wg_shape "$i" >"$ROOT/shape.g"
+		if [ ! -s "$ROOT/shape.w" ] || ! cmp -s "$ROOT/shape.w" "$ROOT/shape.g"; then
+			fab_die "host $i: the WireGuard made by hand differs from sixplaned's (< sixplaned, > by hand):
+$(diff "$ROOT/shape.w" "$ROOT/shape.g")"
+		fi
+		i=$((i + 1))
+	done
+	WG_SHAPE=$(cat "$ROOT/shape.w1")
+	use_fab w wireguard
+	"$SIXPLANE" status -s "$FAB_DIR/h1.sock" --json >"$ROOT/status.w" || fab_die "wireguard: sixplane status"
+	grep -q "\"engine\": *\"$WG_ENGINE\"" "$ROOT/status.w" ||
+		fab_die "wireguard: sixplaned runs another engine than $WG_ENGINE: $(cat "$ROOT/status.w")"
+else
+	say "no wg, or no WireGuard engine: the WireGuard rows are left out"
+fi
 sysctl -qw kernel.bpf_stats_enabled=1 || fab_die "cannot set kernel.bpf_stats_enabled"
-say "iperf3, ${SECONDS_PER_RUN} s per run, $RUNS rounds of sixplane with the guard on and off and the peer in turn..."
-for f in tp.s tp.v tp.on tp.off gstat.on gstat.off; do : >"$ROOT/$f"; done
+say "iperf3, ${SECONDS_PER_RUN} s per run, $RUNS rounds of sixplane with the guard on and off, the peer, and WireGuard in turn..."
+for f in tp.s tp.v tp.on tp.off gstat.on gstat.off tp.w tp.g; do : >"$ROOT/$f"; done
+# what else runs on the machine: the load average with the fabrics idle
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+# the CPU time (clock ticks) of the WireGuard hosts' sixplaned, summed: what
+# the daemons cost beside the engine they configured (the hand-made
+# fabric has none)
+daemon_ticks() {
+	for dt_p in $W_D1 $W_D2 $W_D3; do awk '{ print $14 + $15 }' "/proc/$dt_p/stat"; done |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+[ -n "$WG_ENGINE" ] && W_TICKS0=$(daemon_ticks) && W_T0=$(date +%s)
 GUARD=on
 i=1
 while [ "$i" -le "$RUNS" ]; do
@@ -314,8 +420,16 @@ while [ "$i" -le "$RUNS" ]; do
 	iperf v vxlan >>"$ROOT/tp.v" || exit 1
 	if [ "$GUARD" = on ]; then guard_set off; else guard_set on; fi
 	guarded_iperf
+	# WireGuard: sixplaned then by hand in odd rounds, by hand first in even ones
+	if [ -n "$WG_ENGINE" ]; then
+		if [ $((i % 2)) -eq 1 ]; then set -- w wireguard g wg; else set -- g wg w wireguard; fi
+		iperf "$1" "$2" >>"$ROOT/tp.$1" || exit 1
+		iperf "$3" "$4" >>"$ROOT/tp.$3" || exit 1
+	fi
 	i=$((i + 1))
 done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+[ -n "$WG_ENGINE" ] && W_TICKS=$(($(daemon_ticks) - W_TICKS0)) && W_SECS=$(($(date +%s) - W_T0))
 [ "$GUARD" = on ] || guard_set on
 sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
 # with Guard = off the programs must not have run: else the reload did not
@@ -348,6 +462,21 @@ use_fab s sixplane
 end_fab
 use_fab v vxlan
 end_fab
+if [ -n "$WG_ENGINE" ]; then
+	TP_W=$(median <"$ROOT/tp.w")
+	TP_G=$(median <"$ROOT/tp.g")
+	TP_W_ALL=$(paste -sd' ' "$ROOT/tp.w")
+	TP_G_ALL=$(paste -sd' ' "$ROOT/tp.g")
+	# ours/by hand per round (each round holds one of each), and its median
+	TP_WG_PAIRED=$(paste "$ROOT/tp.w" "$ROOT/tp.g" | awk '{ printf "%.3f\n", ($2 > 0 ? $1 / $2 : 0) }')
+	TP_WG_PAIRED_MED=$(echo "$TP_WG_PAIRED" | median)
+	TP_WG_PAIRED_ALL=$(echo "$TP_WG_PAIRED" | paste -sd' ')
+	MSS_W=$(cat "$ROOT/mss.w")
+	use_fab g wg
+	end_fab
+	use_fab w wireguard
+	end_fab
+fi
 
 # --- 2: NDP on the underlay per new neighbor, 3..8 hosts ---
 # ndp_frames M MODE -> "M MODE NS DAD NA resolved elapsed_s": host 1 resolves
@@ -569,4 +698,47 @@ echo "packet: the run time over the bytes the program's interface moved in those
 echo "outer frames; sent on host 1's sp0: inner frames), counted in 1,500-byte packets, what a path without those"
 echo "offloads would run the program for. Only the data direction is counted: the ACKs pass host 1's underlay"
 echo "program and host 2's egress program, not in the table."
+echo
+if [ -z "$WG_ENGINE" ]; then
+	echo "WireGuard (Transport = wireguard): not measured in this run (it needs wg, and the kernel's WireGuard or wireguard-go)."
+else
+echo "WireGuard (doc/wireguard.md): the same iperf3 in the same rounds, on two more fabrics of 3 hosts with a container on"
+echo "hosts 1 and 2: sixplaned with Transport = wireguard on every host, against the same engine ($WG_ENGINE) made by hand"
+echo "with wg set, ip addr and ip route. Both with the same host keys, port, MTU, addresses, routes and allowed IPs (each"
+echo "peer's /80), checked equal host by host before the runs; each round one run of each, the order swapped every round"
+echo "(median of $RUNS runs each):"
+echo
+echo "| iperf3 | Transport = wireguard | $WG_ENGINE by hand | ours/by hand | target | |"
+echo "|---|---|---|---|---|---|"
+awk -v w="$TP_W" -v g="$TP_G" -v pm="$TP_WG_PAIRED_MED" 'BEGIN {
+	r = g > 0 ? w / g : 0
+	printf "| TCP | %.3f Gbit/s | %.3f Gbit/s | %.3f | within 2%% (ours/by hand >= 0.98) | %s |\n", w, g, r, (r >= 0.98 ? "met" : "missed")
+	printf "| TCP, ours/by hand per round (median) | | | %.3f | within 2%% (ours/by hand >= 0.98) | %s |\n", pm, (pm >= 0.98 ? "met" : "missed") }'
+echo
+echo "| iperf3 | Transport = wireguard | Transport = vxlan (guard on) | wireguard/vxlan |"
+echo "|---|---|---|---|"
+awk -v w="$TP_W" -v s="$TP_S" 'BEGIN {
+	printf "| TCP | %.3f Gbit/s | %.2f Gbit/s | %.3f |\n", w, s, (s > 0 ? w / s : 0) }'
+echo
+echo "Runs: Transport = wireguard $TP_W_ALL; by hand $TP_G_ALL Gbit/s; ours/by hand per round $TP_WG_PAIRED_ALL."
+awk -v all="$TP_G_ALL" 'BEGIN {
+	n = split(all, v, " "); lo = hi = v[1]
+	for (k = 2; k <= n; k++) { if (v[k] < lo) lo = v[k]; if (v[k] > hi) hi = v[k] }
+	if (n > 1 && lo > 0)
+		printf "The runs by hand alone spread by %.1f%% (slowest to fastest): the machine'"'"'s noise in these rounds%s.\n", (hi / lo - 1) * 100, (hi / lo - 1 > 0.02 ? ", more than the 2% to be judged" : "") }'
+echo "1-minute load average (5, 15) just before the rounds, the fabrics idle: $LOAD_BEFORE; after them: $LOAD_AFTER."
+awk -v t="$W_TICKS" -v hz="$(getconf CLK_TCK)" -v secs="$W_SECS" 'BEGIN {
+	printf "The 3 hosts'"'"' sixplaned (Transport = wireguard) took %.2f s of CPU in the %d s of all the rounds: %.2f%% of one CPU", t / hz, secs, secs ? t / hz / secs * 100 : 0
+	printf " (no peer changed in the rounds: an idle daemon'"'"'s share should be near 0; the fabric by hand has none).\n" }'
+echo "The VXLAN column is sixplane's runs above, no target: WireGuard encrypts and authenticates every packet"
+if [ "$WG_ENGINE" = wireguard-go ]; then
+	echo "(ChaCha20-Poly1305), here in user space at both ends: wireguard-go's goroutines on the machine's $(nproc) CPUs,"
+	echo "beside iperf3 and the kernel's side of the path, where the kernel's VXLAN encapsulates in place."
+else
+	echo "(ChaCha20-Poly1305) in the kernel's module, where VXLAN only encapsulates."
+fi
+echo "MSS ${MSS_W:-unknown} bytes (iperf3 -V). Host 1's device as both had it (the keys named by their hosts):"
+echo
+echo "$WG_SHAPE" | sed 's/^/    /'
+fi
 say "done in $((T1 - T0)) s"
