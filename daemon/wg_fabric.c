@@ -31,7 +31,7 @@
  * and one that restarts must be told it again, or the peer stays out of
  * reach until it makes a new handshake itself (up to 2 minutes, when its
  * session expires). */
-#define WG_GO_READ_S 5
+#define WG_GO_READ_S 2
 
 /* An endpoint WireGuard learned for a peer the plan gives none. */
 struct learned {
@@ -114,49 +114,69 @@ size_t sp_wg_fds(const struct sp_wg *w, int fds[2])
 	return n;
 }
 
-/* The endpoints the device has for peers: the learned ones kept (each
- * key once, the latest), so that a wireguard-go started again is told
- * them. keep: the plan's peers, the others forgotten (NULL: all kept). */
-static void remember(struct sp_wg *w, const struct sp_wg_device *d,
-		     const struct sp_plan_fabric *keep)
+static int learned_cmp(const void *a, const void *b)
 {
+	return memcmp(a, b, SP_WG_KEY_LEN); /* key is each one's first member */
+}
+
+static int key_cmp(const void *a, const void *b);
+
+/* The endpoints the device d has for its peers, kept by key (sorted) so
+ * that a wireguard-go started again is told them. With prune, d is the
+ * device as it runs (a timer's read): a key no longer on it is forgotten.
+ * A sync's read does not prune: the transaction may still put back a peer
+ * it removes, and with it the endpoint it had. d's peers are sorted here.
+ * n log n: a store's thousands of peers are read every few seconds. */
+static void remember(struct sp_wg *w, struct sp_wg_device *d, bool prune)
+{
+	size_t fresh = 0, j = 0, out = 0;
+
+	if (d->n_peers)
+		qsort(d->peers, d->n_peers, sizeof(*d->peers), key_cmp);
+	/* one walk: update the known, count the new, mark the gone */
+	for (size_t i = 0; i < d->n_peers || j < w->n_learned;) {
+		int c = i == d->n_peers ? 1
+			: j == w->n_learned
+				? -1
+				: memcmp(d->peers[i].public_key, w->learned[j].key, SP_WG_KEY_LEN);
+		if (c < 0) {
+			fresh += d->peers[i++].endpoint.family != 0;
+		} else if (c > 0) {
+			if (!prune)
+				w->learned[out++] = w->learned[j];
+			j++;
+		} else {
+			if (d->peers[i].endpoint.family) {
+				w->learned[j].endpoint = d->peers[i].endpoint;
+				w->learned[j].port = d->peers[i].port;
+			}
+			w->learned[out++] = w->learned[j++];
+			i++;
+		}
+	}
+	w->n_learned = out;
+	if (!fresh)
+		return;
+	struct learned *a = realloc(w->learned, (w->n_learned + fresh) * sizeof(*a));
+	if (!a)
+		return; /* a cache: not worth failing for */
+	w->learned = a;
 	for (size_t i = 0; i < d->n_peers; i++) {
 		const struct sp_wg_peer *p = &d->peers[i];
-		struct learned *l = NULL;
-		if (!p->endpoint.family)
+		if (!p->endpoint.family || bsearch(p->public_key, a, out, sizeof(*a), learned_cmp))
 			continue;
-		for (size_t j = 0; j < w->n_learned && !l; j++)
-			if (!memcmp(w->learned[j].key, p->public_key, SP_WG_KEY_LEN))
-				l = &w->learned[j];
-		if (!l) {
-			struct learned *a = realloc(w->learned, (w->n_learned + 1) * sizeof(*a));
-			if (!a)
-				return; /* a cache: not worth failing for */
-			w->learned = a;
-			l = &a[w->n_learned++];
-			memcpy(l->key, p->public_key, SP_WG_KEY_LEN);
-		}
-		l->endpoint = p->endpoint;
-		l->port = p->port;
+		memcpy(a[w->n_learned].key, p->public_key, SP_WG_KEY_LEN);
+		a[w->n_learned].endpoint = p->endpoint;
+		a[w->n_learned++].port = p->port;
 	}
-	for (size_t j = 0; keep && j < w->n_learned;) {
-		bool planned = false;
-		for (size_t i = 0; i < keep->n_wg_peers && !planned; i++)
-			planned = !memcmp(keep->wg_peers[i].peer.public_key, w->learned[j].key,
-					  SP_WG_KEY_LEN);
-		if (planned)
-			j++;
-		else
-			w->learned[j] = w->learned[--w->n_learned];
-	}
+	qsort(a, w->n_learned, sizeof(*a), learned_cmp);
 }
 
 static const struct learned *learned_of(const struct sp_wg *w, const uint8_t *key)
 {
-	for (size_t j = 0; j < w->n_learned; j++)
-		if (!memcmp(w->learned[j].key, key, SP_WG_KEY_LEN))
-			return &w->learned[j];
-	return NULL;
+	return w->n_learned
+		       ? bsearch(key, w->learned, w->n_learned, sizeof(*w->learned), learned_cmp)
+		       : NULL;
 }
 
 bool sp_wg_input(struct sp_wg *w, int fd)
@@ -168,9 +188,12 @@ bool sp_wg_input(struct sp_wg *w, int fd)
 		if (read(w->timer, &ticks, sizeof(ticks)) < 0)
 			return false;
 		if (w->go && w->ops->get(w->ifname, &d, err, sizeof(err)) == 0)
-			remember(w, &d, NULL);
+			remember(w, &d, true);
 		sp_wg_device_free(&d);
-		return false;
+		/* not running, its wait over (it kept ending, or would not
+		 * start): the host is planned again, which starts it */
+		return !w->go &&
+		       (w->fast_ends < WG_GO_FAST_ENDS || now_s() - w->ended_at >= WG_GO_BACKOFF_S);
 	}
 	return sp_wg_ended(w);
 }
@@ -219,8 +242,13 @@ static int up_go(struct sp_wg *w, char *err, size_t errlen)
 			 w->ifname, w->fast_ends, WG_GO_FAST_END_S, w->last_end, WG_GO_BACKOFF_S);
 		return -EAGAIN;
 	}
-	if ((r = sp_wg_go_start(w->ifname, &w->go, err, errlen)))
+	if ((r = sp_wg_go_start(w->ifname, &w->go, err, errlen))) {
+		/* one that will not start counts as one that ended at once */
+		w->ended_at = now_s();
+		w->fast_ends++;
+		snprintf(w->last_end, sizeof(w->last_end), "would not start");
 		return r;
+	}
 	w->started = now_s();
 	log_msg(LOG_NOTICE, "%s: wireguard-go %s (pid %d)", w->ifname,
 		sp_wg_go_adopted(w->go) ? "adopted, a previous sixplaned's" : "started",
@@ -345,7 +373,7 @@ int sp_wg_sync(struct sp_wg *w, const struct sp_network *n, const struct sp_plan
 	}
 	if ((r = w->ops->get(n->ifname, &have, err, errlen)))
 		goto out;
-	remember(w, &have, pf);
+	remember(w, &have, false);
 	if (!have.has_private_key || memcmp(have.public_key, pub, SP_WG_KEY_LEN))
 		c.private_key = priv;
 	if (have.listen_port != n->port)
