@@ -647,24 +647,26 @@ static bool parse_peer_endpoint(struct parse *p, const struct key *k, const char
 {
 	struct sp_peer *x = (struct sp_peer *)((char *)field - k->offset);
 	const char *colon = strrchr(v, ':');
-	char a[INET6_ADDRSTRLEN + 2];
+	char a[INET6_ADDRSTRLEN + 2], *end = NULL;
 	size_t n;
 	unsigned long port;
-	struct key pk = *k;
 
 	if (cur_network(p)->transport != SP_TRANSPORT_WIREGUARD)
 		return parse_endpoint(p, k, v, field);
 	if (v[0] == '[') {
 		const char *close = strchr(v, ']');
-		if (!close || (close[1] && close[1] != ':') || (close[1] == ':' && !close[2]))
+		if (!close || (close[1] && close[1] != ':'))
 			return fail(p, p->line,
 				    "invalid %s '%s': an IPv6 address with a port is written "
 				    "[address]:port",
 				    k->name, v);
 		n = (size_t)(close - v - 1);
 		colon = close[1] ? close + 1 : NULL;
-		if (n >= sizeof(a))
-			return fail(p, p->line, "invalid %s '%s': not an IPv6 address", k->name, v);
+		if (n >= sizeof(a) || !memchr(v + 1, ':', n))
+			return fail(p, p->line,
+				    "invalid %s '%s': brackets hold an IPv6 address (an IPv4 "
+				    "one is written a.b.c.d:port)",
+				    k->name, v);
 		memcpy(a, v + 1, n);
 		a[n] = '\0';
 	} else if (colon && strchr(v, ':') == colon) { /* one colon: IPv4:port */
@@ -679,13 +681,23 @@ static bool parse_peer_endpoint(struct parse *p, const struct key *k, const char
 	}
 	if (!parse_endpoint(p, k, a, field))
 		return false;
+	/* ::ffff:a.b.c.d is IPv4 in IPv6's clothes: an IPv6 socket cannot
+	 * send to it (RFC 4291 section 2.5.5.2) */
+	if (x->endpoint.family == AF_INET6 &&
+	    !memcmp(x->endpoint.addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12))
+		return fail(p, p->line,
+			    "invalid %s '%s': an IPv4-mapped address (write the IPv4 address)",
+			    k->name, v);
 	x->endpoint_port = 0;
 	if (!colon)
 		return true;
-	pk.lo = 1;
-	pk.hi = 65535;
-	if (!parse_number(p, &pk, colon + 1, &port))
-		return false;
+	/* the port: a decimal from 1 to 65535, no sign, no leading zero */
+	errno = 0;
+	port = colon[1] >= '1' && colon[1] <= '9' ? strtoul(colon + 1, &end, 10) : 0;
+	if (!port || *end || errno || port > 65535)
+		return fail(p, p->line,
+			    "invalid %s '%s': the port must be a number from 1 to 65535", k->name,
+			    v);
 	x->endpoint_port = (uint16_t)port;
 	return true;
 }

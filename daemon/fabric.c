@@ -472,7 +472,9 @@ static int wg_sync(struct sp_fabric *f, const struct sp_network *n, const struct
 				 strerror(-r));
 			return r;
 		}
-		if (!sp_host_ours(&li) && !f->wg) {
+		/* ours, or the device of our engine not marked yet (a first sync
+		 * that failed before the alias) */
+		if (!sp_host_ours(&li) && !(f->wg && strcmp(li.kind, "vxlan"))) {
 			snprintf(err, errlen,
 				 "%s: the interface exists and was not made by sixplaned",
 				 n->ifname);

@@ -178,13 +178,30 @@ static void test_refusals(void **state)
 		12, "PublicKey is already the key of the peer at line 7");
 	refuses(wg_conf("", "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB
 			    "\nEndpoint = 198.51.100.7:0\n"),
-		10, "invalid Endpoint '0'");
+		10, "invalid Endpoint '198.51.100.7:0': the port must be");
 	refuses(wg_conf("", "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB
 			    "\nEndpoint = [2001:db8::7\n"),
 		10, "[address]:port");
 	refuses(wg_conf("", "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB
 			    "\nEndpoint = 198.51.100.7:x\n"),
-		10, "expected a number from 1 to 65535");
+		10, "invalid Endpoint '198.51.100.7:x': the port must be a number from 1 to 65535");
+	/* the whole value named, whatever is wrong in it */
+	static const char *const bad[] = {"198.51.100.7:", "198.51.100.7:65536", "198.51.100.7:051",
+					  "[2001:db8::7]:", "[2001:db8::7]:-1"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char t[600], w[200];
+		snprintf(t, sizeof(t),
+			 "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB "\nEndpoint = %s\n",
+			 bad[i]);
+		snprintf(w, sizeof(w), "invalid Endpoint '%s': the port must be", bad[i]);
+		refuses(wg_conf("", t), 10, w);
+	}
+	refuses(wg_conf("", "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB
+			    "\nEndpoint = [198.51.100.7]:51820\n"),
+		10, "brackets hold an IPv6 address");
+	refuses(wg_conf("", "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB
+			    "\nEndpoint = [::ffff:198.51.100.7]:51820\n"),
+		10, "an IPv4-mapped address");
 	refuses(wg_conf("", "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB "\nKeepalive = 0\n"),
 		10, "invalid Keepalive '0'");
 	refuses("[Network]\nId = 8056c2e21c000001\nNode = 89e92ceee5\nInterface = sp0\n"
