@@ -27,10 +27,10 @@ need_netns
 need_tool etcd
 need_tool etcdctl
 need_tool wg
-if ! ip link add sp-wgprobe type wireguard 2>/dev/null; then
+if ! ip link add "spwgp$$" type wireguard 2>/dev/null; then
 	need_tool wireguard-go
 else
-	ip link del sp-wgprobe
+	ip link del "spwgp$$"
 fi
 LAB_NS="spw-$$"
 LAB_TRAP=no

@@ -16,10 +16,10 @@ need_tool wg
 need_tool python3
 # this kernel may have the module; the test takes wireguard-go where it
 # must, and either way through the daemon's choice
-if ! ip link add sp-wgprobe type wireguard 2>/dev/null; then
+if ! ip link add "spwgp$$" type wireguard 2>/dev/null; then
 	need_tool wireguard-go
 else
-	ip link del sp-wgprobe
+	ip link del "spwgp$$"
 fi
 PY=$(python3 -c 'import sys; print(sys.executable)') || die "python3 does not run"
 

@@ -31,10 +31,10 @@ need_netns
 need_tool wg
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
-if ! ip link add sp-wgprobe type wireguard 2>/dev/null; then
+if ! ip link add "spwgp$$" type wireguard 2>/dev/null; then
 	need_tool wireguard-go
 else
-	ip link del sp-wgprobe
+	ip link del "spwgp$$"
 fi
 
 A="sp-swA-$$"
