@@ -25,15 +25,17 @@
 #    the kernel's BPF stats (kernel.bpf_stats_enabled set to 1 for these
 #    rounds, restored after): sp_guard_underlay on the receiving host's
 #    underlay interface, sp_guard_egress on the sending host's sp0.
-#    And in the same rounds, on two more fabrics of 3 hosts with a container
-#    on hosts 1 and 2: sixplaned with Transport = wireguard on every host
-#    (doc/wireguard.md) against the same WireGuard engine made by hand with
-#    wg set, ip addr and ip route (scripts/fabric.sh, mode wg: the same
-#    keys, port, MTU, addresses, routes and allowed IPs, checked equal host
-#    by host before the runs), one run of each per round in an order
-#    swapped every round, each also against sixplane's VXLAN runs; and
-#    the CPU time the WireGuard hosts' sixplaned took over the rounds. Left
-#    out, and said so in the table, without wg or a WireGuard engine.
+#    And in the same rounds, on one more fabric of 3 hosts with a container
+#    on hosts 1 and 2, its WireGuard engine configured in turn by sixplaned
+#    with Transport = wireguard on every host (doc/wireguard.md) and by
+#    hand with wg set, ip addr and ip route (scripts/fabric.sh, mode wg:
+#    the same keys, interface names, port, MTU, addresses, routes and
+#    allowed IPs, checked equal host by host), the engine stopped and
+#    started afresh at each switch, one switch per round, so that each
+#    round holds one run of each in an order swapped every round; both
+#    also against sixplane's VXLAN runs; and the CPU time the hosts'
+#    sixplaned took while they ran. Left out, and said so in the table,
+#    without wg or a WireGuard engine.
 # Prints a markdown table; progress goes to stderr. A missed expectation is
 # reported, never an error; a setup that does not work is (FAIL: ...).
 #
@@ -315,9 +317,10 @@ eval "S_D1=\$FAB_D1 S_D2=\$FAB_D2"
 G_UL=$(guard_prog 2 sp_guard_underlay) || fab_die "host 2: no sp_guard_underlay among sixplaned's programs"
 G_EG=$(guard_prog 1 sp_guard_egress) || fab_die "host 1: no sp_guard_egress among sixplaned's programs"
 
-# --- 3, WireGuard: fabric w (sixplaned, Transport = wireguard) and g (the
-# same engine by hand), 3 hosts each, container 1 on hosts 1 and 2, the
-# same host keys (FAB_KEYDIR) ---
+# --- 3, WireGuard: fabric w, 3 hosts, container 1 on hosts 1 and 2, with
+# its engine configured in turn by sixplaned (Transport = wireguard, mode
+# wireguard) and by hand (mode wg): the same hosts, containers, keys and
+# interface names, the engine started afresh at each switch ---
 # wg_engine: what this kernel gives, as sixplaned chooses: kernel or wireguard-go
 wg_engine() {
 	ip netns add "sp-bfwgprobe-$$" 2>/dev/null || return 1
@@ -330,16 +333,89 @@ wg_engine() {
 }
 WG_ENGINE=""
 command -v wg >/dev/null 2>&1 && WG_ENGINE=$(wg_engine)
-wg_fabric() { # wg_fabric NAME MODE
-	use_fab "$1" "$2"
-	say "$2: 3 hosts, a container on host 1 and on host 2..."
-	fab_underlay
-	fab_hosts 3 "$2"
-	fab_container 1 1
-	fab_container 2 1
-	# the first packet also makes the hosts' handshake: before the timed runs
+# wg_ours: sixplaned on the 3 hosts, serving; wg_hand: the same by hand.
+# Each then pings container 1 of host 2 from host 1's: the path works, and
+# the handshake is made before the timed runs.
+wg_ours() {
+	use_fab w wireguard
+	wo_i=1
+	while [ "$wo_i" -le 3 ]; do
+		fab_start "$wo_i"
+		wo_i=$((wo_i + 1))
+	done
+	eval "W_D1=\$FAB_D1 W_D2=\$FAB_D2 W_D3=\$FAB_D3"
+	wg_ping
+	W_UP=ours
+	W_TICKS0=$(daemon_ticks)
+	W_T0=$(date +%s)
+}
+wg_hand() {
+	use_fab w wg
+	wh_i=1
+	while [ "$wh_i" -le 3 ]; do
+		fab_plain_wg "$wh_i" 3
+		wh_i=$((wh_i + 1))
+	done
+	wg_ping
+	W_UP=hand
+}
+wg_ping() {
 	ip netns exec "sp-$FAB-h1c1" ping -6 -c1 -W3 -n "$(addr_of "sp-$FAB-h2c1")" >/dev/null ||
-		fab_die "$2: container 1 of host 1 cannot reach host 2's"
+		fab_die "$FAB_MODE: container 1 of host 1 cannot reach host 2's"
+}
+# forget PID: out of FAB_PIDS (stopped: the number may be another's later)
+forget() { FAB_PIDS=$(echo "$FAB_PIDS" | tr ' ' '\n' | grep -vx "$1" | tr '\n' ' '); }
+# stop PID: SIGTERM, and wait (5 s) until it is gone
+stop() {
+	kill "$1" 2>/dev/null
+	st_i=0
+	while kill -0 "$1" 2>/dev/null && [ "$st_i" -lt 50 ]; do
+		sleep 0.1
+		st_i=$((st_i + 1))
+	done
+	kill -0 "$1" 2>/dev/null && fab_die "pid $1 did not stop"
+	wait "$1" 2>/dev/null
+	forget "$1"
+}
+# the CPU time (clock ticks) of the hosts' sixplaned, summed
+daemon_ticks() {
+	for dt_p in $W_D1 $W_D2 $W_D3; do awk '{ print $14 + $15 }' "/proc/$dt_p/stat"; done |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+# wg_ours_time: the hosts' sixplaned's CPU time since wg_ours, and the
+# time they ran, into W_TICKS and W_SECS
+wg_ours_time() {
+	W_TICKS=$((W_TICKS + $(daemon_ticks) - W_TICKS0))
+	W_SECS=$((W_SECS + $(date +%s) - W_T0))
+}
+# wg_ours_end: sixplaned stopped (its device, wireguard-go and route go
+# with it), its time counted
+wg_ours_end() {
+	wg_ours_time
+	for we_p in $W_D1 $W_D2 $W_D3; do stop "$we_p"; done
+	we_i=1
+	while [ "$we_i" -le 3 ]; do
+		fab_wait 5 sh -c "! ip -n sp-$FAB-h$we_i link show $(fab_if "$we_i")" ||
+			fab_die "host $we_i: sixplaned left its WireGuard interface"
+		we_i=$((we_i + 1))
+	done
+}
+# wg_hand_end: the hand-made device gone, and its unreachable /80
+wg_hand_end() {
+	we_i=1
+	while [ "$we_i" -le 3 ]; do
+		we_h="sp-$FAB-h$we_i"
+		we_if=$(fab_if "$we_i")
+		if we_p=$(pgrep -x -f "wireguard-go -f $we_if"); then
+			stop "$we_p"
+		else
+			ip -n "$we_h" link del "$we_if" # the kernel's module
+		fi
+		fab_wait 5 sh -c "! ip -n $we_h link show $we_if" || fab_die "host $we_i: $we_if is still there"
+		ip -n "$we_h" -6 route del unreachable "$(fab_prefix "$we_i")::/80" metric 2147483647 ||
+			fab_die "host $we_i: removing the unreachable /80"
+		we_i=$((we_i + 1))
+	done
 }
 # wg_shape I: host I's WireGuard device as the kernel and the engine hold
 # it, in words that do not name the fabric: the kind of device, MTU, qdisc
@@ -371,31 +447,38 @@ wg_shape() {
 		sed "$ws_keys" | sort
 }
 if [ -n "$WG_ENGINE" ]; then
-	mkdir -m 0700 "$ROOT/keys"
-	FAB_KEYDIR=$ROOT/keys
-	wg_fabric w wireguard
-	eval "W_D1=\$FAB_D1 W_D2=\$FAB_D2 W_D3=\$FAB_D3"
-	# the hand-made device takes the MTU sixplaned chose
-	FAB_WG_MTU=$(ip -n "sp-$FAB-h1" -o link show "$(fab_if 1)" | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
-	wg_fabric g wg
-	i=1
-	while [ "$i" -le 3 ]; do
-		use_fab w wireguard
-		wg_shape "$i" >"$ROOT/shape.w"
-		[ "$i" -eq 1 ] && cp "$ROOT/shape.w" "$ROOT/shape.w1"
-		use_fab g wg
-		wg_shape "$i" >"$ROOT/shape.g"
-		if [ ! -s "$ROOT/shape.w" ] || ! cmp -s "$ROOT/shape.w" "$ROOT/shape.g"; then
-			fab_die "host $i: the WireGuard made by hand differs from sixplaned's (< sixplaned, > by hand):
-$(diff "$ROOT/shape.w" "$ROOT/shape.g")"
-		fi
-		i=$((i + 1))
-	done
-	WG_SHAPE=$(cat "$ROOT/shape.w1")
 	use_fab w wireguard
+	say "wireguard: 3 hosts, a container on host 1 and on host 2..."
+	fab_underlay
+	fab_hosts 3 wireguard
+	eval "W_D1=\$FAB_D1 W_D2=\$FAB_D2 W_D3=\$FAB_D3"
+	fab_container 1 1
+	fab_container 2 1
+	wg_ping
 	"$SIXPLANE" status -s "$FAB_DIR/h1.sock" --json >"$ROOT/status.w" || fab_die "wireguard: sixplane status"
 	grep -q "\"engine\": *\"$WG_ENGINE\"" "$ROOT/status.w" ||
 		fab_die "wireguard: sixplaned runs another engine than $WG_ENGINE: $(cat "$ROOT/status.w")"
+	# the hand-made device takes the MTU sixplaned chose
+	FAB_WG_MTU=$(ip -n "sp-$FAB-h1" -o link show "$(fab_if 1)" | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
+	for i in 1 2 3; do wg_shape "$i" >"$ROOT/shape.w$i"; done
+	W_TICKS=0
+	W_SECS=0
+	W_TICKS0=$(daemon_ticks)
+	W_T0=$(date +%s)
+	wg_ours_end
+	say "wg: the same by hand..."
+	wg_hand
+	for i in 1 2 3; do
+		wg_shape "$i" >"$ROOT/shape.g"
+		if [ ! -s "$ROOT/shape.w$i" ] || ! cmp -s "$ROOT/shape.w$i" "$ROOT/shape.g"; then
+			fab_die "host $i: the WireGuard made by hand differs from sixplaned's (< sixplaned, > by hand):
+$(diff "$ROOT/shape.w$i" "$ROOT/shape.g")"
+		fi
+	done
+	WG_SHAPE=$(cat "$ROOT/shape.w1")
+	# from here on: the rounds' share only (not the first start's)
+	W_TICKS=0
+	W_SECS=0
 else
 	say "no wg, or no WireGuard engine: the WireGuard rows are left out"
 fi
@@ -404,14 +487,6 @@ say "iperf3, ${SECONDS_PER_RUN} s per run, $RUNS rounds of sixplane with the gua
 for f in tp.s tp.v tp.on tp.off gstat.on gstat.off tp.w tp.g; do : >"$ROOT/$f"; done
 # what else runs on the machine: the load average with the fabrics idle
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-# the CPU time (clock ticks) of the WireGuard hosts' sixplaned, summed: what
-# the daemons cost beside the engine they configured (the hand-made
-# fabric has none)
-daemon_ticks() {
-	for dt_p in $W_D1 $W_D2 $W_D3; do awk '{ print $14 + $15 }' "/proc/$dt_p/stat"; done |
-		awk '{ s += $1 } END { print s + 0 }'
-}
-[ -n "$WG_ENGINE" ] && W_TICKS0=$(daemon_ticks) && W_T0=$(date +%s)
 GUARD=on
 i=1
 while [ "$i" -le "$RUNS" ]; do
@@ -420,16 +495,28 @@ while [ "$i" -le "$RUNS" ]; do
 	iperf v vxlan >>"$ROOT/tp.v" || exit 1
 	if [ "$GUARD" = on ]; then guard_set off; else guard_set on; fi
 	guarded_iperf
-	# WireGuard: sixplaned then by hand in odd rounds, by hand first in even ones
+	# WireGuard on the same hosts: by hand then sixplaned in odd rounds,
+	# sixplaned first in even ones (one switch of engine per round; the
+	# hand-made one is up after the comparison above)
 	if [ -n "$WG_ENGINE" ]; then
-		if [ $((i % 2)) -eq 1 ]; then set -- w wireguard g wg; else set -- g wg w wireguard; fi
-		iperf "$1" "$2" >>"$ROOT/tp.$1" || exit 1
-		iperf "$3" "$4" >>"$ROOT/tp.$3" || exit 1
+		if [ $((i % 2)) -eq 1 ]; then
+			iperf w wg >>"$ROOT/tp.g" || exit 1
+			wg_hand_end
+			wg_ours
+			iperf w wireguard >>"$ROOT/tp.w" || exit 1
+		else
+			iperf w wireguard >>"$ROOT/tp.w" || exit 1
+			wg_ours_end
+			wg_hand
+			iperf w wg >>"$ROOT/tp.g" || exit 1
+		fi
 	fi
 	i=$((i + 1))
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-[ -n "$WG_ENGINE" ] && W_TICKS=$(($(daemon_ticks) - W_TICKS0)) && W_SECS=$(($(date +%s) - W_T0))
+# sixplaned's time in the rounds, if it configures the engine at the end
+# (before any end_fab: that stops every fabric's processes)
+[ -n "$WG_ENGINE" ] && [ "$W_UP" = ours ] && wg_ours_time
 [ "$GUARD" = on ] || guard_set on
 sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
 # with Guard = off the programs must not have run: else the reload did not
@@ -472,9 +559,7 @@ if [ -n "$WG_ENGINE" ]; then
 	TP_WG_PAIRED_MED=$(echo "$TP_WG_PAIRED" | median)
 	TP_WG_PAIRED_ALL=$(echo "$TP_WG_PAIRED" | paste -sd' ')
 	MSS_W=$(cat "$ROOT/mss.w")
-	use_fab g wg
-	end_fab
-	use_fab w wireguard
+	if [ "$W_UP" = ours ]; then use_fab w wireguard; else use_fab w wg; fi
 	end_fab
 fi
 
@@ -702,11 +787,12 @@ echo
 if [ -z "$WG_ENGINE" ]; then
 	echo "WireGuard (Transport = wireguard): not measured in this run (it needs wg, and the kernel's WireGuard or wireguard-go)."
 else
-echo "WireGuard (doc/wireguard.md): the same iperf3 in the same rounds, on two more fabrics of 3 hosts with a container on"
-echo "hosts 1 and 2: sixplaned with Transport = wireguard on every host, against the same engine ($WG_ENGINE) made by hand"
-echo "with wg set, ip addr and ip route. Both with the same host keys, port, MTU, addresses, routes and allowed IPs (each"
-echo "peer's /80), checked equal host by host before the runs; each round one run of each, the order swapped every round"
-echo "(median of $RUNS runs each):"
+echo "WireGuard (doc/wireguard.md): the same iperf3 in the same rounds, on one more fabric of 3 hosts with a container on"
+echo "hosts 1 and 2, its engine ($WG_ENGINE) configured in turn by sixplaned with Transport = wireguard on every host and by"
+echo "hand with wg set, ip addr and ip route: the same hosts, containers, host keys, interface names, port, MTU,"
+echo "addresses, routes and allowed IPs (each peer's /80), checked equal host by host; the engine stopped and started"
+echo "afresh at each switch (sixplaned stopped, or the hand-made device removed), one switch per round, so each round"
+echo "holds one run of each, the order swapped every round (median of $RUNS runs each):"
 echo
 echo "| iperf3 | Transport = wireguard | $WG_ENGINE by hand | ours/by hand | target | |"
 echo "|---|---|---|---|---|---|"
@@ -728,8 +814,8 @@ awk -v all="$TP_G_ALL" 'BEGIN {
 		printf "The runs by hand alone spread by %.1f%% (slowest to fastest): the machine'"'"'s noise in these rounds%s.\n", (hi / lo - 1) * 100, (hi / lo - 1 > 0.02 ? ", more than the 2% to be judged" : "") }'
 echo "1-minute load average (5, 15) just before the rounds, the fabrics idle: $LOAD_BEFORE; after them: $LOAD_AFTER."
 awk -v t="$W_TICKS" -v hz="$(getconf CLK_TCK)" -v secs="$W_SECS" 'BEGIN {
-	printf "The 3 hosts'"'"' sixplaned (Transport = wireguard) took %.2f s of CPU in the %d s of all the rounds: %.2f%% of one CPU", t / hz, secs, secs ? t / hz / secs * 100 : 0
-	printf " (no peer changed in the rounds: an idle daemon'"'"'s share should be near 0; the fabric by hand has none).\n" }'
+	printf "The 3 hosts'"'"' sixplaned (Transport = wireguard) took %.2f s of CPU in the %d s they ran through the rounds (the other runs", t / hz, secs
+	printf " in between included): %.2f%% of one CPU (no peer changed: an idle daemon'"'"'s share should be near 0; by hand there is none).\n", secs ? t / hz / secs * 100 : 0 }'
 echo "The VXLAN column is sixplane's runs above, no target: WireGuard encrypts and authenticates every packet"
 if [ "$WG_ENGINE" = wireguard-go ]; then
 	echo "(ChaCha20-Poly1305), here in user space at both ends: wireguard-go's goroutines on the machine's $(nproc) CPUs,"
