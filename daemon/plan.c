@@ -181,9 +181,10 @@ static void guard_peer(struct sp_plan_fabric *f, uint64_t node, const struct sp_
 
 /* A WireGuard peer with its allowed IPs appended to the pool at *used:
  * the node's /80 (6PLANE), its /128 (RFC4193), then its AllowedSources
- * (doc/wireguard.md: computed, never configured). A key given twice (two
- * nodes, one key: the store's second) keeps the first: WireGuard knows a
- * peer by its key alone. */
+ * (doc/wireguard.md: computed, never configured). A store peer with a
+ * [Peer] section's key is left out: WireGuard knows a peer by its key
+ * alone (keys among the [Peer]s are checked unique, and among the store's
+ * by store_wg_claims, so only the [Peer]s, added first, are looked at). */
 static void wg_peer(struct sp_plan_fabric *f, const struct sp_network *n, uint64_t node,
 		    const uint8_t key[SP_WG_KEY_LEN], const struct sp_endpoint *ep, uint16_t port,
 		    uint16_t keepalive, const struct sixplane_prefix *src, size_t n_src,
@@ -193,7 +194,7 @@ static void wg_peer(struct sp_plan_fabric *f, const struct sp_network *n, uint64
 	struct sixplane_prefix *a = f->wg_allowed + *used;
 	size_t k = 0;
 
-	for (size_t i = 0; i < f->n_wg_peers; i++)
+	for (size_t i = 0; from_store && i < f->n_wg_peers && !f->wg_peers[i].from_store; i++)
 		if (!memcmp(f->wg_peers[i].peer.public_key, key, SP_WG_KEY_LEN))
 			return;
 	memset(w, 0, sizeof(*w));
