@@ -385,16 +385,20 @@ int sp_wg_sync(struct sp_wg *w, const struct sp_network *n, const struct sp_plan
 		r = -ENOMEM;
 		goto out;
 	}
+	/* a peer with this host's own key is no peer: WireGuard ignores it,
+	 * and it would be sent again at every sync */
+	size_t n_want = 0;
 	for (size_t i = 0; i < pf->n_wg_peers; i++)
-		want[i] = &pf->wg_peers[i];
+		if (memcmp(pf->wg_peers[i].peer.public_key, pub, SP_WG_KEY_LEN))
+			want[n_want++] = &pf->wg_peers[i];
 	/* both sorted by key, one walk: a store's thousands cost n log n */
-	if (pf->n_wg_peers)
-		qsort(want, pf->n_wg_peers, sizeof(*want), want_cmp);
+	if (n_want)
+		qsort(want, n_want, sizeof(*want), want_cmp);
 	if (have.n_peers)
 		qsort(have.peers, have.n_peers, sizeof(*have.peers), key_cmp);
 	size_t i = 0, j = 0;
-	while (i < pf->n_wg_peers || j < have.n_peers) {
-		int cmp = i == pf->n_wg_peers ? 1
+	while (i < n_want || j < have.n_peers) {
+		int cmp = i == n_want	      ? 1
 			  : j == have.n_peers ? -1
 					      : memcmp(want[i]->peer.public_key,
 						       have.peers[j].public_key, SP_WG_KEY_LEN);
