@@ -62,7 +62,7 @@ test-san:
 	# its exit status, which these tests check (two at a time, as the main
 	# run takes them: each has namespaces of its own)
 	cd $(SAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L netns \
-		-R '^(netns_resolver|netns_reload|netns_late|netns_guard|spine_agree|spine_matrix_netlink|spine_wireguard)$$'
+		-R '^(netns_resolver|netns_reload|netns_late|netns_guard|spine_agree|spine_matrix_netlink)$$'
 
 # The portable configuration (what builds on illumos): library and CLI only.
 test-nodaemon:
