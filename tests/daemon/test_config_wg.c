@@ -352,20 +352,30 @@ static const struct sp_store_peer *peers_of(const void *ctx, uint64_t nwid, size
 	return store_peers;
 }
 
+/* The plan of a WireGuard network with Membership = etcd (network_extra
+ * and peers as wg_conf takes them), the store's peers from store_peers. */
+static void plan_with_store(const char *network_extra, const char *peers, struct sp_config *c,
+			    struct sp_plan *p)
+{
+	const struct sp_plan_sources src = {peers_of, NULL};
+	struct sp_host h = {.sources = &src};
+	const struct sp_plan_limits lim = {.tc_rules = 64, .tc_ifaces = 256};
+	char err[512], text[2400], net[256];
+
+	snprintf(net, sizeof(net), "Membership = etcd\n%s", network_extra);
+	snprintf(text, sizeof(text), "%s[Etcd]\nEndpoints = http://192.0.2.10:2379\n",
+		 wg_conf(net, peers));
+	load_ok(text, c);
+	if (sp_plan_build(c, &h, &lim, p, err, sizeof(err)))
+		fail_msg("%s", err);
+}
+
 static void test_plan_store(void **state)
 {
 	struct sp_config c;
 	struct sp_plan p;
-	const struct sp_plan_sources src = {peers_of, NULL};
-	struct sp_host h = {.sources = &src};
-	const struct sp_plan_limits lim = {.tc_rules = 64, .tc_ifaces = 256};
-	char err[512], text[2400];
 
 	(void)state;
-	snprintf(text, sizeof(text), "%s[Etcd]\nEndpoints = http://192.0.2.10:2379\n",
-		 wg_conf("Membership = etcd\nKeepalive = 15\n",
-			 "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB "\nKeepalive = 5\n"));
-	load_ok(text, &c);
 	memset(store_peers, 0, sizeof(store_peers));
 	/* 0: a NAT'd host with a key; 1: no key (a VXLAN host's value);
 	 * 2: the file's key again; 3: with an IPv6 endpoint and its port */
@@ -379,7 +389,9 @@ static void test_plan_store(void **state)
 	store_peers[3].endpoint.family = AF_INET6;
 	store_peers[3].endpoint.addr[0] = 0x20;
 	memset(store_peers[3].public_key, 9, SP_WG_KEY_LEN);
-	assert_int_equal(sp_plan_build(&c, &h, &lim, &p, err, sizeof(err)), 0);
+	plan_with_store("Keepalive = 15\n",
+			"[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB "\nKeepalive = 5\n", &c,
+			&p);
 	const struct sp_plan_fabric *f = &p.fabrics[0];
 	assert_int_equal(f->n_wg_peers, 3);
 	assert_false(f->wg_peers[0].from_store);
@@ -417,16 +429,8 @@ static void test_plan_store_claims(void **state)
 {
 	struct sp_config c;
 	struct sp_plan p;
-	const struct sp_plan_sources src = {peers_of, NULL};
-	struct sp_host h = {.sources = &src};
-	const struct sp_plan_limits lim = {.tc_rules = 64, .tc_ifaces = 256};
-	char err[512], text[2400];
 
 	(void)state;
-	snprintf(text, sizeof(text), "%s[Etcd]\nEndpoints = http://192.0.2.10:2379\n",
-		 wg_conf("Membership = etcd\n", "[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB
-						"\nAllowedSources = 2001:db8:100::/48\n"));
-	load_ok(text, &c);
 	store_peers[0] = store_peer(0x0000000001, 1, "2001:db8:100::/48");   /* the file's */
 	store_peers[1] = store_peer(0x0000000002, 2, "2001:db8:100:5::/64"); /* inside it */
 	store_peers[2] = store_peer(0x0000000003, 3, "2001:db8::/32");	     /* broader: kept */
@@ -436,7 +440,10 @@ static void test_plan_store_claims(void **state)
 	store_peers[6] = store_peer(0x0000000007, 7, "2001:db8:300::/48");   /* equal to 8's */
 	store_peers[7] = store_peer(0x0000000008, 8, "2001:db8:300::/48");
 	n_store_peers = 8;
-	assert_int_equal(sp_plan_build(&c, &h, &lim, &p, err, sizeof(err)), 0);
+	plan_with_store("",
+			"[Peer]\nNode = 1122334455\nPublicKey = " BOB_PUB
+			"\nAllowedSources = 2001:db8:100::/48\n",
+			&c, &p);
 	n_store_peers = 4;
 	const struct sp_plan_fabric *f = &p.fabrics[0];
 	/* the file's peer, then 1, 2, 3, 4, 7, 8 (5 and 6 left out) */
