@@ -114,18 +114,11 @@ container() { # container N NODE: namespace behind host N, address P::c/80
 	c="sp-fabc$1-$$"
 	p=$("$SIXPLANE" plane "$NWID" "$2" --json | json_field sixplane_host_prefix)
 	p=${p%::/80}
-	ip link add ceth netns "$h" type veth peer name eth0 netns "$c" || die "veth"
-	ip -n "$h" link set ceth up
-	ip -n "$c" link set eth0 up
-	ip -n "$h" addr add "$p::1/80" dev ceth nodad
-	ip -n "$c" addr add "$p::c/80" dev eth0 nodad
-	ip -n "$c" -6 route add default via "$p::1"
+	container_behind "$h" "$c" "$p"
 	# until its link-local address has passed DAD, the container answers no NS
 	wait_for 5 sh -c "! ip -n $c -6 addr show dev eth0 tentative | grep -q inet6" ||
 		die "container $1: link-local address still tentative"
 }
-netns_add "sp-fabc1-$$"
-netns_add "sp-fabc2-$$"
 container 1 89e92ceee5
 container 2 1122334455
 C2="${A2%::1}::c"

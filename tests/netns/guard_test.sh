@@ -103,13 +103,7 @@ for i in 1 2 3; do
 	h="sp-ge$i-$$"
 	c="sp-geC$i-$$"
 	p=$(prefix "$i")
-	netns_add "$c"
-	ip link add ceth netns "$h" type veth peer name eth0 netns "$c" || die "veth"
-	ip -n "$h" link set ceth up
-	ip -n "$c" link set eth0 up
-	ip -n "$h" addr add "$p::1/80" dev ceth nodad
-	ip -n "$c" addr add "$p::c/80" dev eth0 nodad
-	ip -n "$c" -6 route add default via "$p::1"
+	container_behind "$h" "$c" "$p"
 	eval "C$i=\$p::c"
 done
 for i in 1 2 3; do

@@ -121,6 +121,20 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# container_behind HOST CONTAINER P: the namespace CONTAINER (made here)
+# behind HOST as Docker's bridge puts a container: a veth, ceth in HOST and
+# eth0 in CONTAINER, the host's P::1/80 (the gateway) and the container's
+# P::c/80, its default route via P::1. P: a /80 without "::/80".
+container_behind() {
+	netns_add "$2"
+	ip link add ceth netns "$1" type veth peer name eth0 netns "$2" || die "veth"
+	ip -n "$1" link set ceth up
+	ip -n "$2" link set eth0 up
+	ip -n "$1" addr add "$3::1/80" dev ceth nodad
+	ip -n "$2" addr add "$3::c/80" dev eth0 nodad
+	ip -n "$2" -6 route add default via "$3::1"
+}
+
 # tc_progs NETNS IFACE: the eBPF programs on the interface's tc hooks,
 # "DIRECTION NAME" a line: tcx links (tcxshow, named by TCXSHOW where the
 # build has BPF) and clsact filters (tc(8) shows no tcx)

@@ -581,13 +581,7 @@ container() { # container I: behind host I, the /80's ::c, its gateway ::1
 	h=$(hns "$1")
 	c=$(cns "$1")
 	p=$(prefix "$1")
-	netns_add "$c"
-	ip link add ceth netns "$h" type veth peer name eth0 netns "$c" || die "veth"
-	ip -n "$h" link set ceth up
-	ip -n "$c" link set eth0 up
-	ip -n "$h" addr add "$p::1/80" dev ceth nodad
-	ip -n "$c" addr add "$p::c/80" dev eth0 nodad
-	ip -n "$c" -6 route add default via "$p::1"
+	container_behind "$h" "$c" "$p"
 	eval "C$1=\$p::c"
 }
 for i in 1 2 3 4; do container "$i"; done
