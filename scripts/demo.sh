@@ -123,22 +123,7 @@ for p in $pingers; do wait "$p"; done
 cat "$FAB_DIR"/ping.* >"$FAB_DIR/pings"
 fab_capture_stop
 
-names=$(cut -d' ' -f1 "$FAB_DIR/endpoints")
-printf '\n%-8s' "from\\to"
-for to in $names; do printf '%-6s' "$to"; done
-echo
-for from in $names; do
-	printf '%-8s' "$from"
-	for to in $names; do
-		r=$(awk -v f="$from" -v t="$to" '$1 == f && $2 == t { print $3 }' "$FAB_DIR/pings")
-		case $r in
-		ok) printf '%s%-6s%s' "$G" ok "$N" ;;
-		FAIL) printf '%s%-6s%s' "$R" FAIL "$N" ;;
-		*) printf '%-6s' . ;;
-		esac
-	done
-	echo
-done
+reach_table
 pairs=$(wc -l <"$FAB_DIR/pings")
 reached=$(grep -c ' ok$' "$FAB_DIR/pings")
 [ "$pairs" -eq $((count * (count - 1))) ] || fail "only $pairs pairs were tried"
