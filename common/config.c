@@ -31,8 +31,8 @@
 /* A configuration or identity file larger than this is not one. */
 #define MAX_FILE (1 << 20)
 
-enum section { SEC_NONE, SEC_NETWORK, SEC_PEER, SEC_PROXY, SEC_ETCD };
-static const char *const section_names[] = {"", "Network", "Peer", "Proxy", "Etcd"};
+enum section { SEC_NONE, SEC_NETWORK, SEC_PEER, SEC_SITE, SEC_PROXY, SEC_ETCD };
+static const char *const section_names[] = {"", "Network", "Peer", "Site", "Proxy", "Etcd"};
 
 struct parse;
 struct key;
@@ -505,6 +505,38 @@ static void format_prefixes(const struct key *k, const void *field, char *out, s
 /* ---- AllowedSources (doc/guard.md, the gateway exception) ---- */
 
 static struct sp_network *cur_network(struct parse *p);
+
+/* A [Site]'s Pool: inside the /80 of the [Network] it follows (complete by
+ * then), which must have 6PLANE addressing (pool.h has the rule). */
+static bool parse_pool(struct parse *p, const struct key *k, const char *v, void *field)
+{
+	const struct sp_network *n = cur_network(p);
+	struct sixplane_prefix host = sixplane_6plane_prefix(n->nwid, n->node);
+	const char *why;
+
+	if (sp_pool_parse(v, strlen(v), field, &why))
+		return fail(p, p->line, "invalid %s '%s': %s", k->name, v, why);
+	if (!n->sixplane)
+		return fail(p, p->line,
+			    "invalid %s '%s': the network at line %d has no 6PLANE addressing, so "
+			    "no /80 to route",
+			    k->name, v, n->line);
+	if ((why = sp_pool_refused(field, &host))) {
+		char h[SIXPLANE_PREFIXSTRLEN];
+		sixplane_prefix_format(&host, h);
+		return fail(p, p->line, "invalid %s '%s': %s %s", k->name, v, why, h);
+	}
+	return true;
+}
+
+static void format_pool(const struct key *k, const void *field, char *out, size_t size)
+{
+	char s[SP_POOL_STRLEN];
+
+	(void)k;
+	sp_pool_format(field, s);
+	snprintf(out, size, "%s", s);
+}
 
 /* A prefix inside the network's own plane (sp_source_plane_refused). */
 static bool outside_plane(struct parse *p, const char *name, uint64_t nwid,
@@ -1015,6 +1047,7 @@ static const struct kind k_nwid = {parse_nwid, format_nwid, NULL};
 static const struct kind k_node = {parse_node, format_node, NULL};
 static const struct kind k_identity = {parse_identity, format_node, NULL};
 static const struct kind k_ifname = {parse_ifname, format_string, NULL};
+static const struct kind k_pool = {parse_pool, format_pool, NULL};
 static const struct kind k_addressing = {parse_addressing, format_addressing, NULL};
 static const struct words solicit_list = {solicit_words, 2, "all or emulated-only"};
 static const struct words answer_list = {answer_words, 2, "static or auto"};
@@ -1042,6 +1075,7 @@ static const struct kind k_peer_endpoint = {parse_peer_endpoint, format_peer_end
 
 #define NET(f) SEC_NETWORK, offsetof(struct sp_network, f)
 #define PEER(f) SEC_PEER, offsetof(struct sp_peer, f)
+#define SITE(f) SEC_SITE, offsetof(struct sp_site, f)
 #define PROXY(f) SEC_PROXY, offsetof(struct sp_proxy, f)
 #define ETCD(f) SEC_ETCD, offsetof(struct sp_etcd, f)
 
@@ -1091,6 +1125,9 @@ static const struct {
 					0, 0},
 	[SP_KEY_PEER_PublicKey] = {"PublicKey", &k_public_key, PEER(public_key), NULL, 0, 0, 0},
 	[SP_KEY_PEER_Keepalive] = {"Keepalive", &k_u16, PEER(keepalive), NULL, 0, 1, 65535},
+	[SP_KEY_SITE_Interface] = {"Interface", &k_ifname, SITE(ifname), NULL, K_REQUIRED, 0, 0},
+	/* not given: the whole /80 is routed to the site */
+	[SP_KEY_SITE_Pool] = {"Pool", &k_pool, SITE(pool), NULL, 0, 0, 0},
 	[SP_KEY_PROXY_Interface] = {"Interface", &k_ifname, PROXY(ifname), NULL, K_REQUIRED, 0, 0},
 	[SP_KEY_PROXY_Prefix] = {"Prefix", &k_prefix, PROXY(rules), NULL, K_REQUIRED | K_REPEAT, 0,
 				 0},
@@ -1231,6 +1268,7 @@ static bool end_section(struct parse *p)
 {
 	int line = p->sec == SEC_NETWORK ? cur_network(p)->line
 		   : p->sec == SEC_PEER	 ? p->line
+		   : p->sec == SEC_SITE	 ? p->line
 		   : p->sec == SEC_PROXY ? p->cfg.proxies[p->cfg.n_proxies - 1].line
 		   : p->sec == SEC_ETCD	 ? p->cfg.etcd.line
 					 : 0;
@@ -1240,6 +1278,9 @@ static bool end_section(struct parse *p)
 	if (p->sec == SEC_PEER) {
 		struct sp_network *n = cur_network(p);
 		line = n->peers[n->n_peers - 1].line;
+	} else if (p->sec == SEC_SITE) {
+		struct sp_network *n = cur_network(p);
+		line = n->sites[n->n_sites - 1].line;
 	}
 	for (size_t i = 0; i < SP_N_KEYS; i++) {
 		bool given = false;
@@ -1276,6 +1317,20 @@ static bool end_section(struct parse *p)
 		if (n->transport != SP_TRANSPORT_WIREGUARD && !x->lines[SP_KEY_PEER_Endpoint])
 			return fail(p, line, "[Peer] needs Endpoint");
 		return end_sources(p, n, &x->allowed, x->lines);
+	} else if (p->sec == SEC_SITE) {
+		struct sp_network *n = cur_network(p);
+		struct sp_site *x = &n->sites[n->n_sites - 1];
+		x->has_pool = x->lines[SP_KEY_SITE_Pool] != 0;
+		if (!n->sixplane)
+			return fail(p, line,
+				    "[Site] needs 6PLANE addressing: the network at line %d has no "
+				    "/80 to route",
+				    n->line);
+		if (!strcmp(x->ifname, n->ifname))
+			return fail(p, x->lines[SP_KEY_SITE_Interface],
+				    "[Site] Interface '%s' is the network's own interface (line "
+				    "%d): the site is a LAN of its own",
+				    x->ifname, n->lines[SP_KEY_NETWORK_Interface]);
 	} else if (p->sec == SEC_PROXY) {
 		struct sp_proxy *x = &p->cfg.proxies[p->cfg.n_proxies - 1];
 		for (size_t i = 0; i < x->n_rules; i++)
@@ -1310,12 +1365,25 @@ static bool begin_section(struct parse *p, const char *name, size_t len)
 	if (sec == SEC_PEER) {
 		/* a peer of the [Network] before it (the plan checks that it has
 		 * an Underlay) */
-		if (p->sec != SEC_NETWORK && p->sec != SEC_PEER)
+		if (p->sec != SEC_NETWORK && p->sec != SEC_PEER && p->sec != SEC_SITE)
 			return fail(p, p->line,
 				    "[Peer] must follow a [Network] with an Underlay (or other "
 				    "[Peer] sections of it)");
 		struct sp_network *n = cur_network(p);
 		struct sp_peer *a = append(p, &n->peers, &n->n_peers, sizeof(*a));
+		if (!a)
+			return false;
+		a->line = p->line;
+		p->cur = a;
+		p->lines = a->lines;
+	} else if (sec == SEC_SITE) {
+		/* a LAN behind this host on the network before it */
+		if (p->sec != SEC_NETWORK && p->sec != SEC_PEER && p->sec != SEC_SITE)
+			return fail(p, p->line,
+				    "[Site] must follow the [Network] whose /80 it routes (or its "
+				    "[Peer] or [Site] sections)");
+		struct sp_network *n = cur_network(p);
+		struct sp_site *a = append(p, &n->sites, &n->n_sites, sizeof(*a));
 		if (!a)
 			return false;
 		a->line = p->line;
@@ -1346,8 +1414,8 @@ static bool begin_section(struct parse *p, const char *name, size_t len)
 		p->lines = p->cfg.etcd.lines;
 	} else {
 		return fail(p, p->line,
-			    "unknown section '[%.*s]' (expected [Network], [Peer], [Proxy] or "
-			    "[Etcd])",
+			    "unknown section '[%.*s]' (expected [Network], [Peer], [Site], [Proxy] "
+			    "or [Etcd])",
 			    (int)len, name);
 	}
 	p->sec = sec;
@@ -1461,6 +1529,7 @@ void sp_config_free(struct sp_config *c)
 			free(c->networks[i].peers[j].allowed.v);
 		free(c->networks[i].allowed.v);
 		free(c->networks[i].peers);
+		free(c->networks[i].sites);
 	}
 	free(c->proxies);
 	free(c->networks);
@@ -1572,6 +1641,9 @@ static void dump_section(enum section sec, const void *s, const int *lines, FILE
 		if (i == SP_KEY_NETWORK_Guard && !((const struct sp_network *)s)->underlay.family &&
 		    !lines[i])
 			continue;
+		/* no Pool: the whole /80 is routed (said in the plan's notes) */
+		if (i == SP_KEY_SITE_Pool && !lines[i])
+			continue;
 		/* a list that is empty unless given */
 		if ((i == SP_KEY_NETWORK_AllowedSources || i == SP_KEY_PEER_AllowedSources) &&
 		    !lines[i])
@@ -1588,6 +1660,8 @@ void sp_config_dump(const struct sp_config *c, FILE *out)
 		dump_section(SEC_NETWORK, n, n->lines, out, i == 0);
 		for (size_t j = 0; j < n->n_peers; j++)
 			dump_section(SEC_PEER, &n->peers[j], n->peers[j].lines, out, false);
+		for (size_t j = 0; j < n->n_sites; j++)
+			dump_section(SEC_SITE, &n->sites[j], n->sites[j].lines, out, false);
 	}
 	for (size_t i = 0; i < c->n_proxies; i++)
 		dump_section(SEC_PROXY, &c->proxies[i], c->proxies[i].lines, out,

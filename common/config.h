@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pool.h"
 #include "sixplane.h"
 
 enum sp_solicit {
@@ -61,6 +62,8 @@ enum sp_membership {
 	X(PEER, AllowedSources)                                                                    \
 	X(PEER, PublicKey)                                                                         \
 	X(PEER, Keepalive)                                                                         \
+	X(SITE, Interface)                                                                         \
+	X(SITE, Pool)                                                                              \
 	X(PROXY, Interface)                                                                        \
 	X(PROXY, Prefix)                                                                           \
 	X(PROXY, Answer)                                                                           \
@@ -117,6 +120,18 @@ struct sp_peer {
 	int lines[SP_N_KEYS]; /* where each key was given; 0: not given */
 };
 
+/* A [Site] (doc/site.md): a LAN behind this host whose hosts take
+ * addresses of this host's 6PLANE /80 from a DHCPv6 server and a route to
+ * the /40 from router advertisements; sixplaned routes the /80, or Pool
+ * alone, to Interface and forwards. */
+struct sp_site {
+	char ifname[IF_NAMESIZE];
+	bool has_pool;	     /* Pool given: only it is routed to the LAN */
+	struct sp_pool pool; /* inside the network's /80, without its ::0 and ::1 */
+	int line;
+	int lines[SP_N_KEYS];
+};
+
 struct sp_network {
 	uint64_t nwid;
 	uint64_t node;
@@ -135,6 +150,8 @@ struct sp_network {
 	bool persist;	       /* leave the fabric in place on exit */
 	struct sp_peer *peers; /* the [Peer] sections after this [Network] */
 	size_t n_peers;
+	struct sp_site *sites; /* the [Site] sections after this [Network] */
+	size_t n_sites;
 	enum sp_membership membership;
 	enum sp_transport transport;
 	/* WireGuard: this host's private key, made (0600) on first start */
