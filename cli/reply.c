@@ -305,6 +305,33 @@ static void wg_peer(json_t *p, bool other, const struct reply_out *out)
 	out->put(out->ctx, line);
 }
 
+/* A network's sites (doc/site.md): the LAN, the part of the /80 routed
+ * there and its routes as the kernel has them, or why it waits. */
+static void site_lines(json_t *n, const struct reply_out *out)
+{
+	char line[LINE_MAX_BYTES];
+	json_t *x, *r;
+	size_t k, j;
+
+	json_array_foreach(json_object_get(n, "sites"), k, x)
+	{
+		size_t ok = 0, all = 0;
+		json_array_foreach(json_object_get(x, "routes"), j, r)
+		{
+			const char *st = json_string_value(json_object_get(r, "state"));
+			ok += st && !strcmp(st, "ok");
+			all++;
+		}
+		if (json_object_get(x, "waiting"))
+			snprintf(line, sizeof(line), "  site %s  routed %s  waiting: %s\n",
+				 str(x, "interface"), str(x, "routed"), str(x, "waiting"));
+		else
+			snprintf(line, sizeof(line), "  site %s  routed %s  routes %zu/%zu ok\n",
+				 str(x, "interface"), str(x, "routed"), ok, all);
+		out->put(out->ctx, line);
+	}
+}
+
 int status_render(json_t *root, bool json, const struct reply_out *out, char *err, size_t errlen)
 {
 	json_t *nets = json_object_get(root, "networks"), *n, *p;
@@ -329,6 +356,7 @@ int status_render(json_t *root, bool json, const struct reply_out *out, char *er
 			 json_is_true(json_object_get(n, "6plane")) ? "  6plane" : "",
 			 json_is_true(json_object_get(n, "rfc4193")) ? "  rfc4193" : "");
 		out->put(out->ctx, line);
+		site_lines(n, out);
 		bool wg = json_object_get(n, "engine") != NULL;
 		if (!json_object_get(n, "vni") && !wg)
 			continue;

@@ -524,7 +524,8 @@ static bool parse_pool(struct parse *p, const struct key *k, const char *v, void
 	if ((why = sp_pool_refused(field, &host))) {
 		char h[SIXPLANE_PREFIXSTRLEN];
 		sixplane_prefix_format(&host, h);
-		return fail(p, p->line, "invalid %s '%s': %s %s", k->name, v, why, h);
+		return fail(p, p->line, "invalid %s '%s': %s (this host's /80 is %s)", k->name, v,
+			    why, h);
 	}
 	return true;
 }

@@ -93,7 +93,7 @@ const char *sp_pool_refused(const struct sp_pool *p, const struct sixplane_prefi
 	struct sixplane_addr own = whole.first;
 
 	if (!sp_pool_contains(&whole, &p->first) || !sp_pool_contains(&whole, &p->last))
-		return "not inside this host's /80";
+		return "reaches outside this host's /80";
 	/* RFC 4291 section 2.6.1: the /80's all-zero address is its
 	 * Subnet-Router anycast address */
 	if (sp_pool_contains(p, &own))

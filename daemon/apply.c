@@ -13,6 +13,7 @@
 #include "apply.h"
 #include "fault.h"
 #include "log.h"
+#include "site.h"
 
 /* config + what the host has now -> the plan (the tc programs' state is
  * the daemon's: loaded at start or never). */
@@ -38,9 +39,18 @@ int sp_apply_plan(const struct sp_dp *dp, const struct sp_config *cfg,
 
 /* The apply steps, in order: the fabric makes interfaces the others need;
  * the sysctls make the kernel ask before the resolver listens. */
-enum step { STEP_FABRIC, STEP_SYSCTL, STEP_RESOLVER, STEP_PACKET, STEP_TC, STEP_GUARD, N_STEPS };
-static const char *const step_names[N_STEPS] = {"fabric", "sysctl", "resolver",
-						"packet", "tc",	    "guard"};
+enum step {
+	STEP_FABRIC,
+	STEP_SITE,
+	STEP_SYSCTL,
+	STEP_RESOLVER,
+	STEP_PACKET,
+	STEP_TC,
+	STEP_GUARD,
+	N_STEPS
+};
+static const char *const step_names[N_STEPS] = {"fabric", "site", "sysctl", "resolver",
+						"packet", "tc",	  "guard"};
 
 static struct sp_fabric *find_fabric(struct sp_fabric **fabrics, const struct sp_plan *p,
 				     const char *name)
@@ -101,6 +111,8 @@ static int do_step(struct sp_apply *ap, enum step s, const struct sp_plan *p,
 	switch (s) {
 	case STEP_FABRIC:
 		return fabric_step(p, fabrics, &ap->plan, ap->fabrics, err, errlen);
+	case STEP_SITE:
+		return sp_site_sync(p->routes, p->n_routes, err, errlen);
 	case STEP_SYSCTL:
 		return sp_sysctls_apply(ap->sys, p->sysctls, p->n_sysctls, err, errlen);
 	case STEP_RESOLVER:
@@ -169,6 +181,19 @@ static bool has_note(const struct sp_plan *p, const char *note)
 	return false;
 }
 
+/* Whether p answers on the interface called name, or routes a site to it. */
+static bool serves(const struct sp_plan *p, const char *name)
+{
+	if (sp_plan_iface(p, name))
+		return true;
+	for (size_t i = 0; i < p->n_routes; i++) {
+		const struct sp_plan_route *r = &p->routes[i];
+		if (!strcmp(p->cfg->networks[r->network].sites[r->site].ifname, name))
+			return true;
+	}
+	return false;
+}
+
 /* One line for each note and wait that is new, and for each wait that
  * ended: a plan made again for a link that came says what changed, not
  * everything again. */
@@ -182,8 +207,7 @@ static void log_changes(const struct sp_plan *was, const struct sp_plan *now)
 			log_msg(LOG_WARNING, "waiting: %s (served when it appears)",
 				now->waits[i].why);
 	for (size_t i = 0; i < was->n_waits; i++)
-		if (!sp_plan_waits(now, was->waits[i].name) &&
-		    sp_plan_iface(now, was->waits[i].name))
+		if (!sp_plan_waits(now, was->waits[i].name) && serves(now, was->waits[i].name))
 			log_msg(LOG_NOTICE, "%s: here now, served", was->waits[i].name);
 }
 
@@ -264,12 +288,35 @@ int sp_apply_open(struct sp_apply *ap, const struct sp_config *cfg, char *err, s
 	return 0;
 }
 
+/* Exit: the sites' routes go, but a Persist network's. */
+static void site_close(const struct sp_plan *p)
+{
+	struct sp_plan_route *keep = calloc(p->n_routes + 1, sizeof(*keep));
+	size_t n = 0;
+	char err[256];
+
+	if (!keep) {
+		log_msg(LOG_ERR, "cannot remove the sites' routes: out of memory");
+		return;
+	}
+	for (size_t i = 0; i < p->n_routes; i++)
+		if (p->routes[i].persist)
+			keep[n++] = p->routes[i];
+	if (sp_site_sync(keep, n, err, sizeof(err)))
+		log_msg(LOG_WARNING, "cannot remove the sites' routes: %s", err);
+	free(keep);
+}
+
 void sp_apply_close(struct sp_apply *ap)
 {
 	sp_packet_close(ap->pkt);
 	sp_resolver_close(ap->res);
 	sp_dp_close(ap->dp); /* detaches the tc programs */
 	sp_sysctls_close(ap->sys);
+	/* only when this instance ran a plan: one refused at its start (a
+	 * second sixplaned) leaves the first one's routes alone */
+	if (ap->cfg.path[0])
+		site_close(&ap->plan);
 	/* after the data paths let go of the interfaces */
 	for (size_t i = 0; ap->fabrics && i < ap->plan.n_fabrics; i++)
 		sp_fabric_down(ap->fabrics[i], true);

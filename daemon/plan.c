@@ -648,6 +648,39 @@ static int plan_network(struct build *b, size_t index)
 	return 0;
 }
 
+/* A [Site] of network index: its share of the /80 routed to its LAN, and
+ * forwarding on. A LAN interface missing or down is waited for (the
+ * kernel takes no route through a down interface, and flushes them when
+ * it goes down): routed when it is up. */
+static int plan_site(struct build *b, size_t index, size_t site)
+{
+	const struct sp_network *n = &b->cfg->networks[index];
+	const struct sp_site *x = &n->sites[site];
+	const struct sp_link_entry *l = sp_host_link(b->host, x->ifname);
+	struct sixplane_prefix host = sixplane_6plane_prefix(n->nwid, n->node),
+			       dst[SP_POOL_PREFIXES_MAX];
+	struct sp_pool pool = x->has_pool ? x->pool : sp_pool_of_prefix(&host);
+	size_t nd = sp_pool_prefixes(&pool, dst, SP_POOL_PREFIXES_MAX);
+	struct sp_plan_route *a;
+
+	if (!l || !l->info.up)
+		return wait_for(b, x->ifname, x->line, "[Site] interface '%s' %s", x->ifname,
+				l ? "is down" : "does not exist") < 0
+			       ? -ENOMEM
+			       : 0;
+	if (!(a = realloc(b->p.routes, (b->p.n_routes + nd) * sizeof(*a))))
+		return -ENOMEM;
+	b->p.routes = a;
+	for (size_t i = 0; i < nd; i++)
+		a[b->p.n_routes++] = (struct sp_plan_route){.dst = dst[i],
+							    .ifindex = l->ifindex,
+							    .network = index,
+							    .site = site,
+							    .persist = n->persist};
+	/* Linux forwards IPv6 by the global switch only */
+	return add_sysctl(b, "/proc/sys/net/ipv6/conf/all/forwarding", "1", n->persist);
+}
+
 static int plan_proxy(struct build *b, size_t index)
 {
 	const struct sp_proxy *x = &b->cfg->proxies[index];
@@ -874,6 +907,61 @@ static int check_wg_network(struct build *b, const struct sp_network *a)
 }
 
 /* The rules across keys and sections that need nothing of the host. */
+/* The part of n's /80 site x takes: its Pool, or all of it. */
+static struct sp_pool site_part(const struct sp_network *n, const struct sp_site *x)
+{
+	struct sixplane_prefix host = sixplane_6plane_prefix(n->nwid, n->node);
+
+	return x->has_pool ? x->pool : sp_pool_of_prefix(&host);
+}
+
+/* Each LAN is one site's, on no network's interface; a network's sites
+ * take parts of its /80 that do not overlap (an address routed to two
+ * LANs would reach one of them). */
+static int check_sites(struct build *b)
+{
+	const struct sp_config *c = b->cfg;
+
+	for (size_t i = 0; i < c->n_networks; i++) {
+		const struct sp_network *n = &c->networks[i];
+		for (size_t k = 0; k < n->n_sites; k++) {
+			const struct sp_site *x = &n->sites[k];
+			int line = x->lines[SP_KEY_SITE_Interface];
+			for (size_t j = 0; j < c->n_networks; j++)
+				if (!strcmp(x->ifname, c->networks[j].ifname))
+					return fail(b, -EINVAL, line,
+						    "[Site] Interface '%s' is the interface of the "
+						    "network at line %d",
+						    x->ifname, c->networks[j].line);
+			for (size_t j = 0; j <= i; j++) {
+				const struct sp_network *o = &c->networks[j];
+				for (size_t m = 0; m < (j == i ? k : o->n_sites); m++)
+					if (!strcmp(x->ifname, o->sites[m].ifname))
+						return fail(b, -EINVAL, line,
+							    "[Site] Interface '%s' already used at "
+							    "line %d",
+							    x->ifname, o->sites[m].line);
+			}
+			for (size_t m = 0; m < k; m++) {
+				const struct sp_site *y = &n->sites[m];
+				struct sp_pool p = site_part(n, x), q = site_part(n, y);
+				if (sp_pool_overlap(&p, &q))
+					return fail(b, -EINVAL,
+						    x->has_pool ? x->lines[SP_KEY_SITE_Pool]
+								: x->line,
+						    "[Site] on %s takes addresses the [Site] at "
+						    "line %d routes to %s%s",
+						    x->ifname, y->line, y->ifname,
+						    x->has_pool && y->has_pool
+							    ? ""
+							    : " (without Pool a site takes the "
+							      "whole /80)");
+			}
+		}
+	}
+	return 0;
+}
+
 static int check_config(struct build *b)
 {
 	static const enum sp_config_key fabric_keys[] = {
@@ -939,6 +1027,8 @@ static int check_config(struct build *b)
 					    (unsigned long long)o->nwid, o->line);
 		}
 	}
+	if ((r = check_sites(b)))
+		return r;
 	bool etcd = false;
 	for (size_t i = 0; i < c->n_networks; i++)
 		etcd |= c->networks[i].membership == SP_MEMBERSHIP_ETCD;
@@ -984,7 +1074,14 @@ int sp_plan_build(const struct sp_config *cfg, const struct sp_host *host,
 		bool network =
 			j >= cfg->n_proxies ||
 			(i < cfg->n_networks && cfg->networks[i].line < cfg->proxies[j].line);
-		r = network ? plan_network(&b, i++) : plan_proxy(&b, j++);
+		if (!network) {
+			r = plan_proxy(&b, j++);
+			continue;
+		}
+		r = plan_network(&b, i);
+		for (size_t k = 0; !r && k < cfg->networks[i].n_sites; k++)
+			r = plan_site(&b, i, k);
+		i++;
 	}
 	if (!r && b.full)
 		note(&b,
@@ -1015,6 +1112,7 @@ void sp_plan_free(struct sp_plan *p)
 	free(p->ifs);
 	free(p->fabrics);
 	free(p->sysctls);
+	free(p->routes);
 	free(p->notes);
 	free(p->waits);
 	memset(p, 0, sizeof(*p));

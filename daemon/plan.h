@@ -99,6 +99,15 @@ struct sp_plan_fabric {
 	struct sixplane_prefix *wg_allowed;
 };
 
+/* A route of a [Site] (doc/site.md): a part of this host's /80 to the
+ * site's LAN interface. */
+struct sp_plan_route {
+	struct sixplane_prefix dst;
+	int ifindex;
+	size_t network, site; /* into cfg->networks, and its sites */
+	bool persist;	      /* the network's Persist: left on exit */
+};
+
 /* An interface of the file the host cannot have served yet: it does not
  * exist, or its Underlay address is on no interface. Not an error (at
  * boot the network comes up after sixplaned): the daemon watches links and
@@ -116,6 +125,8 @@ struct sp_plan {
 	size_t n_fabrics;
 	struct sp_plan_sysctl *sysctls;
 	size_t n_sysctls;
+	struct sp_plan_route *routes; /* the sites' */
+	size_t n_routes;
 	/* choices made for the user that deserve one log line each (auto
 	 * falling back, and why) */
 	char (*notes)[256];

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "site.h"
 #include "stats.h"
 
 static json_t *row_json(const struct sp_stats_row *r)
@@ -53,6 +54,50 @@ static json_t *counters_json(const struct sp_apply *ap)
 	return arr;
 }
 
+/* A network's sites: each LAN, the part of the /80 routed there and each
+ * route as the kernel has it now, or why it waits. */
+static json_t *sites_json(const struct sp_apply *ap, size_t net)
+{
+	const struct sp_network *n = &ap->cfg.networks[net];
+	const struct sp_plan *p = &ap->plan;
+	const char **state = calloc(p->n_routes + 1, sizeof(*state));
+	json_t *arr = json_array();
+
+	if (!state || !arr) {
+		free(state);
+		json_decref(arr);
+		return NULL;
+	}
+	sp_site_states(p->routes, p->n_routes, state);
+	for (size_t k = 0; k < n->n_sites; k++) {
+		const struct sp_site *x = &n->sites[k];
+		struct sixplane_prefix host = sixplane_6plane_prefix(n->nwid, n->node);
+		struct sp_pool part = x->has_pool ? x->pool : sp_pool_of_prefix(&host);
+		char s[SP_POOL_STRLEN];
+		json_t *routes = json_array();
+		const char *why = NULL;
+		sp_pool_format(&part, s);
+		for (size_t i = 0; i < p->n_waits; i++)
+			if (!strcmp(p->waits[i].name, x->ifname))
+				why = p->waits[i].why;
+		for (size_t i = 0; i < p->n_routes; i++) {
+			char d[SIXPLANE_PREFIXSTRLEN];
+			if (p->routes[i].network != net || p->routes[i].site != k)
+				continue;
+			sixplane_prefix_format(&p->routes[i].dst, d);
+			json_array_append_new(
+				routes, json_pack("{s:s, s:s}", "prefix", d, "state", state[i]));
+		}
+		json_t *o = json_pack("{s:s, s:s, s:o}", "interface", x->ifname, "routed", s,
+				      "routes", routes);
+		if (o && why)
+			json_object_set_new(o, "waiting", json_string(why));
+		json_array_append_new(arr, o);
+	}
+	free(state);
+	return arr;
+}
+
 static json_t *networks_json(const struct sp_apply *ap, const struct sp_report_daemon *dm)
 {
 	json_t *nets = json_array();
@@ -70,6 +115,8 @@ static json_t *networks_json(const struct sp_apply *ap, const struct sp_report_d
 				sp_fabric_status(ap->fabrics[k], &ap->plan.fabrics[k], o);
 		if (dm->store && net->membership == SP_MEMBERSHIP_ETCD)
 			sp_store_status(dm->store, i, o);
+		if (o && net->n_sites)
+			json_object_set_new(o, "sites", sites_json(ap, i));
 		json_array_append_new(nets, o);
 	}
 	return nets;

@@ -24,6 +24,9 @@
 struct tracked_link {
 	char name[IF_NAMESIZE];
 	int ifindex; /* 0: absent when tracked */
+	/* a [Site]'s LAN: its going up or down matters too (the kernel flushes
+	 * a down interface's IPv6 routes and takes none through it) */
+	bool track_up, up;
 };
 
 struct tracked_addr {
@@ -95,6 +98,9 @@ int sp_watch_fd(const struct sp_watch *w)
 int sp_watch_track(struct sp_watch *w, const struct sp_config *cfg, const struct sp_plan *plan)
 {
 	size_t nl = cfg->n_networks + cfg->n_proxies + plan->n_fabrics, na = 0;
+
+	for (size_t i = 0; i < cfg->n_networks; i++)
+		nl += cfg->networks[i].n_sites;
 	struct tracked_link *l = calloc(nl + 1, sizeof(*l));
 	struct tracked_addr *a = calloc(cfg->n_networks + 1, sizeof(*a));
 
@@ -123,6 +129,15 @@ int sp_watch_track(struct sp_watch *w, const struct sp_config *cfg, const struct
 			if (!strcmp(l[j].name, name) && !l[j].ifindex)
 				l[j].ifindex = (int)if_nametoindex(name);
 	}
+	for (size_t i = 0; i < cfg->n_networks; i++)
+		for (size_t k = 0; k < cfg->networks[i].n_sites; k++) {
+			const char *name = cfg->networks[i].sites[k].ifname;
+			snprintf(l[nl].name, sizeof(l[nl].name), "%s", name);
+			l[nl].ifindex = (int)if_nametoindex(name);
+			l[nl].track_up = true;
+			/* as the plan saw it: routed, or waited for */
+			l[nl++].up = !sp_plan_waits(plan, name);
+		}
 	for (size_t i = 0; i < cfg->n_networks; i++) {
 		const struct sp_network *n = &cfg->networks[i];
 		if (!n->underlay.family)
@@ -170,7 +185,8 @@ static bool link_matters(const struct sp_watch *w, const struct nlmsghdr *nlh)
 		else
 			/* its name on a new index (it came, or came again), or
 			 * its index under another name (renamed away) */
-			matters = same_name != same_index;
+			matters = same_name != same_index || (t->track_up && same_index &&
+							      !!(ifi->ifi_flags & IFF_UP) != t->up);
 		if (matters) {
 			log_debug("watch: %s%s (index %d, was %d)", name,
 				  nlh->nlmsg_type == RTM_DELLINK ? " went"

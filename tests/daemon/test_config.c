@@ -976,7 +976,7 @@ static void test_etcd_refusals(void **state)
 		"[Peer] must follow");
 	refuses("[Etcd]\nEndpoints = https://192.0.2.10:2379\nId = 8056c2e21c000001\n", 3,
 		"unknown key 'Id' in [Etcd]");
-	refuses("[Etc]\n", 1, "expected [Network], [Peer], [Proxy] or [Etcd]");
+	refuses("[Etc]\n", 1, "expected [Network], [Peer], [Site], [Proxy] or [Etcd]");
 }
 
 /* Each [Etcd] key given twice, with the line of the first. */
@@ -1124,6 +1124,78 @@ static void test_missing_file(void **state)
 	assert_non_null(strstr(err, "/nonexistent/sixplane.conf: cannot open"));
 }
 
+/* [Site] (doc/site.md): a LAN of the [Network] before it; Pool inside its
+ * /80, without ::0 and ::1; the rules between sites. */
+static void test_site(void **state)
+{
+#define SNET "[Network]\nId = 8056c2e21c000001\nNode = 89e92ceee5\nInterface = sp0\n"
+#define H80 "fc9c:56c2:e389:e92c:eee5"
+	struct sp_config c;
+	char err[512];
+
+	(void)state;
+	accepts(SNET "\n[Site]\nInterface = lan0\n");
+	accepts(SNET "Underlay = 192.0.2.1\n\n[Site]\nInterface = lan0\nPool = " H80 ":8000::/81\n"
+		     "\n[Site]\nInterface = lan1\nPool = " H80 "::2 - " H80 "::ff\n"
+		     "\n[Peer]\nNode = 1122334455\nEndpoint = 192.0.2.2\n");
+	/* the sections and the pool as read, -t's dump included */
+	write_conf(SNET "[Site]\nInterface = lan0\nPool = " H80 "::100-" H80 "::1ff\n"
+			"[Site]\nInterface = lan1\n");
+	assert_int_equal(sp_config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.networks[0].n_sites, 2);
+	assert_string_equal(c.networks[0].sites[0].ifname, "lan0");
+	assert_true(c.networks[0].sites[0].has_pool);
+	assert_false(c.networks[0].sites[1].has_pool);
+	assert_int_equal(c.networks[0].sites[1].line, 8);
+	char *dump = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&dump, &len);
+	sp_config_dump(&c, f);
+	fclose(f);
+	assert_non_null(strstr(dump, "[Site]\nInterface = lan0\nPool = " H80 "::100/120\n"));
+	assert_non_null(strstr(dump, "[Site]\nInterface = lan1\n"));
+	free(dump);
+	sp_config_free(&c);
+	refuses("[Site]\nInterface = lan0\n", 1, "[Site] must follow the [Network]");
+	refuses("[Proxy]\nInterface = px0\nPrefix = 2001:db8::/64\n[Site]\nInterface = lan0\n", 4,
+		"[Site] must follow the [Network]");
+	refuses(SNET "[Site]\nPool = " H80 ":8000::/81\n", 5, "[Site] needs Interface");
+	refuses(SNET "[Site]\nInterface = lan0\nPool = " H80 "::/80\n", 7,
+		"invalid Pool '" H80 "::/80': holds the /80's first address");
+	refuses(SNET "[Site]\nInterface = lan0\nPool = " H80 "::1-" H80 "::9\n", 7,
+		"holds the host's own address");
+	refuses(SNET "[Site]\nInterface = lan0\nPool = fc9c:56c2:e389:e92c:eee6::/96\n", 7,
+		"reaches outside this host's /80 (this host's /80 is " H80 "::/80)");
+	refuses(SNET "[Site]\nInterface = lan0\nPool = " H80 "::9-" H80 "::2\n", 7,
+		"the first address is after the last");
+	refuses(SNET "[Site]\nInterface = lan0\nPool = " H80 "::9\n", 7,
+		"expected PREFIX/LEN or FIRST-LAST");
+	refuses(SNET "[Site]\nInterface = lan0\nPool = " H80 "::2-\n", 7, "invalid Pool");
+	refuses(SNET "[Site]\nInterface = lan0\nInterface = lan1\n", 7, "given twice");
+	refuses(SNET "[Site]\nInterface = lan0\nBogus = 1\n", 7,
+		"unknown key 'Bogus' in [Site] (expected Interface, Pool)");
+	refuses(SNET "Addressing = rfc4193\n[Site]\nInterface = lan0\n", 6,
+		"[Site] needs 6PLANE addressing");
+	refuses(SNET "Addressing = rfc4193\n[Site]\nInterface = lan0\nPool = " H80 ":8000::/81\n",
+		8, "has no 6PLANE addressing");
+	refuses(SNET "[Site]\nInterface = sp0\n", 6, "is the network's own interface");
+	/* the plan's rules between sections */
+	refuses(SNET "[Site]\nInterface = lan0\n[Network]\nId = 8056c2e21c000002\nNode = "
+		     "89e92ceee5\nInterface = lan0\n",
+		6, "[Site] Interface 'lan0' is the interface of the network at line 7");
+	refuses(SNET "[Site]\nInterface = lan0\nPool = " H80 "::100/120\n[Site]\nInterface = "
+		     "lan0\nPool = " H80 "::200/120\n",
+		9, "[Site] Interface 'lan0' already used at line 5");
+	refuses(SNET "[Site]\nInterface = lan0\nPool = " H80 "::100/120\n[Site]\nInterface = "
+		     "lan1\nPool = " H80 "::1ff-" H80 "::2ff\n",
+		10, "[Site] on lan1 takes addresses the [Site] at line 5 routes to lan0");
+	refuses(SNET "[Site]\nInterface = lan0\n[Site]\nInterface = lan1\nPool = " H80
+		     ":8000::/81\n",
+		9, "(without Pool a site takes the whole /80)");
+#undef SNET
+#undef H80
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1149,6 +1221,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_etcd_files, setup_etcd, teardown_etcd),
 		cmocka_unit_test_setup_teardown(test_etcd_dump, setup_etcd, teardown_etcd),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test_setup_teardown(test_site, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,7 +23,7 @@ static char path[64];
 /* The host of these tests: lo, eth0.100 (a VLAN), lan0, px0, px1, u0 with
  * 192.0.2.1 and 2001:db8::1 at MTU 1500, u1 with 192.0.2.65 at MTU 1300,
  * and sp0, a VXLAN interface an earlier sixplaned made, and sp9, one it
- * did not. */
+ * did not; st0, up, and st1, down, for sites. */
 static struct sp_link_entry links[] = {
 	{1, {.name = "lo", .mtu = 65536}},
 	{2, {.name = "eth0.100", .mtu = 1500}},
@@ -34,6 +34,8 @@ static struct sp_link_entry links[] = {
 	{7, {.name = "u1", .mtu = 1300}},
 	{8, {.name = "sp0", .mtu = 1450, .alias = "sixplaned", .kind = "vxlan"}},
 	{9, {.name = "sp9", .mtu = 1450, .kind = "vxlan"}},
+	{10, {.name = "st0", .mtu = 1500, .up = true}},
+	{11, {.name = "st1", .mtu = 1500}},
 };
 static struct sp_addr_entry addrs[] = {
 	{AF_INET, {192, 0, 2, 1}, 24, 6},
@@ -529,6 +531,66 @@ static void test_guard(void **state)
 		"9 AllowedSources with Membership = etcd: at most 8 travel in the store");
 }
 
+/* [Site]: the /80 or the Pool's prefixes routed to the LAN, forwarding
+ * on, a LAN missing or down waited for. */
+static void test_site(void **state)
+{
+#define H80 "fc9c:56c2:e389:e92c:eee5"
+	struct sixplane_prefix want;
+	struct sp_config c;
+	struct sp_plan p;
+	const char *why;
+
+	(void)state;
+	plans(NET("lan0") "\n[Site]\nInterface = st0\n", &c, &p);
+	assert_int_equal(p.n_routes, 1);
+	assert_int_equal(sixplane_prefix_parse(H80 "::/80", strlen(H80 "::/80"), 0, &want, &why),
+			 0);
+	assert_memory_equal(&p.routes[0].dst, &want, sizeof(want));
+	assert_int_equal(p.routes[0].ifindex, 10);
+	assert_false(p.routes[0].persist);
+	assert_true(has_sysctl(&p, "/proc/sys/net/ipv6/conf/all/forwarding", "1"));
+	assert_int_equal(p.n_waits, 0);
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	/* a range: the fewest prefixes that are exactly it, in order */
+	plans(NET("lan0") "\n[Site]\nInterface = st0\nPool = " H80 "::ff-" H80 "::300\n", &c, &p);
+	static const char *const parts[] = {H80 "::ff/128", H80 "::100/120", H80 "::200/120",
+					    H80 "::300/128"};
+	assert_int_equal(p.n_routes, 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(sixplane_prefix_parse(parts[i], strlen(parts[i]), 0, &want, &why),
+				 0);
+		assert_memory_equal(&p.routes[i].dst, &want, sizeof(want));
+	}
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	/* Persist: the routes stay on exit, with the fabric */
+	plans(NET("sp0") "Underlay = 192.0.2.1\nPersist = on\n\n[Site]\nInterface = st0\nPool "
+			 "= " H80 ":8000::/81\n",
+	      &c, &p);
+	assert_int_equal(p.n_routes, 1);
+	assert_true(p.routes[0].persist);
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	/* down or missing: waited for, nothing routed, and said why */
+	plans(NET("lan0") "\n[Site]\nInterface = st1\nPool = " H80
+			  "::200/120\n\n[Site]\nInterface = "
+			  "nosuch0\nPool = " H80 "::100/120\n",
+	      &c, &p);
+	assert_int_equal(p.n_routes, 0);
+	assert_int_equal(p.n_waits, 2);
+	assert_string_equal(p.waits[0].name, "st1");
+	assert_non_null(strstr(p.waits[0].why, ":6: [Site] interface 'st1' is down"));
+	assert_non_null(strstr(p.waits[1].why, ":10: [Site] interface 'nosuch0' does not exist"));
+	assert_true(sp_plan_waits(&p, "nosuch0"));
+	sp_plan_free(&p);
+	sp_config_free(&c);
+	refuses(NET("lan0") "\n[Site]\nInterface = st0\n\n[Site]\nInterface = st1\n", -EINVAL, 9,
+		"[Site] on st1 takes addresses the [Site] at line 6 routes to st0");
+#undef H80
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +600,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fabric, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_site, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

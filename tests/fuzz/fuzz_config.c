@@ -153,6 +153,22 @@ static void check_guard(const struct sp_config *c)
 	}
 }
 
+/* An accepted [Site] has a LAN name and, on a 6PLANE network, a Pool
+ * (when given) that pool.h's rule takes. */
+static void check_sites(const struct sp_config *c)
+{
+	for (size_t i = 0; i < c->n_networks; i++) {
+		const struct sp_network *n = &c->networks[i];
+		struct sixplane_prefix host = sixplane_6plane_prefix(n->nwid, n->node);
+		MUST(!n->n_sites || (n->sites && n->sixplane));
+		for (size_t k = 0; k < n->n_sites; k++) {
+			MUST(n->sites[k].ifname[0] && strcmp(n->sites[k].ifname, n->ifname));
+			MUST(n->sites[k].has_pool == (n->sites[k].lines[SP_KEY_SITE_Pool] != 0));
+			MUST(!n->sites[k].has_pool || !sp_pool_refused(&n->sites[k].pool, &host));
+		}
+	}
+}
+
 static int load(struct sp_config *c, char *err, size_t errlen)
 {
 	memset(c, FUZZ_SENTINEL, sizeof(*c));
@@ -172,6 +188,7 @@ static int load(struct sp_config *c, char *err, size_t errlen)
 			     c->networks[i].membership == SP_MEMBERSHIP_ETCD);
 		check_etcd(c);
 		check_guard(c);
+		check_sites(c);
 	}
 	return r;
 }

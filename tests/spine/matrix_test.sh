@@ -41,7 +41,7 @@ ip -n "$A" addr add 192.0.2.1/24 dev u0
 ip -n "$P" addr add 192.0.2.2/24 dev u0b
 ip -n "$A" link set u0 up
 ip -n "$P" link set u0b up
-for x in px0 px1 lan0 x0; do
+for x in px0 px1 lan0 x0 st0 st1; do
 	ip link add "$x" netns "$A" type veth peer name "${x}b" netns "$P" || die "veth $x"
 	ip -n "$A" link set "$x" up
 	ip -n "$P" link set "${x}b" up
@@ -65,6 +65,11 @@ network() { # VNI PORT MTU SOLICIT PEERS...
 proxy() { # IFACE PREFIX [DATAPLANE]
 	printf '\n[Proxy]\nInterface = %s\nPrefix = %s\nDataplane = %s\n' "$1" "$2" "${3:-$PDP}"
 }
+site() { # IFACE [POOL]: a [Site] of the network before it
+	printf '\n[Site]\nInterface = %s\n' "$1"
+	[ -z "${2:-}" ] || printf 'Pool = %s\n' "$2"
+}
+H80=fc9c:56c2:e389:e92c:eee5
 lan() { # a [Network] on an interface that exists (no backplane)
 	printf '\n[Network]\nId = 8056c2e21c000002\nNode = 89e92ceee5\nInterface = lan0\n'
 	printf 'Dataplane = %s\nSolicit = %s\n' "$DP" "$1"
@@ -75,6 +80,7 @@ EMU=emulated-only
 
 {
 	network 100 4789 - all 1122334455@192.0.2.2 2233445566@192.0.2.3
+	site st0
 	proxy px0 2001:db8:5::/64
 	lan all
 } >"$tmp/base.conf"
@@ -83,6 +89,8 @@ EMU=emulated-only
 # one changed
 {
 	network 300 4790 1300 "$EMU" 1122334455@192.0.2.7 3344556677@192.0.2.4
+	site st0 "$H80::100-$H80::2ff"
+	site st1 "$H80:8000::/81"
 	proxy px0 2001:db8:7::/64
 	proxy px1 2001:db8:6::/64
 	lan "$EMU"
@@ -149,7 +157,7 @@ reload() {
 snap_idle "$tmp/s0"
 
 # 0. a start that fails in any apply step leaves what was there
-for step in fabric sysctl resolver packet tc guard; do
+for step in fabric site sysctl resolver packet tc guard; do
 	echo "$step" >"$tmp/fail"
 	cp "$tmp/base.conf" "$tmp/sixplane.conf"
 	ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -s "$tmp/sock" 2>"$tmp/log"
@@ -185,8 +193,15 @@ for sock in sock2 sock; do
 	same "a second sixplaned refused ($sock)" "$tmp/before" "$tmp/after"
 done
 # each a whole file: the good changes and one bad thing
-bad() { # NAME: the file on stdout is "good" plus a bad line
-	cat "$tmp/good.conf"
+bad() { # NAME: the file on stdout is "good" plus a bad line (a bad
+	# [Site] into the first network, after its sites)
+	case "$1" in
+	site-*)
+		bad_site "$1"
+		awk -v f="$tmp/site.add" '{print} $0 == "Pool = '"$H80"':8000::/81" {while ((getline l < f) > 0) print l}' "$tmp/good.conf"
+		;;
+	*) cat "$tmp/good.conf" ;;
+	esac
 	case "$1" in
 	not-ours) printf '\n[Network]\nId = 8056c2e21c000003\nNode = 89e92ceee5\nInterface = lo\nUnderlay = 192.0.2.1\n' ;;
 	unknown-key) printf '\n[Proxy]\nInterface = x0\nPrefix = 2001:db8:9::/64\nBogus = 1\n' ;;
@@ -205,9 +220,23 @@ bad() { # NAME: the file on stdout is "good" plus a bad line
 	zero-endpoint) printf '\n[Network]\nId = 8056c2e21c000007\nNode = 89e92ceee5\nInterface = sp8\nUnderlay = 192.0.2.1\n\n[Peer]\nNode = 4455667788\nEndpoint = 0.0.0.0\n' ;;
 	esac
 }
+bad_site() { # NAME: the bad [Site] into $tmp/site.add
+	case "$1" in
+	site-overlap) site px1 "$H80::200/120" ;;
+	site-used) site st1 ;;
+	site-on-network) site lan0 ;;
+	site-on-own) site sp0 ;;
+	site-outside) site x0 "fc9c:56c2:e389:e92c:eee6::100/120" ;;
+	site-own) site x0 "$H80::1-$H80::10" ;;
+	esac >"$tmp/site.add"
+}
 for name in not-ours unknown-key tc-emulated packet-emulated \
-	interface-used template-name too-many-rules zero-endpoint; do
+	interface-used template-name too-many-rules zero-endpoint site-overlap site-used \
+	site-on-network site-on-own site-outside site-own; do
 	bad "$name" >"$tmp/bad.conf"
+	case $name in site-*)
+		[ "$(grep -c '^\[Site\]' "$tmp/bad.conf")" -eq 3 ] || die "bad_site did not add $name" ;;
+	esac
 	reload "$tmp/bad.conf" refused
 	snap "$tmp/after" --ids
 	same "refused reload ($name)" "$tmp/before" "$tmp/after"
@@ -274,7 +303,7 @@ same "refused reload (a NUL)" "$tmp/before" "$tmp/after"
 grep -v -e '^Vni' -e '^Port' "$tmp/good.conf" |
 	sed 's/^Underlay = .*/&\nVni = 100/' >"$tmp/inplace.conf"
 for conf in inplace good; do
-	for step in fabric sysctl resolver packet tc guard; do
+	for step in fabric site sysctl resolver packet tc guard; do
 		echo "$step" >"$tmp/fail"
 		reload "$tmp/$conf.conf" refused
 		grep -q "reload refused.*$step: injected failure" "$tmp/log" ||

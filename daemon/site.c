@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/* The sites' routes (site.h): unicast routes in the main table, marked as
+ * ours by their protocol, synced to the plan like everything else. */
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netlink.h"
+#include "site.h"
+
+struct have {
+	struct sp_plan_route *r;
+	size_t n;
+	int err;
+};
+
+static int routes_cb(const struct nlmsghdr *h, void *data)
+{
+	struct have *l = data;
+	const struct rtmsg *rt = mnl_nlmsg_get_payload(h);
+	const struct nlattr *attr;
+	struct sp_plan_route r = {0};
+	bool dst = false;
+
+	if (h->nlmsg_type != RTM_NEWROUTE || h->nlmsg_len < mnl_nlmsg_size(sizeof(*rt)) ||
+	    rt->rtm_family != AF_INET6 || rt->rtm_protocol != SP_RTPROT_SITE ||
+	    rt->rtm_type != RTN_UNICAST || rt->rtm_table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, h, sizeof(*rt))
+	{
+		if (mnl_attr_get_type(attr) == RTA_DST && mnl_attr_get_payload_len(attr) == 16) {
+			memcpy(r.dst.addr.b, mnl_attr_get_payload(attr), 16);
+			dst = true;
+		}
+		if (mnl_attr_get_type(attr) == RTA_OIF &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			r.ifindex = (int)mnl_attr_get_u32(attr);
+	}
+	if (!dst)
+		return MNL_CB_OK;
+	r.dst.len = rt->rtm_dst_len;
+	struct sp_plan_route *a = realloc(l->r, (l->n + 1) * sizeof(*a));
+	if (!a) {
+		l->err = -ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	l->r = a;
+	a[l->n++] = r;
+	return MNL_CB_OK;
+}
+
+static int read_routes(struct have *have)
+{
+	int r = sp_nl_dump(RTM_GETROUTE, AF_INET6, 0, routes_cb, have);
+
+	return have->err ? have->err : r;
+}
+
+static bool same(const struct sp_plan_route *a, const struct sp_plan_route *b)
+{
+	return a->ifindex == b->ifindex && a->dst.len == b->dst.len &&
+	       !memcmp(a->dst.addr.b, b->dst.addr.b, 16);
+}
+
+static int route(int type, const struct sp_plan_route *x)
+{
+	char buf[256];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rt;
+
+	h->nlmsg_type = (uint16_t)type;
+	h->nlmsg_flags = NLM_F_REQUEST;
+	/* EXCL: a route someone else made for the same prefix on the same
+	 * metric is theirs; we say so rather than take it over */
+	if (type == RTM_NEWROUTE)
+		h->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
+	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
+	rt->rtm_family = AF_INET6;
+	rt->rtm_dst_len = x->dst.len;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = SP_RTPROT_SITE;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = RTN_UNICAST;
+	mnl_attr_put(h, RTA_DST, 16, x->dst.addr.b);
+	mnl_attr_put_u32(h, RTA_OIF, (uint32_t)x->ifindex);
+	return sp_nl_do(h);
+}
+
+int sp_site_sync(const struct sp_plan_route *want, size_t n, char *err, size_t errlen)
+{
+	struct have have = {0};
+	int r = read_routes(&have);
+
+	if (r) {
+		free(have.r);
+		snprintf(err, errlen, "reading the routes: %s", strerror(-r));
+		return r;
+	}
+	/* the old ones first: a route moving to another LAN is free to come */
+	for (size_t j = 0; j < have.n; j++) {
+		bool keep = false;
+		for (size_t i = 0; i < n && !keep; i++)
+			keep = same(&have.r[j], &want[i]);
+		if (!keep && (r = route(RTM_DELROUTE, &have.r[j])) && r != -ESRCH) {
+			char p[SIXPLANE_PREFIXSTRLEN];
+			sixplane_prefix_format(&have.r[j].dst, p);
+			snprintf(err, errlen, "removing the route of %s: %s", p, strerror(-r));
+			free(have.r);
+			return r;
+		}
+		r = 0;
+	}
+	for (size_t i = 0; i < n && !r; i++) {
+		bool there = false;
+		for (size_t j = 0; j < have.n && !there; j++)
+			there = same(&have.r[j], &want[i]);
+		if (!there)
+			r = route(RTM_NEWROUTE, &want[i]);
+		if (r) {
+			char p[SIXPLANE_PREFIXSTRLEN], ifname[IF_NAMESIZE] = "?";
+			sixplane_prefix_format(&want[i].dst, p);
+			if_indextoname((unsigned)want[i].ifindex, ifname);
+			snprintf(err, errlen, "routing %s to %s: %s%s", p, ifname, strerror(-r),
+				 r == -EEXIST ? " (a route of someone else's is there)" : "");
+		}
+	}
+	free(have.r);
+	return r;
+}
+
+void sp_site_states(const struct sp_plan_route *want, size_t n, const char **state)
+{
+	struct have have = {0};
+	bool read = read_routes(&have) == 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool there = false;
+		for (size_t j = 0; read && j < have.n && !there; j++)
+			there = same(&have.r[j], &want[i]);
+		state[i] = !read ? "unknown" : there ? "ok" : "missing";
+	}
+	free(have.r);
+}

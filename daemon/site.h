@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* The routes of the sites (doc/site.md): each [Site]'s share of this
+ * host's /80 (the whole /80, or its Pool's prefixes) routed to the LAN
+ * interface, so that the plane's traffic for a LAN host leaves there. */
+#ifndef SIXPLANED_SITE_H
+#define SIXPLANED_SITE_H
+
+#include <stddef.h>
+
+#include "plan.h"
+
+/* The routes' protocol, which marks them as sixplaned's (named "sixplane"
+ * in /etc/iproute2/rt_protos.d/sixplane.conf). The kernel does not read
+ * it: values above RTPROT_STATIC are the route's owner's to choose. */
+#define SP_RTPROT_SITE 95
+
+/* Make the kernel's site routes exactly want (n of them), whatever an
+ * earlier instance left: add the missing, remove the others of ours. 0,
+ * or a negative errno with err naming the route. */
+int sp_site_sync(const struct sp_plan_route *want, size_t n, char *err, size_t errlen);
+
+/* Each route of want as the kernel has it now, for `sixplane status`:
+ * state[i] is "ok", "missing" or "unknown" (the routes unreadable). */
+void sp_site_states(const struct sp_plan_route *want, size_t n, const char **state);
+
+#endif
