@@ -9,10 +9,13 @@
 
 #include "plan.h"
 
-/* The routes' protocol, which marks them as sixplaned's (named "sixplane"
- * in /etc/iproute2/rt_protos.d/sixplane.conf). The kernel does not read
- * it: values above RTPROT_STATIC are the route's owner's to choose. */
-#define SP_RTPROT_SITE 95
+/* SP_RTPROT_SITE, the routes' protocol, marks them as sixplaned's. The
+ * kernel does not read it (values above RTPROT_STATIC are the route's
+ * owner's to choose); CMakeLists.txt sets it and names it "sixplane" in
+ * /etc/iproute2/rt_protos.d/sixplane.conf. */
+#ifndef SP_RTPROT_SITE
+#error "SP_RTPROT_SITE comes from CMakeLists.txt"
+#endif
 
 /* Make the kernel's site routes exactly want (n of them), whatever an
  * earlier instance left: add the missing, remove the others of ours. 0,

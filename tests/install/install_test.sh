@@ -55,6 +55,11 @@ if [ -e "$root/usr/sbin/sixplaned" ]; then
 		usr/lib/systemd/system/sixplaned.service usr/share/bash-completion/completions/sixplaned; do
 		[ -e "$root/$f" ] || { echo "missing $f" >&2; exit 1; }
 	done
+	# iproute2's name for a [Site]'s routes, the number filled in (under
+	# /etc with prefix /usr at configure time, as the Debian package is)
+	rtp=$(find "$root" -path '*/etc/iproute2/rt_protos.d/sixplane.conf' | head -n 1)
+	grep -Eq '^[0-9]+[[:space:]]+sixplane$' "${rtp:-/nonexistent}" ||
+		{ echo "rt_protos.d/sixplane.conf names no protocol number" >&2; exit 1; }
 fi
 # The installed man pages render without warnings. Without man(1) that
 # part is skipped, saying so, and the test counts as skipped (exit 77
