@@ -11,7 +11,7 @@ iproute2 iputils-ping tcpdump tshark ndisc6 shellcheck libxml2-utils ksh
 libsystemd-dev libcap-ng-dev systemd-container debootstrap docker.io containernetworking-plugins
 debhelper dpkg-dev fakeroot lintian bash-completion etcd-server etcd-client libcurl4-openssl-dev
 libsodium-dev openssl curl iptables wireguard-go wireguard-tools nftables
-python3-cryptography"
+python3-cryptography radvd kea-dhcp6-server isc-dhcp-client dhcpcd-base"
 
 # make bench also needs the peers it measures against
 if [ "${1:-}" = "--bench" ]; then
