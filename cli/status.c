@@ -14,7 +14,8 @@ static const char help[] =
 	"\n"
 	"The networks the running sixplaned serves: id, this host's node, the\n"
 	"interface, and for a backplane its VXLAN settings and every peer with\n"
-	"its endpoint, MAC and forwarding entry (ok, missing, wrong-endpoint).\n"
+	"its endpoint, MAC and forwarding entry (ok, missing, wrong-endpoint);\n"
+	"each site with the part of the /80 routed to its LAN and its routes.\n"
 	"\n"
 	"  -s, --socket PATH  the daemon's socket (default " SIXPLANE_STATS_SOCKET ")\n"
 	"  -j, --json         one JSON object per network\n";
