@@ -53,6 +53,21 @@ int arg_prefix(const char *s, size_t len, unsigned flags, struct sixplane_prefix
 	return 0;
 }
 
+/* Linux interface names: 1-15 bytes, no '/', ':' or whitespace, not . or .. */
+const char *bad_ifname(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 15)
+		return "must be 1 to 15 characters";
+	if (!strcmp(s, ".") || !strcmp(s, ".."))
+		return "'.' and '..' are not interface names";
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || (unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f)
+			return "only printable ASCII, without '/', ':' or spaces";
+	return NULL;
+}
+
 int arg_identity_file(const char *path, uint64_t *out)
 {
 	/* identity.secret is 281 bytes; anything much larger is not one. */

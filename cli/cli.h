@@ -4,6 +4,7 @@
 #define SIXPLANE_CLI_H
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,7 @@ int stats_main(int argc, char **argv);
 int smartos_main(int argc, char **argv);
 int status_main(int argc, char **argv);
 int wg_key_main(int argc, char **argv);
+int site_main(int argc, char **argv);
 /* What sixplaned answers on its stats socket (cli/stats.c); NULL and a
  * message (and *ret) on failure. */
 char *daemon_fetch(const char *path, int *ret);
@@ -69,6 +71,9 @@ int arg_node(const char *s, size_t len, uint64_t *out);
 int arg_mac(const char *s, size_t len, struct sixplane_mac *out);
 int arg_addr(const char *s, size_t len, unsigned flags, struct sixplane_addr *out);
 int arg_prefix(const char *s, size_t len, unsigned flags, struct sixplane_prefix *out);
+/* Why s is not a Linux interface name (1-15 bytes, no '/', ':' or
+ * whitespace, not . or ..), or NULL. */
+const char *bad_ifname(const char *s);
 /* The node id in a ZeroTier identity file; EXIT_SYSTEM if unreadable. */
 int arg_identity_file(const char *path, uint64_t *out);
 /* --network, --node / --identity, or -c FILE (sixplaned's configuration,
@@ -122,6 +127,24 @@ void rec_nwid(struct rec *r, const char *key, uint64_t nwid);
 void rec_node(struct rec *r, const char *key, uint64_t node);
 /* Print r; `first` tells FORM_TEXT whether a separating blank line is due. */
 void rec_emit(const struct rec *r, enum rec_form form, bool first);
+
+/* ---- files replaced whole (cli/replace.c) ------------------------------ */
+
+struct stat;
+/* Room for the temporary name: the path and ".sixplane-XXXXXX". */
+#define REPLACE_TMP_MAX (PATH_MAX + 16)
+/* Write len bytes of text to a new temporary file beside path (tmp gets its
+ * name), with old's mode and owner (0644 when NULL), and fsync it: a
+ * reader of path still sees the old file. 0, or EXIT_SYSTEM after a
+ * message with nothing left behind. */
+int replace_prepare(const char *path, const char *text, size_t len, const struct stat *old,
+		    char tmp[REPLACE_TMP_MAX]);
+/* rename(2) tmp over path and fsync the folder: a reader (dockerd, radvd)
+ * sees the old file or the new, never half. EXIT_SYSTEM after a message,
+ * tmp removed. */
+int replace_commit(const char *tmp, const char *path);
+/* Both at once, for one file. */
+int replace_file(const char *path, const char *text, size_t len, const struct stat *old);
 
 /* ---- bulk stdin ----------------------------------------------------------- */
 

@@ -42,21 +42,6 @@ static const char *bad_name(const char *s)
 	return NULL;
 }
 
-/* Linux interface names: 1-15 bytes, no '/', ':' or whitespace, not . or .. */
-static const char *bad_ifname(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 15)
-		return "must be 1 to 15 characters";
-	if (!strcmp(s, ".") || !strcmp(s, ".."))
-		return "'.' and '..' are not interface names";
-	for (; *s; s++)
-		if (*s == '/' || *s == ':' || (unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f)
-			return "only printable ASCII, without '/', ':' or spaces";
-	return NULL;
-}
-
 /* CNI spec versions are semver, digits and dots. */
 static const char *bad_version(const char *s)
 {

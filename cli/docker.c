@@ -36,61 +36,6 @@ static const char help[] =
 	"  -f, --force          replace a different fixed-cidr-v6 already there\n"
 	"  -j, --json           (the output is JSON already; accepted as by every command)\n";
 
-/* Write len bytes of text to path through a temporary file in the same
- * directory and rename(2), so a reader (dockerd) sees the old file or the
- * new, never half. */
-static int replace_file(const char *path, const char *text, size_t len, const struct stat *old)
-{
-	char dirbuf[PATH_MAX], tmp[PATH_MAX + 16];
-	int fd, ret = EXIT_SYSTEM;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.sixplane-XXXXXX", path) >= (int)sizeof(tmp)) {
-		cli_error("path too long: '%s'", cli_q(path));
-		return EXIT_SYSTEM;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		cli_error("cannot create a temporary file beside '%s': %s", cli_q(path),
-			  strerror(errno));
-		return EXIT_SYSTEM;
-	}
-	if (fchmod(fd, old ? old->st_mode & 07777 : 0644) ||
-	    (old && fchown(fd, old->st_uid, old->st_gid) && errno != EPERM))
-		goto fail;
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(fd, text + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		done += (size_t)n;
-	}
-	if (fsync(fd))
-		goto fail;
-	if (close(fd)) {
-		cli_error("cannot write '%s': %s", cli_q(tmp), strerror(errno));
-		goto out;
-	}
-	if (rename(tmp, path)) {
-		cli_error("cannot replace '%s': %s", cli_q(path), strerror(errno));
-		goto out;
-	}
-	/* Make the rename itself durable. */
-	snprintf(dirbuf, sizeof(dirbuf), "%s", path);
-	fd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	return 0;
-fail:
-	cli_error("cannot write '%s': %s", cli_q(tmp), strerror(errno));
-	close(fd);
-out:
-	unlink(tmp);
-	return ret;
-}
-
 /* The file's folder, made if missing (only it: a missing folder above it
  * is more likely a typo than a wish), with mode 0755 whatever the umask,
  * as the docker.io package makes /etc/docker. */

@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{"node", node_main, "the node behind a MAC on a network"},
 	{"docker", docker_main, "Docker daemon.json for a host's /80"},
 	{"cni", cni_main, "CNI bridge + host-local conflist for a host's /80"},
+	{"site", site_main, "radvd, Kea DHCPv6 and sysctl files for a site's router"},
 	{"smartos", smartos_main, "vmadm allowed_ips payloads and in-zone static IPv6"},
 	{"stats", stats_main, "counters of the running sixplaned"},
 	{"status", status_main, "networks, interfaces and peers of the running sixplaned"},

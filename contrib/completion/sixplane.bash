@@ -5,7 +5,7 @@
 # accepts (tests/completion checks that every option offered is accepted
 # and every option accepted is offered). An option followed by an upper-case
 # word (`--identity FILE`) takes a value: FILE and PATH complete file names,
-# USER user names, anything else nothing.
+# DIR folder names, USER user names, anything else nothing.
 #
 # Works with bash-completion (_init_completion, _filedir) and without it
 # (COMP_WORDS/COMP_CWORD and compgen).
@@ -70,6 +70,7 @@ __sixplane_complete()
 	if [[ -n $want ]]; then
 		case $want in
 		FILE* | PATH*) __sixplane_files ;;
+		DIR*) __sixplane_dirs ;;
 		USER*) __sixplane_users ;;
 		esac
 		return 0
@@ -89,6 +90,16 @@ __sixplane_files()
 	fi
 	compopt -o filenames 2>/dev/null
 	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+}
+
+__sixplane_dirs()
+{
+	if declare -F _filedir >/dev/null; then
+		_filedir -d
+		return
+	fi
+	compopt -o filenames 2>/dev/null
+	mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 }
 
 # user names from the name service (getent), or bash's own list

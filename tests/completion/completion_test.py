@@ -21,8 +21,8 @@ and for sixplaned:
   text and of the C option tables (cli/, daemon/) is tried on every command,
   and one that is accepted (and not an abbreviation of an offered one, which
   getopt_long takes) must be offered;
-- values: file names for FILE and PATH, user names for USER, nothing for the
-  others; the commands, smartos' subcommands, and `--pre` of allowed-ips
+- values: file names for FILE and PATH, folder names for DIR, user names
+  for USER, nothing for the others; the commands, smartos' subcommands, and `--pre` of allowed-ips
   giving --prefix alone.
 """
 
@@ -217,6 +217,9 @@ def main():
         (["sixplane", "smartos", "static", ""], ["a.conf", "b.conf", "c.sock", "sub"]),
         (["sixplane", "smartos", "static", "--prefixlen", ""], []),
         (["sixplane", "docker", "--network", ""], []),
+        (["sixplane", "site", "--write", ""], ["sub"]),
+        (["sixplane", "site", "--state-dir", "s"], ["sub"]),
+        (["sixplane", "site", "-w", ""], ["sub"]),
         (["sixplane", "plane", "--", "--j"], []),
         (["sixplane", "nosuch", "--"], []),
         (["sixplaned", "-c", ""], ["a.conf", "b.conf", "c.sock", "sub"]),
