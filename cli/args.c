@@ -191,9 +191,30 @@ out:
 }
 #endif
 
-int arg_host(const char *cmd, const char *nwid_s, const char *node_s, const char *identity,
-	     const char *config, uint64_t *nwid, uint64_t *node)
+bool host_option(int opt, struct host_args *h)
 {
+	switch (opt) {
+	case 'n':
+		h->nwid = optarg;
+		return true;
+	case 'N':
+		h->node = optarg;
+		return true;
+	case 'i':
+		h->identity = optarg;
+		return true;
+	case 'c':
+		h->config = optarg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int arg_host(const char *cmd, const struct host_args *h, uint64_t *nwid, uint64_t *node)
+{
+	const char *nwid_s = h->nwid, *node_s = h->node, *identity = h->identity,
+		   *config = h->config;
 	int ret;
 
 	if (config) {

@@ -76,10 +76,21 @@ int arg_prefix(const char *s, size_t len, unsigned flags, struct sixplane_prefix
 const char *bad_ifname(const char *s);
 /* The node id in a ZeroTier identity file; EXIT_SYSTEM if unreadable. */
 int arg_identity_file(const char *path, uint64_t *out);
-/* --network, --node / --identity, or -c FILE (sixplaned's configuration,
- * --network then picks among its networks), of the host commands. */
-int arg_host(const char *cmd, const char *nwid_s, const char *node_s, const char *identity,
-	     const char *config, uint64_t *nwid, uint64_t *node);
+/* The options that name this host on a network, shared by the host
+ * commands (docker, cni, site): --network, --node / --identity, or -c FILE
+ * (sixplaned's configuration, --network then picks among its networks). */
+struct host_args {
+	const char *nwid, *node, *identity, *config;
+};
+/* clang-format off */
+#define HOST_OPTIONS                                                                               \
+	{"network", required_argument, NULL, 'n'}, {"node", required_argument, NULL, 'N'},         \
+	{"identity", required_argument, NULL, 'i'}, {"config", required_argument, NULL, 'c'}
+/* clang-format on */
+#define HOST_SHORT_OPTIONS "n:N:i:c:"
+/* true when opt (getopt_long's, its value in optarg) is one of them */
+bool host_option(int opt, struct host_args *h);
+int arg_host(const char *cmd, const struct host_args *h, uint64_t *nwid, uint64_t *node);
 /* A warning for node ids ZeroTier reserves and for networks whose halves
  * are equal (they all share fc00::/40). */
 void warn_node(uint64_t node);
@@ -145,6 +156,11 @@ int replace_prepare(const char *path, const char *text, size_t len, const struct
 int replace_commit(const char *tmp, const char *path);
 /* Both at once, for one file. */
 int replace_file(const char *path, const char *text, size_t len, const struct stat *old);
+/* The folder, made (0755 whatever the umask, as the docker.io package
+ * makes /etc/docker) if missing, not its parents (a missing folder above
+ * it is more likely a typo than a wish); *made says so. EXIT_SYSTEM with a
+ * message when it cannot be, or is not a folder. */
+int make_folder(const char *dir, bool *made);
 
 /* ---- bulk stdin ----------------------------------------------------------- */
 

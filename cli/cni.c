@@ -65,10 +65,7 @@ int cni_main(int argc, char **argv)
 {
 	enum { OPT_NAME = 256, OPT_BRIDGE, OPT_DEFAULT_ROUTE, OPT_NO_DEFAULT_ROUTE, OPT_VERSION };
 	static const struct option opts[] = {
-		{"network", required_argument, NULL, 'n'},
-		{"node", required_argument, NULL, 'N'},
-		{"identity", required_argument, NULL, 'i'},
-		{"config", required_argument, NULL, 'c'},
+		HOST_OPTIONS,
 		{"name", required_argument, NULL, OPT_NAME},
 		{"bridge", required_argument, NULL, OPT_BRIDGE},
 		{"default-route", no_argument, NULL, OPT_DEFAULT_ROUTE},
@@ -78,27 +75,17 @@ int cni_main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *nwid_s = NULL, *node_s = NULL, *identity = NULL, *config = NULL;
+	struct host_args who = {0};
 	const char *name = "sixplane", *bridge = "sixplane0", *version = "1.0.0", *why;
 	char subnet[SIXPLANE_PREFIXSTRLEN], plane[SIXPLANE_PREFIXSTRLEN], gw[SIXPLANE_ADDRSTRLEN];
 	bool default_route = true;
 	uint64_t nwid, node;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "n:N:i:c:jh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, HOST_SHORT_OPTIONS "jh", opts, NULL)) != -1) {
+		if (host_option(opt, &who))
+			continue;
 		switch (opt) {
-		case 'n':
-			nwid_s = optarg;
-			break;
-		case 'N':
-			node_s = optarg;
-			break;
-		case 'i':
-			identity = optarg;
-			break;
-		case 'c':
-			config = optarg;
-			break;
 		case OPT_NAME:
 			name = optarg;
 			break;
@@ -130,7 +117,7 @@ int cni_main(int argc, char **argv)
 		return cli_bad_value("bridge name", bridge, strlen(bridge), why);
 	if ((why = bad_version(version)))
 		return cli_bad_value("CNI version", version, strlen(version), why);
-	if ((ret = arg_host("cni ", nwid_s, node_s, identity, config, &nwid, &node)))
+	if ((ret = arg_host("cni ", &who, &nwid, &node)))
 		return ret;
 
 	struct sixplane_prefix host = sixplane_6plane_prefix(nwid, node);

@@ -36,26 +36,6 @@ static const char help[] =
 	"  -f, --force          replace a different fixed-cidr-v6 already there\n"
 	"  -j, --json           (the output is JSON already; accepted as by every command)\n";
 
-/* The file's folder, made if missing (only it: a missing folder above it
- * is more likely a typo than a wish), with mode 0755 whatever the umask,
- * as the docker.io package makes /etc/docker. */
-static int make_folder(const char *dir)
-{
-	struct stat st;
-
-	if (stat(dir, &st) == 0 || errno != ENOENT)
-		return 0; /* there, or an error the open will name */
-	if (mkdir(dir, 0755) && errno != EEXIST) {
-		cli_error("cannot create the folder '%s': %s", cli_q(dir), strerror(errno));
-		return EXIT_SYSTEM;
-	}
-	if (chmod(dir, 0755)) {
-		cli_error("cannot set the mode of '%s': %s", cli_q(dir), strerror(errno));
-		return EXIT_SYSTEM;
-	}
-	return 0;
-}
-
 /* The whole file, or -1 with errno; too large counts as EFBIG. */
 static int read_all(int fd, char **text, size_t *len)
 {
@@ -135,7 +115,7 @@ static int merge(const char *file, const char *cidr, bool force)
 	size_t len = 0, out_len = 0;
 	struct stat st;
 	int lock = -1, fd = -1, ret = EXIT_SYSTEM;
-	bool exists;
+	bool exists, made;
 
 	/* Follow symlinks, dangling ones too, so a link stays a link and its
 	 * target is what gets replaced (or created). */
@@ -145,7 +125,7 @@ static int merge(const char *file, const char *cidr, bool force)
 	}
 	snprintf(tmp, sizeof(tmp), "%s", path);
 	snprintf(dir, sizeof(dir), "%s", dirname(tmp));
-	if ((ret = make_folder(dir)))
+	if ((ret = make_folder(dir, &made)))
 		return ret;
 	ret = EXIT_SYSTEM;
 	/* Concurrent merges take turns: the lock is on the folder, because the
@@ -209,36 +189,24 @@ out:
 int docker_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"network", required_argument, NULL, 'n'},
-		{"node", required_argument, NULL, 'N'},
-		{"identity", required_argument, NULL, 'i'},
-		{"config", required_argument, NULL, 'c'},
+		HOST_OPTIONS,
 		{"merge", required_argument, NULL, 'm'},
 		{"force", no_argument, NULL, 'f'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *nwid_s = NULL, *node_s = NULL, *identity = NULL, *config = NULL, *file = NULL;
+	struct host_args who = {0};
+	const char *file = NULL;
 	char cidr[SIXPLANE_PREFIXSTRLEN];
 	bool force = false;
 	uint64_t nwid, node;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "n:N:i:c:m:fjh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, HOST_SHORT_OPTIONS "m:fjh", opts, NULL)) != -1) {
+		if (host_option(opt, &who))
+			continue;
 		switch (opt) {
-		case 'n':
-			nwid_s = optarg;
-			break;
-		case 'N':
-			node_s = optarg;
-			break;
-		case 'i':
-			identity = optarg;
-			break;
-		case 'c':
-			config = optarg;
-			break;
 		case 'm':
 			file = optarg;
 			break;
@@ -257,7 +225,7 @@ int docker_main(int argc, char **argv)
 		return cli_usage_error("docker ", "unexpected argument '%s'", argv[optind]);
 	if (force && !file)
 		return cli_usage_error("docker ", "--force only applies with --merge");
-	if ((ret = arg_host("docker ", nwid_s, node_s, identity, config, &nwid, &node)))
+	if ((ret = arg_host("docker ", &who, &nwid, &node)))
 		return ret;
 	struct sixplane_prefix p = sixplane_6plane_prefix(nwid, node);
 	sixplane_prefix_format(&p, cidr);

@@ -81,3 +81,34 @@ int replace_file(const char *path, const char *text, size_t len, const struct st
 
 	return ret ? ret : replace_commit(tmp, path);
 }
+
+/* The folder, made (0755 whatever the umask) if missing; *made says so. */
+int make_folder(const char *dir, bool *made)
+{
+	struct stat st;
+
+	*made = false;
+	if (stat(dir, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		cli_error("cannot use '%s': not a folder", cli_q(dir));
+		return EXIT_SYSTEM;
+	}
+	if (errno != ENOENT) {
+		cli_error("cannot use '%s': %s", cli_q(dir), strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	if (mkdir(dir, 0755)) {
+		/* another process made it a moment ago (parallel merges) */
+		if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			return 0;
+		cli_error("cannot create the folder '%s': %s", cli_q(dir), strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	*made = true;
+	if (chmod(dir, 0755)) {
+		cli_error("cannot set the mode of '%s': %s", cli_q(dir), strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	return 0;
+}

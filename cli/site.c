@@ -687,34 +687,6 @@ struct out_file {
 	bool exists, change, prepared;
 };
 
-/* The folder, made (0755 whatever the umask) if missing; *made says so. */
-static int make_folder(const char *dir, bool *made)
-{
-	struct stat st;
-
-	*made = false;
-	if (stat(dir, &st) == 0) {
-		if (S_ISDIR(st.st_mode))
-			return 0;
-		cli_error("cannot use '%s': not a folder", cli_q(dir));
-		return EXIT_SYSTEM;
-	}
-	if (errno != ENOENT) {
-		cli_error("cannot use '%s': %s", cli_q(dir), strerror(errno));
-		return EXIT_SYSTEM;
-	}
-	if (mkdir(dir, 0755)) {
-		cli_error("cannot create the folder '%s': %s", cli_q(dir), strerror(errno));
-		return EXIT_SYSTEM;
-	}
-	*made = true;
-	if (chmod(dir, 0755)) {
-		cli_error("cannot set the mode of '%s': %s", cli_q(dir), strerror(errno));
-		return EXIT_SYSTEM;
-	}
-	return 0;
-}
-
 /* Whether the file holds its text already (f->change), and its stat when
  * it exists. Symlinks are followed (the target is what gets replaced). */
 static int current(struct out_file *f)
@@ -924,10 +896,7 @@ int site_main(int argc, char **argv)
 		OPT_ONLY,
 	};
 	static const struct option opts[] = {
-		{"network", required_argument, NULL, 'n'},
-		{"node", required_argument, NULL, 'N'},
-		{"identity", required_argument, NULL, 'i'},
-		{"config", required_argument, NULL, 'c'},
+		HOST_OPTIONS,
 		{"interface", required_argument, NULL, 'I'},
 		{"pool", required_argument, NULL, 'p'},
 		{"dns", required_argument, NULL, OPT_DNS},
@@ -944,7 +913,7 @@ int site_main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *nwid_s = NULL, *node_s = NULL, *identity = NULL, *config = NULL;
+	struct host_args who = {0};
 	const char *ifname_s = NULL, *pool_s = NULL, *router_s = NULL, *route_s = NULL;
 	const char *subnet_s = NULL, *write_dir = NULL, *why;
 	const char **dns_s = calloc((size_t)argc + 1, sizeof(*dns_s));
@@ -971,20 +940,10 @@ int site_main(int argc, char **argv)
 		ret = EXIT_SYSTEM;
 		goto out;
 	}
-	while ((opt = getopt_long(argc, argv, "n:N:i:c:I:p:w:jh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, HOST_SHORT_OPTIONS "I:p:w:jh", opts, NULL)) != -1) {
+		if (host_option(opt, &who))
+			continue;
 		switch (opt) {
-		case 'n':
-			nwid_s = optarg;
-			break;
-		case 'N':
-			node_s = optarg;
-			break;
-		case 'i':
-			identity = optarg;
-			break;
-		case 'c':
-			config = optarg;
-			break;
 		case 'I':
 			ifname_s = optarg;
 			break;
@@ -1078,14 +1037,15 @@ int site_main(int argc, char **argv)
 	for (size_t i = 0; i < n_dns_s; i++)
 		if (arg_dns(dns_s[i], &st))
 			goto out;
-	if ((ret = arg_host("site ", nwid_s, node_s, identity, config, &st.nwid, &st.node)))
+	if ((ret = arg_host("site ", &who, &st.nwid, &st.node)))
 		goto out;
 	ret = EXIT_INPUT;
 	st.host = sixplane_6plane_prefix(st.nwid, st.node);
 	st.plane = sixplane_6plane_network(st.nwid);
-	if (config) {
+	if (who.config) {
 #ifdef SIXPLANE_WITH_CONFIG
-		if ((ret = site_from_config(config, &st, ifname_s, ifname, &site_pool, &pool_line)))
+		if ((ret = site_from_config(who.config, &st, ifname_s, ifname, &site_pool,
+					    &pool_line)))
 			goto out;
 		ret = EXIT_INPUT;
 		if (!ifname_s && (why = bad_lan_ifname(ifname))) {
@@ -1100,7 +1060,7 @@ int site_main(int argc, char **argv)
 		goto out;
 	}
 	st.ifname = ifname;
-	if (choose_pool(&st, pool_s, site_pool, config, pool_line))
+	if (choose_pool(&st, pool_s, site_pool, who.config, pool_line))
 		goto out;
 	for (size_t i = 0; i < n_res_s; i++)
 		if (arg_reserve(res_s[i], &st))

@@ -126,21 +126,11 @@ static int addr_msg(int type, int ifindex, const uint8_t *a, unsigned len)
 static int unreachable_route(int type, const struct sixplane_prefix *p)
 {
 	char buf[256];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct rtmsg *rt;
+	/* REPLACE on a new one: adopted, there already */
+	struct nlmsghdr *h = sp_nl_route6_msg(
+		buf, (uint16_t)type, type == RTM_NEWROUTE ? NLM_F_CREATE | NLM_F_REPLACE : 0, p,
+		RTPROT_STATIC, RTN_UNREACHABLE);
 
-	h->nlmsg_type = (uint16_t)type;
-	h->nlmsg_flags = NLM_F_REQUEST;
-	if (type == RTM_NEWROUTE)
-		h->nlmsg_flags |= NLM_F_CREATE | NLM_F_REPLACE; /* adopted: there already */
-	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
-	rt->rtm_family = AF_INET6;
-	rt->rtm_dst_len = p->len;
-	rt->rtm_table = RT_TABLE_MAIN;
-	rt->rtm_protocol = RTPROT_STATIC;
-	rt->rtm_scope = RT_SCOPE_UNIVERSE;
-	rt->rtm_type = RTN_UNREACHABLE;
-	mnl_attr_put(h, RTA_DST, 16, p->addr.b);
 	mnl_attr_put_u32(h, RTA_PRIORITY, SP_UNREACHABLE_METRIC);
 	return sp_nl_do(h);
 }

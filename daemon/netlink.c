@@ -392,6 +392,26 @@ struct nlmsghdr *sp_nl_link_msg(char *buf, uint16_t type, uint16_t flags, int if
 	return h;
 }
 
+struct nlmsghdr *sp_nl_route6_msg(char *buf, uint16_t type, uint16_t flags,
+				  const struct sixplane_prefix *dst, unsigned char protocol,
+				  unsigned char rtype)
+{
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rt;
+
+	h->nlmsg_type = type;
+	h->nlmsg_flags = NLM_F_REQUEST | flags;
+	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
+	rt->rtm_family = AF_INET6;
+	rt->rtm_dst_len = dst->len;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = protocol;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = rtype;
+	mnl_attr_put(h, RTA_DST, 16, dst->addr.b);
+	return h;
+}
+
 int sp_nl_link_info(int ifindex, struct sp_link_info *out)
 {
 	char buf[64];

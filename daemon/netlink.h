@@ -65,6 +65,12 @@ int sp_nl_addr_ifindex(int family, const uint8_t *addr, int *ifindex);
  * interface ifindex (0: none yet); attributes may follow. */
 struct nlmsghdr *sp_nl_link_msg(char *buf, uint16_t type, uint16_t flags, int ifindex,
 				struct ifinfomsg **ifi);
+/* An IPv6 route message (RTM_NEWROUTE or RTM_DELROUTE) in buf (256 bytes
+ * leave room for a few attributes more) for dst in the main table, scope
+ * universe, of the protocol and type (RTN_UNICAST, RTN_UNREACHABLE). */
+struct nlmsghdr *sp_nl_route6_msg(char *buf, uint16_t type, uint16_t flags,
+				  const struct sixplane_prefix *dst, unsigned char protocol,
+				  unsigned char rtype);
 /* Send one request and wait for the kernel's answer: 0 or its negative errno. */
 int sp_nl_do(struct nlmsghdr *req);
 /* Send n requests, laid end to end in buf (each a whole aligned netlink

@@ -68,23 +68,12 @@ static bool same(const struct sp_plan_route *a, const struct sp_plan_route *b)
 static int route(int type, const struct sp_plan_route *x)
 {
 	char buf[256];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct rtmsg *rt;
-
-	h->nlmsg_type = (uint16_t)type;
-	h->nlmsg_flags = NLM_F_REQUEST;
 	/* EXCL: a route someone else made for the same prefix on the same
 	 * metric is theirs; we say so rather than take it over */
-	if (type == RTM_NEWROUTE)
-		h->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
-	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
-	rt->rtm_family = AF_INET6;
-	rt->rtm_dst_len = x->dst.len;
-	rt->rtm_table = RT_TABLE_MAIN;
-	rt->rtm_protocol = SP_RTPROT_SITE;
-	rt->rtm_scope = RT_SCOPE_UNIVERSE;
-	rt->rtm_type = RTN_UNICAST;
-	mnl_attr_put(h, RTA_DST, 16, x->dst.addr.b);
+	struct nlmsghdr *h = sp_nl_route6_msg(buf, (uint16_t)type,
+					      type == RTM_NEWROUTE ? NLM_F_CREATE | NLM_F_EXCL : 0,
+					      &x->dst, SP_RTPROT_SITE, RTN_UNICAST);
+
 	mnl_attr_put_u32(h, RTA_OIF, (uint32_t)x->ifindex);
 	return sp_nl_do(h);
 }
