@@ -315,16 +315,28 @@ static void site_lines(json_t *n, const struct reply_out *out)
 
 	json_array_foreach(json_object_get(n, "sites"), k, x)
 	{
-		size_t ok = 0, all = 0;
+		size_t ok = 0, all = 0, shadowed = 0;
+		const char *via = NULL;
 		json_array_foreach(json_object_get(x, "routes"), j, r)
 		{
 			const char *st = json_string_value(json_object_get(r, "state"));
 			ok += st && !strcmp(st, "ok");
+			if (st && !strcmp(st, "shadowed")) {
+				shadowed++;
+				via = via ? via : json_string_value(json_object_get(r, "via"));
+			}
 			all++;
 		}
 		if (json_object_get(x, "waiting"))
 			snprintf(line, sizeof(line), "  site %s  routed %s  waiting: %s\n",
 				 str(x, "interface"), str(x, "routed"), str(x, "waiting"));
+		else if (shadowed)
+			snprintf(
+				line, sizeof(line),
+				"  site %s  routed %s  routes %zu/%zu ok, %zu shadowed (the kernel "
+				"uses %s)\n",
+				str(x, "interface"), str(x, "routed"), ok, all, shadowed,
+				via ? cli_q(via) : "another route");
 		else
 			snprintf(line, sizeof(line), "  site %s  routed %s  routes %zu/%zu ok\n",
 				 str(x, "interface"), str(x, "routed"), ok, all);

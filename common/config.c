@@ -114,6 +114,13 @@ const char *sp_dataplane_name(enum sp_dataplane d)
 	return (unsigned)d < sizeof(names) / sizeof(names[0]) ? names[d] : "?";
 }
 
+struct sp_pool sp_site_part(const struct sp_network *n, const struct sp_site *x)
+{
+	struct sixplane_prefix host = sixplane_6plane_prefix(n->nwid, n->node);
+
+	return x->has_pool ? x->pool : sp_pool_of_prefix(&host);
+}
+
 uint32_t sp_default_vni(uint64_t nwid)
 {
 	return (uint32_t)((nwid ^ (nwid >> 24) ^ (nwid >> 48)) & 0xffffff);
@@ -1327,11 +1334,6 @@ static bool end_section(struct parse *p)
 				    "[Site] needs 6PLANE addressing: the network at line %d has no "
 				    "/80 to route",
 				    n->line);
-		if (!strcmp(x->ifname, n->ifname))
-			return fail(p, x->lines[SP_KEY_SITE_Interface],
-				    "[Site] Interface '%s' is the network's own interface (line "
-				    "%d): the site is a LAN of its own",
-				    x->ifname, n->lines[SP_KEY_NETWORK_Interface]);
 	} else if (p->sec == SEC_PROXY) {
 		struct sp_proxy *x = &p->cfg.proxies[p->cfg.n_proxies - 1];
 		for (size_t i = 0; i < x->n_rules; i++)
@@ -1642,7 +1644,7 @@ static void dump_section(enum section sec, const void *s, const int *lines, FILE
 		if (i == SP_KEY_NETWORK_Guard && !((const struct sp_network *)s)->underlay.family &&
 		    !lines[i])
 			continue;
-		/* no Pool: the whole /80 is routed (said in the plan's notes) */
+		/* no Pool: the whole /80 is routed (sp_site_part) */
 		if (i == SP_KEY_SITE_Pool && !lines[i])
 			continue;
 		/* a list that is empty unless given */

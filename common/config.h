@@ -172,6 +172,10 @@ static inline bool sp_network_fabric(const struct sp_network *n)
 	return n->underlay.family != 0 || n->transport == SP_TRANSPORT_WIREGUARD;
 }
 
+/* The part of n's /80 that site x takes, the part routed to its LAN: its
+ * Pool, or the whole /80. */
+struct sp_pool sp_site_part(const struct sp_network *n, const struct sp_site *x);
+
 /* The VNI when none is configured: the 64-bit id folded to 24 bits, the
  * same on every host of the network. */
 uint32_t sp_default_vni(uint64_t nwid);

@@ -204,7 +204,7 @@ static void log_changes(const struct sp_plan *was, const struct sp_plan *now)
 			log_msg(LOG_NOTICE, "%s", now->notes[i]);
 	for (size_t i = 0; i < now->n_waits; i++)
 		if (!sp_plan_waits(was, now->waits[i].name))
-			log_msg(LOG_WARNING, "waiting: %s (served when it appears)",
+			log_msg(LOG_WARNING, "waiting: %s (served when that changes)",
 				now->waits[i].why);
 	for (size_t i = 0; i < was->n_waits; i++)
 		if (!sp_plan_waits(now, was->waits[i].name) && serves(now, was->waits[i].name))

@@ -648,7 +648,7 @@ static int routes_cb(const struct nlmsghdr *h, void *data)
 int sp_fabric_routes_sync(const struct sixplane_prefix *want, size_t n, char *err, size_t errlen)
 {
 	struct route_list have = {0};
-	int r = sp_nl_dump(RTM_GETROUTE, AF_INET6, 0, routes_cb, &have);
+	int r = sp_nl_dump_routes6(RTPROT_STATIC, RTN_UNREACHABLE, routes_cb, &have);
 
 	if (have.err)
 		r = have.err;

@@ -100,13 +100,27 @@ static void summary(const struct sp_plan *p)
 		printf("  wireguard port %u mtu %u, key %s, %zu peer(s)%s\n", n->port, f->mtu,
 		       n->private_key_file, f->n_wg_peers, n->persist ? ", persist" : "");
 	}
+	/* the sites: each LAN and what is routed there */
+	for (size_t i = 0; i < c->n_networks; i++)
+		for (size_t k = 0; k < c->networks[i].n_sites; k++) {
+			const struct sp_site *x = &c->networks[i].sites[k];
+			struct sp_pool part = sp_site_part(&c->networks[i], x);
+			char s[SP_POOL_STRLEN];
+			size_t n = 0;
+			sp_pool_format(&part, s);
+			for (size_t j = 0; j < p->n_routes; j++)
+				n += p->routes[j].network == i && p->routes[j].site == k;
+			printf("site %s of network %016llx: %s routed there%s (%zu route(s))\n",
+			       x->ifname, (unsigned long long)c->networks[i].nwid, s,
+			       x->has_pool ? "" : ", the whole /80 (no Pool)", n);
+		}
 	for (size_t i = 0; i < p->n_sysctls; i++)
 		printf("sysctl %s = %s\n", p->sysctls[i].path + strlen("/proc/sys/"),
 		       p->sysctls[i].value);
 	for (size_t i = 0; i < p->n_notes; i++)
 		printf("note: %s\n", p->notes[i]);
 	for (size_t i = 0; i < p->n_waits; i++)
-		printf("waiting: %s (sixplaned serves it when it appears)\n", p->waits[i].why);
+		printf("waiting: %s (sixplaned serves it when that changes)\n", p->waits[i].why);
 }
 
 struct daemon {

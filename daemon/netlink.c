@@ -4,6 +4,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdbool.h>
@@ -16,8 +17,11 @@
 #include "netlink.h"
 
 /* Send one request and run cb over every answer until the kernel is done.
- * Dumps interrupted by a change (NLM_F_DUMP_INTR) are retried. */
-static int query(struct nlmsghdr *req, mnl_cb_t cb, void *data)
+ * Dumps interrupted by a change (NLM_F_DUMP_INTR) are retried. strict:
+ * NETLINK_GET_STRICT_CHK, so that the kernel filters a dump by the fields
+ * of its request (Linux 4.20; older ones send everything, which the
+ * callbacks filter anyway). */
+static int query_strict(struct nlmsghdr *req, mnl_cb_t cb, void *data, bool strict)
 {
 	char buf[1 << 15];
 	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
@@ -30,6 +34,9 @@ static int query(struct nlmsghdr *req, mnl_cb_t cb, void *data)
 		ret = -errno;
 		goto out;
 	}
+	int one = 1;
+	if (strict)
+		mnl_socket_setsockopt(nl, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
 	portid = mnl_socket_get_portid(nl);
 	req->nlmsg_seq = (unsigned)time(NULL);
 	/* A single answer has no NLMSG_DONE after it: ask for the ACK that
@@ -60,6 +67,27 @@ static int query(struct nlmsghdr *req, mnl_cb_t cb, void *data)
 out:
 	mnl_socket_close(nl);
 	return ret;
+}
+
+static int query(struct nlmsghdr *req, mnl_cb_t cb, void *data)
+{
+	return query_strict(req, cb, data, false);
+}
+
+int sp_nl_dump_routes6(unsigned char protocol, unsigned char rtype, mnl_cb_t cb, void *data)
+{
+	char buf[64];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rt;
+
+	h->nlmsg_type = RTM_GETROUTE;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
+	rt->rtm_family = AF_INET6;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = protocol;
+	rt->rtm_type = rtype;
+	return query_strict(h, cb, data, true);
 }
 
 int sp_nl_dump(uint16_t type, unsigned char family, int ifindex, mnl_cb_t cb, void *data)
@@ -329,6 +357,31 @@ static int info_data_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+/* IFLA_AF_SPEC's AF_INET6 part: IFLA_INET6_CONF holds the interface's
+ * devconf, one s32 per DEVCONF_* index. */
+static int inet6_cb(const struct nlattr *attr, void *data)
+{
+	struct sp_link_info *li = data;
+
+	if (mnl_attr_get_type(attr) == IFLA_INET6_CONF &&
+	    mnl_attr_get_payload_len(attr) >= (DEVCONF_DISABLE_IPV6 + 1) * sizeof(int32_t)) {
+		int32_t v;
+		memcpy(&v,
+		       (const char *)mnl_attr_get_payload(attr) +
+			       DEVCONF_DISABLE_IPV6 * sizeof(int32_t),
+		       sizeof(v));
+		li->ipv6_off = v != 0;
+	}
+	return MNL_CB_OK;
+}
+
+static int af_spec_cb(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == AF_INET6)
+		mnl_attr_parse_nested(attr, inet6_cb, data);
+	return MNL_CB_OK;
+}
+
 static void link_attrs(const struct nlmsghdr *h, struct sp_link_info *li)
 {
 	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
@@ -363,6 +416,9 @@ static void link_attrs(const struct nlmsghdr *h, struct sp_link_info *li)
 			break;
 		case IFLA_LINK_NETNSID:
 			li->link_elsewhere = true;
+			break;
+		case IFLA_AF_SPEC:
+			mnl_attr_parse_nested(attr, af_spec_cb, li);
 			break;
 		}
 	}

@@ -27,6 +27,9 @@ struct sp_link_info {
 	unsigned mtu;
 	unsigned short type; /* ifi_type: ARPHRD_ETHER, ARPHRD_NONE (WireGuard) ... */
 	bool up;
+	/* IPv6 is off on it (disable_ipv6): the kernel takes no IPv6 route
+	 * through it */
+	bool ipv6_off;
 	struct sixplane_mac mac; /* when has_mac */
 	bool has_mac;
 	char alias[64]; /* IFLA_IFALIAS, "" if none */
@@ -80,6 +83,10 @@ int sp_nl_do(struct nlmsghdr *req);
  * socket each. 0, or a negative errno when the socket itself failed
  * (errs then says nothing). */
 int sp_nl_do_batch(char *buf, size_t n, int *errs);
+/* The IPv6 routes of the main table of one protocol and type (a dump the
+ * kernel filters: a router's full table is not read to find ours). cb
+ * still sees only RTM_NEWROUTE messages to check. 0 or a negative errno. */
+int sp_nl_dump_routes6(unsigned char protocol, unsigned char rtype, mnl_cb_t cb, void *data);
 /* A dump (RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE or RTM_GETNEIGH) of
  * family, ifindex narrowing a neighbor dump (0: all), cb called for every
  * message. 0 or a negative errno (-EAGAIN: a change interrupted it). */

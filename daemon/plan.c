@@ -657,15 +657,22 @@ static int plan_site(struct build *b, size_t index, size_t site)
 	const struct sp_network *n = &b->cfg->networks[index];
 	const struct sp_site *x = &n->sites[site];
 	const struct sp_link_entry *l = sp_host_link(b->host, x->ifname);
-	struct sixplane_prefix host = sixplane_6plane_prefix(n->nwid, n->node),
-			       dst[SP_POOL_PREFIXES_MAX];
-	struct sp_pool pool = x->has_pool ? x->pool : sp_pool_of_prefix(&host);
-	size_t nd = sp_pool_prefixes(&pool, dst, SP_POOL_PREFIXES_MAX);
+	struct sixplane_prefix dst[SP_POOL_PREFIXES_MAX];
+	struct sp_pool part = sp_site_part(n, x);
+	size_t nd = sp_pool_prefixes(&part, dst, SP_POOL_PREFIXES_MAX);
 	struct sp_plan_route *a;
+	int r;
 
-	if (!l || !l->info.up)
+	/* Linux forwards IPv6 by the global switch only. Whether the LAN is
+	 * up or not: the switch flipping with it would flush the host's own
+	 * routes learned from router advertisements each time. */
+	if ((r = add_sysctl(b, "/proc/sys/net/ipv6/conf/all/forwarding", "1", n->persist)))
+		return r;
+	if (!l || !l->info.up || l->info.ipv6_off)
 		return wait_for(b, x->ifname, x->line, "[Site] interface '%s' %s", x->ifname,
-				l ? "is down" : "does not exist") < 0
+				!l	      ? "does not exist"
+				: !l->info.up ? "is down"
+					      : "has IPv6 off (its disable_ipv6 is 1)") < 0
 			       ? -ENOMEM
 			       : 0;
 	if (!(a = realloc(b->p.routes, (b->p.n_routes + nd) * sizeof(*a))))
@@ -677,8 +684,7 @@ static int plan_site(struct build *b, size_t index, size_t site)
 							    .network = index,
 							    .site = site,
 							    .persist = n->persist};
-	/* Linux forwards IPv6 by the global switch only */
-	return add_sysctl(b, "/proc/sys/net/ipv6/conf/all/forwarding", "1", n->persist);
+	return 0;
 }
 
 static int plan_proxy(struct build *b, size_t index)
@@ -907,14 +913,6 @@ static int check_wg_network(struct build *b, const struct sp_network *a)
 }
 
 /* The rules across keys and sections that need nothing of the host. */
-/* The part of n's /80 site x takes: its Pool, or all of it. */
-static struct sp_pool site_part(const struct sp_network *n, const struct sp_site *x)
-{
-	struct sixplane_prefix host = sixplane_6plane_prefix(n->nwid, n->node);
-
-	return x->has_pool ? x->pool : sp_pool_of_prefix(&host);
-}
-
 /* Each LAN is one site's, on no network's interface; a network's sites
  * take parts of its /80 that do not overlap (an address routed to two
  * LANs would reach one of them). */
@@ -944,18 +942,19 @@ static int check_sites(struct build *b)
 			}
 			for (size_t m = 0; m < k; m++) {
 				const struct sp_site *y = &n->sites[m];
-				struct sp_pool p = site_part(n, x), q = site_part(n, y);
-				if (sp_pool_overlap(&p, &q))
-					return fail(b, -EINVAL,
-						    x->has_pool ? x->lines[SP_KEY_SITE_Pool]
-								: x->line,
-						    "[Site] on %s takes addresses the [Site] at "
-						    "line %d routes to %s%s",
-						    x->ifname, y->line, y->ifname,
-						    x->has_pool && y->has_pool
-							    ? ""
-							    : " (without Pool a site takes the "
-							      "whole /80)");
+				struct sp_pool p = sp_site_part(n, x), q = sp_site_part(n, y);
+				char ps[SP_POOL_STRLEN], qs[SP_POOL_STRLEN];
+				if (!sp_pool_overlap(&p, &q))
+					continue;
+				sp_pool_format(&p, ps);
+				sp_pool_format(&q, qs);
+				return fail(b, -EINVAL,
+					    x->has_pool ? x->lines[SP_KEY_SITE_Pool] : x->line,
+					    "[Site] on %s: %s%s overlaps %s, routed to %s by the "
+					    "[Site] at line %d",
+					    x->ifname, ps,
+					    x->has_pool ? "" : " (no Pool: the whole /80)", qs,
+					    y->ifname, y->line);
 			}
 		}
 	}

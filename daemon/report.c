@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <jansson.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,18 +62,19 @@ static json_t *sites_json(const struct sp_apply *ap, size_t net)
 	const struct sp_network *n = &ap->cfg.networks[net];
 	const struct sp_plan *p = &ap->plan;
 	const char **state = calloc(p->n_routes + 1, sizeof(*state));
+	int *via = calloc(p->n_routes + 1, sizeof(*via));
 	json_t *arr = json_array();
 
-	if (!state || !arr) {
+	if (!state || !via || !arr) {
 		free(state);
+		free(via);
 		json_decref(arr);
 		return NULL;
 	}
-	sp_site_states(p->routes, p->n_routes, state);
+	sp_site_states(p->routes, p->n_routes, state, via);
 	for (size_t k = 0; k < n->n_sites; k++) {
 		const struct sp_site *x = &n->sites[k];
-		struct sixplane_prefix host = sixplane_6plane_prefix(n->nwid, n->node);
-		struct sp_pool part = x->has_pool ? x->pool : sp_pool_of_prefix(&host);
+		struct sp_pool part = sp_site_part(n, x);
 		char s[SP_POOL_STRLEN];
 		json_t *routes = json_array();
 		const char *why = NULL;
@@ -85,8 +87,12 @@ static json_t *sites_json(const struct sp_apply *ap, size_t net)
 			if (p->routes[i].network != net || p->routes[i].site != k)
 				continue;
 			sixplane_prefix_format(&p->routes[i].dst, d);
-			json_array_append_new(
-				routes, json_pack("{s:s, s:s}", "prefix", d, "state", state[i]));
+			json_t *r = json_pack("{s:s, s:s}", "prefix", d, "state", state[i]);
+			char name[IF_NAMESIZE];
+			if (r && !strcmp(state[i], "shadowed") &&
+			    if_indextoname((unsigned)via[i], name))
+				json_object_set_new(r, "via", json_string(name));
+			json_array_append_new(routes, r);
 		}
 		json_t *o = json_pack("{s:s, s:s, s:o}", "interface", x->ifname, "routed", s,
 				      "routes", routes);
@@ -95,6 +101,7 @@ static json_t *sites_json(const struct sp_apply *ap, size_t net)
 		json_array_append_new(arr, o);
 	}
 	free(state);
+	free(via);
 	return arr;
 }
 

@@ -54,7 +54,7 @@ static int routes_cb(const struct nlmsghdr *h, void *data)
 
 static int read_routes(struct have *have)
 {
-	int r = sp_nl_dump(RTM_GETROUTE, AF_INET6, 0, routes_cb, have);
+	int r = sp_nl_dump_routes6(SP_RTPROT_SITE, RTN_UNICAST, routes_cb, have);
 
 	return have->err ? have->err : r;
 }
@@ -120,7 +120,7 @@ int sp_site_sync(const struct sp_plan_route *want, size_t n, char *err, size_t e
 	return r;
 }
 
-void sp_site_states(const struct sp_plan_route *want, size_t n, const char **state)
+void sp_site_states(const struct sp_plan_route *want, size_t n, const char **state, int *via)
 {
 	struct have have = {0};
 	bool read = read_routes(&have) == 0;
@@ -130,6 +130,12 @@ void sp_site_states(const struct sp_plan_route *want, size_t n, const char **sta
 		for (size_t j = 0; read && j < have.n && !there; j++)
 			there = same(&have.r[j], &want[i]);
 		state[i] = !read ? "unknown" : there ? "ok" : "missing";
+		via[i] = want[i].ifindex;
+		/* there, but is it the one used? A route of the same prefix with
+		 * a lower metric (a container runtime's for the whole /80) wins */
+		if (there && !sp_nl_route_oif(&want[i].dst.addr, &via[i]) &&
+		    via[i] != want[i].ifindex)
+			state[i] = "shadowed";
 	}
 	free(have.r);
 }

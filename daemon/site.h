@@ -23,7 +23,9 @@
 int sp_site_sync(const struct sp_plan_route *want, size_t n, char *err, size_t errlen);
 
 /* Each route of want as the kernel has it now, for `sixplane status`:
- * state[i] is "ok", "missing" or "unknown" (the routes unreadable). */
-void sp_site_states(const struct sp_plan_route *want, size_t n, const char **state);
+ * state[i] is "ok", "missing", "shadowed" (there, but the kernel sends
+ * its first address through via[i], another route's interface) or
+ * "unknown" (the routes unreadable). */
+void sp_site_states(const struct sp_plan_route *want, size_t n, const char **state, int *via);
 
 #endif

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "netlink.h"
+#include "site.h"
 #include "watch.h"
 
 /* A burst (docker making a veth pair, renaming one end, moving it, adding
@@ -40,11 +42,17 @@ struct sp_watch {
 	struct mnl_socket *nl;
 	struct tracked_link *links;
 	size_t n_links;
+	/* the sites' routes: one removed by someone else is put back */
+	struct sp_plan_route *routes;
+	size_t n_routes;
+	bool route_group; /* RTNLGRP_IPV6_ROUTE joined (only while there are sites) */
 	struct tracked_addr *addrs;
 	size_t n_addrs;
 	bool due;	/* something mattered: the timer runs */
 	unsigned fails; /* plans failed in a row */
 };
+
+static void arm(struct sp_watch *w, long ms);
 
 int sp_watch_open(struct sp_watch **out)
 {
@@ -87,6 +95,7 @@ void sp_watch_close(struct sp_watch *w)
 		close(w->ep);
 	free(w->links);
 	free(w->addrs);
+	free(w->routes);
 	free(w);
 }
 
@@ -129,15 +138,52 @@ int sp_watch_track(struct sp_watch *w, const struct sp_config *cfg, const struct
 			if (!strcmp(l[j].name, name) && !l[j].ifindex)
 				l[j].ifindex = (int)if_nametoindex(name);
 	}
+	bool stale = false;
 	for (size_t i = 0; i < cfg->n_networks; i++)
 		for (size_t k = 0; k < cfg->networks[i].n_sites; k++) {
 			const char *name = cfg->networks[i].sites[k].ifname;
+			int routed = 0, now = (int)if_nametoindex(name);
+			struct sp_link_info li = {0};
+			for (size_t j = 0; j < plan->n_routes && !routed; j++)
+				if (plan->routes[j].network == i && plan->routes[j].site == k)
+					routed = plan->routes[j].ifindex;
 			snprintf(l[nl].name, sizeof(l[nl].name), "%s", name);
-			l[nl].ifindex = (int)if_nametoindex(name);
+			/* as the plan saw it: routed through that index, or waited
+			 * for */
+			l[nl].ifindex = routed ? routed : now;
 			l[nl].track_up = true;
-			/* as the plan saw it: routed, or waited for */
-			l[nl++].up = !sp_plan_waits(plan, name);
+			l[nl].up = !sp_plan_waits(plan, name);
+			/* what changed between that look and now (the link made
+			 * again, already up, in one message) sent no event this
+			 * socket will read as a change: plan again */
+			if (now && sp_nl_link_info(now, &li))
+				li.up = false;
+			bool servable = li.up && !li.ipv6_off;
+			stale |= (l[nl].up && (now != routed || !servable)) ||
+				 (!l[nl].up && now && servable);
+			nl++;
 		}
+	if ((w->n_routes = plan->n_routes) != 0) {
+		struct sp_plan_route *r = realloc(w->routes, plan->n_routes * sizeof(*r));
+		if (!r) {
+			free(l);
+			free(a);
+			w->n_routes = 0;
+			return -ENOMEM;
+		}
+		memcpy(r, plan->routes, plan->n_routes * sizeof(*r));
+		w->routes = r;
+	}
+	/* route messages only while there are sites: a router with a full
+	 * table would otherwise read every one of them */
+	int group = RTNLGRP_IPV6_ROUTE;
+	if ((plan->n_routes != 0) != w->route_group &&
+	    setsockopt(mnl_socket_get_fd(w->nl), SOL_NETLINK,
+		       plan->n_routes ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP, &group,
+		       sizeof(group)) == 0)
+		w->route_group = plan->n_routes != 0;
+	if (stale)
+		arm(w, QUIET_MS);
 	for (size_t i = 0; i < cfg->n_networks; i++) {
 		const struct sp_network *n = &cfg->networks[i];
 		if (!n->underlay.family)
@@ -190,6 +236,7 @@ static bool link_matters(const struct sp_watch *w, const struct nlmsghdr *nlh)
 		if (matters) {
 			log_debug("watch: %s%s (index %d, was %d)", name,
 				  nlh->nlmsg_type == RTM_DELLINK ? " went"
+				  : same_name && same_index	 ? " went up or down"
 				  : same_name			 ? " came"
 								 : " took another's name",
 				  ifi->ifi_index, t->ifindex);
@@ -215,6 +262,13 @@ static bool addr_matters(const struct sp_watch *w, const struct nlmsghdr *nlh)
 		    mnl_attr_get_payload_len(attr) == len)
 			addr = mnl_attr_get_payload(attr);
 	}
+	/* IPv6 back on a site's LAN waited for: its link-local address comes */
+	for (size_t i = 0; nlh->nlmsg_type == RTM_NEWADDR && i < w->n_links; i++)
+		if (w->links[i].track_up && !w->links[i].up &&
+		    w->links[i].ifindex == (int)ifa->ifa_index) {
+			log_debug("watch: an address on %s, waited for", w->links[i].name);
+			return true;
+		}
 	for (size_t i = 0; addr && i < w->n_addrs; i++) {
 		const struct tracked_addr *t = &w->addrs[i];
 		if (t->addr.family != ifa->ifa_family || memcmp(t->addr.addr, addr, len))
@@ -225,6 +279,36 @@ static bool addr_matters(const struct sp_watch *w, const struct nlmsghdr *nlh)
 			return true;
 		}
 	}
+	return false;
+}
+
+/* A route message: one of the sites' routes went (the kernel flushes
+ * them when IPv6 goes off on the LAN; a person or another daemon may
+ * remove them). The daemon's own removals are of routes no longer wanted,
+ * which the running plan has not. */
+static bool route_matters(const struct sp_watch *w, const struct nlmsghdr *nlh)
+{
+	const struct rtmsg *rt = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	struct sp_plan_route r = {0};
+
+	if (nlh->nlmsg_type != RTM_DELROUTE || rt->rtm_family != AF_INET6 ||
+	    rt->rtm_protocol != SP_RTPROT_SITE)
+		return false;
+	mnl_attr_for_each(attr, nlh, sizeof(*rt))
+	{
+		if (mnl_attr_get_type(attr) == RTA_DST && mnl_attr_get_payload_len(attr) == 16)
+			memcpy(r.dst.addr.b, mnl_attr_get_payload(attr), 16);
+		if (mnl_attr_get_type(attr) == RTA_OIF &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			r.ifindex = (int)mnl_attr_get_u32(attr);
+	}
+	for (size_t i = 0; i < w->n_routes; i++)
+		if (w->routes[i].ifindex == r.ifindex && w->routes[i].dst.len == rt->rtm_dst_len &&
+		    !memcmp(w->routes[i].dst.addr.b, r.dst.addr.b, 16)) {
+			log_debug("watch: a site's route went");
+			return true;
+		}
 	return false;
 }
 
@@ -255,6 +339,9 @@ static bool read_events(struct sp_watch *w)
 			else if ((h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR) &&
 				 h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifaddrmsg)))
 				matters |= addr_matters(w, h);
+			else if (h->nlmsg_type == RTM_DELROUTE &&
+				 h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct rtmsg)))
+				matters |= route_matters(w, h);
 		}
 	}
 	return matters;

@@ -1178,7 +1178,8 @@ static void test_site(void **state)
 		"[Site] needs 6PLANE addressing");
 	refuses(SNET "Addressing = rfc4193\n[Site]\nInterface = lan0\nPool = " H80 ":8000::/81\n",
 		8, "has no 6PLANE addressing");
-	refuses(SNET "[Site]\nInterface = sp0\n", 6, "is the network's own interface");
+	refuses(SNET "[Site]\nInterface = sp0\n", 6,
+		"[Site] Interface 'sp0' is the interface of the network at line 1");
 	/* the plan's rules between sections */
 	refuses(SNET "[Site]\nInterface = lan0\n[Network]\nId = 8056c2e21c000002\nNode = "
 		     "89e92ceee5\nInterface = lan0\n",
@@ -1188,10 +1189,12 @@ static void test_site(void **state)
 		9, "[Site] Interface 'lan0' already used at line 5");
 	refuses(SNET "[Site]\nInterface = lan0\nPool = " H80 "::100/120\n[Site]\nInterface = "
 		     "lan1\nPool = " H80 "::1ff-" H80 "::2ff\n",
-		10, "[Site] on lan1 takes addresses the [Site] at line 5 routes to lan0");
+		10,
+		"[Site] on lan1: " H80 "::1ff - " H80 "::2ff overlaps " H80 "::100/120, routed to "
+		"lan0 by the [Site] at line 5");
 	refuses(SNET "[Site]\nInterface = lan0\n[Site]\nInterface = lan1\nPool = " H80
 		     ":8000::/81\n",
-		9, "(without Pool a site takes the whole /80)");
+		9, "overlaps " H80 "::/80, routed to lan0 by the [Site] at line 5");
 #undef SNET
 #undef H80
 }

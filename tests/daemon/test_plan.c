@@ -587,7 +587,8 @@ static void test_site(void **state)
 	sp_plan_free(&p);
 	sp_config_free(&c);
 	refuses(NET("lan0") "\n[Site]\nInterface = st0\n\n[Site]\nInterface = st1\n", -EINVAL, 9,
-		"[Site] on st1 takes addresses the [Site] at line 6 routes to st0");
+		"[Site] on st1: fc9c:56c2:e389:e92c:eee5::/80 (no Pool: the whole /80) overlaps "
+		"fc9c:56c2:e389:e92c:eee5::/80, routed to st0 by the [Site] at line 6");
 #undef H80
 }
 
