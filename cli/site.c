@@ -526,7 +526,9 @@ static void radvd_text(struct text *t, const struct site *st)
 			    "# only the way to the plane.\n");
 	text_add(t, "# Linux hosts take the /40 route only with\n"
 		    "# net.ipv6.conf.<interface>.accept_ra_rt_info_max_plen = 40 or more\n"
-		    "# (the kernel's default, 0, ignores it).\n");
+		    "# (the kernel's default, 0, ignores it).\n"
+		    "# RemoveRoute off: a restart of radvd does not take the route away\n"
+		    "# from the hosts for a moment.\n");
 	if (st->n_dns)
 		text_add(t, "# The DNS servers' lifetime is 3 x MaxRtrAdvInterval (RFC 8106\n"
 			    "# section 5.1); radvd warns above 2 x, the bound of RFC 6106 it\n"
@@ -546,7 +548,11 @@ static void radvd_text(struct text *t, const struct site *st)
 		text_add(t, "\t\tAdvRouteLifetime infinity;\n");
 	else
 		text_add(t, "\t\tAdvRouteLifetime %llu;\n", (unsigned long long)st->route_lifetime);
-	text_add(t, "\t\tAdvRoutePreference medium;\n\t};\n");
+	/* radvd's RemoveRoute (on by default) sends the route with lifetime 0
+	 * when radvd stops: every site host would lose the plane for the
+	 * moment of a restart. This router is the plane's only way there,
+	 * so a route left to expire costs nothing when it is gone for good. */
+	text_add(t, "\t\tAdvRoutePreference medium;\n\t\tRemoveRoute off;\n\t};\n");
 	if (st->n_dns) {
 		text_add(t, "\tRDNSS");
 		for (size_t i = 0; i < st->n_dns; i++) {
@@ -849,21 +855,23 @@ static int choose_pool(struct site *st, const char *pool_s, bool site_pool, cons
 	if (pool_s) {
 		if (sp_pool_parse(pool_s, strlen(pool_s), &p, &why))
 			return cli_bad_value("pool", pool_s, strlen(pool_s), why);
+		/* parsed, so short: named whole (cli_q would cut a range of two
+		 * long addresses) */
+		const char *given = cli_qmsg(pool_s);
 		if ((why = sp_pool_refused(&p, &st->host))) {
-			char h[SIXPLANE_PREFIXSTRLEN], w[256];
+			char h[SIXPLANE_PREFIXSTRLEN];
 			sixplane_prefix_format(&st->host, h);
-			snprintf(w, sizeof(w), "%s; this host's /80 is %s", why, h);
-			return cli_bad_value("pool", pool_s, strlen(pool_s), w);
+			cli_error("invalid pool '%s': %s; this host's /80 is %s", given, why, h);
+			return EXIT_INPUT;
 		}
 		if (site_pool && !(sp_pool_contains(&st->pool, &p.first) &&
 				   sp_pool_contains(&st->pool, &p.last))) {
-			char s[SP_POOL_STRLEN], w[SP_POOL_STRLEN + PATH_MAX + 128];
+			char s[SP_POOL_STRLEN];
 			sp_pool_format(&st->pool, s);
-			snprintf(w, sizeof(w),
-				 "not inside [Site] Pool %s (%s:%d), the part sixplaned routes to "
-				 "%s",
-				 s, cli_q(config), pool_line, st->ifname);
-			return cli_bad_value("pool", pool_s, strlen(pool_s), w);
+			cli_error("invalid pool '%s': not inside [Site] Pool %s (%s:%d), the part "
+				  "sixplaned routes to %s",
+				  given, s, cli_q(config), pool_line, st->ifname);
+			return EXIT_INPUT;
 		}
 		st->pool = p;
 	} else if (!site_pool) {

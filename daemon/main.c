@@ -460,8 +460,14 @@ static int run(struct daemon *d, struct sp_config *cfg)
 			goto out;
 		}
 	}
-	log_msg(LOG_NOTICE, "serving %zu network(s) and %zu proxy interface(s) from %s%s",
-		d->ap.cfg.n_networks, d->ap.cfg.n_proxies, d->ap.cfg.path,
+	size_t sites = 0;
+	char with_sites[48] = "";
+	for (size_t i = 0; i < d->ap.cfg.n_networks; i++)
+		sites += d->ap.cfg.networks[i].n_sites;
+	if (sites)
+		snprintf(with_sites, sizeof(with_sites), " (routing %zu site(s))", sites);
+	log_msg(LOG_NOTICE, "serving %zu network(s)%s and %zu proxy interface(s) from %s%s",
+		d->ap.cfg.n_networks, with_sites, d->ap.cfg.n_proxies, d->ap.cfg.path,
 		d->ap.plan.n_waits ? ", some once they appear" : "");
 	notify_serving(d, "READY=1\n");
 	for (;;) {
