@@ -26,7 +26,7 @@ static const char help[] =
 	"                     [--router-lifetime SEC] [--ra-interval SEC]\n"
 	"                     [--route-lifetime SEC] [--lease-time SEC]\n"
 	"                     [--state-dir DIR] [--subnet-id N]\n"
-	"                     [--only WHICH] [--write DIR] [--json]\n"
+	"                     [--only WHICH] [--write DIR [--force]] [--json]\n"
 	"\n"
 	"The configuration of a router that puts a LAN on the plane: its hosts take\n"
 	"addresses of this host's 6PLANE /80 from Kea DHCPv6 and a route to the\n"
@@ -56,12 +56,15 @@ static const char help[] =
 	"                          interval (default 3 times it)\n"
 	"      --lease-time SEC    DHCPv6 valid lifetime, at least 10 (default 4000)\n"
 	"      --state-dir DIR     where Kea keeps its leases and DUID (default\n"
-	"                          /var/lib/kea; Kea refuses one that is missing)\n"
+	"                          /var/lib/kea; Kea refuses one that is missing, and\n"
+	"                          Debian's AppArmor profile allows no other)\n"
 	"      --subnet-id N       Kea's subnet id (default: the node id's low 32 bits)\n"
 	"      --only WHICH        radvd, kea or sysctl: that file alone\n"
 	"  -w, --write DIR         write DIR/radvd.conf, DIR/kea/kea-dhcp6.conf and\n"
-	"                          DIR/sysctl.d/60-sixplane-site.conf (--write /etc),\n"
-	"                          all or none, each left alone if up to date\n"
+	"                          DIR/sysctl.d/60-sixplane-site.conf (--write /etc):\n"
+	"                          each checked and written to a temporary first, then\n"
+	"                          all renamed; each left alone if up to date\n"
+	"  -f, --force             replace files sixplane site did not make\n"
 	"  -j, --json              the same as one JSON object\n";
 
 /* RFC 8415 section 11.1: a 2-byte type and 1 to 128 bytes; Kea 2.2 takes
@@ -329,8 +332,8 @@ static int arg_dns(const char *s, struct site *st)
 	struct sixplane_addr a;
 	const char *why;
 
-	if (arg_addr(s, strlen(s), 0, &a))
-		return EXIT_INPUT;
+	if (sixplane_addr_parse(s, strlen(s), 0, &a, &why))
+		return cli_bad_value("DNS server", s, strlen(s), why);
 	if ((why = bad_dns(&a)))
 		return cli_bad_value("DNS server", s, strlen(s), why);
 	for (size_t i = 0; i < st->n_dns; i++)
@@ -435,6 +438,26 @@ static int site_from_config(const char *path, struct site *st, const char *ifnam
 		goto out;
 	}
 	sixplane_nwid_format(st->nwid, nw);
+	/* what sixplaned would refuse of these sites, refused here too */
+	if (sp_config_check_sites(&c, err, sizeof(err))) {
+		cli_error("%s", cli_qmsg(err));
+		goto out;
+	}
+	if (!n->sixplane) {
+		cli_error("the [Network] at %s:%d has no 6PLANE addressing (Addressing = "
+			  "rfc4193): no /80 for a site",
+			  cli_q(path), n->line);
+		goto out;
+	}
+	for (size_t i = 0; ifname_arg && i < c.n_networks; i++)
+		if (!strcmp(ifname_arg, c.networks[i].ifname)) {
+			char why[512];
+			snprintf(why, sizeof(why),
+				 "the interface of the [Network] at %s:%d, not a site's LAN",
+				 cli_q(path), c.networks[i].line);
+			cli_bad_value("interface", ifname_arg, strlen(ifname_arg), why);
+			goto out;
+		}
 	for (size_t i = 0; i < n->n_sites; i++) {
 		size_t used = strlen(names);
 		snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
@@ -464,7 +487,11 @@ static int site_from_config(const char *path, struct site *st, const char *ifnam
 		goto out;
 	}
 	if (!n->n_sites) {
-		/* no [Site]: the --interface given, the default pool */
+		/* no [Site]: the --interface given, the default pool; but the
+		 * hosts would get addresses nothing routes to them */
+		cli_warn("'%s' has no [Site] for network %s: sixplaned routes nothing to %s "
+			 "until one names it",
+			 cli_q(path), nw, cli_q(ifname_arg));
 		snprintf(ifname, IF_NAMESIZE, "%s", ifname_arg);
 		ret = 0;
 		goto out;
@@ -559,7 +586,9 @@ static void radvd_text(struct text *t, const struct site *st)
 			sixplane_addr_format(&st->dns[i], a);
 			text_add(t, " %s", a);
 		}
-		text_add(t, " {\n\t\tAdvRDNSSLifetime %llu;\n\t};\n",
+		/* FlushRDNSS off: as RemoveRoute, a restart of radvd must not
+		 * take the servers away from the hosts */
+		text_add(t, " {\n\t\tAdvRDNSSLifetime %llu;\n\t\tFlushRDNSS off;\n\t};\n",
 			 (unsigned long long)(3 * st->ra_interval));
 	}
 	text_add(t, "};\n");
@@ -693,9 +722,29 @@ struct out_file {
 	bool exists, change, prepared;
 };
 
+/* Whether the file at path was made by this command: its second line
+ * says so (every file it writes starts with its place, then that). */
+static bool made_here(const char *path)
+{
+	static const char mark[] = "# made by sixplane site ";
+	char head[PATH_MAX + sizeof(mark) + 4];
+	FILE *in = fopen(path, "rb");
+	size_t n = in ? fread(head, 1, sizeof(head) - 1, in) : 0;
+	const char *nl;
+
+	if (in)
+		fclose(in);
+	head[n] = '\0';
+	nl = memchr(head, '\n', n);
+	return nl && !strncmp(nl + 1, mark, sizeof(mark) - 1);
+}
+
 /* Whether the file holds its text already (f->change), and its stat when
- * it exists. Symlinks are followed (the target is what gets replaced). */
-static int current(struct out_file *f)
+ * it exists. A file of someone else's (a radvd.conf serving another
+ * interface, Debian's own kea-dhcp6.conf) is replaced only with force:
+ * everything else in it would be lost. Symlinks are followed (the target
+ * is what gets replaced). */
+static int current(struct out_file *f, bool force)
 {
 	struct stat *old = &f->old;
 	char real[PATH_MAX];
@@ -722,25 +771,32 @@ static int current(struct out_file *f)
 		return EXIT_SYSTEM;
 	}
 	f->exists = true;
-	if ((size_t)old->st_size != f->text.len)
-		return 0;
-	if (!(in = fopen(f->path, "rb"))) {
-		cli_error("cannot read '%s': %s", cli_q(f->path), strerror(errno));
-		return EXIT_SYSTEM;
+	same = false;
+	if ((size_t)old->st_size == f->text.len) {
+		if (!(in = fopen(f->path, "rb"))) {
+			cli_error("cannot read '%s': %s", cli_q(f->path), strerror(errno));
+			return EXIT_SYSTEM;
+		}
+		char *buf = malloc(f->text.len + 1);
+		same = buf && fread(buf, 1, f->text.len + 1, in) == f->text.len &&
+		       !memcmp(buf, f->text.s, f->text.len);
+		free(buf);
+		fclose(in);
 	}
-	char *buf = malloc(f->text.len + 1);
-	same = buf && fread(buf, 1, f->text.len + 1, in) == f->text.len &&
-	       !memcmp(buf, f->text.s, f->text.len);
-	free(buf);
-	fclose(in);
 	f->change = !same;
+	if (f->change && !force && !made_here(f->path)) {
+		cli_error("'%s' was not made by sixplane site: --force replaces it (and all "
+			  "else it configures)",
+			  cli_q(f->path));
+		return EXIT_INPUT;
+	}
 	return 0;
 }
 
 /* Every file's temporary written and synced first, then all renamed: a
  * failure before the renames leaves every file as it was, and the folders
  * this run made are removed again. */
-static int write_files(const char *dir, struct out_file *files, size_t n)
+static int write_files(const char *dir, struct out_file *files, size_t n, bool force)
 {
 	static const char *const subs[] = {"", "kea", "sysctl.d"};
 	char made_dirs[3][PATH_MAX];
@@ -775,7 +831,7 @@ static int write_files(const char *dir, struct out_file *files, size_t n)
 			break;
 		}
 		f->change = true;
-		ret = current(f);
+		ret = current(f, force);
 	}
 	for (size_t i = 0; i < n && !ret; i++) {
 		struct out_file *f = &files[i];
@@ -917,6 +973,7 @@ int site_main(int argc, char **argv)
 		{"subnet-id", required_argument, NULL, OPT_SUBNET_ID},
 		{"only", required_argument, NULL, OPT_ONLY},
 		{"write", required_argument, NULL, 'w'},
+		{"force", no_argument, NULL, 'f'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
@@ -939,7 +996,7 @@ int site_main(int argc, char **argv)
 		{.name = "sysctl.d/60-sixplane-site.conf", .which = ONLY_SYSCTL},
 	};
 	json_t *kea = NULL, *doc = NULL;
-	bool json = false, site_pool = false;
+	bool json = false, site_pool = false, force = false;
 	int opt, ret = EXIT_INPUT, pool_line = 0;
 
 	st.res = calloc((size_t)argc + 1, sizeof(*st.res));
@@ -948,7 +1005,7 @@ int site_main(int argc, char **argv)
 		ret = EXIT_SYSTEM;
 		goto out;
 	}
-	while ((opt = getopt_long(argc, argv, HOST_SHORT_OPTIONS "I:p:w:jh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, HOST_SHORT_OPTIONS "I:p:w:fjh", opts, NULL)) != -1) {
 		if (host_option(opt, &who))
 			continue;
 		switch (opt) {
@@ -1014,6 +1071,9 @@ int site_main(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case 'f':
+			force = true;
+			break;
 		case 'w':
 			write_dir = optarg;
 			break;
@@ -1038,6 +1098,10 @@ int site_main(int argc, char **argv)
 	}
 	if (write_dir && !*write_dir) {
 		cli_bad_value("folder", write_dir, 0, "empty");
+		goto out;
+	}
+	if (force && !write_dir) {
+		cli_usage_error("site ", "--force goes with --write DIR");
 		goto out;
 	}
 	if (check_lifetimes(&st, router_s, route_s))
@@ -1116,7 +1180,7 @@ int site_main(int argc, char **argv)
 		for (size_t i = 0; i < 3; i++)
 			if (st.only == ONLY_ALL || st.only == files[i].which)
 				chosen[n++] = files[i];
-		if ((ret = write_files(write_dir, chosen, n)))
+		if ((ret = write_files(write_dir, chosen, n, force)))
 			goto out;
 		/* with --json the data is printed too, for a script that wrote */
 		ret = json ? out_json(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : 0;

@@ -1604,6 +1604,73 @@ int sp_config_load(const char *path, struct sp_config *out, char *err, size_t er
 	return 0;
 }
 
+/* ---- the rules between [Site] sections ---- */
+
+static int site_fail(const struct sp_config *c, char *err, size_t errlen, int line, const char *fmt,
+		     ...) __attribute__((format(printf, 5, 6)));
+
+static int site_fail(const struct sp_config *c, char *err, size_t errlen, int line, const char *fmt,
+		     ...)
+{
+	va_list ap;
+	int n = snprintf(err, errlen, "%s:%d: ", c->path, line);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Each LAN is one site's, on no network's interface; a network's sites
+ * take parts of its /80 that do not overlap (an address routed to two
+ * LANs would reach one of them). */
+int sp_config_check_sites(const struct sp_config *c, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < c->n_networks; i++) {
+		const struct sp_network *n = &c->networks[i];
+		for (size_t k = 0; k < n->n_sites; k++) {
+			const struct sp_site *x = &n->sites[k];
+			int line = x->lines[SP_KEY_SITE_Interface];
+			for (size_t j = 0; j < c->n_networks; j++)
+				if (!strcmp(x->ifname, c->networks[j].ifname))
+					return site_fail(
+						c, err, errlen, line,
+						"[Site] Interface '%s' is the interface of the "
+						"network at line %d",
+						x->ifname, c->networks[j].line);
+			for (size_t j = 0; j <= i; j++) {
+				const struct sp_network *o = &c->networks[j];
+				for (size_t m = 0; m < (j == i ? k : o->n_sites); m++)
+					if (!strcmp(x->ifname, o->sites[m].ifname))
+						return site_fail(
+							c, err, errlen, line,
+							"[Site] Interface '%s' already used at "
+							"line %d",
+							x->ifname, o->sites[m].line);
+			}
+			for (size_t m = 0; m < k; m++) {
+				const struct sp_site *y = &n->sites[m];
+				struct sp_pool p = sp_site_part(n, x), q = sp_site_part(n, y);
+				char ps[SP_POOL_STRLEN], qs[SP_POOL_STRLEN];
+				if (!sp_pool_overlap(&p, &q))
+					continue;
+				sp_pool_format(&p, ps);
+				sp_pool_format(&q, qs);
+				return site_fail(
+					c, err, errlen,
+					x->has_pool ? x->lines[SP_KEY_SITE_Pool] : x->line,
+					"[Site] on %s: %s%s overlaps %s, routed to %s by the "
+					"[Site] at line %d",
+					x->ifname, ps,
+					x->has_pool ? "" : " (no Pool: the whole /80)", qs,
+					y->ifname, y->line);
+			}
+		}
+	}
+	return 0;
+}
+
 /* ---- -t ---- */
 
 static void dump_section(enum section sec, const void *s, const int *lines, FILE *out, bool first)

@@ -223,6 +223,12 @@ struct sp_config {
 	int last_line; /* the file's last line, for messages about the whole */
 };
 
+/* The rules between sites, which the CLI (sixplane site -c) and the plan
+ * both apply: a LAN is one site's and no network's interface; a network's
+ * sites take parts of its /80 that do not overlap. 0, or -EINVAL with err
+ * saying "FILE:LINE: ...". */
+int sp_config_check_sites(const struct sp_config *c, char *err, size_t errlen);
+
 /* The name of a key ("Vni"), from the table. */
 const char *sp_config_key_name(enum sp_config_key k);
 /* Every key of every section with its value in effect, defaults included,

@@ -913,54 +913,6 @@ static int check_wg_network(struct build *b, const struct sp_network *a)
 }
 
 /* The rules across keys and sections that need nothing of the host. */
-/* Each LAN is one site's, on no network's interface; a network's sites
- * take parts of its /80 that do not overlap (an address routed to two
- * LANs would reach one of them). */
-static int check_sites(struct build *b)
-{
-	const struct sp_config *c = b->cfg;
-
-	for (size_t i = 0; i < c->n_networks; i++) {
-		const struct sp_network *n = &c->networks[i];
-		for (size_t k = 0; k < n->n_sites; k++) {
-			const struct sp_site *x = &n->sites[k];
-			int line = x->lines[SP_KEY_SITE_Interface];
-			for (size_t j = 0; j < c->n_networks; j++)
-				if (!strcmp(x->ifname, c->networks[j].ifname))
-					return fail(b, -EINVAL, line,
-						    "[Site] Interface '%s' is the interface of the "
-						    "network at line %d",
-						    x->ifname, c->networks[j].line);
-			for (size_t j = 0; j <= i; j++) {
-				const struct sp_network *o = &c->networks[j];
-				for (size_t m = 0; m < (j == i ? k : o->n_sites); m++)
-					if (!strcmp(x->ifname, o->sites[m].ifname))
-						return fail(b, -EINVAL, line,
-							    "[Site] Interface '%s' already used at "
-							    "line %d",
-							    x->ifname, o->sites[m].line);
-			}
-			for (size_t m = 0; m < k; m++) {
-				const struct sp_site *y = &n->sites[m];
-				struct sp_pool p = sp_site_part(n, x), q = sp_site_part(n, y);
-				char ps[SP_POOL_STRLEN], qs[SP_POOL_STRLEN];
-				if (!sp_pool_overlap(&p, &q))
-					continue;
-				sp_pool_format(&p, ps);
-				sp_pool_format(&q, qs);
-				return fail(b, -EINVAL,
-					    x->has_pool ? x->lines[SP_KEY_SITE_Pool] : x->line,
-					    "[Site] on %s: %s%s overlaps %s, routed to %s by the "
-					    "[Site] at line %d",
-					    x->ifname, ps,
-					    x->has_pool ? "" : " (no Pool: the whole /80)", qs,
-					    y->ifname, y->line);
-			}
-		}
-	}
-	return 0;
-}
-
 static int check_config(struct build *b)
 {
 	static const enum sp_config_key fabric_keys[] = {
@@ -1026,7 +978,7 @@ static int check_config(struct build *b)
 					    (unsigned long long)o->nwid, o->line);
 		}
 	}
-	if ((r = check_sites(b)))
+	if ((r = sp_config_check_sites(c, b->err, b->errlen)))
 		return r;
 	bool etcd = false;
 	for (size_t i = 0; i < c->n_networks; i++)

@@ -16,6 +16,12 @@
   range, a route lifetime shorter than the interval; interface names Linux
   or radvd cannot take; a bad --only word; [Site] mismatches with -c) is
   exit 1 with one stderr line naming the value, and nothing on stdout;
+- -c refuses what sixplaned refuses of the sites (a [Site] on a network's
+  interface, one LAN twice, overlapping parts), -I naming a network's
+  interface, a network without 6PLANE addressing; warns when no [Site]
+  routes to the interface;
+- --write DIR: a file sixplane site did not make is replaced only with
+  --force (without it, nothing is written);
 - --write DIR: the files where promised (0644, folders 0755), a second run
   leaves them alone (inode, mtime), --only writes one, a symlink is
   followed, and a failure (a folder that is a file, a file that is a
@@ -414,18 +420,26 @@ def t_config(t):
 
         one = conf("one.conf", "\n[Site]\nInterface = lan0\nPool = fc9c:56c2:e389:e92c:eee5:c000::/82\n")
         nopool = conf("nopool.conf", "\n[Site]\nInterface = lan7\n")
-        two = conf("two.conf", "\n[Site]\nInterface = lan0\n\n[Site]\nInterface = lan1\n"
+        two = conf("two.conf", "\n[Site]\nInterface = lan0\nPool = fc9c:56c2:e389:e92c:eee5:8000::/82\n"
+                   "\n[Site]\nInterface = lan1\n"
                    "Pool = fc9c:56c2:e389:e92c:eee5:ffff::/96\n")
         none = conf("none.conf", "")
         radvdword = conf("word.conf", "\n[Site]\nInterface = high\n")
+        own = conf("own.conf", "\n[Site]\nInterface = sp0\n")
+        twice = conf("twice.conf", "\n[Site]\nInterface = lan0\nPool = fc9c:56c2:e389:e92c:eee5::100/120\n"
+                     "\n[Site]\nInterface = lan0\nPool = fc9c:56c2:e389:e92c:eee5::200/120\n")
+        overlap = conf("overlap.conf", "\n[Site]\nInterface = lan0\n\n[Site]\nInterface = lan1\n"
+                       "Pool = fc9c:56c2:e389:e92c:eee5:ffff::/96\n")
+        ula = os.path.join(d, "ula.conf")
+        with open(ula, "w") as f:
+            f.write(CONF % "Addressing = rfc4193\n")
         cases = [
             ("config-site-pool", ["-c", one], ("lan0", "fc9c:56c2:e389:e92c:eee5:c000::/82")),
             ("config-site-no-pool", ["-c", nopool], ("lan7", "fc9c:56c2:e389:e92c:eee5:8000::/81")),
             ("config-pool-inside-site-pool", ["-c", one, "--pool", "fc9c:56c2:e389:e92c:eee5:c000::/90"],
              ("lan0", "fc9c:56c2:e389:e92c:eee5:c000::/90")),
             ("config-two-pick-1", ["-c", two, "-I", "lan1"], ("lan1", "fc9c:56c2:e389:e92c:eee5:ffff::/96")),
-            ("config-two-pick-0", ["-c", two, "-I", "lan0"], ("lan0", "fc9c:56c2:e389:e92c:eee5:8000::/81")),
-            ("config-no-site-interface", ["-c", none, "-I", "lan3"], ("lan3", "fc9c:56c2:e389:e92c:eee5:8000::/81")),
+            ("config-two-pick-0", ["-c", two, "-I", "lan0"], ("lan0", "fc9c:56c2:e389:e92c:eee5:8000::/82")),
             ("config-network-picked", ["-c", one, "-n", NWID], ("lan0", "fc9c:56c2:e389:e92c:eee5:c000::/82")),
         ]
         for name, argv, want in cases:
@@ -447,6 +461,15 @@ def t_config(t):
             ("config-site-ifname-radvd-word", ["-c", radvdword], "'high'"),
             ("config-with-node", ["-c", one, "-N", NODE], "-c FILE"),
             ("config-missing", ["-c", os.path.join(d, "nope.conf")], "nope.conf"),
+            # what sixplaned refuses of the sites, refused here too
+            ("config-site-on-network", ["-c", own], "%s:7: [Site] Interface 'sp0' is the interface "
+             "of the network at line 1" % own),
+            ("config-site-twice", ["-c", twice, "-I", "lan0"], "%s:11: [Site] Interface 'lan0' "
+             "already used at line 6" % twice),
+            ("config-sites-overlap", ["-c", overlap, "-I", "lan1"], "%s:11: [Site] on lan1" % overlap),
+            ("config-interface-of-network", ["-c", none, "-I", "sp0"],
+             "the interface of the [Network] at %s:1" % none),
+            ("config-rfc4193-only", ["-c", ula, "-I", "lan0"], "%s:1 has no 6PLANE addressing" % ula),
         ]
         for name, argv, needle in errors:
             p = t.run(["site"] + argv)
@@ -454,11 +477,50 @@ def t_config(t):
                 "" if p.returncode == 2 and len(clitest.stderr_lines(p.stderr)) == 1 else
                 "exit %d %r" % (p.returncode, p.stderr))
             t.report.check(name, not problem, problem)
+        # no [Site]: the files are made, with a warning that nothing routes there
+        p = t.run(["site", "-c", none, "-I", "lan3", "--json"])
+        lines = clitest.stderr_lines(p.stderr)
+        ok = (p.returncode == 0 and json.loads(p.stdout or "{}").get("pool") ==
+              "fc9c:56c2:e389:e92c:eee5:8000::/81" and len(lines) == 1 and
+              lines[0].startswith("sixplane: warning: ") and "no [Site]" in lines[0] and "lan3" in lines[0])
+        t.report.check("config-no-site-warns", ok, clitest.show(p.stderr))
     finally:
         shutil.rmtree(d)
 
 
 # ---- --write DIR ---------------------------------------------------------------
+
+
+def t_write_foreign(t):
+    """A file sixplane site did not make (a radvd.conf for another LAN,
+    Debian's kea-dhcp6.conf) is replaced only with --force; without it,
+    nothing is written at all."""
+    d = tempfile.mkdtemp(prefix="sixplane-site-")
+    try:
+        radvd = os.path.join(d, "radvd.conf")
+        theirs = "interface eth1 {\n\tAdvSendAdvert on;\n\tprefix 2001:db8:1::/64 {};\n};\n"
+        with open(radvd, "w") as f:
+            f.write(theirs)
+        before = snap(d)
+        p = t.run(["site"] + HOST + ["-I", "lan0", "--write", d])
+        problem = one_error(p, "'%s' was not made by sixplane site: --force replaces it" % radvd)
+        t.report.check("write-foreign-refused", not problem and snap(d) == before,
+                       problem or "the folder changed")
+        p = t.run(["site"] + HOST + ["-I", "lan0", "--write", d, "--force"])
+        with open(radvd) as f:
+            mine = f.read()
+        t.report.check("write-foreign-forced", p.returncode == 0 and "interface lan0 {" in mine
+                       and "eth1" not in mine, clitest.show(p.stderr))
+        # ours now: replaced without --force when it changes
+        p = t.run(["site"] + HOST + ["-I", "lan1", "--write", d])
+        with open(radvd) as f:
+            t.report.check("write-own-replaced", p.returncode == 0 and "interface lan1 {" in f.read(),
+                           clitest.show(p.stderr))
+        p = t.run(["site"] + HOST + ["-I", "lan0", "--force"])
+        t.report.check("force-without-write", p.returncode == 1 and not p.stdout and
+                       b"--force goes with --write DIR" in p.stderr, p.stderr)
+    finally:
+        shutil.rmtree(d)
 
 
 def snap(root):
@@ -580,7 +642,8 @@ def t_write(t):
         with open(os.path.join(d, FILES[1]), "w") as f:
             f.write("{}\n")
         os.chmod(os.path.join(d, FILES[1]), 0o640)
-        p = t.run(A + ["--write", d])
+        # not made by sixplane site: --force
+        p = t.run(A + ["--write", d, "--force"])
         s = snap(d)
         ok = (p.returncode == 0 and os.path.islink(os.path.join(d, "radvd.conf")) and
               s["real/radvd.conf"][3] == want_a[FILES[0]] and s["real/radvd.conf"][2] == 0o600 and
@@ -830,7 +893,7 @@ def main():
     report = clitest.Report("site")
     t = T(sixplane, report)
     for fn in (t_random_pairs, t_text_equals_json, t_variant_values, t_lease_times, t_refusals,
-               t_warning, t_config, t_write, t_dev_full, t_radvd_configtest, t_kea_test,
+               t_warning, t_config, t_write, t_write_foreign, t_dev_full, t_radvd_configtest, t_kea_test,
                t_radvd_sends):
         try:
             fn(t)

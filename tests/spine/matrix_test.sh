@@ -241,6 +241,18 @@ for name in not-ours unknown-key tc-emulated packet-emulated \
 	snap "$tmp/after" --ids
 	same "refused reload ($name)" "$tmp/before" "$tmp/after"
 done
+# Refusals by the parser, key by key, do not depend on the data path: the
+# netlink run goes through them all, the tc run (the same kernel state
+# compared, its programs' maps included) through the whole-file ones above
+if [ "$DP" = tc ]; then
+	PARSE_KEYS=""
+	PEER_KEYS=""
+	PROXY_KEYS=""
+else
+	PARSE_KEYS="Id = 8056c2e21c00000g|Node = 89e92ceee|Interface = a/b|Addressing = 7plane|Solicit = some|Dataplane = xdp|Underlay = 192.0.2.300|Port = 0|Vni = 16777216|Mtu = 1279|Multicast = maybe|Persist = 2"
+	PEER_KEYS="Endpoint = 192.0.2.1|Endpoint = ::|Endpoint = 0.0.0.0|Node = 0000000000|Node = 89e92ceee5|Node = 3344556677"
+	PROXY_KEYS="Prefix = 2001:db8::/129|Answer = never|Dataplane = netlink"
+fi
 # each key of the file made bad on its own (the good changes with it): the
 # first [Network]'s line of that key replaced, or one added
 setkey() { # "KEY = VALUE" FILE
@@ -251,22 +263,25 @@ setkey() { # "KEY = VALUE" FILE
 		sed "0,/^Solicit = .*/s||&\\n$1|" "$2"
 	fi
 }
-for kv in "Id = 8056c2e21c00000g" "Node = 89e92ceee" "Interface = a/b" "Addressing = 7plane" \
-	"Solicit = some" "Dataplane = xdp" "Underlay = 192.0.2.300" "Port = 0" "Vni = 16777216" \
-	"Mtu = 1279" "Multicast = maybe" "Persist = 2"; do
+IFS_WAS=$IFS
+IFS='|'
+for kv in $PARSE_KEYS; do
+	IFS=$IFS_WAS
 	setkey "$kv" "$tmp/good.conf" >"$tmp/bad.conf"
 	grep -qx "$kv" "$tmp/bad.conf" || die "setkey did not write $kv"
 	reload "$tmp/bad.conf" refused
 	snap "$tmp/after" --ids
 	same "refused reload ($kv)" "$tmp/before" "$tmp/after"
 done
+IFS=$IFS_WAS
 # a key given twice
 sed "0,/^Vni = .*/s||&\\nVni = 300|" "$tmp/good.conf" >"$tmp/bad.conf"
 reload "$tmp/bad.conf" refused
 snap "$tmp/after" --ids
 same "refused reload (Vni twice)" "$tmp/before" "$tmp/after"
-for kv in "Endpoint = 192.0.2.1" "Endpoint = ::" "Endpoint = 0.0.0.0" "Node = 0000000000" \
-	"Node = 89e92ceee5" "Node = 3344556677"; do
+IFS='|'
+for kv in $PEER_KEYS; do
+	IFS=$IFS_WAS
 	case $kv in
 	Endpoint*) sed "s|^Endpoint = 192.0.2.7|$kv|" "$tmp/good.conf" >"$tmp/bad.conf" ;;
 	*) sed "s|^Node = 1122334455|$kv|" "$tmp/good.conf" >"$tmp/bad.conf" ;;
@@ -276,12 +291,16 @@ for kv in "Endpoint = 192.0.2.1" "Endpoint = ::" "Endpoint = 0.0.0.0" "Node = 00
 	snap "$tmp/after" --ids
 	same "refused reload ([Peer] $kv)" "$tmp/before" "$tmp/after"
 done
-for kv in "Prefix = 2001:db8::/129" "Answer = never" "Dataplane = netlink"; do
+IFS=$IFS_WAS
+IFS='|'
+for kv in $PROXY_KEYS; do
+	IFS=$IFS_WAS
 	awk -v kv="$kv" '{print} /^Interface = px1/ && !done {print kv; done=1}' "$tmp/good.conf" >"$tmp/bad.conf"
 	reload "$tmp/bad.conf" refused
 	snap "$tmp/after" --ids
 	same "refused reload ([Proxy] $kv)" "$tmp/before" "$tmp/after"
 done
+IFS=$IFS_WAS
 # files that are not configuration text
 mkdir "$tmp/dir.conf"
 reload "$tmp/dir.conf" refused
