@@ -212,6 +212,53 @@ int sp_nl_route_oif(const struct sixplane_addr *dst, int *oif)
 	return 0;
 }
 
+static int match_cb(const struct nlmsghdr *h, void *data)
+{
+	struct sp_route_match *m = data;
+	const struct rtmsg *rt = mnl_nlmsg_get_payload(h);
+	struct nlattr *attr;
+
+	if (h->nlmsg_type != RTM_NEWROUTE || h->nlmsg_len < mnl_nlmsg_size(sizeof(*rt)))
+		return MNL_CB_OK;
+	m->found = true;
+	m->dst.len = rt->rtm_dst_len;
+	m->protocol = rt->rtm_protocol;
+	m->type = rt->rtm_type;
+	mnl_attr_for_each(attr, h, sizeof(*rt))
+	{
+		if (mnl_attr_get_type(attr) == RTA_OIF &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			m->oif = (int)mnl_attr_get_u32(attr);
+		if (mnl_attr_get_type(attr) == RTA_DST && mnl_attr_get_payload_len(attr) == 16)
+			memcpy(m->dst.addr.b, mnl_attr_get_payload(attr), 16);
+	}
+	return MNL_CB_OK;
+}
+
+int sp_nl_route_match(const struct sixplane_addr *dst, struct sp_route_match *out)
+{
+	char buf[128];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rt;
+	struct sp_route_match m = {0};
+	int r;
+
+	h->nlmsg_type = RTM_GETROUTE;
+	h->nlmsg_flags = NLM_F_REQUEST;
+	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
+	rt->rtm_family = AF_INET6;
+	rt->rtm_dst_len = 128;
+	/* the route itself, as the table holds it, not a cached lookup result */
+	rt->rtm_flags = RTM_F_FIB_MATCH;
+	mnl_attr_put(h, RTA_DST, 16, dst->b);
+	if ((r = query(h, match_cb, &m)))
+		return r;
+	if (!m.found)
+		return -ENETUNREACH;
+	*out = m;
+	return 0;
+}
+
 int sp_nl_link_mac(int ifindex, struct sixplane_mac *out)
 {
 	struct sp_link_info li;

@@ -19,6 +19,16 @@ int sp_nl_host_addrs(struct sixplane_addr **out, size_t *n);
 /* The interface the main routing table sends dst through (RTM_GETROUTE).
  * 0 or a negative errno (-ENETUNREACH and friends from the kernel). */
 int sp_nl_route_oif(const struct sixplane_addr *dst, int *oif);
+/* The route of the main table that the kernel uses for dst (RTM_GETROUTE
+ * with RTM_F_FIB_MATCH: the table's entry, a lookup, not a dump). 0 or a
+ * negative errno (-ENETUNREACH: none). */
+struct sp_route_match {
+	bool found;
+	struct sixplane_prefix dst;
+	int oif;
+	unsigned char protocol, type;
+};
+int sp_nl_route_match(const struct sixplane_addr *dst, struct sp_route_match *out);
 /* The hardware address of an interface. 0 or a negative errno. */
 int sp_nl_link_mac(int ifindex, struct sixplane_mac *out);
 

@@ -123,19 +123,29 @@ int sp_site_sync(const struct sp_plan_route *want, size_t n, char *err, size_t e
 void sp_site_states(const struct sp_plan_route *want, size_t n, const char **state, int *via)
 {
 	struct have have = {0};
-	bool read = read_routes(&have) == 0;
+	int read = 1; /* 1: not yet, 0: read, else the error */
 
 	for (size_t i = 0; i < n; i++) {
+		struct sp_route_match m;
 		bool there = false;
-		for (size_t j = 0; read && j < have.n && !there; j++)
-			there = same(&have.r[j], &want[i]);
-		state[i] = !read ? "unknown" : there ? "ok" : "missing";
 		via[i] = want[i].ifindex;
-		/* there, but is it the one used? A route of the same prefix with
-		 * a lower metric (a container runtime's for the whole /80) wins */
-		if (there && !sp_nl_route_oif(&want[i].dst.addr, &via[i]) &&
-		    via[i] != want[i].ifindex)
-			state[i] = "shadowed";
+		/* the route the kernel uses for its first address, by lookup:
+		 * ours as planned is the common case, and costs no dump of a
+		 * router's full table */
+		if (!sp_nl_route_match(&want[i].dst.addr, &m) && m.protocol == SP_RTPROT_SITE &&
+		    m.type == RTN_UNICAST && m.oif == want[i].ifindex &&
+		    m.dst.len == want[i].dst.len && !memcmp(m.dst.addr.b, want[i].dst.addr.b, 16)) {
+			state[i] = "ok";
+			continue;
+		}
+		/* another route is used, or none: is ours there at all? */
+		if (read == 1)
+			read = read_routes(&have);
+		for (size_t j = 0; !read && j < have.n && !there; j++)
+			there = same(&have.r[j], &want[i]);
+		state[i] = read ? "unknown" : there ? "shadowed" : "missing";
+		if (there && sp_nl_route_oif(&want[i].dst.addr, &via[i]))
+			via[i] = 0;
 	}
 	free(have.r);
 }
