@@ -649,9 +649,9 @@ static int plan_network(struct build *b, size_t index)
 }
 
 /* A [Site] of network index: its share of the /80 routed to its LAN, and
- * forwarding on. A LAN interface missing or down is waited for (the
- * kernel takes no route through a down interface, and flushes them when
- * it goes down): routed when it is up. */
+ * forwarding on. A LAN interface missing, down or with IPv6 off is waited
+ * for (the kernel takes no route through it, and flushes them when it goes
+ * down): routed when it can be. */
 static int plan_site(struct build *b, size_t index, size_t site)
 {
 	const struct sp_network *n = &b->cfg->networks[index];
