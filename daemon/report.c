@@ -57,21 +57,15 @@ static json_t *counters_json(const struct sp_apply *ap)
 
 /* A network's sites: each LAN, the part of the /80 routed there and each
  * route as the kernel has it now, or why it waits. */
-static json_t *sites_json(const struct sp_apply *ap, size_t net)
+static json_t *sites_json(const struct sp_apply *ap, size_t net, const char *const *state,
+			  const int *via)
 {
 	const struct sp_network *n = &ap->cfg.networks[net];
 	const struct sp_plan *p = &ap->plan;
-	const char **state = calloc(p->n_routes + 1, sizeof(*state));
-	int *via = calloc(p->n_routes + 1, sizeof(*via));
 	json_t *arr = json_array();
 
-	if (!state || !via || !arr) {
-		free(state);
-		free(via);
-		json_decref(arr);
+	if (!arr)
 		return NULL;
-	}
-	sp_site_states(p->routes, p->n_routes, state, via);
 	for (size_t k = 0; k < n->n_sites; k++) {
 		const struct sp_site *x = &n->sites[k];
 		struct sp_pool part = sp_site_part(n, x);
@@ -100,15 +94,24 @@ static json_t *sites_json(const struct sp_apply *ap, size_t net)
 			json_object_set_new(o, "waiting", json_string(why));
 		json_array_append_new(arr, o);
 	}
-	free(state);
-	free(via);
 	return arr;
 }
 
 static json_t *networks_json(const struct sp_apply *ap, const struct sp_report_daemon *dm)
 {
 	json_t *nets = json_array();
+	/* the sites' routes as the kernel has them, once for every network */
+	const struct sp_plan *p = &ap->plan;
+	const char **state = calloc(p->n_routes + 1, sizeof(*state));
+	int *via = calloc(p->n_routes + 1, sizeof(*via));
 
+	if (!state || !via) {
+		free(state);
+		free(via);
+		json_decref(nets);
+		return NULL;
+	}
+	sp_site_states(p->routes, p->n_routes, state, via);
 	for (size_t i = 0; i < ap->cfg.n_networks; i++) {
 		const struct sp_network *net = &ap->cfg.networks[i];
 		char id[SIXPLANE_NWIDSTRLEN], node[SIXPLANE_NODESTRLEN];
@@ -123,9 +126,11 @@ static json_t *networks_json(const struct sp_apply *ap, const struct sp_report_d
 		if (dm->store && net->membership == SP_MEMBERSHIP_ETCD)
 			sp_store_status(dm->store, i, o);
 		if (o && net->n_sites)
-			json_object_set_new(o, "sites", sites_json(ap, i));
+			json_object_set_new(o, "sites", sites_json(ap, i, state, via));
 		json_array_append_new(nets, o);
 	}
+	free(state);
+	free(via);
 	return nets;
 }
 

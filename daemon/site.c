@@ -17,18 +17,18 @@ struct have {
 	int err;
 };
 
-static int routes_cb(const struct nlmsghdr *h, void *data)
+bool sp_site_route_msg(const struct nlmsghdr *h, struct sp_plan_route *out)
 {
-	struct have *l = data;
 	const struct rtmsg *rt = mnl_nlmsg_get_payload(h);
 	const struct nlattr *attr;
 	struct sp_plan_route r = {0};
 	bool dst = false;
 
-	if (h->nlmsg_type != RTM_NEWROUTE || h->nlmsg_len < mnl_nlmsg_size(sizeof(*rt)) ||
-	    rt->rtm_family != AF_INET6 || rt->rtm_protocol != SP_RTPROT_SITE ||
-	    rt->rtm_type != RTN_UNICAST || rt->rtm_table != RT_TABLE_MAIN)
-		return MNL_CB_OK;
+	if ((h->nlmsg_type != RTM_NEWROUTE && h->nlmsg_type != RTM_DELROUTE) ||
+	    h->nlmsg_len < mnl_nlmsg_size(sizeof(*rt)) || rt->rtm_family != AF_INET6 ||
+	    rt->rtm_protocol != SP_RTPROT_SITE || rt->rtm_type != RTN_UNICAST ||
+	    rt->rtm_table != RT_TABLE_MAIN)
+		return false;
 	mnl_attr_for_each(attr, h, sizeof(*rt))
 	{
 		if (mnl_attr_get_type(attr) == RTA_DST && mnl_attr_get_payload_len(attr) == 16) {
@@ -40,8 +40,25 @@ static int routes_cb(const struct nlmsghdr *h, void *data)
 			r.ifindex = (int)mnl_attr_get_u32(attr);
 	}
 	if (!dst)
-		return MNL_CB_OK;
+		return false;
 	r.dst.len = rt->rtm_dst_len;
+	*out = r;
+	return true;
+}
+
+bool sp_site_route_same(const struct sp_plan_route *a, const struct sp_plan_route *b)
+{
+	return a->ifindex == b->ifindex && a->dst.len == b->dst.len &&
+	       !memcmp(a->dst.addr.b, b->dst.addr.b, 16);
+}
+
+static int routes_cb(const struct nlmsghdr *h, void *data)
+{
+	struct have *l = data;
+	struct sp_plan_route r;
+
+	if (h->nlmsg_type != RTM_NEWROUTE || !sp_site_route_msg(h, &r))
+		return MNL_CB_OK;
 	struct sp_plan_route *a = realloc(l->r, (l->n + 1) * sizeof(*a));
 	if (!a) {
 		l->err = -ENOMEM;
@@ -57,12 +74,6 @@ static int read_routes(struct have *have)
 	int r = sp_nl_dump_routes6(SP_RTPROT_SITE, RTN_UNICAST, routes_cb, have);
 
 	return have->err ? have->err : r;
-}
-
-static bool same(const struct sp_plan_route *a, const struct sp_plan_route *b)
-{
-	return a->ifindex == b->ifindex && a->dst.len == b->dst.len &&
-	       !memcmp(a->dst.addr.b, b->dst.addr.b, 16);
 }
 
 static int route(int type, const struct sp_plan_route *x)
@@ -92,7 +103,7 @@ int sp_site_sync(const struct sp_plan_route *want, size_t n, char *err, size_t e
 	for (size_t j = 0; j < have.n; j++) {
 		bool keep = false;
 		for (size_t i = 0; i < n && !keep; i++)
-			keep = same(&have.r[j], &want[i]);
+			keep = sp_site_route_same(&have.r[j], &want[i]);
 		if (!keep && (r = route(RTM_DELROUTE, &have.r[j])) && r != -ESRCH) {
 			char p[SIXPLANE_PREFIXSTRLEN];
 			sixplane_prefix_format(&have.r[j].dst, p);
@@ -105,7 +116,7 @@ int sp_site_sync(const struct sp_plan_route *want, size_t n, char *err, size_t e
 	for (size_t i = 0; i < n && !r; i++) {
 		bool there = false;
 		for (size_t j = 0; j < have.n && !there; j++)
-			there = same(&have.r[j], &want[i]);
+			there = sp_site_route_same(&have.r[j], &want[i]);
 		if (!there)
 			r = route(RTM_NEWROUTE, &want[i]);
 		if (r) {
@@ -126,15 +137,16 @@ void sp_site_states(const struct sp_plan_route *want, size_t n, const char **sta
 	int read = 1; /* 1: not yet, 0: read, else the error */
 
 	for (size_t i = 0; i < n; i++) {
-		struct sp_route_match m;
+		struct sp_route_match m = {0};
 		bool there = false;
-		via[i] = want[i].ifindex;
 		/* the route the kernel uses for its first address, by lookup:
 		 * ours as planned is the common case, and costs no dump of a
 		 * router's full table */
-		if (!sp_nl_route_match(&want[i].dst.addr, &m) && m.protocol == SP_RTPROT_SITE &&
-		    m.type == RTN_UNICAST && m.oif == want[i].ifindex &&
-		    m.dst.len == want[i].dst.len && !memcmp(m.dst.addr.b, want[i].dst.addr.b, 16)) {
+		bool found = !sp_nl_route_match(&want[i].dst.addr, &m);
+		via[i] = found ? m.oif : 0;
+		if (found && m.protocol == SP_RTPROT_SITE && m.type == RTN_UNICAST &&
+		    sp_site_route_same(&(struct sp_plan_route){.dst = m.dst, .ifindex = m.oif},
+				       &want[i])) {
 			state[i] = "ok";
 			continue;
 		}
@@ -142,10 +154,8 @@ void sp_site_states(const struct sp_plan_route *want, size_t n, const char **sta
 		if (read == 1)
 			read = read_routes(&have);
 		for (size_t j = 0; !read && j < have.n && !there; j++)
-			there = same(&have.r[j], &want[i]);
+			there = sp_site_route_same(&have.r[j], &want[i]);
 		state[i] = read ? "unknown" : there ? "shadowed" : "missing";
-		if (there && sp_nl_route_oif(&want[i].dst.addr, &via[i]))
-			via[i] = 0;
 	}
 	free(have.r);
 }

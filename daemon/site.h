@@ -5,6 +5,8 @@
 #ifndef SIXPLANED_SITE_H
 #define SIXPLANED_SITE_H
 
+#include <libmnl/libmnl.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "plan.h"
@@ -17,6 +19,12 @@
 #error "SP_RTPROT_SITE comes from CMakeLists.txt"
 #endif
 
+/* A route message (RTM_NEWROUTE or RTM_DELROUTE) of one of the sites'
+ * routes, as out; false for every other route. */
+bool sp_site_route_msg(const struct nlmsghdr *h, struct sp_plan_route *out);
+/* Whether a and b are the same route: prefix and interface. */
+bool sp_site_route_same(const struct sp_plan_route *a, const struct sp_plan_route *b);
+
 /* Make the kernel's site routes exactly want (n of them), whatever an
  * earlier instance left: add the missing, remove the others of ours. 0,
  * or a negative errno with err naming the route. */
@@ -24,8 +32,9 @@ int sp_site_sync(const struct sp_plan_route *want, size_t n, char *err, size_t e
 
 /* Each route of want as the kernel has it now, for `sixplane status`:
  * state[i] is "ok", "missing", "shadowed" (there, but the kernel sends
- * its first address through via[i], another route's interface) or
- * "unknown" (the routes unreadable). */
+ * its first address through another route) or "unknown" (the routes
+ * unreadable); via[i] is the interface the kernel sends it through, 0
+ * when none. */
 void sp_site_states(const struct sp_plan_route *want, size_t n, const char **state, int *via);
 
 #endif

@@ -288,24 +288,12 @@ static bool addr_matters(const struct sp_watch *w, const struct nlmsghdr *nlh)
  * which the running plan has not. */
 static bool route_matters(const struct sp_watch *w, const struct nlmsghdr *nlh)
 {
-	const struct rtmsg *rt = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-	struct sp_plan_route r = {0};
+	struct sp_plan_route r;
 
-	if (nlh->nlmsg_type != RTM_DELROUTE || rt->rtm_family != AF_INET6 ||
-	    rt->rtm_protocol != SP_RTPROT_SITE)
+	if (nlh->nlmsg_type != RTM_DELROUTE || !sp_site_route_msg(nlh, &r))
 		return false;
-	mnl_attr_for_each(attr, nlh, sizeof(*rt))
-	{
-		if (mnl_attr_get_type(attr) == RTA_DST && mnl_attr_get_payload_len(attr) == 16)
-			memcpy(r.dst.addr.b, mnl_attr_get_payload(attr), 16);
-		if (mnl_attr_get_type(attr) == RTA_OIF &&
-		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
-			r.ifindex = (int)mnl_attr_get_u32(attr);
-	}
 	for (size_t i = 0; i < w->n_routes; i++)
-		if (w->routes[i].ifindex == r.ifindex && w->routes[i].dst.len == rt->rtm_dst_len &&
-		    !memcmp(w->routes[i].dst.addr.b, r.dst.addr.b, 16)) {
+		if (sp_site_route_same(&w->routes[i], &r)) {
 			log_debug("watch: a site's route went");
 			return true;
 		}
