@@ -190,20 +190,28 @@ static int route_cb(const struct nlmsghdr *h, void *data)
 	return MNL_CB_OK;
 }
 
-int sp_nl_route_oif(const struct sixplane_addr *dst, int *oif)
+/* A lookup (RTM_GETROUTE, not a dump) of dst in buf (128 bytes). */
+static struct nlmsghdr *route6_get(char *buf, const struct sixplane_addr *dst, unsigned flags)
 {
-	char buf[128];
 	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rt;
-	int found = 0, r;
 
 	h->nlmsg_type = RTM_GETROUTE;
 	h->nlmsg_flags = NLM_F_REQUEST;
 	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
 	rt->rtm_family = AF_INET6;
 	rt->rtm_dst_len = 128;
+	rt->rtm_flags = flags;
 	mnl_attr_put(h, RTA_DST, 16, dst->b);
-	r = query(h, route_cb, &found);
+	return h;
+}
+
+int sp_nl_route_oif(const struct sixplane_addr *dst, int *oif)
+{
+	char buf[128];
+	int found = 0, r;
+
+	r = query(route6_get(buf, dst, 0), route_cb, &found);
 	if (r)
 		return r;
 	if (!found)
@@ -238,20 +246,11 @@ static int match_cb(const struct nlmsghdr *h, void *data)
 int sp_nl_route_match(const struct sixplane_addr *dst, struct sp_route_match *out)
 {
 	char buf[128];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct rtmsg *rt;
 	struct sp_route_match m = {0};
 	int r;
 
-	h->nlmsg_type = RTM_GETROUTE;
-	h->nlmsg_flags = NLM_F_REQUEST;
-	rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
-	rt->rtm_family = AF_INET6;
-	rt->rtm_dst_len = 128;
 	/* the route itself, as the table holds it, not a cached lookup result */
-	rt->rtm_flags = RTM_F_FIB_MATCH;
-	mnl_attr_put(h, RTA_DST, 16, dst->b);
-	if ((r = query(h, match_cb, &m)))
+	if ((r = query(route6_get(buf, dst, RTM_F_FIB_MATCH), match_cb, &m)))
 		return r;
 	if (!m.found)
 		return -ENETUNREACH;
