@@ -31,6 +31,9 @@ RATE=20000
 COUNT=60000
 # start: sixplaned on $tmp/sixplane.conf (DAEMON)
 start() {
+	# emptied here, not by the background shell's redirection: wait_for
+	# could otherwise find the last instance's "serving" before it runs
+	: >"$tmp/log"
 	ip netns exec "$A" "$SIXPLANED" -c "$tmp/sixplane.conf" -s "$tmp/sock" 2>"$tmp/log" &
 	DAEMON=$!
 	PIDS="$PIDS $DAEMON"

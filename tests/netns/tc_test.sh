@@ -107,6 +107,9 @@ wait "$DAEMON" || die "sixplaned exited non-zero"
 # goes with the process that held it; a clsact filter (a kernel without
 # tcx, or an older sixplaned) stays, and the next start removes it.
 start() {
+	# emptied here, not by the background shell's redirection: wait_for
+	# could otherwise find the last instance's "serving" before it runs
+	: >"$tmp/log"
 	ip netns exec "$A" "$SIXPLANED" -c "$tmp/conf" -s "$tmp/sock" 2>"$tmp/log" &
 	DAEMON=$!
 	PIDS="$PIDS $DAEMON"
