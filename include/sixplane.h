@@ -102,6 +102,24 @@ int sixplane_addr_parse(const char *s, size_t len, unsigned flags, struct sixpla
  * returns the length without it. */
 size_t sixplane_addr_format(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN]);
 
+/* Which implementation sixplane_addr_parse and sixplane_addr_format use:
+ * "portable" (C11, every CPU), or a SIMD level the build has and the CPU
+ * runs: "sse4" (SSSE3 + SSE4.1), "avx2" (AVX2 + BMI2), "avx512" (AVX-512
+ * BW, VL, VBMI, VBMI2) on x86-64, "neon" on arm64. The best one the CPU
+ * runs is chosen at the first call. Every level gives the same results and
+ * the same refusal reasons as the portable one. */
+const char *sixplane_addr_impl(void);
+
+/* Use the implementation NAME (one of the above; NULL: the best one again).
+ * -ENOENT: no such name in this build; -ENOTSUP: this CPU cannot run it.
+ * Meant for tests and benchmarks; call it before other threads use the
+ * address functions. */
+int sixplane_addr_impl_set(const char *name);
+
+/* The names this build has, usable or not, NULL-terminated: NAMES[i] for
+ * i = 0, 1, ... until NULL; "portable" first. */
+const char *sixplane_addr_impl_name(unsigned i);
+
 enum {
 	/* Clear host bits instead of refusing a prefix that has them. */
 	SIXPLANE_PREFIX_NORMALIZE = 1u << 0,
