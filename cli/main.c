@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* sixplane: the subcommand table and its dispatch. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -37,6 +39,34 @@ static int usage(void)
 	return out_flush();
 }
 
+/* SIXPLANE_ADDR_IMPL=NAME runs the address text of one implementation
+ * (sixplane(1) ENVIRONMENT): what benchmarks and bug reports compare. A
+ * name this build or CPU lacks is an error, not a silent fallback. */
+static int addr_impl_from_env(void)
+{
+	const char *name = getenv("SIXPLANE_ADDR_IMPL");
+	char have[128] = "";
+
+	if (!name || !*name)
+		return 0;
+	int r = sixplane_addr_impl_set(name);
+	if (!r)
+		return 0;
+	for (unsigned i = 0; sixplane_addr_impl_name(i); i++) {
+		const char *n = sixplane_addr_impl_name(i);
+		if (sixplane_addr_impl_set(n) == 0 && strlen(have) + strlen(n) + 2 < sizeof(have)) {
+			if (*have)
+				strcat(have, " ");
+			strcat(have, n);
+		}
+	}
+	sixplane_addr_impl_set(NULL);
+	cli_error("SIXPLANE_ADDR_IMPL '%s': %s (here: %s)", name,
+		  r == -ENOTSUP ? "this CPU cannot run it" : "no such implementation in this build",
+		  have);
+	return EXIT_INPUT;
+}
+
 int main(int argc, char **argv)
 {
 	/* Unknown options are reported by bad_option, in one line. */
@@ -52,6 +82,8 @@ int main(int argc, char **argv)
 			return out_flush();
 		}
 	}
+	if (addr_impl_from_env())
+		return EXIT_INPUT;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (!strcmp(argv[1], commands[i].name)) {
 			int ret = commands[i].main(argc - 1, argv + 1);
