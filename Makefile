@@ -68,9 +68,11 @@ test-san:
 	cd $(SAN_BUILD) && MATRIX_PARSE=0 ctest --output-on-failure -j $(JOBS) -L netns \
 		-R '^(netns_resolver|netns_reload|netns_late|netns_guard|netns_site_routes|spine_agree|spine_matrix_netlink)$$'
 
-# The portable configuration (what builds on illumos): library and CLI only.
+# The portable configuration (what builds on illumos): library and CLI only,
+# and the address text without SIMD kernels (the portable code alone).
 test-nodaemon:
-	cmake -S . -B $(NODAEMON_BUILD) -DSIXPLANE_DAEMON=OFF -DSIXPLANE_BENCH=OFF $(CMAKE_FLAGS)
+	cmake -S . -B $(NODAEMON_BUILD) -DSIXPLANE_DAEMON=OFF -DSIXPLANE_BENCH=OFF -DSIXPLANE_SIMD=OFF \
+		$(CMAKE_FLAGS)
 	cmake --build $(NODAEMON_BUILD) -j $(JOBS)
 	cd $(NODAEMON_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|cli|install'
 
