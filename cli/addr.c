@@ -73,6 +73,50 @@ static int addr_one(const char *s, size_t len, void *arg)
 	return 0;
 }
 
+/* Bulk, plain form: the canonical text formatted straight into the output
+ * buffer, no call per line but parse and format. Lines the parser refuses
+ * (prefixes, errors) take the path of a command-line argument. */
+static int addr_block(const char *p, size_t n, void *arg)
+{
+	const char *end = p + n;
+	unsigned long line = cli_line;
+	size_t room;
+	char *o = out_reserve(SIXPLANE_ADDRSTRLEN, &room), *base = o;
+	char *lim = o + room - SIXPLANE_ADDRSTRLEN; /* room for one more up to here */
+	int bad = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		size_t len = (size_t)(e - p);
+		struct sixplane_addr a;
+
+		line++;
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (o > lim) {
+			out_commit((size_t)(o - base));
+			base = o = out_reserve(SIXPLANE_ADDRSTRLEN, &room);
+			lim = o + room - SIXPLANE_ADDRSTRLEN;
+		}
+		if (!sixplane_addr_parse(p, len, 0, &a, NULL)) {
+			o += sixplane_addr_format(&a, o);
+			*o++ = '\n';
+		} else {
+			out_commit((size_t)(o - base));
+			cli_line = line;
+			if (addr_one(p, len, arg))
+				bad = 1;
+			base = o = out_reserve(SIXPLANE_ADDRSTRLEN, &room);
+			lim = o + room - SIXPLANE_ADDRSTRLEN;
+		}
+		p = e + 1;
+	}
+	out_commit((size_t)(o - base));
+	cli_line = line;
+	return bad;
+}
+
 int addr_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -102,7 +146,9 @@ int addr_main(int argc, char **argv)
 		return cli_usage_error("addr ", "expected an address (or -)");
 	for (int i = optind; i < argc; i++) {
 		if (!strcmp(argv[i], "-")) {
-			int r = each_stdin_line("IPv6 address", addr_one, &c);
+			int r = c.json || c.expand
+					? each_stdin_line("IPv6 address", addr_one, &c)
+					: each_stdin_block("IPv6 address", addr_block, &c);
 			if (r > ret)
 				ret = r;
 		} else if (addr_one(argv[i], strlen(argv[i]), &c)) {

@@ -100,6 +100,12 @@ void warn_nwid(uint64_t nwid);
 
 void out_write(const char *s, size_t n);
 void out_str(const char *s);
+/* Room for at least n bytes (n <= OUT_RESERVE_MAX) at the end of the
+ * output, *room bytes in all, to format into directly; out_commit then
+ * says how many were written. Nothing else may write in between. */
+#define OUT_RESERVE_MAX 4096
+char *out_reserve(size_t n, size_t *room);
+void out_commit(size_t n);
 /* Flush; EXIT_SYSTEM with a message if stdout failed, else 0. */
 int out_flush(void);
 /* j as JSON (jansson dump flags) and a newline; EXIT_SYSTEM if it cannot
@@ -170,6 +176,14 @@ int make_folder(const char *dir, bool *made);
  * returned non-zero, EXIT_SYSTEM on a read error, else 0. */
 int each_stdin_line(const char *what, int (*fn)(const char *line, size_t len, void *ctx),
 		    void *ctx);
+/* The same, a block of whole lines at a time for loops that want no call
+ * per line: [p, p + n) is lines each ending in "\n", except at the end of
+ * the input, where it is the last line, without one. fn counts cli_line
+ * itself (one per line, set before any message), strips a "\r" before the
+ * "\n", returns non-zero if any line was bad. STDIN_BLOCK_PAD readable
+ * bytes follow p + n, for loads wider than the line. */
+#define STDIN_BLOCK_PAD 64
+int each_stdin_block(const char *what, int (*fn)(const char *p, size_t n, void *ctx), void *ctx);
 
 /* ---- common option handling -------------------------------------------- */
 

@@ -8,7 +8,9 @@
 
 #include "cli.h"
 
-static char obuf[1 << 16];
+/* Large, for one write(2) per ~6,000 addresses; a trickling input still
+ * gets each chunk's answers (each_stdin_block flushes per read). */
+static char obuf[1 << 18];
 static size_t olen;
 static int oerr;
 
@@ -41,6 +43,19 @@ void out_write(const char *s, size_t n)
 		}
 	}
 	memcpy(obuf + olen, s, n);
+	olen += n;
+}
+
+char *out_reserve(size_t n, size_t *room)
+{
+	if (n > sizeof(obuf) - olen)
+		drain();
+	*room = sizeof(obuf) - olen;
+	return obuf + olen;
+}
+
+void out_commit(size_t n)
+{
 	olen += n;
 }
 
