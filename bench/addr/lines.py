@@ -5,15 +5,23 @@
   lines.py addrs N SEED     N IPv6 addresses, one a line, in non-canonical
                             spellings every peer accepts
   lines.py nodes N SEED     N 10-hex-digit node ids
-  lines.py compare OURS PEER
-                            line by line: identical, the same address spelt
-                            otherwise (and how), or a different address.
-                            Prints one tab-separated line:
+  lines.py compare INPUT OURS OURS_ERR PEER PEER_ERR
+                            line by line over INPUT: OURS and PEER hold the
+                            outputs of the lines each accepted, OURS_ERR and
+                            PEER_ERR the messages of those it refused
+                            ("...line N: ..."). Of the lines both accepted:
+                            identical, the same address spelt otherwise (and
+                            how), or a different address. Prints one
+                            tab-separated line:
                             lines identical same_single_zero_group
                             same_ipv4_hex same_ipv4_dotted same_other different
+                            both_refused ours_only_refused peer_only_refused
+                            examples of ours_only_refused lines, as the peer
+                            wrote them
 """
 import ipaddress
 import random
+import re
 import sys
 
 PROVIDERS = [0x20010db8, 0x2a0104f8, 0x26001f18, 0x2a001450, 0x200141d0, 0x2604a880,
@@ -102,12 +110,37 @@ def single_zero_group(ours, peer):
     return n == 7
 
 
-def compare(ours_path, peer_path):
-    counts = dict(lines=0, identical=0, single=0, v4hex=0, v4dotted=0, other=0, different=0)
-    with open(ours_path) as fo, open(peer_path) as fp:
-        for o, p in zip(fo, fp):
-            o, p = o.strip(), p.strip()
+def refused_lines(path):
+    """The line numbers of "...line N: ..." messages."""
+    found = set()
+    with open(path, errors="replace") as f:
+        for m in re.finditer(r"^(?:sixplane: )?line (\d+): ", f.read(), re.M):
+            found.add(int(m.group(1)))
+    return found
+
+
+def compare(input_path, ours_path, ours_err, peer_path, peer_err):
+    counts = dict(lines=0, identical=0, single=0, v4hex=0, v4dotted=0, other=0, different=0,
+                  both_refused=0, ours_only=0, peer_only=0)
+    examples = []
+    ours_bad, peer_bad = refused_lines(ours_err), refused_lines(peer_err)
+    with open(input_path, errors="replace") as fi, open(ours_path) as fo, \
+            open(peer_path, errors="replace") as fp:
+        for n, line in enumerate(fi, 1):
             counts["lines"] += 1
+            o = None if n in ours_bad else fo.readline()
+            p = None if n in peer_bad else fp.readline()
+            if o is None or p is None:
+                if o is None and p is None:
+                    counts["both_refused"] += 1
+                elif o is None:
+                    counts["ours_only"] += 1
+                    if len(examples) < 3:
+                        examples.append("`%s` as `%s`" % (line.rstrip("\n"), p.strip()))
+                else:
+                    counts["peer_only"] += 1
+                continue
+            o, p = o.strip(), p.strip()
             if o == p:
                 counts["identical"] += 1
                 continue
@@ -118,7 +151,7 @@ def compare(ours_path, peer_path):
             if not same:
                 counts["different"] += 1
                 if counts["different"] <= 3:
-                    print("lines.py: different addresses: ours %r, peer %r" % (o, p),
+                    print("lines.py: line %d, different addresses: ours %r, peer %r" % (n, o, p),
                           file=sys.stderr)
             elif single_zero_group(o, p):
                 counts["single"] += 1
@@ -128,20 +161,21 @@ def compare(ours_path, peer_path):
                 counts["v4dotted"] += 1
             else:
                 counts["other"] += 1
-    # a peer that stopped early gave no answer for the rest
-    with open(ours_path) as fo, open(peer_path) as fp:
-        n_ours, n_peer = sum(1 for _ in fo), sum(1 for _ in fp)
-    counts["different"] += abs(n_ours - n_peer)
-    counts["lines"] = max(n_ours, n_peer)
-    print("\t".join(str(counts[k]) for k in
-                    ("lines", "identical", "single", "v4hex", "v4dotted", "other", "different")))
+        # a peer that stopped early gave no answer for the rest; more output
+        # than lines is as wrong
+        extra = sum(1 for _ in fo) + sum(1 for _ in fp)
+    counts["different"] += extra
+    print("\t".join([str(counts[k]) for k in
+                     ("lines", "identical", "single", "v4hex", "v4dotted", "other", "different",
+                      "both_refused", "ours_only", "peer_only")] +
+                    [", ".join(examples).replace("\t", "\\t")]))
 
 
 def main(argv):
     if len(argv) == 4 and argv[1] in ("addrs", "nodes"):
         (gen_addrs if argv[1] == "addrs" else gen_nodes)(int(argv[2]), int(argv[3]))
-    elif len(argv) == 4 and argv[1] == "compare":
-        compare(argv[2], argv[3])
+    elif len(argv) == 7 and argv[1] == "compare":
+        compare(*argv[2:])
     else:
         sys.stderr.write(__doc__)
         return 1
