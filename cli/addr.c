@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* sixplane addr: canonical RFC 5952 text. */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "cli.h"
 
@@ -73,6 +77,29 @@ static int addr_one(const char *s, size_t len, void *arg)
 	return 0;
 }
 
+/* Bit i set where q[i] is a newline, for 64 readable bytes at q: the lines
+ * of a block are found from one such mask per 64 bytes (two or so lines),
+ * not with a memchr call per line. */
+static inline uint64_t newlines(const char *q)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+	const __m128i *v = (const __m128i *)q;
+	uint64_t m0 = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v), nl));
+	uint64_t m1 = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 1), nl));
+	uint64_t m2 = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 2), nl));
+	uint64_t m3 = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 3), nl));
+
+	return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+#else
+	uint64_t m = 0;
+
+	for (int i = 0; i < 64; i++)
+		m |= (uint64_t)(q[i] == '\n') << i;
+	return m;
+#endif
+}
+
 /* Bulk, plain form: the canonical text formatted straight into the output
  * buffer, no call per line but parse and format. Lines the parser refuses
  * (prefixes, errors) take the path of a command-line argument. */
@@ -84,10 +111,22 @@ static int addr_block(const char *p, size_t n, void *arg)
 	char *o = out_reserve(SIXPLANE_ADDRSTRLEN, &room), *base = o;
 	char *lim = o + room - SIXPLANE_ADDRSTRLEN; /* room for one more up to here */
 	int bad = 0;
+	const char *blk = p; /* 64 bytes whose newlines not yet passed are in m */
+	uint64_t m = newlines(blk);
 
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end;
+		const char *e = end;
+
+		while (!m && (blk += 64) < end)
+			m = newlines(blk);
+		/* Only the last line of the input has no newline, and a newline
+		 * found past its end is the padding's. */
+		if (m) {
+			const char *nl = blk + __builtin_ctzll(m);
+			m &= m - 1;
+			if (nl < end)
+				e = nl;
+		}
 		size_t len = (size_t)(e - p);
 		struct sixplane_addr a;
 
