@@ -112,141 +112,244 @@ static inline __attribute__((always_inline)) int check_masks(uint64_t lm, unsign
 	return 1;
 }
 
-/* ---- sse4 and avx2: masks by vector compares, fields in scalar code ---- */
+/* ---- sse4 and avx2: the same code, in SSE or VEX encoding ---- */
 
-/* The four bytes ending at the last byte of a field of l digits (1-4),
- * those before the field cleared. blk has 4 zero bytes before the text. */
-static inline uint32_t field_bytes(const uint8_t *blk, unsigned end, unsigned l)
+static inline uint32_t load32(const char *p)
 {
 	uint32_t w;
 
-	memcpy(&w, blk + end + 1, 4);
+	memcpy(&w, p, 4);
+	return w;
+}
+
+static inline uint64_t load64(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* The four bytes ending at s[e], the last of a field of l digits (1-4),
+ * those before the field cleared; never a byte outside s[0..len). */
+static inline uint32_t field_bytes(const char *s, size_t len, unsigned e, unsigned l)
+{
+	uint32_t w;
+
+	if (e >= 3) {
+		w = load32(s + e - 3);
+	} else if (len >= 4) {
+		w = load32(s) << (8 * (3 - e));
+	} else {
+		w = 0;
+		for (unsigned i = 0; i <= e; i++)
+			w |= (uint32_t)(uint8_t)s[i] << (8 * (3 - e + i));
+	}
 	return w & (0xffffffffU << (8 * (4 - l)));
 }
 
-static inline __attribute__((always_inline)) int
-gather_scalar(const uint8_t *blk, const struct plan *p, struct sixplane_addr *out)
+/* The dotted quad of the last four fields, in memory order; 0 and *bad
+ * set when an octet is above 255. */
+static inline uint32_t dotted_quad(const char *s, size_t len, uint64_t st, uint64_t en, int *bad)
 {
-	uint8_t o[16] = {0};
-	uint64_t st = p->starts, en = p->ends;
+	uint32_t q = 0;
 
-	for (unsigned k = 0; k < p->nhex; k++) {
+	for (unsigned k = 0; k < 4; k++) {
 		unsigned b = (unsigned)__builtin_ctzll(st), e = (unsigned)__builtin_ctzll(en);
-		uint32_t w = field_bytes(blk, e, e - b + 1);
-		/* '0'-'9' 0x30-0x39, 'A'-'F' 0x41-0x46, 'a'-'f' 0x61-0x66: the
-		 * low nibble, plus 9 for a letter (bit 6) */
-		uint32_t x = (w & 0x0f0f0f0fU) + ((w >> 6) & 0x01010101U) * 9;
-		uint32_t y = (x << 4) | (x >> 8); /* byte 0: digits 0-1, byte 2: 2-3 */
-		unsigned g = k < p->before ? k : k + p->zeros;
+		uint32_t x = field_bytes(s, len, e, e - b + 1) & 0x0f0f0f0fU;
+		unsigned v = ((x >> 8) & 0xff) * 100 + ((x >> 16) & 0xff) * 10 + (x >> 24);
 
-		o[2 * g] = (uint8_t)y;
-		o[2 * g + 1] = (uint8_t)(y >> 16);
+		*bad |= v > 255;
+		q |= (uint32_t)(uint8_t)v << (8 * k);
 		st &= st - 1;
 		en &= en - 1;
 	}
-	if (p->v4) {
-		for (unsigned k = 0; k < 4; k++) {
-			unsigned b = (unsigned)__builtin_ctzll(st),
-				 e = (unsigned)__builtin_ctzll(en);
-			uint32_t x = field_bytes(blk, e, e - b + 1) & 0x0f0f0f0fU;
-			unsigned v = ((x >> 8) & 0xff) * 100 + ((x >> 16) & 0xff) * 10 + (x >> 24);
-
-			if (v > 255)
-				return 0;
-			o[12 + k] = (uint8_t)v;
-			st &= st - 1;
-			en &= en - 1;
-		}
-	}
-	memcpy(out->b, o, 16);
-	return 1;
+	return q;
 }
 
-/* Masks of one 16-byte block. */
-__attribute__((target("ssse3,sse4.1"))) static inline void classify16(__m128i v, uint64_t *h,
-								      uint64_t *c, uint64_t *d,
-								      uint64_t *dig, uint64_t *z,
+#define SSE_TARGET "ssse3,sse4.1"
+#define AVX2_TARGET "avx2,bmi2"
+
+/*
+ * Bytes 16c..16c+15 of the text, zeros past len, reading only s[0..len):
+ * a 16-byte load where the text has them all, else the last 16 bytes
+ * moved down by a shuffle, or for a text of fewer than 16 two overlapping
+ * loads of 8 or 4 bytes (or its 1-3 bytes) put together in registers.
+ * The shuffle's index saturates to 0x80 (a zero) past the text.
+ */
+#define CHUNK_BODY                                                                                 \
+	size_t base = 16 * c;                                                                      \
+	if (len >= base + 16)                                                                      \
+		return _mm_loadu_si128((const __m128i *)(s + base));                               \
+	if (len <= base)                                                                           \
+		return _mm_setzero_si128();                                                        \
+	if (len >= 16) {                                                                           \
+		__m128i idx = _mm_add_epi8(                                                        \
+			_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),       \
+			_mm_set1_epi8((char)(base + 16 - len)));                                   \
+		return _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + len - 16)),          \
+					_mm_adds_epu8(idx, _mm_set1_epi8(0x70)));                  \
+	}                                                                                          \
+	uint64_t q0, q1 = 0;                                                                       \
+	if (len >= 8) {                                                                            \
+		uint64_t hi = load64(s + len - 8);                                                 \
+		unsigned sh = 8 * ((unsigned)len - 8);                                             \
+		q0 = load64(s) | hi << sh;                                                         \
+		q1 = (hi >> 1) >> (63 - sh);                                                       \
+	} else if (len >= 4) {                                                                     \
+		q0 = load32(s) | (uint64_t)load32(s + len - 4) << (8 * (len - 4));                 \
+	} else {                                                                                   \
+		q0 = (uint8_t)s[0] | (uint64_t)(uint8_t)s[len / 2] << (8 * (len / 2)) |            \
+		     (uint64_t)(uint8_t)s[len - 1] << (8 * (len - 1));                             \
+	}                                                                                          \
+	return _mm_set_epi64x((long long)q1, (long long)q0);
+
+__attribute__((target(SSE_TARGET))) static inline __m128i chunk_sse4(const char *s, size_t len,
+								     unsigned c)
+{
+	CHUNK_BODY
+}
+
+__attribute__((target(AVX2_TARGET))) static inline __m128i chunk_avx2(const char *s, size_t len,
+								      unsigned c)
+{
+	CHUNK_BODY
+}
+
+/* Class masks of a chunk: hex, ':', '.', decimal, '0'. Signed compares:
+ * bytes of 0x80 and above are negative, in neither range; zeros are in no
+ * class. */
+#define CLASSIFY_BODY                                                                              \
+	__m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));                                      \
+	__m128i isdig = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),                   \
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));                  \
+	__m128i islet = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),               \
+				      _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1)));              \
+	uint64_t md = (uint32_t)_mm_movemask_epi8(isdig);                                          \
+	m[3] |= md << at;                                                                          \
+	m[0] |= (md | (uint32_t)_mm_movemask_epi8(islet)) << at;                                   \
+	m[1] |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')))       \
+		<< at;                                                                             \
+	m[2] |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')))       \
+		<< at;                                                                             \
+	m[4] |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('0'))) << at;
+
+__attribute__((target(SSE_TARGET))) static inline void classify_sse4(__m128i v, uint64_t m[5],
+								     unsigned at)
+{
+	CLASSIFY_BODY
+}
+
+__attribute__((target(AVX2_TARGET))) static inline void classify_avx2(__m128i v, uint64_t m[5],
 								      unsigned at)
 {
-	__m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	/* digits: 0x30-0x39; letters (either case): 'a'-'f' after | 0x20.
-	 * Signed compares: bytes of 0x80 and above are negative, not in
-	 * either range. */
-	__m128i isdig = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-	__m128i islet = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-				      _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1)));
-	uint64_t md = (uint16_t)_mm_movemask_epi8(isdig);
-
-	*dig |= md << at;
-	*h |= (md | (uint16_t)_mm_movemask_epi8(islet)) << at;
-	*c |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':'))) << at;
-	*d |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) << at;
-	*z |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('0'))) << at;
+	CLASSIFY_BODY
 }
 
-__attribute__((target("ssse3,sse4.1"))) int sp_addr_parse_sse4(const char *s, size_t len,
-							       struct sixplane_addr *out)
+/*
+ * Groups 4h..4h+3 from the chunks t0-t2 (the text in order). Lane j (4
+ * bytes) of the 16 takes the four bytes ending at the last digit of field
+ * f(j) (j before the "::", j - zeros after the zero groups; none in them:
+ * a lane of zeros), then keeps the bytes from the last back to the first
+ * that is not a hex digit (a separator, or nothing before the text), and
+ * packs the digits two to a byte.
+ */
+#define GROUPS_BODY                                                                                \
+	const __m128i lane =                                                                       \
+		_mm_add_epi8(_mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3),        \
+			     _mm_set1_epi8((char)(4 * h)));                                        \
+	__m128i after = _mm_cmpgt_epi8(lane, _mm_set1_epi8((char)(p->before - 1)));                \
+	__m128i field = _mm_sub_epi8(lane, _mm_and_si128(after, _mm_set1_epi8((char)p->zeros)));   \
+	__m128i gap = _mm_and_si128(                                                               \
+		after, _mm_cmpgt_epi8(_mm_set1_epi8((char)(p->before + p->zeros)), lane));         \
+	__m128i src = _mm_sub_epi8(_mm_shuffle_epi8(last, field),                                  \
+				   _mm_setr_epi8(3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0)); \
+	src = _mm_or_si128(src, gap);                                                              \
+	const __m128i sat = _mm_set1_epi8(0x70), sixteen = _mm_set1_epi8(16);                      \
+	__m128i g = _mm_shuffle_epi8(t0, _mm_adds_epu8(src, sat));                                 \
+	src = _mm_sub_epi8(src, sixteen);                                                          \
+	g = _mm_or_si128(g, _mm_shuffle_epi8(t1, _mm_adds_epu8(src, sat)));                        \
+	src = _mm_sub_epi8(src, sixteen);                                                          \
+	g = _mm_or_si128(g, _mm_shuffle_epi8(t2, _mm_adds_epu8(src, sat)));                        \
+	__m128i lower = _mm_or_si128(g, _mm_set1_epi8(0x20));                                      \
+	__m128i hex = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(g, _mm_set1_epi8('0' - 1)),        \
+						 _mm_cmplt_epi8(g, _mm_set1_epi8('9' + 1))),       \
+				   _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),    \
+						 _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1))));  \
+	/* a byte is a digit of the field when it and those after it in its                        \
+	 * lane are hex digits */                                                                  \
+	hex = _mm_and_si128(                                                                       \
+		hex, _mm_or_si128(_mm_srli_epi32(hex, 8), _mm_set1_epi32((int)0xff000000)));       \
+	hex = _mm_and_si128(                                                                       \
+		hex, _mm_or_si128(_mm_srli_epi32(hex, 16), _mm_set1_epi32((int)0xffff0000)));      \
+	/* the low nibble, plus 9 for a letter (bit 6) */                                          \
+	__m128i letter = _mm_and_si128(_mm_srli_epi16(g, 6), _mm_set1_epi8(1));                    \
+	__m128i nib = _mm_add_epi8(_mm_and_si128(g, _mm_set1_epi8(0x0f)),                          \
+				   _mm_add_epi8(letter, _mm_slli_epi16(letter, 3)));               \
+	return _mm_maddubs_epi16(_mm_and_si128(nib, hex), _mm_set1_epi16(0x0110));
+
+__attribute__((target(SSE_TARGET))) static inline __m128i
+groups_sse4(__m128i t0, __m128i t1, __m128i t2, __m128i last, const struct plan *p, unsigned h)
 {
-	/* 4 zero bytes, the text, zeros to 48 bytes of text */
-	uint8_t blk[4 + 48] = {0};
-	uint64_t h = 0, c = 0, d = 0, dig = 0, z = 0;
-	struct plan p;
-
-	if (len - 1 >= SP_TEXT_MAX)
-		return 0;
-	memcpy(blk + 4, s, len);
-	for (unsigned i = 0; i < 48; i += 16)
-		classify16(_mm_loadu_si128((const __m128i *)(blk + 4 + i)), &h, &c, &d, &dig, &z,
-			   i);
-	uint64_t lm = (1ULL << len) - 1;
-	/* zero bytes past len are none of the classes; only '0' could be */
-	if (!check_masks(lm, (unsigned)len, h, c, d, dig, z & lm, 0, &p))
-		return 0;
-	return gather_scalar(blk, &p, out);
+	GROUPS_BODY
 }
 
-/* Masks of one 32-byte block. */
-__attribute__((target("avx2,bmi2"))) static inline void classify32(__m256i v, uint64_t *h,
-								   uint64_t *c, uint64_t *d,
-								   uint64_t *dig, uint64_t *z,
-								   unsigned at)
+__attribute__((target(AVX2_TARGET))) static inline __m128i
+groups_avx2(__m128i t0, __m128i t1, __m128i t2, __m128i last, const struct plan *p, unsigned h)
 {
-	__m256i lower = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-	__m256i isdig = _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8('0' - 1)),
-					 _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), v));
-	__m256i islet = _mm256_and_si256(_mm256_cmpgt_epi8(lower, _mm256_set1_epi8('a' - 1)),
-					 _mm256_cmpgt_epi8(_mm256_set1_epi8('f' + 1), lower));
-	uint64_t md = (uint32_t)_mm256_movemask_epi8(isdig);
-
-	*dig |= md << at;
-	*h |= (md | (uint32_t)_mm256_movemask_epi8(islet)) << at;
-	*c |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')))
-	      << at;
-	*d |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('.')))
-	      << at;
-	*z |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('0')))
-	      << at;
+	GROUPS_BODY
 }
 
-__attribute__((target("avx2,bmi2"))) int sp_addr_parse_avx2(const char *s, size_t len,
+/* The last byte of each hex field, in order (at most 8). */
+static inline uint64_t field_ends(uint64_t en, unsigned n)
+{
+	uint64_t e = 0;
+
+	for (unsigned k = 0; k < n; k++) {
+		e |= (uint64_t)__builtin_ctzll(en) << (8 * k);
+		en &= en - 1;
+	}
+	return e;
+}
+
+#define PARSE_BODY(chunk, classify, groups)                                                        \
+	uint64_t m[5] = {0};                                                                       \
+	struct plan p;                                                                             \
+	if (len - 1 >= SP_TEXT_MAX)                                                                \
+		return 0;                                                                          \
+	__m128i t0 = chunk(s, len, 0), t1 = chunk(s, len, 1), t2 = chunk(s, len, 2);               \
+	classify(t0, m, 0);                                                                        \
+	classify(t1, m, 16);                                                                       \
+	classify(t2, m, 32);                                                                       \
+	if (!check_masks((1ULL << len) - 1, (unsigned)len, m[0], m[1], m[2], m[3], m[4], 0, &p))   \
+		return 0;                                                                          \
+	__m128i last = _mm_cvtsi64_si128((long long)field_ends(p.ends, p.nhex));                   \
+	__m128i r = _mm_packus_epi16(groups(t0, t1, t2, last, &p, 0),                              \
+				     groups(t0, t1, t2, last, &p, 1));                             \
+	if (p.v4) {                                                                                \
+		int bad = 0;                                                                       \
+		uint64_t st = p.starts, en = p.ends;                                               \
+		for (unsigned k = 0; k < p.nhex; k++) {                                            \
+			st &= st - 1;                                                              \
+			en &= en - 1;                                                              \
+		}                                                                                  \
+		r = _mm_insert_epi32(r, (int)dotted_quad(s, len, st, en, &bad), 3);                \
+		if (bad)                                                                           \
+			return 0;                                                                  \
+	}                                                                                          \
+	_mm_storeu_si128((__m128i *)out->b, r);                                                    \
+	return 1;
+
+__attribute__((target(SSE_TARGET))) int sp_addr_parse_sse4(const char *s, size_t len,
+							   struct sixplane_addr *out)
+{
+	PARSE_BODY(chunk_sse4, classify_sse4, groups_sse4)
+}
+
+__attribute__((target(AVX2_TARGET))) int sp_addr_parse_avx2(const char *s, size_t len,
 							    struct sixplane_addr *out)
 {
-	uint8_t blk[4 + 64] = {0};
-	uint64_t h = 0, c = 0, d = 0, dig = 0, z = 0;
-	struct plan p;
-
-	if (len - 1 >= SP_TEXT_MAX)
-		return 0;
-	memcpy(blk + 4, s, len);
-	classify32(_mm256_loadu_si256((const __m256i *)(blk + 4)), &h, &c, &d, &dig, &z, 0);
-	if (len > 32)
-		classify32(_mm256_loadu_si256((const __m256i *)(blk + 36)), &h, &c, &d, &dig, &z,
-			   32);
-	uint64_t lm = _bzhi_u64(~0ULL, (unsigned)len);
-	if (!check_masks(lm, (unsigned)len, h, c, d, dig, z & lm, 0, &p))
-		return 0;
-	return gather_scalar(blk, &p, out);
+	PARSE_BODY(chunk_avx2, classify_avx2, groups_avx2)
 }
 
 /* ---- avx512 ---- */
