@@ -169,8 +169,10 @@ END {
 		impl_all
 	if (impl_port != "")
 		printf "The portable C path (what a CPU without SIMD runs) is measured beside it in the same rounds. "
-	if (cli_honoured == 1)
+	if (cli_honoured == 1 && impl_port != "")
 		printf "The command rows run `sixplane` with `SIXPLANE_ADDR_IMPL=%s` and with `SIXPLANE_ADDR_IMPL=portable`.\n\n", ours_name
+	else if (cli_honoured == 1)
+		printf "The command rows run `sixplane` with `SIXPLANE_ADDR_IMPL=%s`.\n\n", ours_name
 	else
 		printf "The `sixplane` binary does not take `SIXPLANE_ADDR_IMPL`: its command rows ran the library's pick (%s) only.\n\n", impl_default
 
