@@ -102,7 +102,7 @@ function agree(name, key, peername,    k, s, sep) {
 	if (f[4] > 0)
 		s = s sep commas(f[4]) " the same IPv4-mapped address in hex (`::ffff:102:304`; RFC 5952 section 5 recommends the dotted quad, as ours)"
 	if (f[5] > 0)
-		s = s sep commas(f[5]) " the same address with a dotted quad where ours writes hex (IPv4-compatible `::1.2.3.4`, deprecated by RFC 4291 section 2.5.5.1)"
+		s = s sep commas(f[5]) " the same address with a dotted quad where ours writes hex (ISATAP `fe80::5efe:192.0.2.1`, IPv4-compatible `::192.0.2.1`, deprecated by RFC 4291 section 2.5.5.1; RFC 5952 section 5 asks it only of the well-known forms)"
 	if (f[6] > 0)
 		s = s sep commas(f[6]) " the same address spelt otherwise"
 	s = s sep commas(f[7]) " a different address"
@@ -176,6 +176,7 @@ END {
 	else
 		printf "The `sixplane` binary does not take `SIXPLANE_ADDR_IMPL`: its command rows ran the library's pick (%s) only.\n\n", impl_default
 
+	printf "Library rows: medians of %s rounds; command rows: medians of %s rounds (how, below the table).\n\n", rounds, brounds
 	printf "| input | operation | ours (%s) | ours (portable) | peer | speed-up (%s) | speed-up (portable) | target | %s | portable |\n", ours_name, ours_name, ours_name
 	print "|---|---|---:|---:|---:|---:|---:|---|---|---|"
 	for (i = 0; i < n_order; i++) {
