@@ -188,6 +188,13 @@ for spec in "$@"; do
 	# the same answers, line for line, on the first CHECK_N lines
 	ours <"$in.check" >"$in.out.ours" 2>"$in.err.ours" || true
 	py <"$in.check" >"$in.out.py" 2>"$in.err.py" || true
+	if [ -s "$tmp/t.portable" ]; then
+		# the portable path must write the same bytes and messages
+		portable <"$in.check" >"$in.out.portable" 2>"$in.err.portable" || true
+		same=1
+		cmp -s "$in.out.ours" "$in.out.portable" && cmp -s "$in.err.ours" "$in.err.portable" || same=0
+		printf 'same_portable\t%s\t%s\n' "$name" "$same"
+	fi
 	printf 'agree_python\t%s\t%s\n' "$name" "$("$PY" "$here/lines.py" compare "$in.check" \
 		"$in.out.ours" "$in.err.ours" "$in.out.py" "$in.err.py")"
 	if [ "$have_calc" -eq 1 ]; then
@@ -228,6 +235,7 @@ plane_lines=$(plane <"$tmp/nodes" | wc -l)
 #   bulk_ipv6calc	NAME	ours lines/s	ipv6calc lines/s	speed-up	(absent without ipv6calc)
 #   bulk_python	NAME	ours lines/s	python lines/s	speed-up
 #   bulk_portable	NAME	portable lines/s	speed-up vs ipv6calc	vs python
+#   same_portable	NAME	1 if the portable path wrote the same output and messages
 #   agree_python|agree_ipv6calc	NAME	lines.py compare's counts
 #   probe_ipv6calc	NAME	probed	refused	accepted	examples
 # and
