@@ -1,20 +1,104 @@
 /* SPDX-License-Identifier: MIT */
-/* Address text format, x86-64 SIMD levels (lib/addr_impl.h). Placeholder
- * until the kernels land: the portable code at every level. */
+/*
+ * Address text format, x86-64 SIMD levels (lib/addr_impl.h): the text of
+ * RFC 5952 as the portable formatter writes it, byte for byte.
+ *
+ * avx512: the whole text in one ZMM register. The 16 bytes are laid out as
+ * ":xxxx:xxxx:...:xxxx:" (41 bytes: a ':' and each group's four digits and
+ * ':') by VPERMB, each byte's nibble picked by VPMULTISHIFTQB and made a
+ * digit by a VPERMB table lookup that keeps the ':'s; then VPCOMPRESSB
+ * keeps the bytes of a 64-bit mask: each group's digits from its first
+ * significant one (the last always), its ':', none of the zero run but a
+ * ':' (and the leading one when the run starts the address), never the ':'
+ * after the eighth group. The mask is plain bit arithmetic on the masks of
+ * nonzero digits and of zero groups.
+ */
+#include <stdint.h>
+#include <string.h>
+
 #include "../addr_impl.h"
 
 #ifdef SP_SIMD_X86
+#include <immintrin.h>
+
+/* lib/addr_format.c: the zero run of each mask of zero groups */
+extern const uint8_t sp_zero_run[256];
+
+/* RFC 5952 section 5: ::ffff:0:0/96 is written in mixed notation, which
+ * the portable formatter does. */
+static inline int is_mapped(const struct sixplane_addr *a)
+{
+	uint64_t lo, hi;
+
+	memcpy(&lo, a->b, 8);
+	memcpy(&hi, a->b + 8, 8);
+	return !lo && (hi & 0xffffffff) == 0xffff0000;
+}
+
+#define AVX512_TARGET "avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"
+
+/* The 41-byte layout, bit j: byte j. Group i's digits are bytes
+ * 1 + 5i .. 4 + 5i, its ':' byte 5 + 5i. */
+#define L_DIGITS 0xf7bdef7bdeULL /* every digit */
+#define L_AFTER1 0xe739ce739cULL /* digits 1..3 of each group */
+#define L_AFTER2 0xc6318c6318ULL /* digits 2..3 of each group */
+#define L_LAST 0x8421084210ULL	 /* digit 3 of each group */
+#define L_COLONS 0x842108420ULL	 /* the ':' after groups 0..6 */
+
+/* for layout byte j, the address byte whose nibble it is */
+static const uint8_t l_byte[64] __attribute__((aligned(64))) = {
+	0, 0, 0, 1, 1,	0,  2,	2,  3, 3,  0,  4,  4,  5, 5,  0,  6,  6,  7, 7, 0, 8,
+	8, 9, 9, 0, 10, 10, 11, 11, 0, 12, 12, 13, 13, 0, 14, 14, 15, 15, 0, 0, 0,
+};
+/* the bit offset of that nibble in its quadword once VPERMB has put the
+ * byte at j: the high nibble first */
+static const uint8_t l_shift[64] __attribute__((aligned(64))) = {
+	0, 12, 16, 28, 32, 0, 52, 56, 4,  8,  0, 28, 32, 44, 48, 0, 4,	8,  20, 24,
+	0, 44, 48, 60, 0,  0, 20, 24, 36, 40, 0, 60, 0,	 12, 16, 0, 36, 40, 52, 56,
+};
+/* VPERMB looks at 6 bits of the index: the 16 digits four times over */
+static const char l_hex[65] __attribute__((aligned(64))) =
+	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+__attribute__((target(AVX512_TARGET))) size_t sp_addr_format_avx512(const struct sixplane_addr *a,
+								    char buf[SIXPLANE_ADDRSTRLEN])
+{
+	if (is_mapped(a))
+		return sp_addr_format_portable(a, buf);
+
+	__m128i v = _mm_loadu_si128((const __m128i *)a->b);
+	__m512i t = _mm512_permutexvar_epi8(_mm512_load_si512(l_byte), _mm512_castsi128_si512(v));
+	t = _mm512_multishift_epi64_epi8(_mm512_load_si512(l_shift), t);
+	__m512i text = _mm512_mask_permutexvar_epi8(_mm512_set1_epi8(':'), L_DIGITS, t,
+						    _mm512_load_si512(l_hex));
+
+	/* the digits from each group's first significant one: its nonzero
+	 * digits, smeared onto the digits after them in the group */
+	uint64_t keep = _mm512_mask_test_epi8_mask(L_DIGITS, t, _mm512_set1_epi8(0x0f));
+	keep |= keep << 1 & L_AFTER1;
+	keep |= keep << 2 & L_AFTER2;
+	keep |= L_LAST | L_COLONS;
+
+	/* RFC 5952 section 4.2: the longest run of two or more zero groups,
+	 * the first one on a tie, goes but for one ':' (with the ':' before
+	 * it, "::"), two at the start */
+	unsigned zeros = _mm_cmpeq_epi16_mask(v, _mm_setzero_si128());
+	unsigned run = sp_zero_run[zeros], start = run >> 4, len = run & 15;
+	uint64_t has = len != 0;
+	keep &= ~((((uint64_t)1 << 5 * len) - 1) << (1 + 5 * start));
+	keep |= has << (5 + 5 * start) | (has & (start == 0));
+
+	__m512i out = _mm512_maskz_compress_epi8(keep, text);
+	_mm512_mask_storeu_epi8(buf, ((uint64_t)1 << SIXPLANE_ADDRSTRLEN) - 1, out);
+	return (size_t)__builtin_popcountll(keep);
+}
+
 size_t sp_addr_format_sse4(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN])
 {
 	return sp_addr_format_portable(a, buf);
 }
 
 size_t sp_addr_format_avx2(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN])
-{
-	return sp_addr_format_portable(a, buf);
-}
-
-size_t sp_addr_format_avx512(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN])
 {
 	return sp_addr_format_portable(a, buf);
 }
