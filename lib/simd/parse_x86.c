@@ -168,27 +168,28 @@ static inline uint32_t dotted_quad(const char *s, size_t len, uint64_t st, uint6
 }
 
 #define SSE_TARGET "ssse3,sse4.1"
-#define AVX2_TARGET "avx2,bmi2"
+#define AVX2_TARGET "avx2,bmi2,popcnt"
 
 /*
- * Bytes 16c..16c+15 of the text, zeros past len, reading only s[0..len):
- * a 16-byte load where the text has them all, else the last 16 bytes
- * moved down by a shuffle, or for a text of fewer than 16 two overlapping
- * loads of 8 or 4 bytes (or its 1-3 bytes) put together in registers.
- * The shuffle's index saturates to 0x80 (a zero) past the text.
+ * The text in three 16-byte chunks t[0..2] (bytes 16c..16c+15, zeros past
+ * len), reading only s[0..len). A text of 16 or more: a 16-byte load
+ * where the text has all 16 bytes, else the last 16 bytes moved down by a
+ * shuffle whose index saturates to 0x80 (a zero) past the text; no branch
+ * on the length. Fewer than 16: two overlapping loads of 8 or 4 bytes (or
+ * its 1-3 bytes) put together in registers.
  */
-#define CHUNK_BODY                                                                                 \
-	size_t base = 16 * c;                                                                      \
-	if (len >= base + 16)                                                                      \
-		return _mm_loadu_si128((const __m128i *)(s + base));                               \
-	if (len <= base)                                                                           \
-		return _mm_setzero_si128();                                                        \
+#define CHUNKS_BODY                                                                                \
 	if (len >= 16) {                                                                           \
-		__m128i idx = _mm_add_epi8(                                                        \
-			_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),       \
-			_mm_set1_epi8((char)(base + 16 - len)));                                   \
-		return _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + len - 16)),          \
-					_mm_adds_epu8(idx, _mm_set1_epi8(0x70)));                  \
+		const __m128i iota =                                                               \
+			_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);       \
+		t[0] = _mm_loadu_si128((const __m128i *)s);                                        \
+		for (unsigned c = 1; c < 3; c++) {                                                 \
+			size_t base = 16 * c, o = base + 16 <= len ? base : len - 16;              \
+			__m128i idx = _mm_add_epi8(iota, _mm_set1_epi8((char)(base - o)));         \
+			t[c] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + o)),         \
+						_mm_adds_epu8(idx, _mm_set1_epi8(0x70)));          \
+		}                                                                                  \
+		return;                                                                            \
 	}                                                                                          \
 	uint64_t q0, q1 = 0;                                                                       \
 	if (len >= 8) {                                                                            \
@@ -202,18 +203,19 @@ static inline uint32_t dotted_quad(const char *s, size_t len, uint64_t st, uint6
 		q0 = (uint8_t)s[0] | (uint64_t)(uint8_t)s[len / 2] << (8 * (len / 2)) |            \
 		     (uint64_t)(uint8_t)s[len - 1] << (8 * (len - 1));                             \
 	}                                                                                          \
-	return _mm_set_epi64x((long long)q1, (long long)q0);
+	t[0] = _mm_set_epi64x((long long)q1, (long long)q0);                                       \
+	t[1] = t[2] = _mm_setzero_si128();
 
-__attribute__((target(SSE_TARGET))) static inline __m128i chunk_sse4(const char *s, size_t len,
-								     unsigned c)
+__attribute__((target(SSE_TARGET))) static inline void chunks_sse4(const char *s, size_t len,
+								   __m128i t[3])
 {
-	CHUNK_BODY
+	CHUNKS_BODY
 }
 
-__attribute__((target(AVX2_TARGET))) static inline __m128i chunk_avx2(const char *s, size_t len,
-								      unsigned c)
+__attribute__((target(AVX2_TARGET))) static inline void chunks_avx2(const char *s, size_t len,
+								    __m128i t[3])
 {
-	CHUNK_BODY
+	CHUNKS_BODY
 }
 
 /* Class masks of a chunk: hex, ':', '.', decimal, '0'. Signed compares:
@@ -300,30 +302,34 @@ groups_avx2(__m128i t0, __m128i t1, __m128i t2, __m128i last, const struct plan 
 	GROUPS_BODY
 }
 
-/* The last byte of each hex field, in order (at most 8). */
-static inline uint64_t field_ends(uint64_t en, unsigned n)
+/* The last byte of each hex field, in order (at most 8); 63 past the
+ * last (a bit that stops the count, and no loop exit to mispredict). */
+static inline uint64_t field_ends(uint64_t en)
 {
 	uint64_t e = 0;
 
-	for (unsigned k = 0; k < n; k++) {
+	en |= 1ULL << 63;
+	for (unsigned k = 0; k < 8; k++) {
 		e |= (uint64_t)__builtin_ctzll(en) << (8 * k);
 		en &= en - 1;
 	}
 	return e;
 }
 
-#define PARSE_BODY(chunk, classify, groups)                                                        \
+#define PARSE_BODY(chunks, classify, groups)                                                       \
 	uint64_t m[5] = {0};                                                                       \
 	struct plan p;                                                                             \
 	if (len - 1 >= SP_TEXT_MAX)                                                                \
 		return 0;                                                                          \
-	__m128i t0 = chunk(s, len, 0), t1 = chunk(s, len, 1), t2 = chunk(s, len, 2);               \
+	__m128i t[3];                                                                              \
+	chunks(s, len, t);                                                                         \
+	__m128i t0 = t[0], t1 = t[1], t2 = t[2];                                                   \
 	classify(t0, m, 0);                                                                        \
 	classify(t1, m, 16);                                                                       \
 	classify(t2, m, 32);                                                                       \
 	if (!check_masks((1ULL << len) - 1, (unsigned)len, m[0], m[1], m[2], m[3], m[4], 0, &p))   \
 		return 0;                                                                          \
-	__m128i last = _mm_cvtsi64_si128((long long)field_ends(p.ends, p.nhex));                   \
+	__m128i last = _mm_cvtsi64_si128((long long)field_ends(p.ends));                           \
 	__m128i r = _mm_packus_epi16(groups(t0, t1, t2, last, &p, 0),                              \
 				     groups(t0, t1, t2, last, &p, 1));                             \
 	if (p.v4) {                                                                                \
@@ -343,13 +349,115 @@ static inline uint64_t field_ends(uint64_t en, unsigned n)
 __attribute__((target(SSE_TARGET))) int sp_addr_parse_sse4(const char *s, size_t len,
 							   struct sixplane_addr *out)
 {
-	PARSE_BODY(chunk_sse4, classify_sse4, groups_sse4)
+	PARSE_BODY(chunks_sse4, classify_sse4, groups_sse4)
 }
 
+/*
+ * avx2: the same plan on 32-byte vectors. The text's bytes become digit
+ * values first (0xff for a separator or past the text), so a group's four
+ * bytes gathered by VPSHUFB are cut at the last 0xff in them and packed.
+ */
 __attribute__((target(AVX2_TARGET))) int sp_addr_parse_avx2(const char *s, size_t len,
 							    struct sixplane_addr *out)
 {
-	PARSE_BODY(chunk_avx2, classify_avx2, groups_avx2)
+	struct plan p;
+	__m128i t[3];
+
+	if (len - 1 >= SP_TEXT_MAX)
+		return 0;
+	chunks_avx2(s, len, t);
+	__m256i a = _mm256_inserti128_si256(_mm256_castsi128_si256(t[0]), t[1], 1);
+	__m256i b = _mm256_castsi128_si256(t[2]); /* bytes 32-47 in its low half */
+	const __m256i c09 = _mm256_set1_epi8('0' - 1), c9 = _mm256_set1_epi8('9' + 1);
+	const __m256i caf = _mm256_set1_epi8('a' - 1), cf = _mm256_set1_epi8('f' + 1);
+	const __m256i x20 = _mm256_set1_epi8(0x20), colon = _mm256_set1_epi8(':');
+	const __m256i dot = _mm256_set1_epi8('.');
+	__m256i la = _mm256_or_si256(a, x20), lb = _mm256_or_si256(b, x20);
+	__m256i da = _mm256_and_si256(_mm256_cmpgt_epi8(a, c09), _mm256_cmpgt_epi8(c9, a));
+	__m256i db = _mm256_and_si256(_mm256_cmpgt_epi8(b, c09), _mm256_cmpgt_epi8(c9, b));
+	__m256i ha = _mm256_or_si256(
+		da, _mm256_and_si256(_mm256_cmpgt_epi8(la, caf), _mm256_cmpgt_epi8(cf, la)));
+	__m256i hb = _mm256_or_si256(
+		db, _mm256_and_si256(_mm256_cmpgt_epi8(lb, caf), _mm256_cmpgt_epi8(cf, lb)));
+	uint64_t h = (uint32_t)_mm256_movemask_epi8(ha) |
+		     (uint64_t)(uint16_t)_mm256_movemask_epi8(hb) << 32;
+	uint64_t c = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, colon)) |
+		     (uint64_t)(uint16_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, colon)) << 32;
+	uint64_t d = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, dot)) |
+		     (uint64_t)(uint16_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, dot)) << 32;
+	uint64_t dig = 0, z = 0;
+
+	if (d) { /* a dotted quad: its masks too */
+		const __m256i zero = _mm256_set1_epi8('0');
+		dig = (uint32_t)_mm256_movemask_epi8(da) |
+		      (uint64_t)(uint16_t)_mm256_movemask_epi8(db) << 32;
+		z = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, zero)) |
+		    (uint64_t)(uint16_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, zero)) << 32;
+	}
+	if (!check_masks(_bzhi_u64(~0ULL, (unsigned)len), (unsigned)len, h, c, d, dig, z, 1, &p))
+		return 0;
+
+	/* digit values: the low nibble, plus 9 for a letter (bit 6); 0xff
+	 * for anything else */
+	const __m256i one = _mm256_set1_epi8(1), x0f = _mm256_set1_epi8(0x0f);
+	__m256i ta = _mm256_and_si256(_mm256_srli_epi16(a, 6), one);
+	__m256i tb = _mm256_and_si256(_mm256_srli_epi16(b, 6), one);
+	__m256i na = _mm256_or_si256(_mm256_add_epi8(_mm256_and_si256(a, x0f),
+						     _mm256_add_epi8(ta, _mm256_slli_epi16(ta, 3))),
+				     _mm256_xor_si256(ha, _mm256_set1_epi8(-1)));
+	__m256i nb = _mm256_or_si256(_mm256_add_epi8(_mm256_and_si256(b, x0f),
+						     _mm256_add_epi8(tb, _mm256_slli_epi16(tb, 3))),
+				     _mm256_xor_si256(hb, _mm256_set1_epi8(-1)));
+	/* each 16 bytes of the text in both halves, for VPSHUFB */
+	__m256i n0 = _mm256_permute2x128_si256(na, na, 0x00);
+	__m256i n1 = _mm256_permute2x128_si256(na, na, 0x11);
+	__m256i n2 = _mm256_permute2x128_si256(nb, nb, 0x00);
+
+	/* lane j: field j before the "::", j - zeros after the zero groups;
+	 * a lane in the zero groups gathers nothing */
+	const __m256i lane = _mm256_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4,
+					      4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7);
+	__m256i after = _mm256_cmpgt_epi8(lane, _mm256_set1_epi8((char)(p.before - 1)));
+	__m256i field =
+		_mm256_sub_epi8(lane, _mm256_and_si256(after, _mm256_set1_epi8((char)p.zeros)));
+	__m256i gap = _mm256_and_si256(
+		after, _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(p.before + p.zeros)), lane));
+	__m256i last = _mm256_set1_epi64x((long long)field_ends(p.ends));
+	__m256i src =
+		_mm256_sub_epi8(_mm256_shuffle_epi8(last, field),
+				_mm256_setr_epi8(3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0, 3,
+						 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0));
+	src = _mm256_or_si256(src, gap);
+	const __m256i sat = _mm256_set1_epi8(0x70), sixteen = _mm256_set1_epi8(16);
+	__m256i g = _mm256_shuffle_epi8(n0, _mm256_adds_epu8(src, sat));
+	src = _mm256_sub_epi8(src, sixteen);
+	g = _mm256_or_si256(g, _mm256_shuffle_epi8(n1, _mm256_adds_epu8(src, sat)));
+	src = _mm256_sub_epi8(src, sixteen);
+	g = _mm256_or_si256(g, _mm256_shuffle_epi8(n2, _mm256_adds_epu8(src, sat)));
+	/* a byte is the field's when no 0xff follows it in its lane (bytes
+	 * before the text gathered zeros: leading zeros, the same value) */
+	__m256i cut = _mm256_cmpeq_epi8(g, _mm256_set1_epi8(-1));
+	cut = _mm256_or_si256(cut, _mm256_srli_epi32(cut, 8));
+	cut = _mm256_or_si256(cut, _mm256_srli_epi32(cut, 16));
+	__m256i w = _mm256_maddubs_epi16(_mm256_andnot_si256(cut, g), _mm256_set1_epi16(0x0110));
+	/* bytes 0-7 and 16-23 of the pack are the address */
+	__m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi16(w, w), 0x08);
+	__m128i r = _mm256_castsi256_si128(packed);
+
+	if (p.v4) {
+		int bad = 0;
+		uint64_t st = p.starts, en = p.ends;
+
+		for (unsigned k = 0; k < p.nhex; k++) {
+			st &= st - 1;
+			en &= en - 1;
+		}
+		r = _mm_insert_epi32(r, (int)dotted_quad(s, len, st, en, &bad), 3);
+		if (bad)
+			return 0;
+	}
+	_mm_storeu_si128((__m128i *)out->b, r);
+	return 1;
 }
 
 /* ---- avx512 ---- */
