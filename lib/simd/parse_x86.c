@@ -218,90 +218,6 @@ __attribute__((target(AVX2_TARGET))) static inline void chunks_avx2(const char *
 	CHUNKS_BODY
 }
 
-/* Class masks of a chunk: hex, ':', '.', decimal, '0'. Signed compares:
- * bytes of 0x80 and above are negative, in neither range; zeros are in no
- * class. */
-#define CLASSIFY_BODY                                                                              \
-	__m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));                                      \
-	__m128i isdig = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),                   \
-				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));                  \
-	__m128i islet = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),               \
-				      _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1)));              \
-	uint64_t md = (uint32_t)_mm_movemask_epi8(isdig);                                          \
-	m[3] |= md << at;                                                                          \
-	m[0] |= (md | (uint32_t)_mm_movemask_epi8(islet)) << at;                                   \
-	m[1] |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')))       \
-		<< at;                                                                             \
-	m[2] |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')))       \
-		<< at;                                                                             \
-	m[4] |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('0'))) << at;
-
-__attribute__((target(SSE_TARGET))) static inline void classify_sse4(__m128i v, uint64_t m[5],
-								     unsigned at)
-{
-	CLASSIFY_BODY
-}
-
-__attribute__((target(AVX2_TARGET))) static inline void classify_avx2(__m128i v, uint64_t m[5],
-								      unsigned at)
-{
-	CLASSIFY_BODY
-}
-
-/*
- * Groups 4h..4h+3 from the chunks t0-t2 (the text in order). Lane j (4
- * bytes) of the 16 takes the four bytes ending at the last digit of field
- * f(j) (j before the "::", j - zeros after the zero groups; none in them:
- * a lane of zeros), then keeps the bytes from the last back to the first
- * that is not a hex digit (a separator, or nothing before the text), and
- * packs the digits two to a byte.
- */
-#define GROUPS_BODY                                                                                \
-	const __m128i lane =                                                                       \
-		_mm_add_epi8(_mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3),        \
-			     _mm_set1_epi8((char)(4 * h)));                                        \
-	__m128i after = _mm_cmpgt_epi8(lane, _mm_set1_epi8((char)(p->before - 1)));                \
-	__m128i field = _mm_sub_epi8(lane, _mm_and_si128(after, _mm_set1_epi8((char)p->zeros)));   \
-	__m128i gap = _mm_and_si128(                                                               \
-		after, _mm_cmpgt_epi8(_mm_set1_epi8((char)(p->before + p->zeros)), lane));         \
-	__m128i src = _mm_sub_epi8(_mm_shuffle_epi8(last, field),                                  \
-				   _mm_setr_epi8(3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0)); \
-	src = _mm_or_si128(src, gap);                                                              \
-	const __m128i sat = _mm_set1_epi8(0x70), sixteen = _mm_set1_epi8(16);                      \
-	__m128i g = _mm_shuffle_epi8(t0, _mm_adds_epu8(src, sat));                                 \
-	src = _mm_sub_epi8(src, sixteen);                                                          \
-	g = _mm_or_si128(g, _mm_shuffle_epi8(t1, _mm_adds_epu8(src, sat)));                        \
-	src = _mm_sub_epi8(src, sixteen);                                                          \
-	g = _mm_or_si128(g, _mm_shuffle_epi8(t2, _mm_adds_epu8(src, sat)));                        \
-	__m128i lower = _mm_or_si128(g, _mm_set1_epi8(0x20));                                      \
-	__m128i hex = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(g, _mm_set1_epi8('0' - 1)),        \
-						 _mm_cmplt_epi8(g, _mm_set1_epi8('9' + 1))),       \
-				   _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),    \
-						 _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1))));  \
-	/* a byte is a digit of the field when it and those after it in its                        \
-	 * lane are hex digits */                                                                  \
-	hex = _mm_and_si128(                                                                       \
-		hex, _mm_or_si128(_mm_srli_epi32(hex, 8), _mm_set1_epi32((int)0xff000000)));       \
-	hex = _mm_and_si128(                                                                       \
-		hex, _mm_or_si128(_mm_srli_epi32(hex, 16), _mm_set1_epi32((int)0xffff0000)));      \
-	/* the low nibble, plus 9 for a letter (bit 6) */                                          \
-	__m128i letter = _mm_and_si128(_mm_srli_epi16(g, 6), _mm_set1_epi8(1));                    \
-	__m128i nib = _mm_add_epi8(_mm_and_si128(g, _mm_set1_epi8(0x0f)),                          \
-				   _mm_add_epi8(letter, _mm_slli_epi16(letter, 3)));               \
-	return _mm_maddubs_epi16(_mm_and_si128(nib, hex), _mm_set1_epi16(0x0110));
-
-__attribute__((target(SSE_TARGET))) static inline __m128i
-groups_sse4(__m128i t0, __m128i t1, __m128i t2, __m128i last, const struct plan *p, unsigned h)
-{
-	GROUPS_BODY
-}
-
-__attribute__((target(AVX2_TARGET))) static inline __m128i
-groups_avx2(__m128i t0, __m128i t1, __m128i t2, __m128i last, const struct plan *p, unsigned h)
-{
-	GROUPS_BODY
-}
-
 /* The last byte of each hex field, in order (at most 8); 63 past the
  * last (a bit that stops the count, and no loop exit to mispredict). */
 static inline uint64_t field_ends(uint64_t en)
@@ -316,40 +232,109 @@ static inline uint64_t field_ends(uint64_t en)
 	return e;
 }
 
-#define PARSE_BODY(chunks, classify, groups)                                                       \
-	uint64_t m[5] = {0};                                                                       \
-	struct plan p;                                                                             \
-	if (len - 1 >= SP_TEXT_MAX)                                                                \
-		return 0;                                                                          \
-	__m128i t[3];                                                                              \
-	chunks(s, len, t);                                                                         \
-	__m128i t0 = t[0], t1 = t[1], t2 = t[2];                                                   \
-	classify(t0, m, 0);                                                                        \
-	classify(t1, m, 16);                                                                       \
-	classify(t2, m, 32);                                                                       \
-	if (!check_masks((1ULL << len) - 1, (unsigned)len, m[0], m[1], m[2], m[3], m[4], 0, &p))   \
-		return 0;                                                                          \
-	__m128i last = _mm_cvtsi64_si128((long long)field_ends(p.ends));                           \
-	__m128i r = _mm_packus_epi16(groups(t0, t1, t2, last, &p, 0),                              \
-				     groups(t0, t1, t2, last, &p, 1));                             \
-	if (p.v4) {                                                                                \
-		int bad = 0;                                                                       \
-		uint64_t st = p.starts, en = p.ends;                                               \
-		for (unsigned k = 0; k < p.nhex; k++) {                                            \
-			st &= st - 1;                                                              \
-			en &= en - 1;                                                              \
-		}                                                                                  \
-		r = _mm_insert_epi32(r, (int)dotted_quad(s, len, st, en, &bad), 3);                \
-		if (bad)                                                                           \
-			return 0;                                                                  \
-	}                                                                                          \
-	_mm_storeu_si128((__m128i *)out->b, r);                                                    \
-	return 1;
+/* The dotted quad after the hex fields into bytes 12-15 of r; 0 when an
+ * octet is above 255. */
+__attribute__((target(SSE_TARGET))) static inline int put_quad(const char *s, size_t len,
+							       const struct plan *p, __m128i *r)
+{
+	int bad = 0;
+	uint64_t st = p->starts, en = p->ends;
+
+	for (unsigned k = 0; k < p->nhex; k++) {
+		st &= st - 1;
+		en &= en - 1;
+	}
+	*r = _mm_insert_epi32(*r, (int)dotted_quad(s, len, st, en, &bad), 3);
+	return !bad;
+}
+
+/* sse4: hex digit bytes, and their digit values (0xff for anything else);
+ * signed compares: bytes of 0x80 and above are negative, in neither range,
+ * and zeros in no class. */
+__attribute__((target(SSE_TARGET))) static inline __m128i hex_sse4(__m128i v, __m128i *dig)
+{
+	__m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+
+	*dig = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+			     _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	return _mm_or_si128(*dig, _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+						_mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1))));
+}
+
+__attribute__((target(SSE_TARGET))) static inline __m128i values_sse4(__m128i v, __m128i hex)
+{
+	/* the low nibble, plus 9 for a letter (bit 6) */
+	__m128i letter = _mm_and_si128(_mm_srli_epi16(v, 6), _mm_set1_epi8(1));
+	__m128i nib = _mm_add_epi8(_mm_and_si128(v, _mm_set1_epi8(0x0f)),
+				   _mm_add_epi8(letter, _mm_slli_epi16(letter, 3)));
+
+	return _mm_or_si128(nib, _mm_xor_si128(hex, _mm_set1_epi8(-1)));
+}
+
+/* Groups 4h..4h+3 as 16-bit pairs of digit bytes (see sp_addr_parse_avx2). */
+__attribute__((target(SSE_TARGET))) static inline __m128i
+groups_sse4(const __m128i n[3], __m128i last, const struct plan *p, unsigned h)
+{
+	const __m128i lane =
+		_mm_add_epi8(_mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3),
+			     _mm_set1_epi8((char)(4 * h)));
+	__m128i after = _mm_cmpgt_epi8(lane, _mm_set1_epi8((char)(p->before - 1)));
+	__m128i field = _mm_sub_epi8(lane, _mm_and_si128(after, _mm_set1_epi8((char)p->zeros)));
+	__m128i gap = _mm_and_si128(
+		after, _mm_cmpgt_epi8(_mm_set1_epi8((char)(p->before + p->zeros)), lane));
+	__m128i src = _mm_sub_epi8(_mm_shuffle_epi8(last, field),
+				   _mm_setr_epi8(3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0));
+	const __m128i sat = _mm_set1_epi8(0x70), sixteen = _mm_set1_epi8(16);
+
+	src = _mm_or_si128(src, gap);
+	__m128i g = _mm_shuffle_epi8(n[0], _mm_adds_epu8(src, sat));
+	src = _mm_sub_epi8(src, sixteen);
+	g = _mm_or_si128(g, _mm_shuffle_epi8(n[1], _mm_adds_epu8(src, sat)));
+	src = _mm_sub_epi8(src, sixteen);
+	g = _mm_or_si128(g, _mm_shuffle_epi8(n[2], _mm_adds_epu8(src, sat)));
+	__m128i cut = _mm_cmpeq_epi8(g, _mm_set1_epi8(-1));
+	cut = _mm_or_si128(cut, _mm_srli_epi32(cut, 8));
+	cut = _mm_or_si128(cut, _mm_srli_epi32(cut, 16));
+	return _mm_maddubs_epi16(_mm_andnot_si128(cut, g), _mm_set1_epi16(0x0110));
+}
 
 __attribute__((target(SSE_TARGET))) int sp_addr_parse_sse4(const char *s, size_t len,
 							   struct sixplane_addr *out)
 {
-	PARSE_BODY(chunks_sse4, classify_sse4, groups_sse4)
+	struct plan p;
+	__m128i t[3], hx[3], dg[3], n[3];
+	uint64_t h = 0, c = 0, d = 0, dig = 0, z = 0;
+
+	if (len - 1 >= SP_TEXT_MAX)
+		return 0;
+	chunks_sse4(s, len, t);
+	for (unsigned i = 0; i < 3; i++) {
+		hx[i] = hex_sse4(t[i], &dg[i]);
+		h |= (uint64_t)(uint32_t)_mm_movemask_epi8(hx[i]) << (16 * i);
+		c |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(t[i], _mm_set1_epi8(':')))
+		     << (16 * i);
+		d |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(t[i], _mm_set1_epi8('.')))
+		     << (16 * i);
+	}
+	if (d) { /* a dotted quad: its masks too */
+		for (unsigned i = 0; i < 3; i++) {
+			dig |= (uint64_t)(uint32_t)_mm_movemask_epi8(dg[i]) << (16 * i);
+			z |= (uint64_t)(uint32_t)_mm_movemask_epi8(
+				     _mm_cmpeq_epi8(t[i], _mm_set1_epi8('0')))
+			     << (16 * i);
+		}
+	}
+	/* SSE4.1 does not promise POPCNT */
+	if (!check_masks((1ULL << len) - 1, (unsigned)len, h, c, d, dig, z, 0, &p))
+		return 0;
+	for (unsigned i = 0; i < 3; i++)
+		n[i] = values_sse4(t[i], hx[i]);
+	__m128i last = _mm_cvtsi64_si128((long long)field_ends(p.ends));
+	__m128i r = _mm_packus_epi16(groups_sse4(n, last, &p, 0), groups_sse4(n, last, &p, 1));
+	if (p.v4 && !put_quad(s, len, &p, &r))
+		return 0;
+	_mm_storeu_si128((__m128i *)out->b, r);
+	return 1;
 }
 
 /*
@@ -444,18 +429,8 @@ __attribute__((target(AVX2_TARGET))) int sp_addr_parse_avx2(const char *s, size_
 	__m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi16(w, w), 0x08);
 	__m128i r = _mm256_castsi256_si128(packed);
 
-	if (p.v4) {
-		int bad = 0;
-		uint64_t st = p.starts, en = p.ends;
-
-		for (unsigned k = 0; k < p.nhex; k++) {
-			st &= st - 1;
-			en &= en - 1;
-		}
-		r = _mm_insert_epi32(r, (int)dotted_quad(s, len, st, en, &bad), 3);
-		if (bad)
-			return 0;
-	}
+	if (p.v4 && !put_quad(s, len, &p, &r))
+		return 0;
 	_mm_storeu_si128((__m128i *)out->b, r);
 	return 1;
 }
