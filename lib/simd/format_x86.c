@@ -98,42 +98,56 @@ __attribute__((target(AVX512_TARGET))) size_t sp_addr_format_avx512(const struct
 #define SSE_TARGET "ssse3,sse4.1"
 #define AVX2_TARGET "avx2,bmi2"
 
-/* The text from the groups' digits (hex: two groups a quadword, the first
- * digit lowest) and nz (bit 4i + k: digit k of group i is not '0'), eight
- * 8-byte stores as in the portable formatter. */
-static inline __attribute__((always_inline)) size_t
-emit(const uint64_t hex[4], uint32_t nz, unsigned zeros, char buf[SIXPLANE_ADDRSTRLEN])
-{
-	unsigned run = sp_zero_run[zeros], start = run >> 4, len = run & 15;
-	uint64_t extra = sp_run_shift[zeros];
-	char *p = buf + (start == 0 && len);
+/* 8-byte lanes of two groups: digits 0..3 of the first, of the second */
+static const uint8_t w_first[16] __attribute__((aligned(16))) = {
+	0, 1, 2, 3, 0x80, 0x80, 0x80, 0x80, 4, 5, 6, 7, 0x80, 0x80, 0x80, 0x80,
+};
+static const uint8_t w_second[16] __attribute__((aligned(16))) = {
+	8, 9, 10, 11, 0x80, 0x80, 0x80, 0x80, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80,
+};
+/* the ':'s after a group's digits in its lane */
+static const uint8_t w_colons[16] __attribute__((aligned(16))) = {
+	0, 0, 0, 0, ':', ':', ':', ':', 0, 0, 0, 0, ':', ':', ':', ':',
+};
+/* byte 2k of the shifts over the first lane, 2k + 1 over the second */
+static const uint8_t w_bcast[4][16] __attribute__((aligned(16))) = {
+	{0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1},
+	{2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3},
+	{4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5},
+	{6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7},
+};
+static const uint8_t w_iota[16] __attribute__((aligned(16))) = {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+};
 
-	buf[0] = ':';
-#define STEP(i)                                                                                    \
-	do {                                                                                       \
-		unsigned sh = 8 * (unsigned)__builtin_ctz(nz >> 4 * (i) | 8) +                     \
-			      (unsigned)(extra >> 8 * (i)&0xff);                                   \
-		uint64_t w = (hex[(i) / 2] >> 32 * ((i) % 2) & 0xffffffff) | 0x3a3aULL << 32;      \
-		w >>= sh;                                                                          \
-		memcpy(p, &w, 8);                                                                  \
-		p += 5 - sh / 8;                                                                   \
-	} while (0)
-	STEP(0);
-	STEP(1);
-	STEP(2);
-	STEP(3);
-	STEP(4);
-	STEP(5);
-	STEP(6);
-	STEP(7);
-#undef STEP
-	p -= start + len != 8 || !len;
-	*p = '\0';
-	return (size_t)(p - buf);
+/* Byte i: the leading zero digits of group i (at most 3), from nz (bit
+ * 4i + k: digit k of group i is not '0'). SWAR, no PDEP: it is slow on the
+ * AMD cores before Zen 3. */
+static inline uint64_t lead_bytes(uint32_t nz)
+{
+	uint64_t x = nz;
+
+	x = (x | x << 16) & 0x0000ffff0000ffffULL;
+	x = (x | x << 8) & 0x00ff00ff00ff00ffULL;
+	x = (x | x << 4) & 0x0f0f0f0f0f0f0f0fULL;
+	/* 1 in each byte for each of digit 0, digits 0..1, digits 0..2 that
+	 * has a nonzero one */
+	const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t n = ((x & ones) + low7) >> 7 & ones;
+	n += ((x & 3 * ones) + low7) >> 7 & ones;
+	n += ((x & 7 * ones) + low7) >> 7 & ones;
+	return 3 * ones - n;
 }
 
-/* sse4: the digits by PSHUFB, the zero digits and groups by compares and
- * PMOVMSKB, then eight stores from scalar registers. */
+/*
+ * sse4: the portable formatter's words, two to an XMM register: each
+ * group's digits and "::::" in an 8-byte lane (PSHUFB, digits by a PSHUFB
+ * table lookup), shifted left in its lane by PSHUFB by the group's shift in
+ * bytes (its leading zeros, plus 1 or 2 in the zero run as the portable
+ * formatter does). Where each word goes is a prefix sum of the advances
+ * (5 - shift) by one multiply, so the eight stores do not wait on each
+ * other; MOVQ and MOVHPS store the lanes.
+ */
 __attribute__((target(SSE_TARGET))) static inline __attribute__((always_inline)) size_t
 format_sse(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN])
 {
@@ -144,15 +158,47 @@ format_sse(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN])
 	__m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), mask), lo = _mm_and_si128(v, mask);
 	__m128i n0 = _mm_unpacklo_epi8(hi, lo), n1 = _mm_unpackhi_epi8(hi, lo);
 	__m128i digits = _mm_loadu_si128((const __m128i *)l_hex), zero = _mm_setzero_si128();
-	__m128i h0 = _mm_shuffle_epi8(digits, n0), h1 = _mm_shuffle_epi8(digits, n1);
 	uint32_t z = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(n0, zero)) |
 		     (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(n1, zero)) << 16;
 	__m128i zw = _mm_cmpeq_epi16(v, zero);
 	unsigned zeros = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(zw, zw)) & 0xff;
-	uint64_t hex[4] = {(uint64_t)_mm_cvtsi128_si64(h0), (uint64_t)_mm_extract_epi64(h0, 1),
-			   (uint64_t)_mm_cvtsi128_si64(h1), (uint64_t)_mm_extract_epi64(h1, 1)};
+	unsigned run = sp_zero_run[zeros], start = run >> 4, len = run & 15;
+	uint64_t shift = lead_bytes(~z) + (sp_run_shift[zeros] >> 3 & 0x0303030303030303ULL);
+	/* byte i: where the text has got to after group i */
+	uint64_t at = (0x0505050505050505ULL - shift) * 0x0101010101010101ULL;
+	char *p = buf + (start == 0 && len);
 
-	return emit(hex, ~z, zeros, buf);
+	__m128i h0 = _mm_shuffle_epi8(digits, n0), h1 = _mm_shuffle_epi8(digits, n1);
+	__m128i first = _mm_load_si128((const __m128i *)w_first);
+	__m128i second = _mm_load_si128((const __m128i *)w_second);
+	__m128i colons = _mm_load_si128((const __m128i *)w_colons);
+	__m128i iota = _mm_load_si128((const __m128i *)w_iota);
+	__m128i sh = _mm_cvtsi64_si128((long long)shift);
+	__m128i w0 = _mm_or_si128(_mm_shuffle_epi8(h0, first), colons);
+	__m128i w1 = _mm_or_si128(_mm_shuffle_epi8(h0, second), colons);
+	__m128i w2 = _mm_or_si128(_mm_shuffle_epi8(h1, first), colons);
+	__m128i w3 = _mm_or_si128(_mm_shuffle_epi8(h1, second), colons);
+#define SHIFT(w, k)                                                                                \
+	_mm_shuffle_epi8(                                                                          \
+		w, _mm_add_epi8(iota, _mm_shuffle_epi8(                                            \
+					      sh, _mm_load_si128((const __m128i *)w_bcast[k]))))
+	w0 = SHIFT(w0, 0);
+	w1 = SHIFT(w1, 1);
+	w2 = SHIFT(w2, 2);
+	w3 = SHIFT(w3, 3);
+#undef SHIFT
+	buf[0] = ':';
+	_mm_storel_epi64((__m128i *)p, w0);
+	_mm_storeh_pd((double *)(p + (at & 0xff)), _mm_castsi128_pd(w0));
+	_mm_storel_epi64((__m128i *)(p + (at >> 8 & 0xff)), w1);
+	_mm_storeh_pd((double *)(p + (at >> 16 & 0xff)), _mm_castsi128_pd(w1));
+	_mm_storel_epi64((__m128i *)(p + (at >> 24 & 0xff)), w2);
+	_mm_storeh_pd((double *)(p + (at >> 32 & 0xff)), _mm_castsi128_pd(w2));
+	_mm_storel_epi64((__m128i *)(p + (at >> 40 & 0xff)), w3);
+	_mm_storeh_pd((double *)(p + (at >> 48 & 0xff)), _mm_castsi128_pd(w3));
+	p += (at >> 56) - (start + len != 8 || !len);
+	*p = '\0';
+	return (size_t)(p - buf);
 }
 
 __attribute__((target(SSE_TARGET))) size_t sp_addr_format_sse4(const struct sixplane_addr *a,
