@@ -91,7 +91,11 @@ __attribute__((target(AVX512_TARGET))) size_t sp_addr_format_avx512(const struct
 	keep |= has << (5 + 5 * start) | (has & (start == 0));
 
 	__m512i out = _mm512_maskz_compress_epi8(keep, text);
-	_mm512_mask_storeu_epi8(buf, ((uint64_t)1 << SIXPLANE_ADDRSTRLEN) - 1, out);
+	/* the longest text and its NUL are 40 bytes: two plain stores, which
+	 * a load of the text can take its bytes from (a masked one could not) */
+	_mm256_storeu_si256((__m256i *)buf, _mm512_castsi512_si256(out));
+	_mm_storel_epi64((__m128i *)(buf + 32),
+			 _mm256_castsi256_si128(_mm512_extracti64x4_epi64(out, 1)));
 	return (size_t)__builtin_popcountll(keep);
 }
 
