@@ -36,6 +36,8 @@ for t in tcpdump ndisc6 python3 radvd kea-dhcp6 dhclient dhcpcd; do need_tool "$
 # hides behind a folder of its own (below)
 [ -d /var/lib/dhcpcd ] || ci_skip "needs /var/lib/dhcpcd (dhcpcd-base)"
 PY=$(python3 -c 'import sys; print(sys.executable)') || die "python3 does not run"
+# the host's resolver file, which the clients must leave alone
+RESOLV_BEFORE=$(cksum </etc/resolv.conf 2>&1)
 # the guard (on by default) is made of tc programs: where they cannot run
 # sixplaned does not start
 need_tc
@@ -167,17 +169,27 @@ kea_start "$tmp/site/kea/kea-dhcp6.conf" "$tmp/kea1.log"
 # folders of the test's there, the host's untouched. dhcpcd 9.4.1
 # handles RAs itself without RFC 4191, turning the kernel's off: so
 # doc/site.md's noipv6rs and ia_na (RAs left to the kernel, DHCPv6 at once).
+# Both clients' scripts write what they learn into /etc/resolv.conf (dhcpcd
+# even with no DNS server to write): each runs with a file of the test's
+# bound over it, in the mount namespace ip netns exec makes, so that the
+# host's stays as it was (checked at the end).
 printf 'noipv6rs\nia_na\n' >"$tmp/dhcpcd.conf"
+: >"$tmp/resolv-A"
+: >"$tmp/resolv-B"
+in_a() { # in_a CMD...: in A with its own /etc/resolv.conf
+	# shellcheck disable=SC2016 # expanded by that sh
+	ip netns exec "$SA" sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$tmp/resolv-A" "$@"
+}
 clients_start() { # clients_start TAG: fresh lease files for a new start
-	ip netns exec "$SA" dhclient -6 -d -v -lf "$tmp/dhclient-$1.leases" -pf "$tmp/run/dhclient.pid" \
+	in_a dhclient -6 -d -v -lf "$tmp/dhclient-$1.leases" -pf "$tmp/run/dhclient.pid" \
 		-sf /sbin/dhclient-script eth0 >>"$tmp/dhclient.log" 2>&1 &
 	DHCLIENT=$!
 	PIDS="$PIDS $DHCLIENT"
 	mkdir -p "$tmp/dhcpcd-$1"
 	# shellcheck disable=SC2016 # expanded by that sh
 	ip netns exec "$SB" sh -c 'mount --bind "$1" /var/lib/dhcpcd && mount -t tmpfs tmpfs /run &&
-		exec dhcpcd -6 -B -d -f "$2" eth0' sh "$tmp/dhcpcd-$1" "$tmp/dhcpcd.conf" \
-		>>"$tmp/dhcpcd.log" 2>&1 &
+		mount --bind "$3" /etc/resolv.conf && exec dhcpcd -6 -B -d -f "$2" eth0' \
+		sh "$tmp/dhcpcd-$1" "$tmp/dhcpcd.conf" "$tmp/resolv-B" >>"$tmp/dhcpcd.log" 2>&1 &
 	DHCPCD=$!
 	PIDS="$PIDS $DHCPCD"
 }
@@ -323,7 +335,7 @@ echo "8. Z took $PLANE from the RIO once the setting was 40"
 # leases on both sides, both clients started again together. dhclient -r
 # ends the running one and releases (its script removes the address);
 # dhcpcd removes its address as it ends.
-ip netns exec "$SA" dhclient -6 -r -lf "$tmp/dhclient-1.leases" -pf "$tmp/run/dhclient.pid" \
+in_a dhclient -6 -r -lf "$tmp/dhclient-1.leases" -pf "$tmp/run/dhclient.pid" \
 	-sf /sbin/dhclient-script eth0 >>"$tmp/dhclient.log" 2>&1 || die "dhclient -r failed"
 wait "$DHCLIENT" 2>/dev/null
 stop "$DHCPCD" dhcpcd
@@ -396,5 +408,8 @@ for s in A B; do
 	echo "6. site host $s sent $rtr NS for the router's $RLL, $dad for DAD, none for a plane address"
 done
 
+[ "$(cksum </etc/resolv.conf 2>&1)" = "$RESOLV_BEFORE" ] ||
+	die "the host's /etc/resolv.conf changed: $(head -3 /etc/resolv.conf)"
+grep -q . "$tmp/resolv-B" || die "dhcpcd wrote no resolv.conf of its own: the isolation is not where it writes"
 rm -rf "$tmp"
 done_ok "a site on the plane through host 1: dhclient and dhcpcd hosts with addresses of the pool and the /40 from the RIO, both ways with a container behind host 3, no NDP on the underlay, renewed after radvd and Kea restarted, the pool never exceeded"
