@@ -219,13 +219,14 @@ __attribute__((target(AVX2_TARGET))) static inline void chunks_avx2(const char *
 }
 
 /* The last byte of each hex field, in order (at most 8); 63 past the
- * last (a bit that stops the count, and no loop exit to mispredict). */
+ * last (a bit that stays, so that no loop exit is mispredicted and ctz
+ * never sees 0). */
 static inline uint64_t field_ends(uint64_t en)
 {
 	uint64_t e = 0;
 
-	en |= 1ULL << 63;
 	for (unsigned k = 0; k < 8; k++) {
+		en |= 1ULL << 63;
 		e |= (uint64_t)__builtin_ctzll(en) << (8 * k);
 		en &= en - 1;
 	}
