@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sixplane.h"
 
@@ -27,6 +28,12 @@ size_t sp_addr_format_portable(const struct sixplane_addr *a, char buf[SIXPLANE_
 
 /* v in decimal (0..255), no leading zeros; returns the end */
 char *sp_put_dec8(char *p, unsigned v);
+
+/* For each 8-bit mask of zero groups (bit i: group i is zero), the longest
+ * run of two or more, the first on a tie (RFC 5952 section 4.2.3), as
+ * start << 4 | length; 0 when there is none (lib/addr_format.c). Every
+ * formatter's one rule for "::". */
+extern const uint8_t sp_zero_run[256];
 
 typedef int (*sp_parse_fast_fn)(const char *s, size_t len, struct sixplane_addr *out);
 typedef size_t (*sp_format_fn)(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN]);

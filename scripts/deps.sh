@@ -13,6 +13,12 @@ debhelper dpkg-dev fakeroot lintian bash-completion etcd-server etcd-client libc
 libsodium-dev openssl curl iptables wireguard-go wireguard-tools nftables
 python3-cryptography radvd kea-dhcp6-server isc-dhcp-client dhcpcd-base"
 
+# the arm64 NEON address text is cross-built and run under qemu-user on
+# x86-64 (tests/cross)
+if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then
+	PACKAGES="$PACKAGES gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
+fi
+
 # make bench also needs the peers it measures against
 if [ "${1:-}" = "--bench" ]; then
 	PACKAGES="$PACKAGES ndppd iperf3 gdb"
