@@ -15,9 +15,14 @@
  * the classes and digit values, the fields' first and last bytes gathered
  * with VPCOMPRESSB, each group's four digits gathered right-aligned into a
  * 4-byte lane with one VPERMB, and packed with VPMADDUBSW.
- * sse4, avx2: the text is copied into a zeroed local block (so a vector
- * load never reads past len); the masks come from vector compares, the
- * fields are read four bytes at a time from the block in scalar code.
+ * sse4, avx2: the text is put in registers by loads that stay inside
+ * s[0..len) (16-byte loads, the last one moved down by a shuffle; two
+ * overlapping 8- or 4-byte loads for a short text), never through a local
+ * copy (a vector load of bytes just stored one by one would not be
+ * forwarded, and stalls). The masks come from vector compares, the fields'
+ * last bytes from a scalar count of trailing zeros, and each group's four
+ * bytes are gathered with PSHUFB, cut at the separator before them.
+ * A dotted quad's octets are read in scalar code at these two levels.
  */
 #include <stdint.h>
 #include <string.h>
@@ -168,6 +173,8 @@ static inline uint32_t dotted_quad(const char *s, size_t len, uint64_t st, uint6
 }
 
 #define SSE_TARGET "ssse3,sse4.1"
+/* POPCNT: every CPU with AVX2 and BMI2 has it (Intel since Nehalem, AMD
+ * since K10), though the level's test in lib/addr_impl.c does not ask. */
 #define AVX2_TARGET "avx2,bmi2,popcnt"
 
 /*
