@@ -108,7 +108,7 @@ static int addr_block(const char *p, size_t n, void *arg)
 	const char *end = p + n;
 	unsigned long line = cli_line;
 	size_t room;
-	char *o = out_reserve(SIXPLANE_ADDRSTRLEN, &room), *base = o;
+	char *o = out_reserve(SIXPLANE_ADDRSTRLEN, &room);
 	char *lim = o + room - SIXPLANE_ADDRSTRLEN; /* room for one more up to here */
 	int bad = 0;
 	const char *blk = p; /* 64 bytes whose newlines not yet passed are in m */
@@ -134,24 +134,24 @@ static int addr_block(const char *p, size_t n, void *arg)
 		if (len && p[len - 1] == '\r')
 			len--;
 		if (o > lim) {
-			out_commit((size_t)(o - base));
-			base = o = out_reserve(SIXPLANE_ADDRSTRLEN, &room);
+			out_commit(o);
+			o = out_reserve(SIXPLANE_ADDRSTRLEN, &room);
 			lim = o + room - SIXPLANE_ADDRSTRLEN;
 		}
 		if (!sixplane_addr_parse(p, len, 0, &a, NULL)) {
 			o += sixplane_addr_format(&a, o);
 			*o++ = '\n';
 		} else {
-			out_commit((size_t)(o - base));
+			out_commit(o);
 			cli_line = line;
 			if (addr_one(p, len, arg))
 				bad = 1;
-			base = o = out_reserve(SIXPLANE_ADDRSTRLEN, &room);
+			o = out_reserve(SIXPLANE_ADDRSTRLEN, &room);
 			lim = o + room - SIXPLANE_ADDRSTRLEN;
 		}
 		p = e + 1;
 	}
-	out_commit((size_t)(o - base));
+	out_commit(o);
 	cli_line = line;
 	return bad;
 }

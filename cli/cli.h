@@ -102,10 +102,10 @@ void out_write(const char *s, size_t n);
 void out_str(const char *s);
 /* Room for at least n bytes (n <= OUT_RESERVE_MAX) at the end of the
  * output, *room bytes in all, to format into directly; out_commit then
- * says how many were written. Nothing else may write in between. */
+ * says where what was written ends. Nothing else may write in between. */
 #define OUT_RESERVE_MAX 4096
 char *out_reserve(size_t n, size_t *room);
-void out_commit(size_t n);
+void out_commit(const char *end);
 /* Flush; EXIT_SYSTEM with a message if stdout failed, else 0. */
 int out_flush(void);
 /* j as JSON (jansson dump flags) and a newline; EXIT_SYSTEM if it cannot

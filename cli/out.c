@@ -54,9 +54,9 @@ char *out_reserve(size_t n, size_t *room)
 	return obuf + olen;
 }
 
-void out_commit(size_t n)
+void out_commit(const char *end)
 {
-	olen += n;
+	olen = (size_t)(end - obuf);
 }
 
 void out_str(const char *s)
