@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* One-line messages on stderr. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -12,15 +15,49 @@ unsigned long cli_line;
 static void vmsg(const char *tag, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
+/* Whether stdout must be flushed before a message so that the two come out
+ * in order: only when they go to the same place (one terminal, one pipe,
+ * one file, as with 2>&1). Elsewhere the order cannot be seen, and a flush
+ * per bad line of a bulk input cost more than all the good lines. */
+static bool shared_stdout(void)
+{
+	static int shared = -1;
+	struct stat o, e;
+
+	if (shared < 0)
+		shared = fstat(STDOUT_FILENO, &o) || fstat(STDERR_FILENO, &e) ||
+			 (o.st_dev == e.st_dev && o.st_ino == e.st_ino) ||
+			 (isatty(STDOUT_FILENO) && isatty(STDERR_FILENO));
+	return shared;
+}
+
+/* The whole line in one write(2) (stderr is unbuffered: fprintf made one
+ * per piece), so that lines of several writers never interleave. */
 static void vmsg(const char *tag, const char *fmt, va_list ap)
 {
-	/* Keep stdout and stderr in order when both go to one terminal. */
-	out_flush();
-	fprintf(stderr, "%s: %s", prog, tag);
-	if (cli_line)
-		fprintf(stderr, "line %lu: ", cli_line);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char line[8192];
+	size_t n;
+
+	if (shared_stdout())
+		out_flush();
+	n = (size_t)snprintf(line, sizeof(line), "%s: %s", prog, tag);
+	if (cli_line && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "line %lu: ", cli_line);
+	if (n < sizeof(line)) {
+		int k = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+		n += k > 0 ? (size_t)k : 0;
+	}
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1; /* cut; messages quote at most 512 bytes */
+	line[n++] = '\n';
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(STDERR_FILENO, line + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break; /* nowhere to report it */
+		off += (size_t)w;
+	}
 }
 
 void cli_error(const char *fmt, ...)
