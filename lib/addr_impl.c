@@ -12,8 +12,13 @@ static bool always(void)
 }
 
 #ifdef SP_SIMD_X86
+#include <cpuid.h>
+
 /* __builtin_cpu_supports, not ifunc: the same code works in a static
- * binary and on illumos, and a test can force a level. */
+ * binary and on illumos, and a test can force a level. Each level asks for
+ * every extension its kernels are compiled for (the target attributes of
+ * lib/simd/format_x86.c and parse_x86.c), even those every CPU with the
+ * level's headline extension has. */
 static bool has_sse4(void)
 {
 	__builtin_cpu_init();
@@ -22,14 +27,25 @@ static bool has_sse4(void)
 
 static bool has_avx2(void)
 {
-	return has_sse4() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+	return has_sse4() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+	       __builtin_cpu_supports("popcnt");
+}
+
+/* LZCNT (ABM): CPUID 0x80000001, ECX bit 5; clang 14's
+ * __builtin_cpu_supports has no name for it */
+static bool has_lzcnt(void)
+{
+	unsigned a, b, c, d;
+
+	return __get_cpuid(0x80000001, &a, &b, &c, &d) && (c & bit_LZCNT);
 }
 
 static bool has_avx512(void)
 {
-	return has_avx2() && __builtin_cpu_supports("avx512f") &&
-	       __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-	       __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2");
+	return has_avx2() && __builtin_cpu_supports("bmi") && has_lzcnt() &&
+	       __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi") &&
+	       __builtin_cpu_supports("avx512vbmi2");
 }
 #endif
 

@@ -34,6 +34,9 @@ char *sp_put_dec8(char *p, unsigned v);
  * start << 4 | length; 0 when there is none (lib/addr_format.c). Every
  * formatter's one rule for "::". */
 extern const uint8_t sp_zero_run[256];
+/* The same run as more shift for each group's 8-byte store, a byte per
+ * group: 8 for its first group, 16 for the others (lib/addr_format.c). */
+extern const uint64_t sp_run_shift[256];
 
 typedef int (*sp_parse_fast_fn)(const char *s, size_t len, struct sixplane_addr *out);
 typedef size_t (*sp_format_fn)(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN]);
@@ -48,8 +51,9 @@ struct sp_addr_impl {
 #if defined(SIXPLANE_SIMD) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define SP_SIMD_X86 1
 /* lib/simd/format_x86.c, lib/simd/parse_x86.c: each level needs what its
- * name says and the levels below it (sse4: SSSE3 and SSE4.1; avx2: AVX2 and
- * BMI2; avx512: AVX-512 F, BW, VL, VBMI and VBMI2). */
+ * name says and the levels below it (sse4: SSSE3 and SSE4.1; avx2: AVX2,
+ * BMI2 and POPCNT; avx512: AVX-512 F, BW, VL, VBMI and VBMI2, BMI and
+ * LZCNT): lib/addr_impl.c asks the CPU for each. */
 size_t sp_addr_format_sse4(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN]);
 size_t sp_addr_format_avx2(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN]);
 size_t sp_addr_format_avx512(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN]);

@@ -25,11 +25,6 @@
 #ifdef SP_SIMD_X86
 #include <immintrin.h>
 
-/* lib/addr_format.c: the zero run of each mask of zero groups (RFC 5952
- * section 4.2), and the same as more shift for each group */
-extern const uint8_t sp_zero_run[256];
-extern const uint64_t sp_run_shift[256];
-
 /* RFC 5952 section 5: ::ffff:0:0/96 is written in mixed notation, which
  * the portable formatter does. */
 static inline int is_mapped(const struct sixplane_addr *a)
