@@ -127,7 +127,7 @@ static int addr_block(const char *p, size_t n, void *arg)
 			if (nl < end)
 				e = nl;
 		}
-		size_t len = (size_t)(e - p);
+		size_t len = (size_t)(e - p), whole = len;
 		struct sixplane_addr a;
 
 		line++;
@@ -144,7 +144,10 @@ static int addr_block(const char *p, size_t n, void *arg)
 		} else {
 			out_commit(o);
 			cli_line = line;
-			if (addr_one(p, len, arg))
+			/* no address is that long: checked only where parsing
+			 * failed, the same for every read size */
+			if (whole > STDIN_LINE_MAX ? stdin_line_too_long(p, whole)
+						   : addr_one(p, len, arg))
 				bad = 1;
 			o = out_reserve(SIXPLANE_ADDRSTRLEN, &room);
 			lim = o + room - SIXPLANE_ADDRSTRLEN;

@@ -184,6 +184,12 @@ int each_stdin_line(const char *what, int (*fn)(const char *line, size_t len, vo
  * bytes follow p + n, for loads wider than the line. */
 #define STDIN_BLOCK_PAD 64
 int each_stdin_block(const char *what, int (*fn)(const char *p, size_t n, void *ctx), void *ctx);
+/* Lines longer than this are reported and skipped, whatever the reads that
+ * brought them: no valid record comes close. A block's fn reports such a
+ * line (length without "\n", set cli_line first) with stdin_line_too_long,
+ * which returns EXIT_INPUT. */
+#define STDIN_LINE_MAX 4096
+int stdin_line_too_long(const char *line, size_t len);
 
 /* ---- common option handling -------------------------------------------- */
 

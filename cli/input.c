@@ -6,8 +6,8 @@
 
 #include "cli.h"
 
-/* Longer lines are reported and skipped; no valid record comes close. */
-#define LINE_MAX_BYTES 4096
+/* what the running each_stdin_block reads, for stdin_line_too_long */
+static const char *reading;
 
 /* A read's worth: large, so a file in the page cache costs one read(2)
  * per ~30,000 addresses, and the loops over its lines run uninterrupted. */
@@ -21,6 +21,7 @@ int each_stdin_block(const char *what, int (*fn)(const char *p, size_t n, void *
 	bool skipping = false; /* inside an overlong line */
 
 	cli_line = 0;
+	reading = what;
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, buf + have, IN_BYTES - have);
 		if (n < 0) {
@@ -53,12 +54,11 @@ int each_stdin_block(const char *what, int (*fn)(const char *p, size_t n, void *
 		 * block, so a trickling pipe (tail -f) streams. */
 		out_flush();
 		have = (size_t)(end - p);
-		if (have > LINE_MAX_BYTES) {
+		if (have > STDIN_LINE_MAX) {
 			if (!skipping) {
 				cli_line++;
-				cli_bad_value(what, p, have, "line longer than 4096 bytes");
+				bad = stdin_line_too_long(p, have);
 				cli_line--;
-				bad = 1;
 			}
 			skipping = true;
 			have = 0;
@@ -70,6 +70,11 @@ int each_stdin_block(const char *what, int (*fn)(const char *p, size_t n, void *
 		bad = 1;
 	cli_line = 0;
 	return bad ? EXIT_INPUT : 0;
+}
+
+int stdin_line_too_long(const char *line, size_t len)
+{
+	return cli_bad_value(reading, line, len, "line longer than 4096 bytes");
 }
 
 struct by_line {
@@ -88,9 +93,14 @@ static int by_line(const char *p, size_t n, void *arg)
 		const char *e = nl ? nl : end;
 		size_t len = (size_t)(e - p);
 
+		cli_line++;
+		if (len > STDIN_LINE_MAX) {
+			bad = stdin_line_too_long(p, len);
+			p = e + 1;
+			continue;
+		}
 		if (len && p[len - 1] == '\r')
 			len--;
-		cli_line++;
 		if (b->fn(p, len, b->ctx))
 			bad = 1;
 		p = e + 1;

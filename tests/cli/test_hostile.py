@@ -204,6 +204,41 @@ def edge_checks(sixplane, report):
         report.check("line-of-%d-bytes" % n, not problem and p.returncode == 1, problem)
 
 
+def chunking_checks(sixplane, report):
+    """A line over 4096 bytes is "line longer than 4096 bytes" however the
+    pipe splits the input: inside one read or across two (it was another
+    message when a read brought the whole line)."""
+    import subprocess
+    import time
+    for name, argv, good in [("addr", ["addr", "-"], b"::1"),
+                             ("decode", ["decode", "-"], b"::1"),
+                             ("plane", ["plane", NWID, "-"], b"89e92ceee5")]:
+        data = (good + b"\n" + b"1" * 5000 + b"\n" + good + b"\n" + b"2" * 4097 + b"\r\n"
+                + good + b"\n" + b"3" * 70000 + b"\n" + good + b"\n" + b"4" * 4097)
+        seen = {}
+        for chunk in (1 << 20, 4000, 1000, 4096, 777):
+            p = subprocess.Popen([sixplane] + argv, stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 env=clitest.ENV)
+            for i in range(0, len(data), chunk):
+                p.stdin.write(data[i:i + chunk])
+                p.stdin.flush()
+                time.sleep(0.005)
+            p.stdin.close()
+            err = p.stderr.read()
+            p.stdout.read()
+            seen.setdefault((err, p.wait()), []).append(chunk)
+        (err, rc) = next(iter(seen))
+        lines = clitest.stderr_lines(err)
+        want = ["line %d: " % n for n in (2, 4, 6, 8)]
+        ok = (len(seen) == 1 and rc == 1 and len(lines) == 4 and
+              all(w in l and l.endswith("line longer than 4096 bytes")
+                  for w, l in zip(want, lines)))
+        report.check("overlong-any-chunking-%s" % name, ok,
+                     "%d different outcomes for chunk sizes %s; first: %s" % (
+                         len(seen), list(seen.values()), clitest.show(err, 600)))
+
+
 def main():
     args = clitest.common_args(__doc__.splitlines()[0]).parse_args()
     sixplane = clitest.check_binary(args.sixplane)
@@ -215,6 +250,7 @@ def main():
         report.check("nothing-created-by-failed-commands", not left, "left %r" % left)
     copied_value_checks(sixplane, report)
     edge_checks(sixplane, report)
+    chunking_checks(sixplane, report)
     return report.finish()
 
 
