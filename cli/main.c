@@ -82,8 +82,10 @@ int main(int argc, char **argv)
 			return out_flush();
 		}
 	}
-	if (addr_impl_from_env())
+	if (addr_impl_from_env()) {
+		out_flush();
 		return EXIT_INPUT;
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (!strcmp(argv[1], commands[i].name)) {
 			int ret = commands[i].main(argc - 1, argv + 1);
