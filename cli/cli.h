@@ -52,6 +52,9 @@ extern unsigned long cli_line;
 
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "sixplane: ..." that is neither an error nor a warning (what --write did):
+ * in order with stdout and the other messages. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "invalid WHAT 'VALUE': WHY", the value quoted with control bytes escaped.
  * Returns EXIT_INPUT. */
 int cli_bad_value(const char *what, const char *s, size_t len, const char *why);

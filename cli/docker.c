@@ -169,13 +169,12 @@ static int merge(const char *file, const char *cidr, bool force)
 		goto out;
 	}
 	if (!out) {
-		fprintf(stderr, "%s: '%s' is up to date\n", prog, cli_q(path));
+		cli_note("'%s' is up to date", cli_q(path));
 		goto out;
 	}
 	ret = replace_file(path, out, out_len, exists ? &st : NULL);
 	if (!ret)
-		fprintf(stderr, "%s: updated '%s'; restart dockerd to apply it\n", prog,
-			cli_q(path));
+		cli_note("updated '%s'; restart dockerd to apply it", cli_q(path));
 out:
 	if (fd >= 0)
 		close(fd);

@@ -852,7 +852,7 @@ static int write_files(const char *dir, struct out_file *files, size_t n, bool f
 	for (size_t i = 0; i < n; i++) {
 		struct out_file *f = &files[i];
 		if (!f->change) {
-			fprintf(stderr, "%s: '%s' is up to date\n", prog, cli_q(f->path));
+			cli_note("'%s' is up to date", cli_q(f->path));
 			continue;
 		}
 		/* the folder and file were checked above: a rename that fails
@@ -863,7 +863,7 @@ static int write_files(const char *dir, struct out_file *files, size_t n, bool f
 					unlink(files[k].tmp);
 			return ret;
 		}
-		fprintf(stderr, "%s: updated '%s'\n", prog, cli_q(f->path));
+		cli_note("updated '%s'", cli_q(f->path));
 	}
 	return 0;
 }

@@ -108,8 +108,7 @@ static int report(int ret, struct vmadm_result *r)
 
 	json_array_foreach(r->notes, i, n)
 	{
-		out_flush();
-		fprintf(stderr, "%s: %s\n", prog, json_string_value(n));
+		cli_note("%s", json_string_value(n));
 	}
 	if (ret)
 		cli_error("%s", r->err);
@@ -130,8 +129,8 @@ static int allowed_ips(const struct vmadm_aip *o, json_t *root)
 			ret = emit(r.out);
 		} else {
 			const char *uuid = json_string_value(json_object_get(root, "uuid"));
-			fprintf(stderr, "%s: %s%s%sup to date\n", prog, uuid ? "vm " : "",
-				uuid ? cli_q(uuid) : "", uuid ? " is " : "");
+			cli_note("%s%s%sup to date", uuid ? "vm " : "", uuid ? cli_q(uuid) : "",
+				 uuid ? " is " : "");
 		}
 		goto out;
 	}
@@ -140,9 +139,7 @@ static int allowed_ips(const struct vmadm_aip *o, json_t *root)
 		if ((ret = emit(line)))
 			goto out;
 	}
-	out_flush();
-	fprintf(stderr, "%s: %zu VM(s) to update, %zu up to date\n", prog, json_array_size(r.out),
-		r.current);
+	cli_note("%zu VM(s) to update, %zu up to date", json_array_size(r.out), r.current);
 out:
 	vmadm_result_free(&r);
 	return ret;

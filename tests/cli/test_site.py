@@ -887,6 +887,25 @@ def t_radvd_sends(t):
                            "\n".join(problems) + "\n" + text[-2000:])
 
 
+def t_message_order(t):
+    """With 2>&1 the warning, given first, comes out first: every message
+    of --write goes through one place (a note written straight to stderr
+    once overtook a warning kept in stdout's buffer)."""
+    import subprocess
+    d = tempfile.mkdtemp(prefix="sixplane-site-o-")
+    try:
+        p = subprocess.run([t.sx, "site", "-n", "8056c2e21c000001", "-N", "89e92ceee5",
+                            "-I", "lan0", "--pool", "fc9c:56c2:e389:e92c:eee5:7000::/84",
+                            "--only", "sysctl", "--write", d], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, env=clitest.ENV, timeout=20, check=False)
+        lines = p.stdout.decode().splitlines()
+        t.report.check("message-order-2>&1", p.returncode == 0 and len(lines) == 2
+                       and "warning: pool" in lines[0] and "updated '" in lines[1],
+                       "exit %d: %r" % (p.returncode, lines))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
     args = clitest.common_args(__doc__.splitlines()[0]).parse_args()
     sixplane = clitest.check_binary(args.sixplane)
@@ -894,7 +913,7 @@ def main():
     t = T(sixplane, report)
     for fn in (t_random_pairs, t_text_equals_json, t_variant_values, t_lease_times, t_refusals,
                t_warning, t_config, t_write, t_write_foreign, t_dev_full, t_radvd_configtest, t_kea_test,
-               t_radvd_sends):
+               t_radvd_sends, t_message_order):
         try:
             fn(t)
         except Exception as e:  # a crash of one part fails it, the others still run
