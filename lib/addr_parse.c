@@ -105,7 +105,7 @@ int sp_addr_parse_portable(const char *s, size_t len, unsigned flags, struct six
 	int gap = -1; /* group index where "::" stands, or -1 */
 	size_t i = 0;
 
-	if (flags & SIXPLANE_PARSE_ZONE) {
+	if ((flags & SIXPLANE_PARSE_ZONE) && len) { /* memchr of NULL is undefined, even for 0 */
 		const char *pct = memchr(s, '%', len);
 		if (pct) {
 			if ((size_t)(pct - s) + 1 == len)

@@ -173,8 +173,7 @@ static inline uint32_t dotted_quad(const char *s, size_t len, uint64_t st, uint6
 }
 
 #define SSE_TARGET "ssse3,sse4.1"
-/* POPCNT: every CPU with AVX2 and BMI2 has it (Intel since Nehalem, AMD
- * since K10), though the level's test in lib/addr_impl.c does not ask. */
+/* POPCNT, which lib/addr_impl.c asks of the avx2 level */
 #define AVX2_TARGET "avx2,bmi2,popcnt"
 
 /*
