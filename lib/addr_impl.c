@@ -49,28 +49,54 @@ static bool has_avx512(void)
 }
 #endif
 
-/* From the least to the most the CPU must have: the last usable one is the
- * best. */
-static const struct sp_addr_impl impls[] = {
-	{"portable", always, NULL, sp_addr_format_portable},
+/* A level's whole parse: its fast path, then the portable parser for what
+ * it is not sure of and for any flag. */
+#define WHOLE_PARSE(level)                                                                         \
+	static int parse_##level(const char *s, size_t len, unsigned flags,                        \
+				 struct sixplane_addr *out, const char **why)                      \
+	{                                                                                          \
+		if (!flags && sp_addr_parse_##level(s, len, out))                                  \
+			return 0;                                                                  \
+		return sp_addr_parse_portable(s, len, flags, out, why);                            \
+	}
 #ifdef SP_SIMD_X86
-	{"sse4", has_sse4, sp_addr_parse_sse4, sp_addr_format_sse4},
-	{"avx2", has_avx2, sp_addr_parse_avx2, sp_addr_format_avx2},
-	{"avx512", has_avx512, sp_addr_parse_avx512, sp_addr_format_avx512},
+WHOLE_PARSE(sse4)
+WHOLE_PARSE(avx2)
+WHOLE_PARSE(avx512)
 #endif
 #ifdef SP_SIMD_NEON
-	{"neon", always, sp_addr_parse_neon, sp_addr_format_neon},
+WHOLE_PARSE(neon)
+#endif
+
+typedef int (*parse_fn)(const char *s, size_t len, unsigned flags, struct sixplane_addr *out,
+			const char **why);
+typedef size_t (*format_fn)(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN]);
+
+struct impl {
+	const char *name;
+	bool (*usable)(void); /* the running CPU has what it needs */
+	parse_fn parse;
+	format_fn format;
+};
+
+/* From the least to the most the CPU must have: the last usable one is the
+ * best. */
+static const struct impl impls[] = {
+	{"portable", always, sp_addr_parse_portable, sp_addr_format_portable},
+#ifdef SP_SIMD_X86
+	{"sse4", has_sse4, parse_sse4, sp_addr_format_sse4},
+	{"avx2", has_avx2, parse_avx2, sp_addr_format_avx2},
+	{"avx512", has_avx512, parse_avx512, sp_addr_format_avx512},
+#endif
+#ifdef SP_SIMD_NEON
+	{"neon", always, parse_neon, sp_addr_format_neon},
 #endif
 };
 #define N_IMPLS (sizeof(impls) / sizeof(impls[0]))
 
-/* Relaxed: every thread that resolves finds the same answer, and the table
- * it points into never changes. */
-static _Atomic(const struct sp_addr_impl *) current;
-
-static const struct sp_addr_impl *best(void)
+static const struct impl *best(void)
 {
-	const struct sp_addr_impl *m = &impls[0];
+	const struct impl *m = &impls[0];
 
 	for (size_t i = 1; i < N_IMPLS; i++)
 		if (impls[i].usable())
@@ -78,35 +104,58 @@ static const struct sp_addr_impl *best(void)
 	return m;
 }
 
-static inline const struct sp_addr_impl *impl(void)
-{
-	const struct sp_addr_impl *m = atomic_load_explicit(&current, memory_order_relaxed);
+/* The chosen one's functions, each called through its own pointer: a call
+ * costs a load and an indirect jump (bulk mode makes millions). They start
+ * at functions that choose, then call. Relaxed: every thread that chooses
+ * finds the same, and a thread that sees one pointer of a new choice and
+ * another of the old gets the same results from both. */
+static int parse_first(const char *s, size_t len, unsigned flags, struct sixplane_addr *out,
+		       const char **why);
+static size_t format_first(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN]);
+static _Atomic(parse_fn) parse_now = parse_first;
+static _Atomic(format_fn) format_now = format_first;
+static _Atomic(const struct impl *) current;
 
-	if (!m) {
-		m = best();
-		atomic_store_explicit(&current, m, memory_order_relaxed);
-	}
+static const struct impl *use(const struct impl *m)
+{
+	atomic_store_explicit(&parse_now, m->parse, memory_order_relaxed);
+	atomic_store_explicit(&format_now, m->format, memory_order_relaxed);
+	atomic_store_explicit(&current, m, memory_order_relaxed);
 	return m;
+}
+
+static const struct impl *chosen(void)
+{
+	const struct impl *m = atomic_load_explicit(&current, memory_order_relaxed);
+
+	return m ? m : use(best());
+}
+
+static int parse_first(const char *s, size_t len, unsigned flags, struct sixplane_addr *out,
+		       const char **why)
+{
+	return chosen()->parse(s, len, flags, out, why);
+}
+
+static size_t format_first(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN])
+{
+	return chosen()->format(a, buf);
 }
 
 int sixplane_addr_parse(const char *s, size_t len, unsigned flags, struct sixplane_addr *out,
 			const char **why)
 {
-	const struct sp_addr_impl *m = impl();
-
-	if (m->parse && !flags && m->parse(s, len, out))
-		return 0;
-	return sp_addr_parse_portable(s, len, flags, out, why);
+	return atomic_load_explicit(&parse_now, memory_order_relaxed)(s, len, flags, out, why);
 }
 
 size_t sixplane_addr_format(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN])
 {
-	return impl()->format(a, buf);
+	return atomic_load_explicit(&format_now, memory_order_relaxed)(a, buf);
 }
 
 const char *sixplane_addr_impl(void)
 {
-	return impl()->name;
+	return chosen()->name;
 }
 
 const char *sixplane_addr_impl_name(unsigned i)
@@ -117,7 +166,7 @@ const char *sixplane_addr_impl_name(unsigned i)
 int sixplane_addr_impl_set(const char *name)
 {
 	if (!name) {
-		atomic_store_explicit(&current, best(), memory_order_relaxed);
+		use(best());
 		return 0;
 	}
 	for (size_t i = 0; i < N_IMPLS; i++) {
@@ -125,7 +174,7 @@ int sixplane_addr_impl_set(const char *name)
 			continue;
 		if (!impls[i].usable())
 			return -ENOTSUP;
-		atomic_store_explicit(&current, &impls[i], memory_order_relaxed);
+		use(&impls[i]);
 		return 0;
 	}
 	return -ENOENT;

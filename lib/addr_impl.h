@@ -38,16 +38,6 @@ extern const uint8_t sp_zero_run[256];
  * group: 8 for its first group, 16 for the others (lib/addr_format.c). */
 extern const uint64_t sp_run_shift[256];
 
-typedef int (*sp_parse_fast_fn)(const char *s, size_t len, struct sixplane_addr *out);
-typedef size_t (*sp_format_fn)(const struct sixplane_addr *a, char buf[SIXPLANE_ADDRSTRLEN]);
-
-struct sp_addr_impl {
-	const char *name;
-	bool (*usable)(void);	/* the running CPU has what it needs */
-	sp_parse_fast_fn parse; /* NULL: the portable parser only */
-	sp_format_fn format;
-};
-
 #if defined(SIXPLANE_SIMD) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define SP_SIMD_X86 1
 /* lib/simd/format_x86.c, lib/simd/parse_x86.c: each level needs what its
