@@ -30,20 +30,26 @@ static const uint8_t hexnib[256] = {
 	0x10,
 };
 
-/* Why a character cannot follow an IPv4 octet. */
-static const char *after_ipv4(unsigned char c)
+/* Why c cannot stand where it is: what it looks like, else other. */
+static const char *bad_char(unsigned char c, const char *other)
 {
-	if (c == ':')
-		return "IPv4 part not at the end";
 	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
 		return "whitespace";
 	if (c == '%')
 		return "zone id not allowed here";
 	if (c == '/')
 		return "prefix length not allowed here";
+	return other;
+}
+
+/* Why a character cannot follow an IPv4 octet. */
+static const char *after_ipv4(unsigned char c)
+{
+	if (c == ':')
+		return "IPv4 part not at the end";
 	if (sp_hex(c) >= 0)
 		return "IPv4 part: octet not in decimal";
-	return "IPv4 part: invalid character";
+	return bad_char(c, "IPv4 part: invalid character");
 }
 
 /* A dotted quad filling s[0..len): four decimal octets 0-255, no leading
@@ -79,17 +85,6 @@ static int parse_ipv4(const char *s, size_t len, uint8_t out[4], const char **wh
 		return sp_fail(why, s[i] == '.' ? "IPv4 part: more than 4 octets"
 						: after_ipv4((unsigned char)s[i]));
 	return 0;
-}
-
-static const char *bad_char(unsigned char c)
-{
-	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
-		return "whitespace";
-	if (c == '%')
-		return "zone id not allowed here";
-	if (c == '/')
-		return "prefix length not allowed here";
-	return "invalid character";
 }
 
 static inline int hex_at(const char *s, size_t len, size_t i)
@@ -168,7 +163,7 @@ int sp_addr_parse_portable(const char *s, size_t len, unsigned flags, struct six
 			break;
 		}
 		if (i == start)
-			return sp_fail(why, bad_char((unsigned char)s[i]));
+			return sp_fail(why, bad_char((unsigned char)s[i], "invalid character"));
 		if (n == 8)
 			return sp_fail(why, "more than 8 groups");
 		b[2 * n] = (uint8_t)(v >> 8);
@@ -177,7 +172,7 @@ int sp_addr_parse_portable(const char *s, size_t len, unsigned flags, struct six
 		if (i == len)
 			break;
 		if (s[i] != ':')
-			return sp_fail(why, bad_char((unsigned char)s[i]));
+			return sp_fail(why, bad_char((unsigned char)s[i], "invalid character"));
 		if (++i == len)
 			return sp_fail(why, "trailing single ':'");
 		if (s[i] == ':') {

@@ -72,6 +72,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../tests/common/splitmix.h"
 #include "sixplane.h"
 
 #define DEFAULT_N 100000
@@ -113,11 +114,7 @@ static uint64_t rng_state = 0x5eed6ad0b00c1e5ULL;
 
 static uint64_t rnd(void)
 {
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return splitmix64(&rng_state);
 }
 
 static unsigned below(unsigned n)

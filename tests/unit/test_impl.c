@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "../common/guarded.h"
+#include "../common/splitmix.h"
 #include "sixplane.h"
 
 static uint64_t rng_state = 0x1d5ea5e5a117ULL;
@@ -26,11 +27,7 @@ static struct guarded gin, gout;
 
 static uint64_t rnd(void)
 {
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return splitmix64(&rng_state);
 }
 
 static unsigned below(unsigned n)
