@@ -71,15 +71,17 @@ static inline __attribute__((always_inline)) int check_masks(uint64_t lm, unsign
 	uint64_t top = 1ULL << (len - 1);
 	unsigned slots = 8, nf;
 
-	/* one test for all, on bits: whether the text begins or ends with
-	 * "::" varies from text to text too */
-	if (((h | sep) ^ lm) | /* another character */
-	    (dd & (dd - 1)) |  /* more than one "::", or ":::" */
-	    /* two separators side by side are the one "::" or an error, and
-	     * so is one at either end ("::" may begin or end the text) */
-	    ((sep & (sep >> 1)) ^ dd) | (sep & ~dd & 1) | (sep & top & ~(dd << 1)) |
-	    (h & (h >> 1) & (h >> 2) & (h >> 3) & (h >> 4))) /* more than 4 digits */
+	if ((h | sep) != lm)
+		return 0; /* another character */
+	if (dd & (dd - 1))
+		return 0; /* more than one "::", or ":::" */
+	/* two separators side by side are the one "::" or an error, and so
+	 * is one at either end ("::" may begin or end the text) */
+	if ((sep & (sep >> 1)) != dd || ((sep & 1) && !(dd & 1)) ||
+	    ((sep & top) && !(dd & (top >> 1))))
 		return 0;
+	if (h & (h >> 1) & (h >> 2) & (h >> 3) & (h >> 4))
+		return 0; /* a field of more than 4 digits */
 	p->starts = h & ~(h << 1);
 	p->ends = h & ~(h >> 1);
 	nf = hwpop ? (unsigned)__builtin_popcountll(p->starts) : pop64_swar(p->starts);
