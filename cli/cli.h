@@ -102,6 +102,8 @@ void warn_nwid(uint64_t nwid);
 /* ---- output: buffered stdout -------------------------------------------- */
 
 void out_write(const char *s, size_t n);
+/* Bytes for stderr, written when stdout is flushed (cli/msg.c). */
+void err_write(const char *s, size_t n);
 void out_str(const char *s);
 /* Room for at least n bytes (n <= OUT_RESERVE_MAX) at the end of the
  * output, *room bytes in all, to format into directly; out_commit then

@@ -31,6 +31,40 @@ static void drain(void)
 	olen = 0;
 }
 
+/* Messages for a stderr that is not stdout's file (cli/msg.c), sent with
+ * stdout's: a write(2) per refused line cost more than the line (bench/addr's
+ * log input, stderr to a file), and the order of two files cannot be seen.
+ * Nothing to report a failure to: it is dropped. */
+static char ebuf[1 << 14];
+static size_t elen;
+
+static void drain_err(void)
+{
+	for (size_t off = 0; off < elen;) {
+		ssize_t n = write(STDERR_FILENO, ebuf + off, elen - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	elen = 0;
+}
+
+void err_write(const char *s, size_t n)
+{
+	if (n > sizeof(ebuf) - elen)
+		drain_err();
+	if (n > sizeof(ebuf)) { /* messages are shorter; never reached */
+		memcpy(ebuf, s, sizeof(ebuf));
+		elen = sizeof(ebuf);
+		drain_err();
+		return;
+	}
+	memcpy(ebuf + elen, s, n);
+	elen += n;
+}
+
 /* n <= 64 bytes with a few fixed-size moves, not a memcpy call: a record's
  * fields are short, and the calls were a third of `sixplane plane -`. */
 static inline void copy_short(char *d, const char *s, size_t n)
@@ -97,6 +131,7 @@ int out_flush(void)
 	static int reported;
 
 	drain();
+	drain_err();
 	if (oerr && !reported) {
 		reported = 1;
 		fprintf(stderr, "%s: cannot write to standard output: %s\n", prog, strerror(oerr));

@@ -106,10 +106,36 @@ def wait_for(procs, i, deadline):
             )
 
 
+def errors_stream(sixplane, report):
+    """A refused line's message reaches stderr (a pipe of its own) before
+    the next line is sent: messages are buffered with stdout and go out
+    with it at each read, not at the end."""
+    import select
+    p = subprocess.Popen([sixplane, "addr", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=clitest.ENV)
+    got, problem = b"", ""
+    try:
+        p.stdin.write(b"2001:db8::1\nxx\n")
+        p.stdin.flush()
+        deadline = time.monotonic() + WAIT
+        while b"\n" not in got and time.monotonic() < deadline:
+            r, _, _ = select.select([p.stderr], [], [], 0.1)
+            if r:
+                got += os.read(p.stderr.fileno(), 4096)
+        if b"line 2: invalid IPv6 address 'xx'" not in got:
+            problem = "no message within %.0f s of the refused line (got %r)" % (WAIT, got)
+    finally:
+        p.stdin.close()
+        p.stdin = None  # so communicate() does not touch it
+        p.communicate(timeout=10)
+    report.check("addr-errors-stream", not problem, problem)
+
+
 def main():
     args = clitest.common_args(__doc__.splitlines()[0]).parse_args()
     sixplane = clitest.check_binary(args.sixplane)
     report = clitest.Report("stream")
+    errors_stream(sixplane, report)
     procs = [Coprocess([sixplane] + argv, name, i, w) for name, argv, i, w in COMMANDS]
     procs.append(Coprocess(CONTROL[1], CONTROL[0], CONTROL[2], CONTROL[3]))
     try:
