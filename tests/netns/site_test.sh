@@ -176,12 +176,15 @@ kea_start "$tmp/site/kea/kea-dhcp6.conf" "$tmp/kea1.log"
 printf 'noipv6rs\nia_na\n' >"$tmp/dhcpcd.conf"
 : >"$tmp/resolv-A"
 : >"$tmp/resolv-B"
-in_a() { # in_a CMD...: in A with its own /etc/resolv.conf
-	# shellcheck disable=SC2016 # expanded by that sh
-	ip netns exec "$SA" sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$tmp/resolv-A" "$@"
-}
+# sh -c "$OWN_RESOLV" RESOLV CMD...: CMD with RESOLV over /etc/resolv.conf.
+# Called straight from ip netns exec, never through a shell function: run in
+# the background a function is a subshell, whose pid ($!) is not the
+# client's, and the client outlived the test.
+# shellcheck disable=SC2016 # expanded by that sh
+OWN_RESOLV='mount --bind "$0" /etc/resolv.conf && exec "$@"'
 clients_start() { # clients_start TAG: fresh lease files for a new start
-	in_a dhclient -6 -d -v -lf "$tmp/dhclient-$1.leases" -pf "$tmp/run/dhclient.pid" \
+	ip netns exec "$SA" sh -c "$OWN_RESOLV" "$tmp/resolv-A" dhclient -6 -d -v \
+		-lf "$tmp/dhclient-$1.leases" -pf "$tmp/run/dhclient.pid" \
 		-sf /sbin/dhclient-script eth0 >>"$tmp/dhclient.log" 2>&1 &
 	DHCLIENT=$!
 	PIDS="$PIDS $DHCLIENT"
@@ -335,7 +338,8 @@ echo "8. Z took $PLANE from the RIO once the setting was 40"
 # leases on both sides, both clients started again together. dhclient -r
 # ends the running one and releases (its script removes the address);
 # dhcpcd removes its address as it ends.
-in_a dhclient -6 -r -lf "$tmp/dhclient-1.leases" -pf "$tmp/run/dhclient.pid" \
+ip netns exec "$SA" sh -c "$OWN_RESOLV" "$tmp/resolv-A" dhclient -6 -r \
+	-lf "$tmp/dhclient-1.leases" -pf "$tmp/run/dhclient.pid" \
 	-sf /sbin/dhclient-script eth0 >>"$tmp/dhclient.log" 2>&1 || die "dhclient -r failed"
 wait "$DHCLIENT" 2>/dev/null
 stop "$DHCPCD" dhcpcd
