@@ -54,6 +54,22 @@ static inline unsigned pop64_swar(uint64_t x)
 	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
 }
 
+/* Whether the text's '.'s (d, not 0) make a dotted quad after its last ':'
+ * (RFC 4291 section 2.2 form 3): separators never touch, so three dots
+ * there make four fields, each decimal, of at most 3 digits, without a
+ * leading zero. The masks are check_masks'; starts: the fields' first
+ * bytes. hwpop: the caller's target has POPCNT. */
+static inline __attribute__((always_inline)) int quad_ok(uint64_t lm, uint64_t h, uint64_t c,
+							 uint64_t d, uint64_t dig, uint64_t z,
+							 uint64_t starts, int hwpop)
+{
+	if (!c || (hwpop ? (unsigned)__builtin_popcountll(d) : pop64_swar(d)) != 3)
+		return 0;
+	uint64_t quad = lm & ~((2ULL << (63 - __builtin_clzll(c))) - 1);
+	return !((d & ~quad) || (h & quad & ~dig) || (h & (h >> 1) & (h >> 2) & (h >> 3) & quad) ||
+		 (starts & z & (h >> 1) & quad));
+}
+
 /*
  * The grammar of RFC 4291 section 2.2 as the portable parser reads it, on
  * masks of the text's bytes (bit i: byte i; nothing at or past len):
@@ -87,16 +103,8 @@ static inline __attribute__((always_inline)) int check_masks(uint64_t lm, unsign
 	nf = hwpop ? (unsigned)__builtin_popcountll(p->starts) : pop64_swar(p->starts);
 	p->v4 = 0;
 	if (d) {
-		/* a dotted quad after the last ':' (RFC 4291 section 2.2 form
-		 * 3): separators never touch, so three dots there make four
-		 * fields */
-		if (!c || (hwpop ? (unsigned)__builtin_popcountll(d) : pop64_swar(d)) != 3)
+		if (!quad_ok(lm, h, c, d, dig, z, p->starts, hwpop))
 			return 0;
-		uint64_t quad = lm & ~((2ULL << (63 - __builtin_clzll(c))) - 1);
-		if ((d & ~quad) || (h & quad & ~dig) ||
-		    (h & (h >> 1) & (h >> 2) & (h >> 3) & quad) ||
-		    (p->starts & z & (h >> 1) & quad))
-			return 0; /* not decimal, 4 digits, or a leading zero */
 		p->v4 = 1;
 		slots = 6;
 		nf -= 4;
@@ -499,16 +507,8 @@ static inline __attribute__((always_inline)) int plan_avx512(uint64_t lm, unsign
 	nf = (unsigned)__builtin_popcountll(p->starts);
 	p->v4 = 0;
 	if (d) {
-		/* a dotted quad after the last ':' (RFC 4291 section 2.2 form
-		 * 3): separators never touch, so three dots there make four
-		 * fields */
-		if (!c || __builtin_popcountll(d) != 3)
+		if (!quad_ok(lm, h, c, d, dig, z, p->starts, 1))
 			return 0;
-		uint64_t quad = lm & ~((2ULL << (63 - __builtin_clzll(c))) - 1);
-		if ((d & ~quad) || (h & quad & ~dig) ||
-		    (h & (h >> 1) & (h >> 2) & (h >> 3) & quad) ||
-		    (p->starts & z & (h >> 1) & quad))
-			return 0; /* not decimal, 4 digits, or a leading zero */
 		p->v4 = 1;
 		slots = 6;
 		nf -= 4;
