@@ -110,9 +110,8 @@ static inline uint64_t newlines(const char *q)
  * it); here the formats overlap each other as the parses do. */
 static void put_batch(const struct sixplane_addr *a, int n)
 {
-	size_t room;
 	/* the last of them may use all of SIXPLANE_ADDRSTRLEN */
-	char *o = out_reserve(BATCH * SIXPLANE_ADDRSTRLEN, &room);
+	char *o = out_reserve(BATCH * SIXPLANE_ADDRSTRLEN);
 
 	for (int i = 0; i < n; i++) {
 		o += sixplane_addr_format(&a[i], o);

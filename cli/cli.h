@@ -105,11 +105,10 @@ void out_write(const char *s, size_t n);
 /* Bytes for stderr, written when stdout is flushed (cli/msg.c). */
 void err_write(const char *s, size_t n);
 void out_str(const char *s);
-/* Room for at least n bytes (n <= OUT_RESERVE_MAX) at the end of the
- * output, *room bytes in all, to format into directly; out_commit then
- * says where what was written ends. Nothing else may write in between. */
-#define OUT_RESERVE_MAX 4096
-char *out_reserve(size_t n, size_t *room);
+/* Room for at least n bytes (n at most the buffer's 256 KiB) at the end of the
+ * output, to format into directly; out_commit then says where what was
+ * written ends. Nothing else may write in between. */
+char *out_reserve(size_t n);
 void out_commit(const char *end);
 /* Flush; EXIT_SYSTEM with a message if stdout failed, else 0. */
 int out_flush(void);

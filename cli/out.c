@@ -108,11 +108,10 @@ void out_write(const char *s, size_t n)
 	olen += n;
 }
 
-char *out_reserve(size_t n, size_t *room)
+char *out_reserve(size_t n)
 {
 	if (n > sizeof(obuf) - olen)
 		drain();
-	*room = sizeof(obuf) - olen;
 	return obuf + olen;
 }
 
